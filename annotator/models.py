@@ -1,0 +1,232 @@
+"""Projects, imagery, tasks and annotations: the ground floor. Knows nothing of models or training."""
+
+from django.conf import settings as django_settings
+from django.contrib.gis.db import models
+from django.db.models import Q
+
+
+class Role(models.TextChoices):
+    ANNOTATOR = "annotator"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+
+ROLE_RANK = {Role.ANNOTATOR: 1, Role.REVIEWER: 2, Role.ADMIN: 3}
+
+
+def default_project_settings() -> dict:
+    return {"window_size": 1024, "retrain_every_n": 0, "review_policy": "all", "auto_promote": False}
+
+
+class Project(models.Model):
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    settings = models.JSONField(default=default_project_settings)
+    archived = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    members = models.ManyToManyField(django_settings.AUTH_USER_MODEL, through="Membership", related_name="projects")
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class Membership(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(django_settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.ANNOTATOR)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "user"], name="one_membership_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.project} as {self.role}"
+
+
+class LabelClass(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="label_classes")
+    name = models.CharField(max_length=100)
+    color = models.CharField(max_length=9, default="#ff8800")
+    archived = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["project", "name"], name="unique_class_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SceneStatus(models.TextChoices):
+    INGESTING = "ingesting"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class Scene(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="scenes")
+    name = models.CharField(max_length=200)
+    source_name = models.CharField(max_length=500, blank=True, help_text="original file name or registered path")
+    source_path = models.CharField(max_length=1000, blank=True, help_text="file being ingested")
+    cog_path = models.CharField(max_length=1000, blank=True, help_text="relative to MEDIA_ROOT")
+    checksum = models.CharField(max_length=64, blank=True, help_text="sha256 of the source file")
+    crs = models.TextField(blank=True, help_text="WKT or EPSG:code of the scene CRS")
+    footprint = models.PolygonField(srid=4326, null=True, blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    band_count = models.PositiveSmallIntegerField(default=0)
+    dtype = models.CharField(max_length=16, blank=True)
+    nodata = models.FloatField(null=True, blank=True)
+    gsd = models.FloatField(null=True, blank=True, help_text="ground sample distance, metres")
+    transform = models.JSONField(default=list, blank=True, help_text="GDAL geotransform of the COG")
+    overview_count = models.PositiveSmallIntegerField(default=0)
+    render_recipe = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=SceneStatus.choices, default=SceneStatus.INGESTING)
+    status_reason = models.TextField(blank=True)
+    progress = models.FloatField(default=0.0)
+    created_by = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    annotations_version = models.PositiveBigIntegerField(default=0, help_text="bumped on every annotation change")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskStatus(models.TextChoices):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    REVIEWED = "reviewed"
+
+
+class Task(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
+    scene = models.ForeignKey(Scene, on_delete=models.CASCADE, related_name="tasks")
+    area = models.PolygonField(srid=4326)
+    assignee = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_tasks"
+    )
+    status = models.CharField(max_length=16, choices=TaskStatus.choices, default=TaskStatus.NEW)
+    lease_holder = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="leased_tasks"
+    )
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["project", "status"])]
+
+
+class AnnotationSource(models.TextChoices):
+    MODEL = "model"
+    HUMAN = "human"
+    IMPORTED = "imported"
+
+
+class AnnotationStatus(models.TextChoices):
+    DRAFT = "draft"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class ReviewState(models.TextChoices):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class Annotation(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="annotations")
+    scene = models.ForeignKey(Scene, on_delete=models.CASCADE, related_name="annotations")
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="annotations")
+    label_class = models.ForeignKey(LabelClass, null=True, blank=True, on_delete=models.PROTECT)
+    geometry = models.MultiPolygonField(srid=4326)
+    source = models.CharField(max_length=16, choices=AnnotationSource.choices, default=AnnotationSource.HUMAN)
+    status = models.CharField(max_length=16, choices=AnnotationStatus.choices, default=AnnotationStatus.ACCEPTED)
+    review_state = models.CharField(max_length=16, choices=ReviewState.choices, default=ReviewState.PENDING)
+    review_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    author = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # A loose reference to inference.ModelVersion: the ground floor knows nothing of models.
+    model_version_id = models.BigIntegerField(null=True, blank=True)
+    proposal_id = models.BigIntegerField(null=True, blank=True)
+    predicted_quality = models.FloatField(null=True, blank=True)
+    deleted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["scene", "deleted"]),
+            models.Index(
+                fields=["project", "review_state", "predicted_quality", "created_at"],
+                name="review_queue_idx",
+                condition=Q(deleted=False),
+            ),
+        ]
+
+
+class AnnotationRevision(models.Model):
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    geometry = models.MultiPolygonField(srid=4326)
+    label_class = models.ForeignKey(LabelClass, null=True, blank=True, on_delete=models.PROTECT)
+    status = models.CharField(max_length=16, choices=AnnotationStatus.choices)
+    deleted = models.BooleanField(default=False)
+    author = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["annotation", "version"]
+        constraints = [models.UniqueConstraint(fields=["annotation", "version"], name="one_revision_per_version")]
+
+
+class AuditEvent(models.Model):
+    """Who did what, when, from which client."""
+
+    project = models.ForeignKey(Project, null=True, on_delete=models.CASCADE, related_name="audit_events")
+    user = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64)
+    object_id = models.BigIntegerField(null=True)
+    details = models.JSONField(default=dict, blank=True)
+    client = models.CharField(max_length=300, blank=True, help_text="user agent / client id and address")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class ExportJob(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="export_jobs")
+    format = models.CharField(max_length=32)
+    filters = models.JSONField(default=dict, blank=True)
+    parameters = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.FloatField(default=0.0)
+    error = models.TextField(blank=True)
+    result_path = models.CharField(max_length=1000, blank=True)
+    manifest = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]

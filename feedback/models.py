@@ -1,0 +1,73 @@
+"""Feedback records (corrections) and the fine-tuning jobs they trigger."""
+
+from django.conf import settings
+from django.contrib.gis.db import models
+
+
+class Outcome(models.TextChoices):
+    ACCEPTED = "accepted", "accepted as is"
+    EDITED = "edited", "accepted after edits"
+    REJECTED = "rejected"
+
+
+class Correction(models.Model):
+    project = models.ForeignKey("annotator.Project", on_delete=models.CASCADE, related_name="corrections")
+    proposal = models.ForeignKey("inference.MaskProposal", on_delete=models.CASCADE, related_name="corrections")
+    annotation = models.ForeignKey(
+        "annotator.Annotation", null=True, blank=True, on_delete=models.SET_NULL, related_name="corrections"
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    final_geometry = models.MultiPolygonField(srid=4326, null=True, blank=True)
+    iou = models.FloatField(null=True, blank=True, help_text="IoU(proposal, final)")
+    clicks_added = models.PositiveIntegerField(default=0)
+    vertices_moved = models.PositiveIntegerField(default=0)
+    seconds_spent = models.FloatField(default=0.0)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Trigger(models.TextChoices):
+    SCHEDULE = "schedule"
+    EVERY_N = "every_n", "every N corrections"
+    MANUAL = "manual"
+
+
+class TrainingStatus(models.TextChoices):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class TrainingJob(models.Model):
+    project = models.ForeignKey("annotator.Project", on_delete=models.CASCADE, related_name="training_jobs")
+    base_model = models.ForeignKey("inference.ModelVersion", on_delete=models.PROTECT, related_name="+")
+    parameters = models.JSONField(default=dict, blank=True)
+    trigger = models.CharField(max_length=16, choices=Trigger.choices, default=Trigger.MANUAL)
+    status = models.CharField(max_length=16, choices=TrainingStatus.choices, default=TrainingStatus.QUEUED)
+    progress = models.JSONField(default=dict, blank=True, help_text="step, total, loss, eta_s")
+    log = models.TextField(blank=True)
+    metrics = models.JSONField(default=dict, blank=True)
+    result_model = models.ForeignKey(
+        "inference.ModelVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    celery_task_id = models.CharField(max_length=64, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_open_training_job_per_project",
+            )
+        ]

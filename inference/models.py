@@ -1,0 +1,70 @@
+"""Model versions, embedding cache entries and the model's answers (mask proposals)."""
+
+from django.conf import settings
+from django.contrib.gis.db import models
+
+
+class Architecture(models.TextChoices):
+    VIT_T = "vit_t", "MobileSAM (vit_t)"
+    VIT_B = "vit_b", "SAM ViT-B"
+    VIT_L = "vit_l", "SAM ViT-L"
+    VIT_H = "vit_h", "SAM ViT-H"
+
+
+class ModelState(models.TextChoices):
+    CANDIDATE = "candidate"
+    ACTIVE = "active"
+    RETIRED = "retired"
+
+
+class ModelVersion(models.Model):
+    name = models.CharField(max_length=200)
+    architecture = models.CharField(max_length=8, choices=Architecture.choices, default=Architecture.VIT_T)
+    checkpoint_path = models.CharField(max_length=1000, help_text="absolute, or relative to GEOLOOP_MODELS_DIR")
+    checkpoint_sha256 = models.CharField(max_length=64)
+    encoder_sha256 = models.CharField(
+        max_length=64, blank=True, help_text="hash of the image-encoder weights: embeddings are keyed by it"
+    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    # None: available to every project (the shipped base model).
+    project = models.ForeignKey(
+        "annotator.Project", null=True, blank=True, on_delete=models.CASCADE, related_name="model_versions"
+    )
+    training_job_id = models.BigIntegerField(null=True, blank=True)
+    metrics = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=16, choices=ModelState.choices, default=ModelState.CANDIDATE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    promoted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.architecture}, {self.state})"
+
+
+class EmbeddingEntry(models.Model):
+    """One cached window embedding on media storage (fp16), for the size cap and LRU eviction."""
+
+    key = models.CharField(max_length=255, unique=True)
+    path = models.CharField(max_length=1000)
+    size_bytes = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(db_index=True)
+
+
+class MaskProposal(models.Model):
+    project = models.ForeignKey("annotator.Project", on_delete=models.CASCADE, related_name="+")
+    scene = models.ForeignKey("annotator.Scene", on_delete=models.CASCADE, related_name="proposals")
+    model_version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="proposals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    prompt = models.JSONField(help_text="points, labels, box in window pixels and in EPSG:4326")
+    window = models.JSONField(help_text="level, col, row, size and the window's transform")
+    geometry = models.MultiPolygonField(srid=4326, null=True, blank=True)
+    predicted_iou = models.FloatField()
+    latency_ms = models.FloatField()
+    timings = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]

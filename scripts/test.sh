@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Set up, then run the whole suite against a real PostGIS, Redis, Celery worker and headless Chromium.
+# Uses DATABASE_URL/REDIS_URL when set (CI points them at the machine's services), else the private ones.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+if [ -z "${DATABASE_URL:-}" ] || [ -z "${REDIS_URL:-}" ]; then
+  eval "$(bash scripts/services.sh start)"
+  REDIS_URL=${REDIS_URL%/*}/1  # keep tests off the dev database
+fi
+export DATABASE_URL REDIS_URL
+export GEOLOOP_MEDIA_ROOT=${GEOLOOP_MEDIA_ROOT:-$(pwd)/.local/test-media}
+.venv/bin/ruff check .
+(cd frontend && npm test --silent)
+exec .venv/bin/pytest "$@"

@@ -1,0 +1,34 @@
+"""Celery: Redis broker, queues named by purpose with their own limits, beat on the database scheduler."""
+
+from kombu import Queue
+
+from webapp.settings.env import env_bool, env_str
+
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:56379/0")
+
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = REDIS_URL
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue(name) for name in ("gpu", "train", "export", "default")]
+CELERY_TASK_ROUTES = {
+    "inference.*": {"queue": "gpu"},
+    "feedback.train_*": {"queue": "train"},
+    "annotator.export_*": {"queue": "export"},
+}
+# Per-queue limits (seconds): soft limit raises in the task, hard limit kills the child.
+CELERY_QUEUE_TIME_LIMITS = {
+    "gpu": (60, 90),
+    "train": (6 * 3600, 6 * 3600 + 300),
+    "export": (3600, 3900),
+    "default": (900, 1000),
+}
+CELERY_QUEUE_PREFETCH = {"gpu": 1, "train": 1, "export": 4, "default": 4}
+CELERY_TASK_ACKS_LATE_QUEUES = {"train"}
+CELERY_TASK_TRACK_STARTED = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

@@ -1,0 +1,30 @@
+"""PostgreSQL + PostGIS from DATABASE_URL (postgis://user:pass@host:port/name)."""
+
+from urllib.parse import parse_qs, unquote, urlparse
+
+from webapp.settings.env import env_str
+
+DATABASE_URL = env_str("DATABASE_URL", "postgis://geoloop@127.0.0.1:55432/geoloop")
+
+
+def database_from_url(url: str) -> dict:
+    parts = urlparse(url)
+    if parts.scheme not in {"postgis", "postgres", "postgresql"}:
+        raise ValueError(f"DATABASE_URL must be a postgis:// URL, got scheme {parts.scheme!r}")
+    options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    host = options.pop("host", None) or unquote(parts.hostname or "")
+    return {
+        "ENGINE": "django.contrib.gis.db.backends.postgis",
+        "NAME": unquote(parts.path.lstrip("/")),
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": host,
+        "PORT": str(parts.port or ""),
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": options,
+        "TEST": {"NAME": f"test_{unquote(parts.path.lstrip('/'))}"},
+    }
+
+
+DATABASES = {"default": database_from_url(DATABASE_URL)}

@@ -1,0 +1,12 @@
+"""Media storage (COGs, embeddings, checkpoints, exports) and the imagery root admins may register files from."""
+
+from webapp.settings.env import BASE_DIR, env_int, env_path
+
+MEDIA_ROOT = env_path("GEOLOOP_MEDIA_ROOT", BASE_DIR / ".local" / "media")
+MEDIA_URL = "/media/"
+IMAGERY_ROOT = env_path("GEOLOOP_IMAGERY_ROOT", BASE_DIR / "samples")
+# Uploads are streamed to disk; anything bigger is refused with 413.
+UPLOAD_MAX_BYTES = env_int("GEOLOOP_UPLOAD_MAX_BYTES", 2 * 1024**3)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # always stream uploads to a temporary file
+FILE_UPLOAD_TEMP_DIR = None
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024**2
