@@ -1,0 +1,128 @@
+// Typed fetch wrapper for the Django API. Every failure becomes an ApiError with a message fit for a person.
+import type { LoginResponse, Project, Scene, User } from './types';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
+export class ApiError extends Error {
+  constructor(
+    /** HTTP status; 0 when no response arrived (network failure, bad JSON). */
+    readonly status: number,
+    message: string,
+    readonly url: string,
+    readonly body: unknown = null,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  get isUnauthenticated(): boolean {
+    return this.status === 401;
+  }
+}
+
+/** True for the error fetch throws when its AbortSignal fires (a screen was left): not worth showing. */
+export function isAbort(err: unknown): boolean {
+  return err instanceof DOMException && err.name === 'AbortError';
+}
+
+/** Value of one cookie from a `document.cookie` style string, or null. */
+export function readCookie(name: string, cookies: string): string | null {
+  for (const part of cookies.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
+}
+
+/**
+ * A readable message from a DRF error body: {"detail": "..."}, {"field": ["msg", ...]},
+ * {"non_field_errors": [...]}, a list of messages, or plain text.
+ */
+export function errorMessage(body: unknown, fallback: string): string {
+  if (typeof body === 'string') return body.trim() || fallback;
+  if (Array.isArray(body)) {
+    const parts = body.map((b) => errorMessage(b, '')).filter(Boolean);
+    return parts.length ? parts.join(' ') : fallback;
+  }
+  if (body && typeof body === 'object') {
+    const obj = body as Record<string, unknown>;
+    if (typeof obj.detail === 'string') return obj.detail;
+    const parts = Object.entries(obj).map(([key, value]) => {
+      const msg = errorMessage(value, '');
+      return key === 'non_field_errors' || !msg ? msg : `${key}: ${msg}`;
+    });
+    const joined = parts.filter(Boolean).join(' ');
+    return joined || fallback;
+  }
+  return fallback;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+export interface ApiDeps {
+  fetch: typeof fetch;
+  /** Returns the current `document.cookie` string (read on each request: Django rotates the CSRF token at login). */
+  cookies: () => string;
+}
+
+export function createApi(deps: ApiDeps) {
+  async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (!SAFE_METHODS.has(method)) {
+      const token = readCookie('csrftoken', deps.cookies());
+      if (token) headers['X-CSRFToken'] = token;
+    }
+    let response: Response;
+    try {
+      response = await deps.fetch(path, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        signal: opts.signal,
+      });
+    } catch (err) {
+      if (isAbort(err)) throw err;
+      throw new ApiError(0, `${method} ${path}: network error (${String(err)})`, path);
+    }
+    const text = await response.text();
+    let body: unknown = null;
+    let parsed = false;
+    if (text) {
+      try {
+        body = JSON.parse(text);
+        parsed = true;
+      } catch {
+        body = text;
+      }
+    }
+    if (!response.ok) {
+      // An HTML error page (Django debug 500, proxy error) would flood the banner: name the status instead.
+      const readable = parsed || (text.length < 300 && !text.trimStart().startsWith('<'));
+      const fallback = `${method} ${path} failed: ${response.status} ${response.statusText}`.trim();
+      throw new ApiError(response.status, readable ? errorMessage(body, fallback) : fallback, path, body);
+    }
+    if (text && !parsed) {
+      throw new ApiError(0, `${method} ${path}: the server did not answer JSON`, path, body);
+    }
+    return body as T;
+  }
+
+  return {
+    request,
+    me: (signal?: AbortSignal) => request<User>('GET', '/api/auth/me/', { signal }),
+    login: (username: string, password: string) =>
+      request<LoginResponse>('POST', '/api/auth/login/', { body: { username, password } }),
+    logout: () => request<void>('POST', '/api/auth/logout/'),
+    projects: (signal?: AbortSignal) => request<Project[]>('GET', '/api/projects/', { signal }),
+    scenes: (projectId: number, signal?: AbortSignal) =>
+      request<Scene[]>('GET', `/api/projects/${projectId}/scenes/`, { signal }),
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;

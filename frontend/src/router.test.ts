@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { parseRoute, routeToHash, type Route } from './router';
+
+describe('parseRoute', () => {
+  it.each<[string, Route]>([
+    ['', { name: 'projects' }],
+    ['#', { name: 'projects' }],
+    ['#/', { name: 'projects' }],
+    ['#/projects', { name: 'projects' }],
+    ['#/projects/3', { name: 'scenes', projectId: 3 }],
+    ['#/projects/3/', { name: 'scenes', projectId: 3 }],
+    ['#/projects/3/scenes/7', { name: 'scene', projectId: 3, sceneId: 7 }],
+    ['#/projects/3/scenes/7?x=1', { name: 'scene', projectId: 3, sceneId: 7 }],
+    ['#/projects/0', { name: 'notFound', path: '/projects/0' }],
+    ['#/projects/abc', { name: 'notFound', path: '/projects/abc' }],
+    ['#/projects/3/scenes/', { name: 'notFound', path: '/projects/3/scenes/' }],
+    ['#/elsewhere', { name: 'notFound', path: '/elsewhere' }],
+  ])('%s', (hash, route) => {
+    expect(parseRoute(hash)).toEqual(route);
+  });
+
+  it('round-trips with routeToHash', () => {
+    const routes: Route[] = [
+      { name: 'projects' },
+      { name: 'scenes', projectId: 12 },
+      { name: 'scene', projectId: 12, sceneId: 345 },
+    ];
+    for (const route of routes) expect(parseRoute(routeToHash(route))).toEqual(route);
+  });
+});

@@ -1,0 +1,57 @@
+// Hash routing: "#/", "#/projects/3", "#/projects/3/scenes/7". Django only ever serves "/".
+
+export type Route =
+  | { name: 'projects' }
+  | { name: 'scenes'; projectId: number }
+  | { name: 'scene'; projectId: number; sceneId: number }
+  | { name: 'notFound'; path: string };
+
+const ID = '([1-9][0-9]*)';
+const PATTERNS: [RegExp, (m: RegExpMatchArray) => Route][] = [
+  [/^\/?$/, () => ({ name: 'projects' })],
+  [/^\/projects\/?$/, () => ({ name: 'projects' })],
+  [new RegExp(`^/projects/${ID}/?$`), (m) => ({ name: 'scenes', projectId: Number(m[1]) })],
+  [
+    new RegExp(`^/projects/${ID}/scenes/${ID}/?$`),
+    (m) => ({ name: 'scene', projectId: Number(m[1]), sceneId: Number(m[2]) }),
+  ],
+];
+
+/** Parses `location.hash` ("#/projects/3", "" or "#") into a Route. Query strings are ignored. */
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '').split('?')[0] ?? '';
+  for (const [pattern, build] of PATTERNS) {
+    const match = path.match(pattern);
+    if (match) return build(match);
+  }
+  return { name: 'notFound', path };
+}
+
+export function routeToHash(route: Route): string {
+  switch (route.name) {
+    case 'projects':
+      return '#/';
+    case 'scenes':
+      return `#/projects/${route.projectId}`;
+    case 'scene':
+      return `#/projects/${route.projectId}/scenes/${route.sceneId}`;
+    case 'notFound':
+      return `#${route.path}`;
+  }
+}
+
+export function sameRoute(a: Route, b: Route): boolean {
+  return routeToHash(a) === routeToHash(b);
+}
+
+/** Calls `onChange` with the parsed route now and on every hash change; returns an unsubscribe function. */
+export function listenToHash(win: Window, onChange: (route: Route) => void): () => void {
+  const handler = () => onChange(parseRoute(win.location.hash));
+  win.addEventListener('hashchange', handler);
+  handler();
+  return () => win.removeEventListener('hashchange', handler);
+}
+
+export function navigate(route: Route): void {
+  window.location.hash = routeToHash(route);
+}

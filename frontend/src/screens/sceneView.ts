@@ -1,0 +1,59 @@
+import type { Screen } from '../app';
+import { createSceneMap, type SceneMap } from '../map/sceneMap';
+import type { Scene } from '../types';
+import { h } from '../ui/dom';
+import { describeScene } from './scenes';
+
+export const mountSceneView: Screen = (el, ctx) => {
+  const route = ctx.store.get().route;
+  if (route.name !== 'scene') throw new Error('scene screen mounted on another route');
+  const { projectId, sceneId } = route;
+  const aborter = new AbortController();
+  let sceneMap: SceneMap | null = null;
+  const tileErrorKey = `tiles-${sceneId}`;
+
+  const title = h('h1', {}, `Scene ${sceneId}`);
+  const info = h('p', { class: 'muted', 'data-testid': 'scene-info' });
+  const mapEl = h('div', { class: 'map', 'data-testid': 'map' });
+  const mousePosition = h('div', { class: 'mouse-position', 'data-testid': 'mouse-position', title: 'lon, lat (EPSG:4326)' });
+  el.append(
+    h(
+      'section',
+      { class: 'scene-view' },
+      h('div', { class: 'scene-head' }, h('a', { href: `#/projects/${projectId}`, class: 'back' }, '← Scenes'), title, info, mousePosition),
+      mapEl,
+    ),
+  );
+
+  const show = (scene: Scene): void => {
+    title.textContent = scene.name;
+    info.textContent = describeScene(scene);
+    if (scene.status !== 'ready') {
+      info.textContent = `This scene is ${scene.status}${scene.status_reason ? `: ${scene.status_reason}` : ''}.`;
+      return;
+    }
+    sceneMap = createSceneMap({
+      target: mapEl,
+      scene,
+      mousePositionTarget: mousePosition,
+      onTileError: (failed, tile) =>
+        ctx.report(new Error(`${failed} tile${failed === 1 ? '' : 's'} of this scene failed to load (last: ${tile})`), tileErrorKey),
+    });
+  };
+
+  // There is no scene detail endpoint in the first API; the project's list carries everything the map needs.
+  ctx.api.scenes(projectId, aborter.signal).then(
+    (scenes) => {
+      const scene = scenes.find((s) => s.id === sceneId);
+      if (scene) show(scene);
+      else ctx.report(new Error(`Scene ${sceneId} is not in project ${projectId}.`));
+    },
+    (err: unknown) => ctx.report(err),
+  );
+
+  return () => {
+    aborter.abort();
+    sceneMap?.dispose();
+    ctx.dismiss(tileErrorKey);
+  };
+};

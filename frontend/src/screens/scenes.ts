@@ -1,0 +1,67 @@
+import type { Screen } from '../app';
+import type { Project, Scene } from '../types';
+import { h } from '../ui/dom';
+
+/** While a scene is ingesting the list is polled (progress over the WebSocket comes later). */
+const POLL_MS = 4000;
+
+export const mountScenes: Screen = (el, ctx) => {
+  const route = ctx.store.get().route;
+  if (route.name !== 'scenes') throw new Error('scenes screen mounted on another route');
+  const { projectId } = route;
+  const aborter = new AbortController();
+  let timer: number | undefined;
+
+  const title = h('h1', {}, 'Scenes');
+  const list = h('ul', { class: 'items', 'data-testid': 'scene-list' }, h('li', { class: 'muted' }, 'Loading…'));
+  el.append(h('section', { class: 'panel' }, h('a', { href: '#/', class: 'back' }, '← Projects'), title, list));
+
+  ctx.api.projects(aborter.signal).then(
+    (projects: Project[]) => {
+      const project = projects.find((p) => p.id === projectId);
+      title.textContent = project ? `Scenes of ${project.name}` : `Scenes of project ${projectId}`;
+    },
+    (err: unknown) => ctx.report(err),
+  );
+
+  const load = (): void => {
+    ctx.api.scenes(projectId, aborter.signal).then(
+      (scenes) => {
+        list.replaceChildren(
+          ...(scenes.length ? scenes.map((s) => sceneItem(projectId, s)) : [h('li', { class: 'muted' }, 'No scenes yet.')]),
+        );
+        if (scenes.some((s) => s.status === 'ingesting')) timer = window.setTimeout(load, POLL_MS);
+      },
+      (err: unknown) => ctx.report(err),
+    );
+  };
+  load();
+
+  return () => {
+    aborter.abort();
+    window.clearTimeout(timer);
+  };
+};
+
+function sceneItem(projectId: number, scene: Scene): HTMLLIElement {
+  const name =
+    scene.status === 'ready' ? h('a', { href: `#/projects/${projectId}/scenes/${scene.id}` }, scene.name) : h('span', {}, scene.name);
+  return h(
+    'li',
+    { 'data-testid': 'scene-item', 'data-scene-id': scene.id, 'data-status': scene.status, class: scene.status },
+    name,
+    h('span', { class: `tag status-${scene.status}` }, scene.status === 'ingesting' ? 'ingesting…' : scene.status),
+    scene.status === 'ready' && h('span', { class: 'muted' }, describeScene(scene)),
+    scene.status === 'failed' && h('span', { class: 'reason' }, scene.status_reason),
+  );
+}
+
+export function describeScene(scene: Scene): string {
+  const bands = `${scene.band_count} band${scene.band_count === 1 ? '' : 's'}`;
+  const gsd = scene.gsd ? `, ${formatGsd(scene.gsd)}` : '';
+  return `${scene.width}×${scene.height} px, ${bands} ${scene.dtype}, ${scene.crs}${gsd}`;
+}
+
+function formatGsd(gsd: number): string {
+  return gsd < 1 ? `${(gsd * 100).toFixed(0)} cm/px` : `${gsd.toFixed(gsd < 10 ? 1 : 0)} m/px`;
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createStore, Emitter } from './store';
+
+describe('createStore', () => {
+  it('merges patches and notifies with the previous state', () => {
+    const store = createStore({ a: 1, b: 'x' });
+    const listener = vi.fn();
+    store.subscribe(listener);
+    store.set({ a: 2 });
+    expect(store.get()).toEqual({ a: 2, b: 'x' });
+    expect(listener).toHaveBeenCalledWith({ a: 2, b: 'x' }, { a: 1, b: 'x' });
+  });
+
+  it('stays quiet when nothing changed, and after unsubscribe', () => {
+    const store = createStore({ a: 1 });
+    const listener = vi.fn();
+    const off = store.subscribe(listener);
+    store.set({ a: 1 });
+    expect(listener).not.toHaveBeenCalled();
+    off();
+    store.set({ a: 3 });
+    expect(listener).not.toHaveBeenCalled();
+  });
+});
+
+describe('Emitter', () => {
+  it('delivers typed events to their handlers until removed', () => {
+    const bus = new Emitter<{ ping: number; pong: string }>();
+    const ping = vi.fn();
+    const off = bus.on('ping', ping);
+    bus.emit('ping', 1);
+    bus.emit('pong', 'ignored');
+    off();
+    bus.emit('ping', 2);
+    expect(ping.mock.calls).toEqual([[1]]);
+  });
+});
