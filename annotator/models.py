@@ -224,7 +224,9 @@ class ExportJob(models.Model):
     error = models.TextField(blank=True)
     result_path = models.CharField(max_length=1000, blank=True)
     manifest = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,1 +1,7 @@
-urlpatterns: list = []
+"""Every annotator API, one module per entity family under annotator/apis/."""
+
+from annotator.apis import projects
+
+urlpatterns = [
+    *projects.urlpatterns,
+]

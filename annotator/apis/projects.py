@@ -1,0 +1,162 @@
+"""Projects, label classes and members. Site admins create projects; project admins edit theirs."""
+
+from django.urls import path
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from annotator.apis.base import GeoLoopApi
+from annotator.models import LabelClass, Role
+from annotator.permissions import IsSiteAdmin, project_for, role_of
+from annotator.selectors.projects import label_class_list, membership_list, project_list
+from annotator.services import projects as services
+
+
+class ProjectOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    settings = serializers.JSONField()
+    archived = serializers.BooleanField()
+
+
+def project_out(project, role: str) -> dict:
+    return {**ProjectOutput(project).data, "role": role}
+
+
+class LabelClassOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    color = serializers.CharField()
+    archived = serializers.BooleanField()
+
+
+class ProjectListApi(GeoLoopApi):
+    class InputSerializer(serializers.Serializer):
+        slug = serializers.SlugField(max_length=64)
+        name = serializers.CharField(max_length=200, required=False, default="")
+        description = serializers.CharField(required=False, default="", allow_blank=True)
+        classes = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list)
+        settings = serializers.DictField(required=False, default=dict)
+
+    def get_permissions(self):
+        extra = [IsSiteAdmin()] if self.request.method == "POST" else []
+        return [*super().get_permissions(), *extra]
+
+    def get(self, request):
+        archived = request.query_params.get("archived") == "1"
+        pairs = project_list(user=request.user, include_archived=archived)
+        return Response([project_out(project, role) for project, role in pairs])
+
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        project = services.project_create(user=request.user, **data.validated_data)
+        return Response(project_out(project, Role.ADMIN), status=status.HTTP_201_CREATED)
+
+
+class ProjectDetailApi(GeoLoopApi):
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=200, required=False)
+        description = serializers.CharField(required=False, allow_blank=True)
+        settings = serializers.DictField(required=False)
+        archived = serializers.BooleanField(required=False)
+
+    def get(self, request, project_id: int):
+        project = project_for(user=request.user, project_id=project_id)
+        return Response(project_out(project, role_of(user=request.user, project=project)))
+
+    def patch(self, request, project_id: int):
+        project = project_for(user=request.user, project_id=project_id, role=Role.ADMIN)
+        data = self.InputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        project = services.project_update(project=project, user=request.user, **data.validated_data)
+        return Response(project_out(project, Role.ADMIN))
+
+
+class ProjectArchiveApi(GeoLoopApi):
+    def post(self, request, project_id: int):
+        project = project_for(user=request.user, project_id=project_id, role=Role.ADMIN)
+        project = services.project_update(project=project, user=request.user, archived=True)
+        return Response(project_out(project, Role.ADMIN))
+
+
+class LabelClassListApi(GeoLoopApi):
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=100)
+        color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False)
+
+    def get(self, request, project_id: int):
+        project = project_for(user=request.user, project_id=project_id)
+        return Response(LabelClassOutput(label_class_list(project=project), many=True).data)
+
+    def post(self, request, project_id: int):
+        project = project_for(user=request.user, project_id=project_id, role=Role.ADMIN)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        label_class = services.label_class_create(project=project, user=request.user, **data.validated_data)
+        return Response(LabelClassOutput(label_class).data, status=status.HTTP_201_CREATED)
+
+
+class LabelClassDetailApi(GeoLoopApi):
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=100, required=False)
+        color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False)
+        archived = serializers.BooleanField(required=False)
+
+    def _get(self, request, class_id: int, role: str) -> LabelClass:
+        label_class = LabelClass.objects.select_related("project").filter(pk=class_id).first()
+        if label_class is None:
+            raise NotFound("No such label class.")
+        project_for(user=request.user, project_id=label_class.project_id, role=role)
+        return label_class
+
+    def patch(self, request, class_id: int):
+        label_class = self._get(request, class_id, Role.ADMIN)
+        data = self.InputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        label_class = services.label_class_update(label_class=label_class, user=request.user, **data.validated_data)
+        return Response(LabelClassOutput(label_class).data)
+
+    def delete(self, request, class_id: int):
+        label_class = self._get(request, class_id, Role.ADMIN)
+        services.label_class_update(label_class=label_class, user=request.user, archived=True)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MemberListApi(GeoLoopApi):
+    class InputSerializer(serializers.Serializer):
+        username = serializers.CharField()
+        role = serializers.ChoiceField(choices=Role.choices)
+
+    def get(self, request, project_id: int):
+        project = project_for(user=request.user, project_id=project_id, role=Role.ADMIN)
+        members = membership_list(project=project)
+        return Response([{"user_id": m.user_id, "username": m.user.username, "role": m.role} for m in members])
+
+    def post(self, request, project_id: int):
+        project = project_for(user=request.user, project_id=project_id, role=Role.ADMIN)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = services.membership_set(project=project, user=request.user, **data.validated_data)
+        return Response({"user_id": membership.user_id, "username": membership.user.username, "role": membership.role},
+                        status=status.HTTP_201_CREATED)
+
+
+class MemberDetailApi(GeoLoopApi):
+    def delete(self, request, project_id: int, user_id: int):
+        project = project_for(user=request.user, project_id=project_id, role=Role.ADMIN)
+        services.membership_remove(project=project, user_id=user_id, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+urlpatterns = [
+    path("projects/", ProjectListApi.as_view(), name="project-list"),
+    path("projects/<int:project_id>/", ProjectDetailApi.as_view(), name="project-detail"),
+    path("projects/<int:project_id>/archive/", ProjectArchiveApi.as_view(), name="project-archive"),
+    path("projects/<int:project_id>/classes/", LabelClassListApi.as_view(), name="class-list"),
+    path("classes/<int:class_id>/", LabelClassDetailApi.as_view(), name="class-detail"),
+    path("projects/<int:project_id>/members/", MemberListApi.as_view(), name="member-list"),
+    path("projects/<int:project_id>/members/<int:user_id>/", MemberDetailApi.as_view(), name="member-detail"),
+]

@@ -1,0 +1,91 @@
+"""Writes for projects, label classes and memberships."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from annotator.audit import audit_record
+from annotator.models import LabelClass, Membership, Project, Role, default_project_settings
+from webapp.errors import NotFound, ValidationFailed
+
+PROJECT_SETTING_KEYS = set(default_project_settings())
+
+
+def _check_settings(values: dict) -> dict:
+    unknown = set(values) - PROJECT_SETTING_KEYS
+    if unknown:
+        raise ValidationFailed(f"Unknown project settings: {', '.join(sorted(unknown))}.")
+    return values
+
+
+@transaction.atomic
+def project_create(*, slug: str, name: str, user, description: str = "", classes: list[str] | None = None,
+                   settings: dict | None = None) -> Project:
+    if Project.objects.filter(slug=slug).exists():
+        raise ValidationFailed(f"A project with slug {slug!r} already exists.")
+    project = Project.objects.create(
+        slug=slug, name=name or slug, description=description,
+        settings={**default_project_settings(), **_check_settings(settings or {})},
+    )
+    if user is not None:
+        Membership.objects.create(project=project, user=user, role=Role.ADMIN)
+    for class_name in classes or []:
+        label_class_create(project=project, name=class_name, user=user)
+    audit_record(user=user, project=project, action="project.create", obj=project)
+    return project
+
+
+@transaction.atomic
+def project_update(*, project: Project, user, name: str | None = None, description: str | None = None,
+                   settings: dict | None = None, archived: bool | None = None) -> Project:
+    if name is not None:
+        project.name = name
+    if description is not None:
+        project.description = description
+    if settings is not None:
+        project.settings = {**project.settings, **_check_settings(settings)}
+    if archived is not None:
+        project.archived = archived
+    project.save()
+    audit_record(user=user, project=project, action="project.update", obj=project,
+                 details={"archived": project.archived})
+    return project
+
+
+PALETTE = ["#e6194b", "#3cb44b", "#ffe119", "#4363d8", "#f58231", "#911eb4", "#46f0f0", "#f032e6"]
+
+
+def label_class_create(*, project: Project, name: str, user, color: str | None = None) -> LabelClass:
+    if LabelClass.objects.filter(project=project, name=name).exists():
+        raise ValidationFailed(f"Project {project.slug} already has a class named {name!r}.")
+    color = color or PALETTE[LabelClass.objects.filter(project=project).count() % len(PALETTE)]
+    label_class = LabelClass.objects.create(project=project, name=name, color=color)
+    audit_record(user=user, project=project, action="label_class.create", obj=label_class)
+    return label_class
+
+
+def label_class_update(*, label_class: LabelClass, user, name: str | None = None, color: str | None = None,
+                       archived: bool | None = None) -> LabelClass:
+    for field, value in (("name", name), ("color", color), ("archived", archived)):
+        if value is not None:
+            setattr(label_class, field, value)
+    label_class.save()
+    audit_record(user=user, project=label_class.project, action="label_class.update", obj=label_class)
+    return label_class
+
+
+def membership_set(*, project: Project, username: str, role: str, user) -> Membership:
+    if role not in Role.values:
+        raise ValidationFailed(f"Unknown role {role!r}; use one of {', '.join(Role.values)}.")
+    member = get_user_model().objects.filter(username=username).first()
+    if member is None:
+        raise NotFound(f"No user named {username!r}.")
+    membership, _ = Membership.objects.update_or_create(project=project, user=member, defaults={"role": role})
+    audit_record(user=user, project=project, action="membership.set", obj=membership, details={"role": role})
+    return membership
+
+
+def membership_remove(*, project: Project, user_id: int, user) -> None:
+    deleted, _ = Membership.objects.filter(project=project, user_id=user_id).delete()
+    if not deleted:
+        raise NotFound("That user is not a member of this project.")
+    audit_record(user=user, project=project, action="membership.remove", obj=None, details={"user_id": user_id})
