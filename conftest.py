@@ -125,3 +125,41 @@ def ARTIFACTS_LOG(name: str) -> Path:  # noqa: N802
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+class Actors:
+    """A project with one user per role, plus a non-member; `client(name)` is an API client logged in by token."""
+
+    def __init__(self, project, users: dict):
+        self.project = project
+        self.users = users
+
+    def client(self, name: str | None):
+        from rest_framework.authtoken.models import Token
+        from rest_framework.test import APIClient
+
+        client = APIClient()
+        if name is not None:
+            token, _ = Token.objects.get_or_create(user=self.users[name])
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+
+@pytest.fixture
+def actors(db) -> Actors:
+    from django.contrib.auth import get_user_model
+
+    from annotator.models import Membership, Project
+
+    User = get_user_model()  # noqa: N806
+    project = Project.objects.create(slug="roles", name="Roles")
+    users = {
+        "staff": User.objects.create_user("staff", password="pw", is_staff=True),
+        "admin": User.objects.create_user("padmin", password="pw"),
+        "reviewer": User.objects.create_user("reviewer", password="pw"),
+        "annotator": User.objects.create_user("annotator", password="pw"),
+        "outsider": User.objects.create_user("outsider", password="pw"),
+    }
+    for role in ("admin", "reviewer", "annotator"):
+        Membership.objects.create(project=project, user=users[role], role=role)
+    return Actors(project, users)
