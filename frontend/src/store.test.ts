@@ -23,6 +23,21 @@ describe('createStore', () => {
   });
 });
 
+describe('createStore re-entrancy', () => {
+  it('delivers a set() made inside a listener after the current round, in order', () => {
+    const store = createStore({ n: 0 });
+    const seen: string[] = [];
+    store.subscribe((s, p) => {
+      seen.push(`a:${p.n}->${s.n}`);
+      if (s.n === 1) store.set({ n: 2 });
+    });
+    store.subscribe((s, p) => seen.push(`b:${p.n}->${s.n}`));
+    store.set({ n: 1 });
+    expect(seen).toEqual(['a:0->1', 'b:0->1', 'a:1->2', 'b:1->2']);
+    expect(store.get().n).toBe(2);
+  });
+});
+
 describe('Emitter', () => {
   it('delivers typed events to their handlers until removed', () => {
     const bus = new Emitter<{ ping: number; pong: string }>();

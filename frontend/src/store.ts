@@ -13,6 +13,9 @@ export interface Store<S extends object> {
 export function createStore<S extends object>(initial: S): Store<S> {
   let state = initial;
   const listeners = new Set<Listener<S>>();
+  // A set() made by a listener is delivered after the current round, so every listener sees the changes in order.
+  const pending: [S, S][] = [];
+  let notifying = false;
   return {
     get: () => state,
     set(patch) {
@@ -20,7 +23,17 @@ export function createStore<S extends object>(initial: S): Store<S> {
       if (!changed) return;
       const previous = state;
       state = { ...state, ...patch };
-      for (const listener of [...listeners]) listener(state, previous);
+      pending.push([state, previous]);
+      if (notifying) return;
+      notifying = true;
+      try {
+        for (let next = pending.shift(); next; next = pending.shift()) {
+          for (const listener of [...listeners]) listener(...next);
+        }
+      } finally {
+        notifying = false;
+        pending.length = 0;
+      }
     },
     subscribe(listener) {
       listeners.add(listener);

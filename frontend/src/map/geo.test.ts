@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { boundsToExtent, footprintFeature, formatLonLat } from './geo';
+import Polygon from 'ol/geom/Polygon';
+import { boundsToExtent, footprintFeature, formatLonLat, tileOverlapsFootprint, tileUrl } from './geo';
 
 const R = 6378137; // EPSG:3857 sphere radius
 const x = (lon: number) => (R * lon * Math.PI) / 180;
@@ -43,5 +44,28 @@ describe('formatLonLat', () => {
   it('prints lon, lat with six decimals', () => {
     expect(formatLonLat([-84.3880123456, 33.749])).toBe('-84.388012, 33.749000');
     expect(formatLonLat(undefined)).toBe('');
+  });
+});
+
+describe('tileOverlapsFootprint', () => {
+  // A diamond (a grid rotated 45° against the map) inside the square [0, 0, 10, 10].
+  const diamond = new Polygon([[[5, 0], [10, 5], [5, 10], [0, 5], [5, 0]]]);
+
+  it('keeps tiles that overlap the footprint and skips the corners of its envelope', () => {
+    expect(tileOverlapsFootprint([4, 4, 6, 6], diamond)).toBe(true);
+    expect(tileOverlapsFootprint([0, 0, 2, 2], diamond)).toBe(false);
+    expect(tileOverlapsFootprint([8, 8, 10, 10], diamond)).toBe(false);
+  });
+
+  it('skips a tile that only touches the footprint along an edge', () => {
+    const square = new Polygon([[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]]);
+    expect(tileOverlapsFootprint([10, 0, 20, 10], square)).toBe(false);
+    expect(tileOverlapsFootprint([9, 0, 19, 10], square)).toBe(true);
+  });
+});
+
+describe('tileUrl', () => {
+  it('fills the XYZ template', () => {
+    expect(tileUrl('/api/scenes/7/tiles/{z}/{x}/{y}.png', 18, 69555, 105037)).toBe('/api/scenes/7/tiles/18/69555/105037.png');
   });
 });

@@ -1,7 +1,8 @@
 // Pure geometry helpers between the API's EPSG:4326 values and the map's EPSG:3857.
-import type { Extent } from 'ol/extent';
+import { buffer, getWidth, type Extent } from 'ol/extent';
 import GeoJSON from 'ol/format/GeoJSON';
 import type Feature from 'ol/Feature';
+import type { Geometry } from 'ol/geom';
 import { transformExtent } from 'ol/proj';
 import type { GeoJsonPolygon, LonLatBounds } from '../types';
 
@@ -34,4 +35,18 @@ export function formatLonLat(coordinate: number[] | undefined): string {
   if (!coordinate || coordinate.length < 2) return '';
   const [lon, lat] = coordinate as [number, number];
   return `${lon.toFixed(6)}, ${lat.toFixed(6)}`;
+}
+
+/**
+ * Whether a tile is worth requesting: its extent overlaps the footprint by more than a sliver
+ * (0.1% of the tile's width, a quarter of a pixel). The scene's lon/lat bounds are an envelope: with a CRS rotated
+ * against Web Mercator (UTM), tiles in its corners lie outside the image and the tile API answers them 404.
+ */
+export function tileOverlapsFootprint(tileExtent: Extent, footprint: Geometry): boolean {
+  return footprint.intersectsExtent(buffer(tileExtent, -getWidth(tileExtent) * 0.001));
+}
+
+/** Fills an XYZ template such as "/api/scenes/7/tiles/{z}/{x}/{y}.png". */
+export function tileUrl(template: string, z: number, x: number, y: number): string {
+  return template.replace('{z}', String(z)).replace('{x}', String(x)).replace('{y}', String(y));
 }

@@ -8,9 +8,10 @@ import TileLayer from 'ol/layer/Tile';
 import VectorLayer from 'ol/layer/Vector';
 import VectorSource from 'ol/source/Vector';
 import XYZ from 'ol/source/XYZ';
+import { createXYZ } from 'ol/tilegrid';
 import { Stroke, Style } from 'ol/style';
 import type { Scene } from '../types';
-import { boundsToExtent, footprintFeature, formatLonLat } from './geo';
+import { boundsToExtent, footprintFeature, formatLonLat, tileOverlapsFootprint, tileUrl } from './geo';
 
 /** How far past the imagery's own resolution one may zoom (tiles are then upsampled). */
 export const OVERZOOM = 3;
@@ -39,17 +40,25 @@ export function sceneExtent(scene: Scene): Extent {
 
 export function createSceneMap({ target, scene, mousePositionTarget, onTileError }: SceneMapOptions): SceneMap {
   const extent = sceneExtent(scene);
+  const footprint = new VectorSource();
+  const outline = scene.footprint ? footprintFeature(scene.footprint) : null;
+  if (outline) footprint.addFeature(outline);
+  const footprintGeometry = outline?.getGeometry();
+
+  const tileGrid = createXYZ({ minZoom: scene.minzoom, maxZoom: scene.maxzoom, tileSize: 256 });
   const source = new XYZ({
-    url: scene.tiles_url,
-    minZoom: scene.minzoom,
-    maxZoom: scene.maxzoom,
-    tileSize: 256,
+    tileGrid,
+    // Tiles outside the footprint are never requested (OpenLayers leaves them empty).
+    tileUrlFunction: (tileCoord) => {
+      if (footprintGeometry && !tileOverlapsFootprint(tileGrid.getTileCoordExtent(tileCoord), footprintGeometry)) {
+        return undefined;
+      }
+      const [z, x, y] = tileCoord as [number, number, number];
+      return tileUrl(scene.tiles_url, z, x, y);
+    },
   });
   // Same-origin tiles: the canvas stays readable (getImageData) without crossOrigin.
   const tileLayer = new TileLayer({ source, extent, className: 'scene-tiles', preload: 0 });
-
-  const footprint = new VectorSource();
-  if (scene.footprint) footprint.addFeature(footprintFeature(scene.footprint));
   const footprintLayer = new VectorLayer({
     source: footprint,
     className: 'scene-footprint',
@@ -65,6 +74,7 @@ export function createSceneMap({ target, scene, mousePositionTarget, onTileError
         projection: 'EPSG:4326',
         coordinateFormat: formatLonLat,
         target: mousePositionTarget,
+        className: 'lonlat',
         placeholder: '',
       }),
     ]),

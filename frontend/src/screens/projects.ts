@@ -12,7 +12,7 @@ export const mountProjects: Screen = (el, ctx) => {
       ...(projects.length ? projects.map(projectItem) : [h('li', { class: 'muted' }, 'You are not a member of any project yet.')]),
     );
   }, (err: unknown) => {
-    list.replaceChildren();
+    list.replaceChildren(h('li', { class: 'muted' }, 'Could not load the projects.'));
     ctx.report(err);
   });
 

@@ -32,7 +32,10 @@ export const mountScenes: Screen = (el, ctx) => {
         );
         if (scenes.some((s) => s.status === 'ingesting')) timer = window.setTimeout(load, POLL_MS);
       },
-      (err: unknown) => ctx.report(err),
+      (err: unknown) => {
+        list.replaceChildren(h('li', { class: 'muted' }, 'Could not load the scenes.'));
+        ctx.report(err);
+      },
     );
   };
   load();
