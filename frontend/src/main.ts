@@ -19,6 +19,7 @@ api.me().then(
   (user) => store.set({ user }),
   (err: unknown) => {
     store.set({ user: null });
-    if (!(err instanceof ApiError && err.status === 401)) ctx.report(err);
+    // 401 (or 403 from an API without an authentication header) just means: nobody is logged in.
+    if (!(err instanceof ApiError && (err.status === 401 || err.status === 403))) ctx.report(err);
   },
 );
