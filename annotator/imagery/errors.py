@@ -1,0 +1,37 @@
+"""One error root for imagery, with narrow subclasses. Messages are written for people."""
+
+
+class ImageryError(Exception):
+    """Root of every imagery error. `code` is machine-readable."""
+
+    code = "imagery_error"
+
+
+class InvalidRaster(ImageryError):
+    """The file is not a readable, georeferenced raster (not a raster, truncated, no georeferencing, rotated)."""
+
+    code = "invalid_raster"
+
+
+class UnsupportedRaster(InvalidRaster):
+    """A valid raster of a kind GeoLoop does not handle (data type, too many bands...)."""
+
+    code = "unsupported_raster"
+
+
+class InvalidRecipe(ImageryError):
+    """A render recipe that does not fit the scene (band out of range, min >= max...)."""
+
+    code = "invalid_recipe"
+
+
+class TileOutsideBounds(ImageryError):
+    """The requested tile does not intersect the image."""
+
+    code = "tile_outside_bounds"
+
+
+class InvalidTile(ImageryError):
+    """A malformed tile address (zoom out of range, x/y outside the zoom's matrix, unknown format)."""
+
+    code = "invalid_tile"

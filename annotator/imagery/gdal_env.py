@@ -1,0 +1,22 @@
+"""GDAL configuration for reading COGs, after TiTiler's performance guide (the options that apply to local files
+and to object storage later). Used as `rasterio.Env(**READ_OPTIONS)` by the readers."""
+
+READ_OPTIONS: dict[str, object] = {
+    # Block cache shared by every dataset of the process, in MB.
+    "GDAL_CACHEMAX": 512,
+    # Never list the directory of a file on open (no sidecar .ovr/.aux.xml hunting).
+    "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
+    # Only .tif may be opened through /vsicurl/ (object storage later).
+    "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".tif,.TIF,.tiff",
+    # Cache of byte ranges read through the VSI layer, and ask for neighbouring ranges in one request.
+    "VSI_CACHE": "TRUE",
+    "VSI_CACHE_SIZE": 50_000_000,
+    "GDAL_HTTP_MERGE_CONSECUTIVE_RANGES": "YES",
+    "GDAL_HTTP_MULTIPLEX": "YES",
+    "GDAL_HTTP_VERSION": 2,
+    "GDAL_INGESTED_BYTES_AT_OPEN": 32768,
+    # Do not read/write .aux.xml statistics files next to the COG.
+    "GDAL_PAM_ENABLED": "NO",
+    # Fail loudly on a damaged block instead of returning zeros.
+    "GTIFF_IGNORE_READ_ERRORS": "NO",
+}
