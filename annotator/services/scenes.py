@@ -1,0 +1,276 @@
+"""Writes for scenes: upload or register imagery, ingest it into a Cloud-Optimized GeoTIFF, edit the render recipe.
+
+A scene is created with status "ingesting" once its source file is in place and has passed a quick check
+(a readable, georeferenced, north-up raster); the heavy work runs in the Celery task `annotator.ingest_scene`
+(queue `default`), which calls `scene_ingest`. Refusals leave nothing behind: no file, and no scene row for a
+refusal at upload/registration time; a failed ingestion keeps its scene row (status failed + reason) but no files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import uuid
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+from django.contrib.gis.geos import Polygon
+from django.db import transaction
+
+from annotator.audit import audit_record
+from annotator.events import scene_event_send
+from annotator.imagery import ImageryError
+from annotator.imagery.cog import write_cog
+from annotator.imagery.inspect import inspect_raster
+from annotator.imagery.recipe import recipe_default, recipe_merge
+from annotator.models import Project, Scene, SceneStatus
+from annotator.selectors.scenes import scene_cog_file, scene_tile_source_forget
+from webapp.errors import NotReady, TooLarge, ValidationFailed
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 1024 * 1024
+UPLOADS_DIR = "uploads"
+SCENES_DIR = "scenes"
+
+
+class ImageryRefused(ValidationFailed):
+    """The file is not imagery GeoLoop can take; the message says why."""
+
+    code = "invalid_raster"
+
+
+class PathRefused(ValidationFailed):
+    """A registered path that is missing or reaches outside GEOLOOP_IMAGERY_ROOT."""
+
+    code = "invalid_path"
+
+
+def _media_root() -> Path:
+    return Path(settings.MEDIA_ROOT)
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _chunks(uploaded_file):
+    if hasattr(uploaded_file, "chunks"):
+        yield from uploaded_file.chunks(CHUNK)
+        return
+    yield from iter(lambda: uploaded_file.read(CHUNK), b"")
+
+
+def _too_large(limit: int) -> TooLarge:
+    return TooLarge(f"The file is larger than the upload limit of {limit:,} bytes "
+                    f"({limit / 1024**2:.0f} MiB); register it from the imagery folder instead.",
+                    extra={"limit_bytes": limit})
+
+
+def _store_upload(uploaded_file, *, max_bytes: int) -> tuple[Path, str]:
+    """Copy the upload to MEDIA_ROOT/uploads/<random>.tif, hashing as it goes. Over `max_bytes`: nothing kept."""
+    declared = getattr(uploaded_file, "size", None)
+    if declared is not None and declared > max_bytes:
+        raise _too_large(max_bytes)
+    folder = _media_root() / UPLOADS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    destination = folder / f"{uuid.uuid4().hex}.tif"
+    digest = hashlib.sha256()
+    written = 0
+    try:
+        with open(destination, "wb") as out:
+            for chunk in _chunks(uploaded_file):
+                written += len(chunk)
+                if written > max_bytes:
+                    raise _too_large(max_bytes)
+                digest.update(chunk)
+                out.write(chunk)
+        if written == 0:
+            raise ImageryRefused("The uploaded file is empty.")
+    except BaseException:
+        destination.unlink(missing_ok=True)
+        raise
+    return destination, digest.hexdigest()
+
+
+def _quick_check(path: Path, label: str) -> None:
+    try:
+        inspect_raster(path)
+    except ImageryError as exc:
+        raise ImageryRefused(str(exc).replace(path.name, label, 1)) from exc
+
+
+def _scene_create(*, project: Project, name: str, user, source_name: str, source_path: Path, checksum: str,
+                  enqueue: bool, action: str) -> Scene:
+    scene = Scene.objects.create(
+        project=project, name=name or Path(source_name).stem or "scene", source_name=source_name[:500],
+        source_path=str(source_path), checksum=checksum, status=SceneStatus.INGESTING, progress=0.0,
+        created_by=user if user is not None and getattr(user, "is_authenticated", False) else None,
+    )
+    audit_record(user=user, project=project, action=action, obj=scene, details={"source": source_name})
+    if enqueue:
+        from annotator.tasks import ingest_scene
+
+        transaction.on_commit(lambda: ingest_scene.delay(scene.id))
+    return scene
+
+
+def scene_create_from_upload(*, project: Project, uploaded_file, name: str, user, enqueue: bool = True,
+                             max_bytes: int | None = None) -> Scene:
+    """Store an uploaded raster (streamed to disk with its sha256, at most `max_bytes`, default
+    settings.UPLOAD_MAX_BYTES), check it quickly, create the scene (ingesting) and queue the ingestion on commit.
+
+    Raises TooLarge (413) or ImageryRefused (400); in both cases nothing is stored."""
+    limit = settings.UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
+    source_name = PurePosixPath(str(getattr(uploaded_file, "name", "") or "upload.tif").replace("\\", "/")).name
+    stored, checksum = _store_upload(uploaded_file, max_bytes=limit)
+    try:
+        _quick_check(stored, source_name)
+        with transaction.atomic():
+            return _scene_create(project=project, name=name, user=user, source_name=source_name, source_path=stored,
+                                 checksum=checksum, enqueue=enqueue, action="scene.upload")
+    except BaseException:
+        stored.unlink(missing_ok=True)
+        raise
+
+
+def imagery_path_resolve(path: str) -> Path:
+    """Resolve `path` (relative to settings.IMAGERY_ROOT) to a file inside that root, or raise PathRefused:
+    absolute paths, `..`, and symlinks that lead outside the root are refused."""
+    root = Path(settings.IMAGERY_ROOT).resolve()
+    text = (path or "").strip()
+    if not text:
+        raise PathRefused("Give the path of a file inside the imagery folder.")
+    parts = PurePosixPath(text.replace("\\", "/"))
+    if parts.is_absolute() or text.startswith("~"):
+        raise PathRefused(f"{text!r} is absolute; give a path relative to the imagery folder.")
+    if ".." in parts.parts:
+        raise PathRefused(f"{text!r} contains '..'; paths must stay inside the imagery folder.")
+    candidate = root.joinpath(*parts.parts)
+    try:
+        resolved = candidate.resolve(strict=True)
+    except (FileNotFoundError, RuntimeError):
+        raise PathRefused(f"No file at {text!r} in the imagery folder.") from None
+    if not resolved.is_relative_to(root):
+        raise PathRefused(f"{text!r} leads outside the imagery folder (through a symbolic link); it is not "
+                          "reachable.")
+    if not resolved.is_file():
+        raise PathRefused(f"{text!r} is not a file.")
+    return resolved
+
+
+@transaction.atomic
+def scene_create_from_path(*, project: Project, path: str, name: str, user, enqueue: bool = True) -> Scene:
+    """Register a file under settings.IMAGERY_ROOT (the file stays where it is; its checksum is computed by the
+    ingestion). Raises PathRefused or ImageryRefused (400)."""
+    resolved = imagery_path_resolve(path)
+    _quick_check(resolved, path)
+    return _scene_create(project=project, name=name, user=user, source_name=path, source_path=resolved, checksum="",
+                         enqueue=enqueue, action="scene.register")
+
+
+def _send(scene_id: int, event: str, payload: dict) -> None:
+    try:
+        scene_event_send(scene_id=scene_id, event=event, payload={"scene_id": scene_id, **payload})
+    except Exception:  # the event is a courtesy; the record is the truth
+        logger.warning("could not send %s for scene %s", event, scene_id, exc_info=True)
+
+
+def _progress(scene: Scene, progress: float, stage: str) -> None:
+    scene.progress = progress
+    Scene.objects.filter(pk=scene.pk).update(progress=progress)
+    _send(scene.pk, "scene.progress", {"progress": progress, "stage": stage})
+
+
+def _is_upload(path: Path) -> bool:
+    return path.is_relative_to(_media_root() / UPLOADS_DIR)
+
+
+def scene_ingest(*, scene_id: int) -> Scene:
+    """Validate the source, write its COG to MEDIA_ROOT/scenes/<id>/<checksum>.tif, record its metadata and the
+    default render recipe, and mark the scene ready. Any failure marks it failed with a readable reason and removes
+    what was written (and an uploaded source). Progress goes to the scene row and to `scene.progress` events."""
+    scene = Scene.objects.get(pk=scene_id)
+    if scene.status != SceneStatus.INGESTING:
+        return scene
+    source = Path(scene.source_path)
+    folder = _media_root() / SCENES_DIR / str(scene.pk)
+    try:
+        _progress(scene, 0.05, "validating")
+        inspect_raster(source, read_all=False)
+        if not scene.checksum:
+            _progress(scene, 0.1, "checksum")
+            scene.checksum = _sha256_file(source)
+        _progress(scene, 0.2, "writing COG")
+        cog = write_cog(source, folder / f"{scene.checksum}.tif")
+        _progress(scene, 0.8, "reading metadata")
+        info = inspect_raster(cog)
+        recipe = recipe_default(cog, band_count=info.band_count)
+        _progress(scene, 0.95, "render recipe")
+        scene.cog_path = str(cog.relative_to(_media_root()))
+        scene.crs = info.crs
+        scene.footprint = Polygon(info.footprint, srid=4326)
+        scene.width, scene.height = info.width, info.height
+        scene.band_count, scene.dtype, scene.nodata = info.band_count, info.dtype, info.nodata
+        scene.gsd = info.gsd
+        scene.transform = list(info.transform)
+        scene.overview_count = info.overview_count
+        scene.render_recipe = recipe
+        scene.status, scene.status_reason, scene.progress = SceneStatus.READY, "", 1.0
+        if _is_upload(source):
+            scene.source_path = ""
+        scene.save()
+    except Exception as exc:
+        reason = str(exc) if isinstance(exc, ImageryError) else f"Ingestion failed: {type(exc).__name__}: {exc}"
+        logger.warning("scene %s ingestion failed: %s", scene_id, reason, exc_info=not isinstance(exc, ImageryError))
+        shutil.rmtree(folder, ignore_errors=True)
+        if _is_upload(source):
+            source.unlink(missing_ok=True)
+        Scene.objects.filter(pk=scene.pk).update(status=SceneStatus.FAILED, status_reason=reason[:2000],
+                                                 source_path="" if _is_upload(source) else scene.source_path)
+        scene.refresh_from_db()
+        _send(scene.pk, "scene.status", {"status": scene.status, "status_reason": scene.status_reason,
+                                         "progress": scene.progress})
+        return scene
+    if _is_upload(source):
+        source.unlink(missing_ok=True)
+    scene_tile_source_forget(scene.pk)
+    _send(scene.pk, "scene.progress", {"progress": 1.0, "stage": "ready"})
+    _send(scene.pk, "scene.status", {"status": scene.status, "status_reason": "", "progress": 1.0})
+    return scene
+
+
+def scene_update_recipe(*, scene: Scene, recipe: dict, user) -> Scene:
+    """Edit the render recipe (partial edits allowed; new bands without min/max get their 2–98 percentiles).
+    Raises NotReady (409) before ingestion ends, ValidationFailed (400) for a recipe that does not fit."""
+    if scene.status != SceneStatus.READY:
+        raise NotReady("The scene is not ready yet; its render recipe can be edited once ingestion ends.")
+    try:
+        merged = recipe_merge(scene_cog_file(scene), current=scene.render_recipe, changes=recipe,
+                              band_count=scene.band_count)
+    except ImageryError as exc:
+        raise ValidationFailed(str(exc)) from exc
+    scene.render_recipe = merged
+    scene.save(update_fields=["render_recipe", "updated_at"])
+    scene_tile_source_forget(scene.pk)
+    audit_record(user=user, project=scene.project, action="scene.recipe", obj=scene, details={"recipe": merged})
+    _send(scene.pk, "scene.updated", {"render_recipe": merged})
+    return scene
+
+
+@transaction.atomic
+def scene_update(*, scene: Scene, user, name: str | None = None, render_recipe: dict | None = None) -> Scene:
+    if name is not None:
+        if not name.strip():
+            raise ValidationFailed("A scene's name cannot be empty.")
+        scene.name = name.strip()
+        scene.save(update_fields=["name", "updated_at"])
+        audit_record(user=user, project=scene.project, action="scene.update", obj=scene, details={"name": name})
+    if render_recipe is not None:
+        scene_update_recipe(scene=scene, recipe=render_recipe, user=user)
+    return scene
