@@ -1,7 +1,8 @@
 """Every annotator API, one module per entity family under annotator/apis/."""
 
-from annotator.apis import projects
+from annotator.apis import projects, scenes
 
 urlpatterns = [
     *projects.urlpatterns,
+    *scenes.urlpatterns,
 ]

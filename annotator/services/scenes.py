@@ -102,7 +102,7 @@ def _quick_check(path: Path, label: str) -> None:
     try:
         inspect_raster(path)
     except ImageryError as exc:
-        raise ImageryRefused(str(exc).replace(path.name, label, 1)) from exc
+        raise ImageryRefused(str(exc).replace(path.name, label)) from exc
 
 
 def _scene_create(*, project: Project, name: str, user, source_name: str, source_path: Path, checksum: str,
