@@ -122,6 +122,7 @@ export function createApi(deps: ApiDeps) {
     projects: (signal?: AbortSignal) => request<Project[]>('GET', '/api/projects/', { signal }),
     scenes: (projectId: number, signal?: AbortSignal) =>
       request<Scene[]>('GET', `/api/projects/${projectId}/scenes/`, { signal }),
+    scene: (sceneId: number, signal?: AbortSignal) => request<Scene>('GET', `/api/scenes/${sceneId}/`, { signal }),
   };
 }
 

@@ -37,12 +37,15 @@ export interface Scene {
   name: string;
   status: SceneStatus;
   status_reason: string;
+  /** Ingestion progress, 0..1. */
+  progress: number;
   width: number;
   height: number;
   band_count: number;
   dtype: string;
   crs: string;
   gsd: number | null;
+  nodata: number | null;
   bounds: LonLatBounds | null;
   footprint: GeoJsonPolygon | null;
   render_recipe: unknown;

@@ -26,6 +26,7 @@ export const mountSceneView: Screen = (el, ctx) => {
   );
 
   const show = (scene: Scene): void => {
+    if (aborter.signal.aborted) return; // the screen was left while the answer was on its way
     title.textContent = scene.name;
     info.textContent = describeScene(scene);
     if (scene.status !== 'ready') {
@@ -41,15 +42,7 @@ export const mountSceneView: Screen = (el, ctx) => {
     });
   };
 
-  // There is no scene detail endpoint in the first API; the project's list carries everything the map needs.
-  ctx.api.scenes(projectId, aborter.signal).then(
-    (scenes) => {
-      const scene = scenes.find((s) => s.id === sceneId);
-      if (scene) show(scene);
-      else ctx.report(new Error(`Scene ${sceneId} is not in project ${projectId}.`));
-    },
-    (err: unknown) => ctx.report(err),
-  );
+  ctx.api.scene(sceneId, aborter.signal).then(show, (err: unknown) => ctx.report(err));
 
   return () => {
     aborter.abort();

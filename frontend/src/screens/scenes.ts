@@ -53,7 +53,7 @@ function sceneItem(projectId: number, scene: Scene): HTMLLIElement {
     'li',
     { 'data-testid': 'scene-item', 'data-scene-id': scene.id, 'data-status': scene.status, class: scene.status },
     name,
-    h('span', { class: `tag status-${scene.status}` }, scene.status === 'ingesting' ? 'ingesting…' : scene.status),
+    h('span', { class: `tag status-${scene.status}` }, scene.status === 'ingesting' ? `ingesting ${Math.round(scene.progress * 100)}%` : scene.status),
     scene.status === 'ready' && h('span', { class: 'muted' }, describeScene(scene)),
     scene.status === 'failed' && h('span', { class: 'reason' }, scene.status_reason),
   );
