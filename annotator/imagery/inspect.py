@@ -89,7 +89,7 @@ def _check_overviews(path: str, count: int) -> None:
 def _gsd_metres(crs, transform, width: int, height: int) -> float:
     res_x, res_y = abs(transform.a), abs(transform.e)
     if crs.is_geographic:
-        lon, lat = transform * (width / 2, height / 2)
+        lon, lat = transform @ (width / 2, height / 2)
         _, _, dx = _GEOD.inv(lon, lat, lon + res_x, lat)
         _, _, dy = _GEOD.inv(lon, lat, lon, lat + res_y)
         return float((abs(dx) + abs(dy)) / 2)
@@ -109,7 +109,7 @@ def footprint_lonlat(crs, transform, width: int, height: int,
         for i in range(n):
             cols.append(c0 + (c1 - c0) * i / n)
             rows.append(r0 + (r1 - r0) * i / n)
-    xs, ys = zip(*(transform * (c, r) for c, r in zip(cols, rows, strict=True)), strict=True)
+    xs, ys = zip(*(transform @ (c, r) for c, r in zip(cols, rows, strict=True)), strict=True)
     lons, lats = warp_transform(crs, "EPSG:4326", list(xs), list(ys))
     if not all(math.isfinite(v) for v in (*lons, *lats)):
         raise InvalidRaster("The image corners cannot be located on the globe (its CRS does not transform to "

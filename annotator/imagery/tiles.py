@@ -153,8 +153,8 @@ def zoom_range(crs: str, transform: tuple[float, ...], width: int, height: int) 
     if not (crs and transform and width and height):
         return 0, 0
     affine = rasterio.Affine.from_gdal(*transform)
-    left, top = affine * (0, 0)
-    right, bottom = affine * (width, height)
+    left, top = affine @ (0, 0)
+    right, bottom = affine @ (width, height)
     try:
         dst, w, h = calculate_default_transform(crs, WEB_MERCATOR_TMS.rasterio_crs, width, height,
                                                 left, bottom, right, top)

@@ -43,13 +43,15 @@ def make_raster(path: str | Path, *, bands: int = 3, dtype: str = "uint8", crs: 
     x0, y0 = LONLAT_ORIGIN if geographic else UTM_ORIGIN
     transform = Affine(pixel, 0, x0, 0, -pixel, y0)
     if rotated:
-        transform = Affine.translation(x0, y0) * Affine.rotation(15) * Affine.scale(pixel, -pixel)
+        transform = Affine.translation(x0, y0) @ Affine.rotation(15) @ Affine.scale(pixel, -pixel)
     data = _values(dtype, bands, height, width)
     corner = (slice(0, height // 2), slice(0, width // 2))
     if nodata_corner and not alpha:
         data[:, corner[0], corner[1]] = nodata
     profile = {"driver": "GTiff", "width": width, "height": height, "count": bands + (1 if alpha else 0),
                "dtype": dtype, "nodata": nodata}
+    if bands > 3 and not alpha:
+        profile["photometric"] = "MINISBLACK"  # else GDAL takes a 4th uint8 band for alpha
     if tiled:
         profile.update(tiled=True, blockxsize=256, blockysize=256)
     if compress:
