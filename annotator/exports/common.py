@@ -1,0 +1,376 @@
+"""What every export format shares. No Django here: exporters take plain value objects and write files.
+
+- `ExportScene`, `ExportAnnotation`, `ExportClass`, `ExportDataset`: what was selected, as plain data.
+- `ExportFilters`: the filters an export accepts, checked and normalised (the query itself is a selector).
+- reprojection: EPSG:4326 geometries to a scene's CRS and to its pixel grid (vectorised with shapely + pyproj).
+- rasterisation on exactly a scene's grid (or a window of it): semantic (class index) and instance (object id).
+- deterministic files: JSON with sorted keys, zip archives with sorted entries and fixed timestamps, so the same
+  export of unchanged data gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import shapely
+from affine import Affine
+from pyproj import CRS, Transformer
+from rasterio.features import rasterize
+from rasterio.windows import Window
+
+SOURCES = ("model", "human", "imported")
+STATUSES = ("draft", "accepted", "rejected")
+NODATA = 0  # masks: 0 is "unlabelled" (nodata); classes are 1..N in label-class order, instances 1..K
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+Progress = Callable[[float, str], None]
+
+
+class ExportInputError(ValueError):
+    """Bad filters or parameters; the message is for people."""
+
+
+# ---------------------------------------------------------------- value objects
+
+
+@dataclass(frozen=True)
+class ExportClass:
+    id: int
+    name: str
+    color: str
+    index: int  # 1..N, the value in semantic masks; COCO category id; YOLO uses index - 1
+
+
+@dataclass(frozen=True)
+class ExportScene:
+    id: int
+    name: str
+    path: Path  # absolute path of the scene's COG
+    crs: str  # WKT or EPSG:code
+    transform: tuple[float, ...]  # GDAL geotransform (c, a, b, f, d, e)
+    width: int
+    height: int
+    checksum: str
+    footprint: shapely.Polygon | None = None  # EPSG:4326
+    created_at: dt.datetime | None = None
+    annotations_version: int = 0
+
+    @property
+    def affine(self) -> Affine:
+        return Affine.from_gdal(*self.transform)
+
+    @property
+    def stem(self) -> str:
+        """A file-name-safe, unique name for the scene's files."""
+        safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in self.name)[:60].strip("_")
+        return f"scene_{self.id}" + (f"_{safe}" if safe else "")
+
+
+@dataclass(frozen=True)
+class ExportAnnotation:
+    id: int
+    scene_id: int
+    geometry: shapely.MultiPolygon  # EPSG:4326, lon/lat
+    label_class: ExportClass | None
+    source: str
+    status: str
+    review_state: str
+    author: str | None
+    model_version_id: int | None
+    predicted_quality: float | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    def attributes(self) -> dict:
+        """The attributes GeoJSON and GeoPackage carry, in a fixed order."""
+        return {
+            "annotation_id": self.id,
+            "scene_id": self.scene_id,
+            "class": self.label_class.name if self.label_class else None,
+            "class_id": self.label_class.id if self.label_class else None,
+            "status": self.status,
+            "review_state": self.review_state,
+            "source": self.source,
+            "author": self.author,
+            "model_version_id": self.model_version_id,
+            "predicted_quality": self.predicted_quality,
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.updated_at),
+        }
+
+
+@dataclass
+class ExportDataset:
+    project_slug: str
+    classes: list[ExportClass]
+    scenes: list[ExportScene]
+    annotations: list[ExportAnnotation]  # sorted by (scene_id, id)
+    filters: dict = field(default_factory=dict)
+
+    def by_scene(self) -> dict[int, list[ExportAnnotation]]:
+        out: dict[int, list[ExportAnnotation]] = {scene.id: [] for scene in self.scenes}
+        for ann in self.annotations:
+            out.setdefault(ann.scene_id, []).append(ann)
+        return out
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+# ---------------------------------------------------------------- filters
+
+
+@dataclass(frozen=True)
+class ExportFilters:
+    """Which annotations an export takes. Deleted annotations never; by default neither rejected ones."""
+
+    scenes: tuple[int, ...] = ()
+    classes: tuple[str | int, ...] = ()  # label-class ids or names
+    statuses: tuple[str, ...] = ("draft", "accepted")
+    reviewed_only: bool = False  # only review_state == approved
+    sources: tuple[str, ...] = SOURCES
+    since: dt.datetime | None = None  # created_at >= since
+    until: dt.datetime | None = None  # created_at < until
+
+    @classmethod
+    def parse(cls, raw: dict | None) -> ExportFilters:
+        raw = dict(raw or {})
+        known = {"scenes", "classes", "statuses", "reviewed_only", "source", "sources", "since", "until"}
+        unknown = set(raw) - known
+        if unknown:
+            raise ExportInputError(f"Unknown filters: {', '.join(sorted(unknown))}.")
+        scenes = _as_tuple(raw.get("scenes"))
+        try:
+            scenes = tuple(sorted({int(s) for s in scenes}))
+        except (TypeError, ValueError) as exc:
+            raise ExportInputError("Filter 'scenes' takes scene ids.") from exc
+        classes = tuple(int(c) if str(c).isdigit() else str(c) for c in _as_tuple(raw.get("classes")))
+        statuses = tuple(_as_tuple(raw.get("statuses"))) or cls.statuses
+        bad = [s for s in statuses if s not in STATUSES]
+        if bad:
+            raise ExportInputError(f"Unknown statuses {bad}; use {', '.join(STATUSES)}.")
+        sources = tuple(_as_tuple(raw.get("sources", raw.get("source")))) or SOURCES
+        bad = [s for s in sources if s not in SOURCES]
+        if bad:
+            raise ExportInputError(f"Unknown sources {bad}; use {', '.join(SOURCES)}.")
+        return cls(scenes=scenes, classes=classes, statuses=tuple(sorted(set(statuses))),
+                   reviewed_only=bool(raw.get("reviewed_only", False)), sources=tuple(sorted(set(sources))),
+                   since=_as_datetime(raw.get("since"), "since"), until=_as_datetime(raw.get("until"), "until"))
+
+    def as_dict(self) -> dict:
+        return {"scenes": list(self.scenes), "classes": list(self.classes), "statuses": list(self.statuses),
+                "reviewed_only": self.reviewed_only, "sources": list(self.sources),
+                "since": iso(self.since), "until": iso(self.until)}
+
+
+def _as_tuple(value) -> tuple:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    if isinstance(value, Iterable):
+        return tuple(value)
+    return (value,)
+
+
+def _as_datetime(value, name: str) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        parsed = value
+    else:
+        try:
+            parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise ExportInputError(f"Filter {name!r} must be an ISO 8601 date or date-time.") from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+# ---------------------------------------------------------------- parameters
+
+
+def parameters_check(raw: dict | None, defaults: dict, choices: dict | None = None) -> dict:
+    """Merge `raw` over `defaults`, refusing unknown keys and values of the wrong type or outside `choices`."""
+    raw = dict(raw or {})
+    unknown = set(raw) - set(defaults)
+    if unknown:
+        raise ExportInputError(f"Unknown parameters: {', '.join(sorted(unknown))}; "
+                               f"known: {', '.join(sorted(defaults)) or 'none'}.")
+    out = dict(defaults)
+    for key, value in raw.items():
+        default = defaults[key]
+        try:
+            if isinstance(default, bool):
+                value = value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
+            elif isinstance(default, int):
+                value = int(value)
+            elif isinstance(default, float):
+                value = float(value)
+            elif isinstance(default, list):
+                value = [float(v) for v in (value.split(",") if isinstance(value, str) else value)]
+        except (TypeError, ValueError) as exc:
+            raise ExportInputError(f"Parameter {key!r} must be like {default!r}.") from exc
+        if choices and key in choices and value not in choices[key]:
+            raise ExportInputError(f"Parameter {key!r} must be one of {', '.join(map(str, choices[key]))}.")
+        out[key] = value
+    return out
+
+
+# ---------------------------------------------------------------- reprojection
+
+
+@lru_cache(maxsize=64)
+def crs_of(value: str) -> CRS:
+    return CRS.from_user_input(value)
+
+
+@lru_cache(maxsize=64)
+def transformer(src: str, dst: str) -> Transformer:
+    return Transformer.from_crs(crs_of(src), crs_of(dst), always_xy=True)
+
+
+def reproject(geoms, src: str, dst: str):
+    """Reproject a geometry or an array of geometries (x/y order always, i.e. lon/lat for EPSG:4326)."""
+    if crs_of(src) == crs_of(dst):
+        return geoms
+    tr = transformer(src, dst)
+
+    def move(coords: np.ndarray) -> np.ndarray:
+        x, y = tr.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+    return shapely.transform(geoms, move)
+
+
+def to_pixels(geoms, affine: Affine):
+    """Geometries in a grid's CRS to its pixel coordinates (column, row; (0, 0) is the top-left corner)."""
+    inv = ~affine
+    m = np.array([[inv.a, inv.b], [inv.d, inv.e]])
+    offset = np.array([inv.c, inv.f])
+    return shapely.transform(geoms, lambda coords: coords @ m.T + offset)
+
+
+def from_pixels(geoms, affine: Affine):
+    m = np.array([[affine.a, affine.b], [affine.d, affine.e]])
+    offset = np.array([affine.c, affine.f])
+    return shapely.transform(geoms, lambda coords: coords @ m.T + offset)
+
+
+def scene_geometries(annotations: Sequence[ExportAnnotation], scene: ExportScene) -> np.ndarray:
+    """The annotations' geometries in the scene's CRS, as a shapely array (one reprojection call for all)."""
+    geoms = np.array([a.geometry for a in annotations], dtype=object)
+    if len(geoms) == 0:
+        return geoms
+    return reproject(geoms, "EPSG:4326", scene.crs)
+
+
+def pixel_geometries(annotations: Sequence[ExportAnnotation], scene: ExportScene) -> np.ndarray:
+    """The annotations' geometries in the scene's pixel coordinates."""
+    geoms = scene_geometries(annotations, scene)
+    return to_pixels(geoms, scene.affine) if len(geoms) else geoms
+
+
+# ---------------------------------------------------------------- rasterisation
+
+
+def mask_dtype(max_value: int) -> np.dtype:
+    for dtype in (np.uint8, np.uint16, np.uint32):
+        if max_value <= np.iinfo(dtype).max:
+            return np.dtype(dtype)
+    raise ExportInputError("Too many objects for a 32-bit instance mask.")
+
+
+def rasterize_on_grid(pixel_geoms: Sequence, values: Sequence[int], *, width: int, height: int,
+                      window: Window | None = None, dtype=None) -> np.ndarray:
+    """Burn geometries given in scene pixel coordinates onto the scene grid (or a window of it).
+
+    A pixel takes a geometry's value when the geometry covers the pixel's centre (GDAL's rule, the same rule the
+    inference code uses to polygonise masks); later geometries draw over earlier ones. Returns (rows, cols).
+    """
+    dtype = dtype or mask_dtype(max(values, default=0))
+    if window is None:
+        window = Window(0, 0, width, height)
+    shape = (int(window.height), int(window.width))
+    pairs = [(g, int(v)) for g, v in zip(pixel_geoms, values, strict=True) if g is not None and not g.is_empty]
+    if not pairs:
+        return np.zeros(shape, dtype=dtype)
+    grid = Affine.translation(window.col_off, window.row_off)
+    return rasterize(pairs, out_shape=shape, transform=grid, fill=NODATA, dtype=dtype)
+
+
+def class_values(annotations: Sequence[ExportAnnotation]) -> list[int]:
+    return [a.label_class.index if a.label_class else 0 for a in annotations]
+
+
+def window_box(window: Window):
+    return shapely.box(window.col_off, window.row_off, window.col_off + window.width, window.row_off + window.height)
+
+
+def window_affine(affine: Affine, window: Window) -> Affine:
+    return affine * Affine.translation(window.col_off, window.row_off)
+
+
+# ---------------------------------------------------------------- deterministic files
+
+
+def json_dump(path: Path, data, *, indent: int | None = 1) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(data, sort_keys=True, indent=indent, ensure_ascii=False, allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def files_under(root: Path) -> list[str]:
+    """Every file under root as sorted POSIX paths relative to it."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+STORED_SUFFIXES = (".tif", ".tiff", ".png", ".jpg", ".jpeg", ".gpkg.zip")
+
+
+def zip_write(root: Path, zip_path: Path) -> None:
+    """Zip every file under root: sorted entries, fixed timestamps and modes, so equal inputs give equal bytes."""
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(zip_path, "w", allowZip64=True) as archive:
+        for rel in files_under(root):
+            info = zipfile.ZipInfo(rel, date_time=ZIP_EPOCH)
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            stored = rel.lower().endswith(STORED_SUFFIXES)  # already compressed
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            with open(root / rel, "rb") as src, archive.open(info, "w", force_zip64=True) as dst:
+                for block in iter(lambda s=src: s.read(1 << 20), b""):
+                    dst.write(block)
+
+
+class ProgressSteps:
+    """Turn 'done k of n' into calls of a progress callback with a fraction in [0, 1]."""
+
+    def __init__(self, progress: Progress | None, total: int):
+        self.progress = progress
+        self.total = max(total, 1)
+        self.done = 0
+
+    def step(self, message: str = "") -> None:
+        self.done += 1
+        if self.progress:
+            self.progress(min(self.done / self.total, 1.0), message)
