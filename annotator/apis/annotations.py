@@ -1,0 +1,180 @@
+"""Annotations: create/list by scene, read/edit/delete one (with the version last seen), history, restore,
+and the scene's annotations as Mapbox vector tiles."""
+
+from django.http import HttpResponse, HttpResponseNotModified
+from django.urls import path
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from annotator import vector_tiles
+from annotator.apis.base import GeoLoopApi
+from annotator.models import AnnotationStatus, Task
+from annotator.selectors.annotations import (
+    LIST_DEFAULT_LIMIT,
+    annotation_feature,
+    annotation_for,
+    annotation_history,
+    annotation_list,
+    geojson_of,
+    label_class_out,
+    parse_bbox,
+    scene_for,
+)
+from annotator.services import annotations as services
+from webapp.errors import ValidationFailed
+
+
+class GeometryField(serializers.JSONField):
+    """A GeoJSON geometry object (checked and repaired by the service)."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not isinstance(value, dict) or "type" not in value:
+            raise serializers.ValidationError("Expected a GeoJSON geometry object.")
+        return value
+
+
+def _int_param(request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ValidationFailed(f"{name} must be an integer.") from exc
+    if value < 0:
+        raise ValidationFailed(f"{name} must not be negative.")
+    return value
+
+
+class SceneAnnotationListApi(GeoLoopApi):
+    class InputSerializer(serializers.Serializer):
+        geometry = GeometryField()
+        label_class = serializers.IntegerField(required=False, allow_null=True)
+        status = serializers.ChoiceField(choices=[AnnotationStatus.DRAFT, AnnotationStatus.ACCEPTED],
+                                         required=False, default=AnnotationStatus.ACCEPTED)
+        task = serializers.IntegerField(required=False, allow_null=True)
+
+    def get(self, request, scene_id: int):
+        """GeoJSON FeatureCollection; ?bbox=minlon,minlat,maxlon,maxlat&limit=&offset= (limit ≤ 5000)."""
+        scene = scene_for(user=request.user, scene_id=scene_id)
+        bbox = request.query_params.get("bbox")
+        limit = _int_param(request, "limit", LIST_DEFAULT_LIMIT)
+        offset = _int_param(request, "offset", 0)
+        features, more = annotation_list(scene=scene, bbox=parse_bbox(bbox) if bbox else None,
+                                         include_deleted=request.query_params.get("deleted") == "1",
+                                         limit=limit, offset=offset)
+        return Response({"type": "FeatureCollection", "features": features, "limit": limit, "offset": offset,
+                         "next_offset": offset + len(features) if more else None,
+                         "annotations_version": scene.annotations_version})
+
+    def post(self, request, scene_id: int):
+        scene = scene_for(user=request.user, scene_id=scene_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        task = None
+        if values.get("task") is not None:
+            task = Task.objects.filter(pk=values["task"], scene=scene).first()
+            if task is None:
+                raise ValidationFailed("No such task on this scene.")
+        annotation, info = services.annotation_create(
+            project=scene.project, scene=scene, geometry=values["geometry"], label_class=values.get("label_class"),
+            user=request.user, task=task, status=values["status"],
+        )
+        return Response({**annotation_feature(annotation), "info": info}, status=status.HTTP_201_CREATED)
+
+
+class AnnotationDetailApi(GeoLoopApi):
+    class PatchSerializer(serializers.Serializer):
+        version = serializers.IntegerField(min_value=1)
+        geometry = GeometryField(required=False)
+        label_class = serializers.IntegerField(required=False)
+        status = serializers.ChoiceField(choices=[AnnotationStatus.DRAFT, AnnotationStatus.ACCEPTED], required=False)
+        reason = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
+
+    class DeleteSerializer(serializers.Serializer):
+        version = serializers.IntegerField(min_value=1)
+
+    def get(self, request, annotation_id: int):
+        return Response(annotation_feature(annotation_for(user=request.user, annotation_id=annotation_id)))
+
+    def patch(self, request, annotation_id: int):
+        annotation = annotation_for(user=request.user, annotation_id=annotation_id)
+        data = self.PatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        annotation = services.annotation_update(
+            annotation=annotation, user=request.user, expected_version=values["version"],
+            geometry=values.get("geometry"), label_class=values.get("label_class"), reason=values["reason"],
+            status=values.get("status"),
+        )
+        return Response({**annotation_feature(annotation), "info": getattr(annotation, "geometry_info", {})})
+
+    def delete(self, request, annotation_id: int):
+        """The version comes in the body ({"version": n}) or the query string (?version=n)."""
+        annotation = annotation_for(user=request.user, annotation_id=annotation_id)
+        body = request.data if isinstance(request.data, dict) and request.data else request.query_params
+        data = self.DeleteSerializer(data=body)
+        data.is_valid(raise_exception=True)
+        annotation = services.annotation_delete(annotation=annotation, user=request.user,
+                                                expected_version=data.validated_data["version"])
+        return Response(annotation_feature(annotation))
+
+
+class AnnotationHistoryApi(GeoLoopApi):
+    def get(self, request, annotation_id: int):
+        annotation = annotation_for(user=request.user, annotation_id=annotation_id)
+        return Response([
+            {"version": r.version, "geometry": geojson_of(r.geometry), "class": label_class_out(r.label_class),
+             "status": r.status, "deleted": r.deleted, "author": r.author.username if r.author else None,
+             "reason": r.reason, "created_at": r.created_at.isoformat()}
+            for r in annotation_history(annotation=annotation)
+        ])
+
+
+class AnnotationRestoreApi(GeoLoopApi):
+    class InputSerializer(serializers.Serializer):
+        version = serializers.IntegerField(min_value=1)
+
+    def post(self, request, annotation_id: int):
+        annotation = annotation_for(user=request.user, annotation_id=annotation_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        annotation = services.annotation_restore(annotation=annotation, user=request.user,
+                                                 revision_version=data.validated_data["version"])
+        return Response(annotation_feature(annotation))
+
+
+class SceneAnnotationTileApi(GeoLoopApi):
+    """Mapbox vector tile (layer "annotations"). ETag = scene annotations version + z/x/y; `no-cache` makes
+    clients revalidate every time, and an unchanged tile costs a 304 without touching the annotations."""
+
+    def get(self, request, scene_id: int, z: int, x: int, y: int):
+        scene = scene_for(user=request.user, scene_id=scene_id)
+        try:
+            vector_tiles.tile_check(z, x, y)
+        except vector_tiles.TileOutOfRange as exc:
+            raise ValidationFailed(str(exc)) from exc
+        # The version is read before the tile is built: a change that lands in between makes the tile newer than
+        # its ETag (refetched next time), never older.
+        etag = vector_tiles.tile_etag(scene_id=scene.id, annotations_version=scene.annotations_version, z=z, x=x, y=y)
+        if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+            response = HttpResponseNotModified()
+        else:
+            response = HttpResponse(vector_tiles.scene_tile(scene_id=scene.id, z=z, x=x, y=y),
+                                    content_type="application/vnd.mapbox-vector-tile")
+        response["ETag"] = etag
+        response["Cache-Control"] = "private, no-cache"
+        response["Vary"] = "Authorization, Cookie"
+        return response
+
+
+urlpatterns = [
+    path("scenes/<int:scene_id>/annotations/", SceneAnnotationListApi.as_view(), name="scene-annotations"),
+    path("scenes/<int:scene_id>/annotations/<int:z>/<int:x>/<int:y>.mvt",
+         SceneAnnotationTileApi.as_view(), name="scene-annotation-tile"),
+    path("annotations/<int:annotation_id>/", AnnotationDetailApi.as_view(), name="annotation-detail"),
+    path("annotations/<int:annotation_id>/history/", AnnotationHistoryApi.as_view(), name="annotation-history"),
+    path("annotations/<int:annotation_id>/restore/", AnnotationRestoreApi.as_view(), name="annotation-restore"),
+]

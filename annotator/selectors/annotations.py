@@ -1,0 +1,100 @@
+"""Reads for annotations: lookups with role checks, GeoJSON features, bounding-box lists, history."""
+
+import json
+
+from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.contrib.gis.geos import Polygon
+from django.db.models import QuerySet
+from rest_framework.exceptions import NotFound
+
+from annotator.models import Annotation, AnnotationRevision, Role, Scene
+from annotator.permissions import require_role
+from webapp.errors import ValidationFailed
+
+LIST_DEFAULT_LIMIT = 1000
+LIST_MAX_LIMIT = 5000
+
+
+def scene_for(*, user, scene_id: int, role: str = Role.ANNOTATOR) -> Scene:
+    """A scene by id with the user's role in its project checked (404 when missing, 403 without the role)."""
+    scene = Scene.objects.select_related("project").filter(pk=scene_id).first()
+    if scene is None:
+        raise NotFound("No such scene.")
+    require_role(user=user, project=scene.project, role=role)
+    return scene
+
+
+def annotation_for(*, user, annotation_id: int, role: str = Role.ANNOTATOR) -> Annotation:
+    annotation = (Annotation.objects.select_related("project", "scene", "label_class")
+                  .filter(pk=annotation_id).first())
+    if annotation is None:
+        raise NotFound("No such annotation.")
+    require_role(user=user, project=annotation.project, role=role)
+    return annotation
+
+
+def label_class_out(label_class) -> dict | None:
+    if label_class is None:
+        return None
+    return {"id": label_class.id, "name": label_class.name, "color": label_class.color}
+
+
+def geojson_of(geometry) -> dict:
+    return {"type": geometry.geom_type, "coordinates": geometry.coords}
+
+
+def annotation_properties(annotation: Annotation) -> dict:
+    return {
+        "id": annotation.id,
+        "scene": annotation.scene_id,
+        "task": annotation.task_id,
+        "version": annotation.version,
+        "class": label_class_out(annotation.label_class),
+        "status": annotation.status,
+        "review_state": annotation.review_state,
+        "review_reason": annotation.review_reason,
+        "source": annotation.source,
+        "deleted": annotation.deleted,
+        "author": annotation.author_id,
+        "model_version_id": annotation.model_version_id,
+        "proposal_id": annotation.proposal_id,
+        "predicted_quality": annotation.predicted_quality,
+        "updated_at": annotation.updated_at.isoformat() if annotation.updated_at else None,
+    }
+
+
+def annotation_feature(annotation: Annotation, geometry: dict | None = None) -> dict:
+    """One annotation as a GeoJSON Feature (RFC 7946: EPSG:4326, lon/lat)."""
+    return {"type": "Feature", "id": annotation.id,
+            "geometry": geometry if geometry is not None else geojson_of(annotation.geometry),
+            "properties": annotation_properties(annotation)}
+
+
+def parse_bbox(text: str) -> Polygon:
+    try:
+        minx, miny, maxx, maxy = (float(v) for v in text.split(","))
+    except ValueError as exc:
+        raise ValidationFailed("bbox must be minlon,minlat,maxlon,maxlat.") from exc
+    if not (-180 <= minx < maxx <= 180 and -90 <= miny < maxy <= 90):
+        raise ValidationFailed("bbox must be minlon,minlat,maxlon,maxlat with min < max, in EPSG:4326.")
+    return Polygon.from_bbox((minx, miny, maxx, maxy))
+
+
+def annotation_list(*, scene: Scene, bbox: Polygon | None = None, include_deleted: bool = False,
+                    limit: int = LIST_DEFAULT_LIMIT, offset: int = 0) -> tuple[list[dict], bool]:
+    """Features of the scene (intersecting `bbox` when given), ordered by id; and whether more follow."""
+    limit = max(1, min(limit, LIST_MAX_LIMIT))
+    rows: QuerySet = Annotation.objects.filter(scene=scene).select_related("label_class")
+    if not include_deleted:
+        rows = rows.filter(deleted=False)
+    if bbox is not None:
+        rows = rows.filter(geometry__intersects=bbox)  # ST_Intersects: GIST index, then exact test
+    rows = rows.annotate(geojson=AsGeoJSON("geometry")).defer("geometry").order_by("id")[offset:offset + limit + 1]
+    rows = list(rows)
+    features = [annotation_feature(a, json.loads(a.geojson)) for a in rows[:limit]]
+    return features, len(rows) > limit
+
+
+def annotation_history(*, annotation: Annotation) -> QuerySet[AnnotationRevision]:
+    return (AnnotationRevision.objects.filter(annotation=annotation)
+            .select_related("label_class", "author").order_by("version"))

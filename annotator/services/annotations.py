@@ -1,0 +1,240 @@
+"""Writes for annotations. Every change, in one transaction: the row (version + 1), a new AnnotationRevision,
+an audit event, Scene.annotations_version + 1 (what vector-tile ETags are made of) and the `annotation_changed`
+signal; after commit, a scene event `annotation.created|updated|deleted` to every socket viewing the scene.
+
+Optimistic concurrency: writers pass the version they last saw; the row is locked (SELECT … FOR UPDATE) and a
+stale version raises Conflict (409) carrying the current version and geometry, so nothing is overwritten silently.
+"""
+
+import logging
+
+from django.contrib.gis.geos import GEOSGeometry
+from django.db import transaction
+from django.db.models import F
+
+from annotator import geometry as geom_rules
+from annotator.audit import audit_record
+from annotator.events import scene_event_send
+from annotator.models import (
+    Annotation,
+    AnnotationRevision,
+    AnnotationSource,
+    AnnotationStatus,
+    LabelClass,
+    ReviewState,
+    Scene,
+    SceneStatus,
+    Task,
+)
+from annotator.selectors.annotations import annotation_feature
+from annotator.signals import annotation_changed
+from webapp.errors import Conflict, NotFound, ValidationFailed
+
+log = logging.getLogger(__name__)
+
+
+def _shapely_of(geos: GEOSGeometry):
+    import shapely
+
+    return shapely.from_wkb(bytes(geos.wkb))
+
+
+def _geos_of(shape) -> GEOSGeometry:
+    import shapely
+
+    return GEOSGeometry(memoryview(shapely.to_wkb(shape)), srid=4326)
+
+
+def geometry_for_scene(*, scene: Scene, geometry) -> tuple[GEOSGeometry, dict]:
+    """Repair/refuse/clip a GeoJSON dict or GEOSGeometry (EPSG:4326) against the scene footprint."""
+    if isinstance(geometry, GEOSGeometry):
+        if geometry.srid not in (None, 4326):
+            geometry = geometry.transform(4326, clone=True)
+        geometry = _shapely_of(geometry)
+    footprint = _shapely_of(scene.footprint) if scene.footprint is not None else None
+    try:
+        clean = geom_rules.geometry_clean(geometry, footprint=footprint)
+    except geom_rules.GeometryRefused as exc:
+        raise ValidationFailed(exc.message, extra={"reason": exc.reason}) from exc
+    return _geos_of(clean.geometry), clean.info()
+
+
+def _label_class_check(*, project, label_class) -> LabelClass | None:
+    if label_class is None:
+        return None
+    if not isinstance(label_class, LabelClass):
+        label_class = LabelClass.objects.filter(pk=label_class).first()
+        if label_class is None:
+            raise ValidationFailed("No such label class.", extra={"reason": "unknown_class"})
+    if label_class.project_id != project.id:
+        raise ValidationFailed("That label class belongs to another project.", extra={"reason": "unknown_class"})
+    if label_class.archived:
+        raise ValidationFailed(f"Label class {label_class.name!r} is archived.", extra={"reason": "archived_class"})
+    return label_class
+
+
+def _revision_add(*, annotation: Annotation, user, reason: str) -> AnnotationRevision:
+    return AnnotationRevision.objects.create(
+        annotation=annotation, version=annotation.version, geometry=annotation.geometry,
+        label_class=annotation.label_class, status=annotation.status, deleted=annotation.deleted,
+        author=user if getattr(user, "is_authenticated", False) else None, reason=reason[:200],
+    )
+
+
+def _event_after_commit(annotation: Annotation, event: str) -> None:
+    scene_id = annotation.scene_id
+    payload = annotation_feature(annotation)
+    payload = {"id": annotation.id, "version": annotation.version, "class": payload["properties"]["class"],
+               "status": annotation.status, "review_state": annotation.review_state, "deleted": annotation.deleted,
+               "geometry": payload["geometry"]}
+
+    def send() -> None:
+        try:
+            scene_event_send(scene_id=scene_id, event=event, payload=payload)
+        except Exception:  # noqa: BLE001 - the change is committed; a lost broadcast must not turn it into a 500
+            log.exception("could not broadcast %s for annotation %s", event, payload["id"])
+
+    transaction.on_commit(send)
+
+
+def _changed(*, annotation: Annotation, user, kind: str, event: str, reason: str, previous_geometry=None,
+             previous_version: int | None = None, details: dict | None = None) -> AnnotationRevision:
+    """What every change does after the row is saved."""
+    revision = _revision_add(annotation=annotation, user=user, reason=reason or kind)
+    Scene.objects.filter(pk=annotation.scene_id).update(annotations_version=F("annotations_version") + 1)
+    audit_record(user=user, project=annotation.project, action=f"annotation.{kind}", obj=annotation,
+                 details={"version": annotation.version, "scene": annotation.scene_id, "reason": reason,
+                          **(details or {})})
+    annotation_changed.send(sender=Annotation, annotation=annotation, kind=kind, user=user, revision=revision,
+                            previous_geometry=previous_geometry, previous_version=previous_version)
+    _event_after_commit(annotation, event)
+    return revision
+
+
+def _locked(annotation: Annotation) -> Annotation:
+    locked = (Annotation.objects.select_for_update(of=("self",)).select_related("project", "scene", "label_class")
+              .filter(pk=annotation.pk).first())
+    if locked is None:
+        raise NotFound("No such annotation.")
+    return locked
+
+
+def _version_check(annotation: Annotation, expected_version: int) -> None:
+    if expected_version != annotation.version:
+        raise Conflict(
+            f"Annotation {annotation.id} changed since you loaded it (you have version {expected_version}, "
+            f"it is now version {annotation.version}). Reload it and apply your change again.",
+            extra={"current": annotation_feature(annotation), "current_version": annotation.version,
+                   "geometry": annotation_feature(annotation)["geometry"]},
+        )
+
+
+@transaction.atomic
+def annotation_create(*, project, scene: Scene, geometry, label_class=None, user, source: str = AnnotationSource.HUMAN,
+                      task: Task | None = None, model_version_id: int | None = None, proposal_id: int | None = None,
+                      predicted_quality: float | None = None,
+                      status: str = AnnotationStatus.ACCEPTED) -> tuple[Annotation, dict]:
+    """Store a new annotation. `geometry`: GeoJSON dict or GEOSGeometry in EPSG:4326. Returns the annotation and
+    what was done to its geometry: {"repaired", "clipped", "dropped_parts", "area_kept"}."""
+    if scene.project_id != project.id:
+        raise ValidationFailed("That scene belongs to another project.")
+    if scene.status != SceneStatus.READY:
+        raise ValidationFailed(f"Scene {scene.id} is {scene.status}, not ready for annotation.",
+                               extra={"reason": "scene_not_ready"})
+    if source not in AnnotationSource.values:
+        raise ValidationFailed(f"Unknown source {source!r}.")
+    if status not in AnnotationStatus.values:
+        raise ValidationFailed(f"Unknown status {status!r}.")
+    if task is not None and task.scene_id != scene.id:
+        raise ValidationFailed("That task is on another scene.")
+    if predicted_quality is not None and not 0.0 <= predicted_quality <= 1.0:
+        raise ValidationFailed("predicted_quality must lie in [0, 1].")
+    label_class = _label_class_check(project=project, label_class=label_class)
+    geos, info = geometry_for_scene(scene=scene, geometry=geometry)
+    annotation = Annotation.objects.create(
+        project=project, scene=scene, task=task, label_class=label_class, geometry=geos, source=source,
+        status=status, author=user if getattr(user, "is_authenticated", False) else None,
+        model_version_id=model_version_id, proposal_id=proposal_id, predicted_quality=predicted_quality,
+    )
+    _changed(annotation=annotation, user=user, kind="created", event="annotation.created", reason="created",
+             details={"source": source, "proposal_id": proposal_id, **info})
+    return annotation, info
+
+
+def _apply(annotation: Annotation, *, geometry=None, label_class=None, status: str | None = None) -> dict:
+    info: dict = {}
+    if geometry is not None:
+        annotation.geometry, info = geometry_for_scene(scene=annotation.scene, geometry=geometry)
+    if label_class is not None:
+        annotation.label_class = _label_class_check(project=annotation.project, label_class=label_class)
+    if status is not None:
+        if status not in AnnotationStatus.values:
+            raise ValidationFailed(f"Unknown status {status!r}.")
+        annotation.status = status
+    return info
+
+
+@transaction.atomic
+def annotation_update(*, annotation: Annotation, user, expected_version: int, geometry=None, label_class=None,
+                      reason: str = "", status: str | None = None) -> Annotation:
+    """Change geometry and/or class (and optionally status draft/accepted). A changed annotation goes back to
+    the review queue (review_state pending)."""
+    annotation = _locked(annotation)
+    _version_check(annotation, expected_version)
+    if annotation.deleted:
+        raise Conflict(f"Annotation {annotation.id} is deleted; restore it first.", extra={"reason": "deleted"})
+    if geometry is None and label_class is None and status is None:
+        raise ValidationFailed("Nothing to change: give geometry, label_class or status.")
+    previous_geometry = annotation.geometry
+    info = _apply(annotation, geometry=geometry, label_class=label_class, status=status)
+    annotation.version += 1
+    annotation.review_state = ReviewState.PENDING
+    annotation.review_reason = ""
+    annotation.save()
+    _changed(annotation=annotation, user=user, kind="updated", event="annotation.updated", reason=reason,
+             previous_geometry=previous_geometry, previous_version=expected_version, details=info)
+    annotation.geometry_info = info
+    return annotation
+
+
+@transaction.atomic
+def annotation_delete(*, annotation: Annotation, user, expected_version: int) -> Annotation:
+    """Soft delete: the row stays (deleted=True) with all its revisions; `annotation_restore` brings it back."""
+    annotation = _locked(annotation)
+    _version_check(annotation, expected_version)
+    if annotation.deleted:
+        return annotation
+    annotation.deleted = True
+    annotation.version += 1
+    annotation.save()
+    _changed(annotation=annotation, user=user, kind="deleted", event="annotation.deleted", reason="deleted",
+             previous_geometry=annotation.geometry, previous_version=expected_version)
+    return annotation
+
+
+@transaction.atomic
+def annotation_restore(*, annotation: Annotation, user, revision_version: int) -> Annotation:
+    """Make the annotation look as it did at `revision_version` (geometry, class, status, not deleted), as a new
+    revision on top: history is never rewritten. Restoring a deleted annotation undeletes it."""
+    annotation = _locked(annotation)
+    revision = AnnotationRevision.objects.filter(annotation=annotation, version=revision_version).first()
+    if revision is None:
+        raise NotFound(f"Annotation {annotation.id} has no version {revision_version}.")
+    if revision.deleted:
+        raise ValidationFailed(f"Version {revision_version} is a deletion; pick a version with a geometry.")
+    if revision.label_class_id is not None and revision.label_class.archived:
+        raise ValidationFailed(f"Version {revision_version} used the archived class {revision.label_class.name!r}.")
+    previous_geometry, previous_version = annotation.geometry, annotation.version
+    was_deleted = annotation.deleted
+    annotation.geometry = revision.geometry
+    annotation.label_class = revision.label_class
+    annotation.status = revision.status
+    annotation.deleted = False
+    annotation.review_state = ReviewState.PENDING
+    annotation.version += 1
+    annotation.save()
+    event = "annotation.created" if was_deleted else "annotation.updated"  # it reappears for viewers
+    _changed(annotation=annotation, user=user, kind="restored", event=event,
+             reason=f"restored version {revision_version}", previous_geometry=previous_geometry,
+             previous_version=previous_version, details={"from_version": revision_version, "undeleted": was_deleted})
+    return annotation

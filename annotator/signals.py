@@ -1,0 +1,15 @@
+"""Signals the ground floor sends so other apps can react without annotator importing them.
+
+Both are sent inside the writing transaction (`send`, not `send_robust`): a receiver that writes records
+(feedback's corrections) commits or rolls back together with the change it describes.
+"""
+
+from django.dispatch import Signal
+
+# kwargs: annotation (Annotation, after the change), kind ("created" | "updated" | "deleted" | "restored" |
+# "review_accept" | "review_reject" | "review_fix"), user, revision (the new AnnotationRevision),
+# previous_geometry (GEOSGeometry before the change, None on create), previous_version (int | None).
+annotation_changed = Signal()
+
+# kwargs: task (Task, now submitted), user.
+task_submitted = Signal()

@@ -1,0 +1,56 @@
+"""Mapbox vector tiles of a scene's annotations, built by PostGIS (ST_AsMVT) in one statement.
+
+The candidate rows are found with the GIST index on the stored EPSG:4326 geometry: a Web-Mercator tile envelope
+is an axis-aligned lon/lat rectangle (meridians and parallels are straight lines in EPSG:3857), so
+`geometry && ST_Transform(ST_TileEnvelope(z, x, y, margin), 4326)` is an exact bounding-box test that the existing
+index answers. Only the rows found are transformed to 3857 for ST_AsMVTGeom. (A functional index on
+ST_Transform(geometry, 3857) was measured against this in bench/annotations.py and gave no gain; see its notes.)
+
+Layer "annotations", extent 4096, buffer 64; feature id = annotation id; properties: id, class (name),
+color, class_id, status, review_state, version.
+"""
+
+from django.db import connection
+
+LAYER = "annotations"
+EXTENT = 4096
+BUFFER = 64
+MAX_ZOOM = 24
+
+TILE_SQL = f"""
+WITH bounds AS (
+    SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS env,
+           ST_Transform(ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => {BUFFER / EXTENT}), 4326) AS env4326
+), features AS (
+    SELECT ST_AsMVTGeom(ST_Transform(a.geometry, 3857), bounds.env, {EXTENT}, {BUFFER}, true) AS geom,
+           a.id, c.name AS class, c.color AS color, a.label_class_id AS class_id, a.status, a.review_state,
+           a.version
+    FROM annotator_annotation a
+    CROSS JOIN bounds
+    LEFT JOIN annotator_labelclass c ON c.id = a.label_class_id
+    WHERE a.scene_id = %(scene_id)s AND NOT a.deleted AND a.geometry && bounds.env4326
+)
+SELECT ST_AsMVT(features, '{LAYER}', {EXTENT}, 'geom', 'id') FROM features WHERE geom IS NOT NULL
+"""
+
+
+class TileOutOfRange(ValueError):
+    pass
+
+
+def tile_check(z: int, x: int, y: int) -> None:
+    if not 0 <= z <= MAX_ZOOM or not 0 <= x < 2 ** z or not 0 <= y < 2 ** z:
+        raise TileOutOfRange(f"No tile {z}/{x}/{y}: zoom 0..{MAX_ZOOM}, x and y in 0..2^z-1.")
+
+
+def scene_tile(*, scene_id: int, z: int, x: int, y: int) -> bytes:
+    """The MVT bytes of one tile (empty bytes when no annotation touches it)."""
+    tile_check(z, x, y)
+    with connection.cursor() as cursor:
+        cursor.execute(TILE_SQL, {"scene_id": scene_id, "z": z, "x": x, "y": y})
+        row = cursor.fetchone()
+    return bytes(row[0]) if row and row[0] is not None else b""
+
+
+def tile_etag(*, scene_id: int, annotations_version: int, z: int, x: int, y: int) -> str:
+    return f'"a{scene_id}-{annotations_version}-{z}-{x}-{y}"'
