@@ -1,8 +1,11 @@
 """Every annotator API, one module per entity family under annotator/apis/."""
 
-from annotator.apis import projects, scenes
+from annotator.apis import annotations, projects, review, scenes, tasks
 
 urlpatterns = [
     *projects.urlpatterns,
     *scenes.urlpatterns,
+    *annotations.urlpatterns,
+    *tasks.urlpatterns,
+    *review.urlpatterns,
 ]
