@@ -1,0 +1,258 @@
+"""Interactive-segmentation evaluation: the click simulator and metrics of DESIGN.md's evaluation protocol.
+
+One implementation for the benchmarks and the fine-tune promotion gate. Model-agnostic: it drives a
+``predict(points, labels, prev_logits) -> (mask, predicted_iou, logits)`` callable where ``points`` is
+``(N, 2)`` float (x, y) in the mask's pixel coordinates with pixel centres at +0.5, ``labels`` is ``(N,)`` int
+(1 positive, 0 negative), ``prev_logits`` is whatever the previous call returned as ``logits`` (None first), and
+``mask`` is bool with the ground truth's shape. The callable picks among its own candidates (by its predicted
+IoU, never by the ground truth).
+
+Protocol (RITM / SimpleClick / FocalClick): start from an empty prediction; before each click compute the false
+negatives and false positives, take the Euclidean distance transform of each (padded by one pixel so the image
+border counts as boundary), compare the two maxima and click at the farthest-from-boundary pixel of the larger
+one: positive on a false negative, negative on a false positive (ties go negative, as in RITM). Feed the previous
+logits back, record IoU after each click, stop at 20 (or earlier at ``target_iou``, or when nothing is wrong).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+PredictFn = Callable[[np.ndarray, np.ndarray, Any], tuple[np.ndarray, float, Any]]
+
+MAX_CLICKS = 20
+THRESHOLDS = (0.80, 0.85, 0.90)
+
+
+def distance_transform(region: np.ndarray) -> np.ndarray:
+    """Exact Euclidean distance from each True pixel to the nearest False pixel, the image border counting as
+    False (the region is padded by one False pixel on every side). False pixels get 0. float64, same shape.
+
+    Separable exact EDT: a vertical pass (distance to the nearest zero in the column, vectorised with running
+    max/min of zero positions), then a horizontal min-plus pass ``d2(x) = min_k g(x+k)^2 + k^2`` with ``k``
+    growing only while ``k^2`` can still improve some pixel. Work is confined to the region's bounding box
+    (plus the one-pixel frame), which is exact because everything outside the box is False.
+    """
+    region = np.asarray(region, dtype=bool)
+    out = np.zeros(region.shape, dtype=np.float64)
+    if not region.any():
+        return out
+    rows = np.flatnonzero(region.any(axis=1))
+    cols = np.flatnonzero(region.any(axis=0))
+    r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+    m = np.pad(region[r0:r1, c0:c1], 1)
+    h = m.shape[0]
+    idx = np.arange(h)[:, None]
+    above = np.maximum.accumulate(np.where(m, -h, idx), axis=0)
+    below = np.minimum.accumulate(np.where(m, 2 * h, idx)[::-1], axis=0)[::-1]
+    g2 = np.minimum(idx - above, below - idx).astype(np.float64) ** 2
+    d2 = g2.copy()
+    active = np.arange(h)
+    k = 1
+    while active.size:
+        kk = float(k * k)
+        row_max = d2[active].max(axis=1)
+        active = active[row_max > kk]
+        if not active.size or k >= m.shape[1]:
+            break
+        sub_d, sub_g = d2[active], g2[active]
+        np.minimum(sub_d[:, k:], sub_g[:, :-k] + kk, out=sub_d[:, k:])
+        np.minimum(sub_d[:, :-k], sub_g[:, k:] + kk, out=sub_d[:, :-k])
+        d2[active] = sub_d
+        k += 1
+    out[r0:r1, c0:c1] = np.sqrt(d2[1:-1, 1:-1])
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Click:
+    """A simulated click: (x, y) at a pixel centre, positive (object) or negative (background)."""
+
+    x: float
+    y: float
+    positive: bool
+
+
+def next_click(gt: np.ndarray, pred: np.ndarray) -> Click | None:
+    """The protocol's next click for prediction ``pred`` against ground truth ``gt``; None if they agree."""
+    gt = np.asarray(gt, dtype=bool)
+    pred = np.asarray(pred, dtype=bool)
+    fn_dt = distance_transform(gt & ~pred)
+    fp_dt = distance_transform(~gt & pred)
+    fn_max, fp_max = fn_dt.max(), fp_dt.max()
+    if fn_max == 0 and fp_max == 0:
+        return None
+    positive = bool(fn_max > fp_max)
+    dt, best = (fn_dt, fn_max) if positive else (fp_dt, fp_max)
+    r, c = np.argwhere(dt == best)[0]
+    return Click(x=float(c) + 0.5, y=float(r) + 0.5, positive=positive)
+
+
+def iou(a: np.ndarray, b: np.ndarray) -> float:
+    """IoU of two bool masks (1.0 if both empty)."""
+    a, b = np.asarray(a, bool), np.asarray(b, bool)
+    union = np.count_nonzero(a | b)
+    return 1.0 if union == 0 else float(np.count_nonzero(a & b) / union)
+
+
+@dataclass(frozen=True)
+class ObjectResult:
+    """Per-object trace: IoU, predicted IoU and predict() seconds after each click, and the clicks."""
+
+    ious: tuple[float, ...]
+    predicted_ious: tuple[float, ...]
+    seconds: tuple[float, ...]
+    clicks: tuple[Click, ...]
+    max_clicks: int = MAX_CLICKS
+    stopped_perfect: bool = False
+    label: str = ""
+
+    def iou_after(self, n: int) -> float:
+        """IoU after ``n`` clicks (the last recorded value when the run stopped earlier; 0 before any)."""
+        if not self.ious:
+            return 0.0
+        return self.ious[min(n, len(self.ious)) - 1]
+
+    def noc(self, threshold: float) -> int:
+        """Clicks to first reach ``threshold`` IoU; ``max_clicks`` if never."""
+        for i, value in enumerate(self.ious, start=1):
+            if value >= threshold:
+                return i
+        return self.max_clicks
+
+    def reached(self, threshold: float) -> bool:
+        return any(v >= threshold for v in self.ious)
+
+
+def evaluate_object(
+    predict: PredictFn,
+    gt: np.ndarray,
+    *,
+    max_clicks: int = MAX_CLICKS,
+    target_iou: float | None = None,
+    label: str = "",
+    clock: Callable[[], float] = time.perf_counter,
+) -> ObjectResult:
+    """Run the protocol on one ground-truth object (bool mask). ``target_iou`` stops early once reached
+    (NoC at thresholds above it are then counted as never reached)."""
+    gt = np.asarray(gt, dtype=bool)
+    if not gt.any():
+        raise ValueError("ground-truth mask is empty")
+    pred = np.zeros_like(gt)
+    points: list[tuple[float, float]] = []
+    labels: list[int] = []
+    logits: Any = None
+    ious: list[float] = []
+    pious: list[float] = []
+    secs: list[float] = []
+    clicks: list[Click] = []
+    perfect = False
+    for _ in range(max_clicks):
+        click = next_click(gt, pred)
+        if click is None:
+            perfect = True
+            break
+        clicks.append(click)
+        points.append((click.x, click.y))
+        labels.append(1 if click.positive else 0)
+        t0 = clock()
+        mask, predicted, logits = predict(np.asarray(points, np.float32), np.asarray(labels, np.int64), logits)
+        secs.append(clock() - t0)
+        pred = np.asarray(mask, dtype=bool)
+        if pred.shape != gt.shape:
+            raise ValueError(f"predict returned a mask of shape {pred.shape}, expected {gt.shape}")
+        ious.append(iou(gt, pred))
+        pious.append(float(predicted))
+        if target_iou is not None and ious[-1] >= target_iou:
+            break
+    return ObjectResult(
+        ious=tuple(ious),
+        predicted_ious=tuple(pious),
+        seconds=tuple(secs),
+        clicks=tuple(clicks),
+        max_clicks=max_clicks,
+        stopped_perfect=perfect,
+        label=label,
+    )
+
+
+def expected_calibration_error(predicted: Sequence[float], actual: Sequence[float], *, bins: int = 10) -> float:
+    """ECE of predicted IoU against real IoU: equal-width bins on the prediction (clipped to [0, 1]),
+    sum over bins of (share of samples) * |mean predicted - mean real|."""
+    p = np.clip(np.asarray(predicted, np.float64), 0.0, 1.0)
+    a = np.asarray(actual, np.float64)
+    if p.size == 0:
+        return float("nan")
+    which = np.minimum((p * bins).astype(int), bins - 1)
+    total = 0.0
+    for b in range(bins):
+        sel = which == b
+        if sel.any():
+            total += sel.mean() * abs(p[sel].mean() - a[sel].mean())
+    return float(total)
+
+
+def _key(threshold: float) -> str:
+    return f"NoC@{round(threshold * 100)}"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Benchmark figures over objects. ``noc``/``never`` are keyed ``"NoC@80"`` etc.; times in ms."""
+
+    n_objects: int
+    n_clicks: int
+    noc: dict[str, float]
+    never: dict[str, int]
+    miou: dict[str, float]
+    time_per_click_ms: dict[str, float]
+    ece: float
+    max_clicks: int = MAX_CLICKS
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "n_objects": self.n_objects,
+            "n_clicks": self.n_clicks,
+            "max_clicks": self.max_clicks,
+            **{k: round(v, 3) for k, v in self.noc.items()},
+            **{f"never@{k[4:]}": v for k, v in self.never.items()},
+            **{k: round(v, 4) for k, v in self.miou.items()},
+            **{f"time_per_click_{k}_ms": round(v, 2) for k, v in self.time_per_click_ms.items()},
+            "ece_predicted_iou": round(self.ece, 4),
+            **self.extra,
+        }
+
+
+def summarize(
+    results: Iterable[ObjectResult],
+    *,
+    thresholds: Sequence[float] = THRESHOLDS,
+    miou_at: Sequence[int] = (1, 5),
+    ece_bins: int = 10,
+) -> Summary:
+    """NoC@thresholds (mean), objects never reaching each, mIoU after ``miou_at`` clicks, median/p95 time per
+    click, and ECE of predicted vs real IoU over every click."""
+    results = list(results)
+    if not results:
+        raise ValueError("no results to summarize")
+    secs = np.array([s for r in results for s in r.seconds], np.float64)
+    pred = [p for r in results for p in r.predicted_ious]
+    real = [v for r in results for v in r.ious]
+    pct = (lambda q: float(np.percentile(secs, q) * 1000)) if secs.size else (lambda q: math.nan)
+    return Summary(
+        n_objects=len(results),
+        n_clicks=int(secs.size),
+        noc={_key(t): float(np.mean([r.noc(t) for r in results])) for t in thresholds},
+        never={_key(t): int(sum(not r.reached(t) for r in results)) for t in thresholds},
+        miou={f"mIoU@{n}": float(np.mean([r.iou_after(n) for r in results])) for n in miou_at},
+        time_per_click_ms={"p50": pct(50), "p95": pct(95)},
+        ece=expected_calibration_error(pred, real, bins=ece_bins),
+        max_clicks=max(r.max_clicks for r in results),
+    )
