@@ -3,9 +3,9 @@
 `render_tile(path, z, x, y, recipe, fmt) -> bytes`: a 256-px PNG or WEBP, RGBA, transparent outside the image, at
 nodata and where the mask/alpha says so; rio-tiler picks the overview that matches the zoom.
 
-Readers stay open: each thread of the process keeps a small LRU of open Readers keyed by COG path (a rasterio dataset
-must not be shared between threads; the GDAL block cache is shared by all of them). COG paths carry the source's
-checksum, so a path never changes content under an open reader.
+Readers stay open: the process keeps a small pool of open Readers per COG path, LRU over paths (see ReaderPool);
+the GDAL block cache is shared by all of them. COG paths carry the source's checksum, so a path never changes content
+under an open reader.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import os
 import threading
 import warnings
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 
 import numpy as np
@@ -36,50 +37,82 @@ TILE_SIZE = 256
 MAX_ZOOM = 30
 FORMATS = {"png": "PNG", "webp": "WEBP"}
 MEDIA_TYPES = {"png": "image/png", "webp": "image/webp"}
-READERS_PER_THREAD = 16
 _ENCODE_OPTIONS = {"PNG": {"ZLEVEL": 3}, "WEBP": {"QUALITY": 90}}
 
 
-class _ReaderCache(threading.local):
-    def __init__(self) -> None:
-        self.readers: OrderedDict[str, Reader] = OrderedDict()
+class ReaderPool:
+    """Open Readers shared by the whole process, keyed by COG path.
 
+    A rasterio dataset must not be used by two threads at once, and Django runs each request in a fresh thread, so a
+    thread-local cache would reopen per tile. Instead a thread checks a Reader out for one tile and puts it back:
+    up to `idle_per_path` Readers per COG stay open, for the `max_paths` most recently used COGs.
+    """
 
-_local = _ReaderCache()
+    def __init__(self, *, max_paths: int = 32, idle_per_path: int = 4):
+        self.max_paths = max_paths
+        self.idle_per_path = idle_per_path
+        self.opened = 0  # Readers opened so far (tests and benchmarks read it)
+        self._idle: OrderedDict[str, list[Reader]] = OrderedDict()
+        self._lock = threading.Lock()
 
-
-def _open_reader(path: str) -> Reader:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return Reader(path, tms=WEB_MERCATOR_TMS)
-
-
-def reader_for(path: str | os.PathLike) -> Reader:
-    """The open Reader for `path` on this thread (opened on first use, least recently used closed past
-    READERS_PER_THREAD)."""
-    key = os.fspath(path)
-    readers = _local.readers
-    reader = readers.get(key)
-    if reader is not None:
-        readers.move_to_end(key)
+    def _open(self, key: str) -> Reader:
+        try:
+            with rasterio.Env(**READ_OPTIONS), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                reader = Reader(key, tms=WEB_MERCATOR_TMS)
+        except (RasterioError, RioTilerError, OSError) as exc:
+            raise InvalidRaster(f"Cannot open {os.path.basename(key)}: {exc}") from exc
+        with self._lock:
+            self.opened += 1
         return reader
-    try:
-        with rasterio.Env(**READ_OPTIONS):
-            reader = _open_reader(key)
-    except (RasterioError, RioTilerError, OSError) as exc:
-        raise InvalidRaster(f"Cannot open {os.path.basename(key)}: {exc}") from exc
-    readers[key] = reader
-    while len(readers) > READERS_PER_THREAD:
-        _, old = readers.popitem(last=False)
-        old.close()
-    return reader
+
+    @contextmanager
+    def reader(self, path: str | os.PathLike) -> Iterator[Reader]:
+        key = os.fspath(path)
+        with self._lock:
+            idle = self._idle.get(key)
+            reader = idle.pop() if idle else None
+        if reader is None:
+            reader = self._open(key)
+        broken = False
+        try:
+            yield reader
+        except (RasterioError, OSError):
+            broken = True
+            raise
+        finally:
+            self._put_back(key, reader, broken)
+
+    def _put_back(self, key: str, reader: Reader, broken: bool) -> None:
+        to_close = [reader] if broken else []
+        with self._lock:
+            if not broken:
+                idle = self._idle.setdefault(key, [])
+                self._idle.move_to_end(key)
+                if len(idle) < self.idle_per_path:
+                    idle.append(reader)
+                else:
+                    to_close.append(reader)
+            while len(self._idle) > self.max_paths:
+                _, evicted = self._idle.popitem(last=False)
+                to_close.extend(evicted)
+        for old in to_close:
+            old.close()
+
+    def close(self) -> None:
+        with self._lock:
+            readers = [r for idle in self._idle.values() for r in idle]
+            self._idle.clear()
+        for reader in readers:
+            reader.close()
+
+
+POOL = ReaderPool()
 
 
 def readers_close() -> None:
-    """Close every Reader this thread holds (tests; worker shutdown)."""
-    while _local.readers:
-        _, reader = _local.readers.popitem()
-        reader.close()
+    """Close every idle Reader of the process (tests; worker shutdown)."""
+    POOL.close()
 
 
 def tile_check(z: int, x: int, y: int, fmt: str) -> None:
@@ -131,9 +164,8 @@ def render_tile(path: str | os.PathLike, z: int, x: int, y: int, recipe: dict, f
     bands = list(recipe.get("bands") or [])
     if len(bands) not in (1, 3) or len(recipe.get("min", ())) != len(bands) or len(recipe.get("max", ())) != len(bands):
         raise InvalidRecipe("The scene's render recipe is incomplete (bands, min, max).")
-    reader = reader_for(path)
     try:
-        with rasterio.Env(**READ_OPTIONS):
+        with POOL.reader(path) as reader, rasterio.Env(**READ_OPTIONS):
             img = reader.tile(x, y, z, tilesize=TILE_SIZE, indexes=bands)
     except RioTileOutsideBounds as exc:
         raise TileOutsideBounds(f"Tile {z}/{x}/{y} is outside the scene.") from exc

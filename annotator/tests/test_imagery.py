@@ -1,6 +1,8 @@
 """annotator.imagery without Django: inspection, COG writing, recipes and tiles on code-generated rasters."""
 
 import io
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -12,7 +14,7 @@ from annotator.imagery import InvalidRaster, InvalidRecipe, InvalidTile, TileOut
 from annotator.imagery.cog import write_cog
 from annotator.imagery.inspect import inspect_raster
 from annotator.imagery.recipe import recipe_default, recipe_merge, recipe_validate
-from annotator.imagery.tiles import reader_for, readers_close, render_tile, zoom_range
+from annotator.imagery.tiles import POOL, readers_close, render_tile, zoom_range
 from annotator.tests import rasters
 
 WEB_MERCATOR = tile_matrix_sets.get("WebMercatorQuad")
@@ -128,9 +130,21 @@ def test_outside_and_malformed_tiles_raise_narrow_errors(ingested):
             render_tile(cog, z, x, y, recipe, fmt)
 
 
-def test_readers_stay_open_between_tiles(ingested):
-    _, _, cog, _ = ingested["3 bands uint8"]
-    assert reader_for(cog) is reader_for(cog)
+def test_readers_stay_open_between_tiles_and_threads(ingested):
+    """Django serves each request on a fresh thread: the Reader must survive it."""
+    _, info, cog, recipe = ingested["3 bands uint8"]
+    _, maxzoom = zoom_range(info.crs, info.transform, info.width, info.height)
+    tile = corner_tile(info, "bottom-right", maxzoom)
+    render_tile(cog, tile.z, tile.x, tile.y, recipe)
+    opened = POOL.opened
+    for _ in range(3):
+        worker = threading.Thread(target=render_tile, args=(cog, tile.z, tile.x, tile.y, recipe))
+        worker.start()
+        worker.join()
+    assert POOL.opened == opened  # reused, not reopened
+    with ThreadPoolExecutor(4) as pool:  # concurrent tiles of one COG: each thread gets its own Reader
+        list(pool.map(lambda _: render_tile(cog, tile.z, tile.x, tile.y, recipe), range(8)))
+    assert POOL.opened - opened <= POOL.idle_per_path
 
 
 def test_false_colour_recipe_with_partial_edit(ingested):
