@@ -1,6 +1,6 @@
 """Every annotator API, one module per entity family under annotator/apis/."""
 
-from annotator.apis import annotations, projects, review, scenes, tasks
+from annotator.apis import annotations, exports, projects, review, scenes, tasks
 
 urlpatterns = [
     *projects.urlpatterns,
@@ -8,4 +8,5 @@ urlpatterns = [
     *annotations.urlpatterns,
     *tasks.urlpatterns,
     *review.urlpatterns,
+    *exports.urlpatterns,
 ]

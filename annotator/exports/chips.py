@@ -95,7 +95,7 @@ def pixel_size_m(scene: ExportScene) -> float:
     size = math.hypot(a.a, a.d)
     crs = crs_of(scene.crs)
     if crs.is_geographic:
-        centre = (a * (scene.width / 2, scene.height / 2))[1]
+        centre = (a @ (scene.width / 2, scene.height / 2))[1]
         lat = scene.footprint.centroid.y if scene.footprint is not None else centre
         return size * 111_320.0 * max(math.cos(math.radians(lat)), 1e-6)
     factor = crs.axis_info[0].unit_conversion_factor if crs.axis_info else 1.0

@@ -319,7 +319,7 @@ def window_box(window: Window):
 
 
 def window_affine(affine: Affine, window: Window) -> Affine:
-    return affine * Affine.translation(window.col_off, window.row_off)
+    return affine @ Affine.translation(window.col_off, window.row_off)
 
 
 # ---------------------------------------------------------------- deterministic files

@@ -1,0 +1,113 @@
+"""What every import reader gives and how its features are checked against a scene. No Django here.
+
+A reader turns one file into `ImportRead`: features with their geometry already in EPSG:4326 (lon/lat) and the
+errors it met, each naming the item (feature, layer, image, annotation). `features_validate` then repairs or refuses
+each geometry (annotator.geometry rules, clipped to the scene footprint) and maps class names to the project's
+classes. The service imports nothing unless the whole file passes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from annotator.geometry import GeometryRefused, geometry_clean
+
+CLASS_PROPERTIES = ("class", "label", "category", "class_name")
+MAX_ERRORS = 1000
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (not JSON, not a GeoPackage, no CRS where one is needed, ...)."""
+
+    def __init__(self, message: str, reason: str = "unreadable"):
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+@dataclass
+class ImportItemError:
+    item: str
+    reason: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"item": self.item, "reason": self.reason, "message": self.message}
+
+
+@dataclass
+class ImportedFeature:
+    item: str  # how a person finds it in the file: "feature 3", "layer roads, feature 5", "image a.tif, annotation 7"
+    geometry: BaseGeometry | None  # EPSG:4326
+    class_name: str | None = None
+    predicted_quality: float | None = None
+
+
+@dataclass
+class ImportRead:
+    features: list[ImportedFeature] = field(default_factory=list)
+    errors: list[ImportItemError] = field(default_factory=list)
+    crs: str | None = None
+
+
+@dataclass
+class ValidFeature:
+    item: str
+    geometry: shapely.MultiPolygon
+    class_name: str | None
+    predicted_quality: float | None
+    repaired: bool
+    clipped: bool
+
+
+def class_of(properties: dict, class_property: str | None) -> str | None:
+    keys = (class_property,) if class_property else CLASS_PROPERTIES
+    for key in keys:
+        value = properties.get(key)
+        if value not in (None, ""):
+            return str(value)
+    return None
+
+
+def quality_of(properties: dict) -> float | None:
+    value = properties.get("predicted_quality")
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) and 0.0 <= value <= 1.0 else None
+
+
+def features_validate(read: ImportRead, *, footprint: BaseGeometry | None, class_names: set[str],
+                      default_class: str | None = None) -> tuple[list[ValidFeature], list[ImportItemError]]:
+    """Repair or refuse each feature (make_valid, polygonal parts, clipped to the footprint) and check its class.
+    Returns the valid features and every error (the reader's first)."""
+    errors = list(read.errors)
+    valid: list[ValidFeature] = []
+    if default_class is not None and default_class not in class_names:
+        errors.append(ImportItemError("file", "unknown_class", f"The project has no label class {default_class!r}."))
+    for feature in read.features:
+        name = feature.class_name or default_class
+        if name is not None and name not in class_names:
+            errors.append(ImportItemError(feature.item, "unknown_class",
+                                          f"The project has no label class {name!r}."))
+            continue
+        if feature.geometry is None:
+            errors.append(ImportItemError(feature.item, "empty", "The feature has no geometry."))
+            continue
+        try:
+            clean = geometry_clean(shapely.force_2d(feature.geometry), footprint=footprint)
+        except GeometryRefused as exc:
+            message = exc.message
+            if exc.reason in ("out_of_range", "outside_scene"):
+                message += " Is the file in another CRS than it says (a CRS mismatch)?"
+            errors.append(ImportItemError(feature.item, exc.reason, message))
+            continue
+        valid.append(ValidFeature(item=feature.item, geometry=clean.geometry, class_name=name,
+                                  predicted_quality=feature.predicted_quality, repaired=clean.repaired,
+                                  clipped=clean.clipped))
+    return valid, errors[:MAX_ERRORS]
