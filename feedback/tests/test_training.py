@@ -1,0 +1,113 @@
+"""Fine-tuning on real Atlanta buildings on CPU (few steps), checkpoint format, and the gate."""
+
+import numpy as np
+import pytest
+import torch
+
+from feedback import benchmark as bench
+from feedback.evaluation_gate import evaluate_objects, gate_decide
+from feedback.tests.fixtures import crowded_objects
+from feedback.training import (
+    TrainSample,
+    encoder_digest,
+    finetune_decoder,
+    full_state_with_decoder,
+    save_checkpoint,
+)
+from inference.sam import build_model, decode, get_model, sha256_file
+
+
+@pytest.fixture(scope="module")
+def model():
+    return get_model("vit_t", device="cpu")
+
+
+@pytest.fixture(scope="module")
+def objects(model):
+    objs = crowded_objects(4)
+    embs = bench.window_embeddings(model, [o.window for o in objs], encoder_key="test")
+    return [(o, embs[o.window.key]) for o in objs]
+
+
+def test_finetune_lowers_loss_and_writes_a_loadable_checkpoint(model, objects, tmp_path):
+    samples = [TrainSample(embedding=e, target=o.gt, label=o.label) for o, e in objects[:3]]
+    rejected = TrainSample(embedding=objects[3][1], target=None,
+                           rejected_prompt={"points": [[10.5, 10.5]], "labels": [1], "box": None})
+    before = {k: v.clone() for k, v in model.sam.mask_decoder.state_dict().items()}
+    enc_before = encoder_digest(model.sam)
+    progress = []
+    result = finetune_decoder(model, [*samples, rejected], steps=12, lr=1e-4, max_clicks=2, seed=3,
+                              progress_cb=progress.append)
+    assert result.steps_done == 12 and len(result.losses) == 12 and not result.cancelled
+    assert result.probe_loss_after < result.probe_loss_before
+    assert progress[-1]["step"] == 12 and "eta_s" in progress[-1]
+    # the cached model is untouched
+    assert all(torch.equal(v, model.sam.mask_decoder.state_dict()[k]) for k, v in before.items())
+    path, sha = save_checkpoint(full_state_with_decoder(model, result.decoder_state), tmp_path)
+    assert path.name == f"{sha}.pt" and sha256_file(path) == sha
+    tuned = build_model("vit_t", path, "cpu", expected_sha256=sha)
+    assert encoder_digest(tuned.sam) == enc_before
+    o, e = objects[0]
+    ys, xs = np.nonzero(o.gt)
+    pt = [[float(xs.mean()) + 0.5, float(ys.mean()) + 0.5]]
+    a = decode(model, e, pt, [1], backend="torch")
+    b = decode(tuned, e, pt, [1], backend="torch")
+    assert not np.allclose(a.ious, b.ious)
+
+
+def test_finetune_is_deterministic_and_cancellable(model, objects):
+    samples = [TrainSample(embedding=e, target=o.gt) for o, e in objects[:2]]
+    r1 = finetune_decoder(model, samples, steps=2, max_clicks=2, seed=7, probe_size=1)
+    r2 = finetune_decoder(model, samples, steps=2, max_clicks=2, seed=7, probe_size=1)
+    assert r1.losses == r2.losses
+    calls = iter([False, True])
+    r3 = finetune_decoder(model, samples, steps=50, max_clicks=1, seed=7, probe_size=1,
+                          should_cancel=lambda: next(calls))
+    assert r3.cancelled and r3.steps_done == 1
+
+
+def test_real_evaluation_on_a_tiny_set(model, objects):
+    class Obj:
+        def __init__(self, o, e):
+            self.embedding, self.gt, self.label = e, o.gt, o.label
+
+    metrics = evaluate_objects(model, [Obj(o, e) for o, e in objects[:2]], max_clicks=3)
+    assert metrics["n_objects"] == 2
+    for key in ("NoC@80", "NoC@85", "NoC@90", "mIoU@1", "mIoU@5", "ece_predicted_iou"):
+        assert key in metrics
+    assert 0.0 <= metrics["mIoU@1"] <= 1.0 and 1 <= metrics["NoC@85"] <= 3
+
+
+BASE = {"held_out": {"NoC@80": 5.0, "NoC@85": 7.0, "NoC@90": 10.0, "mIoU@1": 0.6, "mIoU@5": 0.8,
+                     "ece_predicted_iou": 0.10},
+        "benchmark": {"NoC@80": 6.0, "NoC@85": 8.0, "NoC@90": 12.0, "mIoU@1": 0.55, "mIoU@5": 0.78,
+                      "ece_predicted_iou": 0.12}}
+
+
+def _with(split, **changes):
+    out = {k: dict(v) for k, v in BASE.items()}
+    out[split].update(changes)
+    return out
+
+
+def test_gate_promotes_a_better_candidate():
+    better = _with("held_out", **{"NoC@85": 5.5, "mIoU@1": 0.7})
+    decision = gate_decide(candidate=better, baseline=BASE)
+    assert decision.promote, decision.reasons
+    # small slack within tolerance elsewhere is fine
+    slight = _with("held_out", **{"NoC@85": 6.0})
+    slight["benchmark"]["mIoU@5"] = 0.77
+    assert gate_decide(candidate=slight, baseline=BASE).promote
+
+
+@pytest.mark.parametrize("candidate", [
+    _with("held_out", **{"NoC@85": 7.0}),  # no improvement on the primary metric
+    _with("held_out", **{"NoC@85": 8.0}),  # worse
+    {**_with("held_out", **{"NoC@85": 5.0}), "benchmark": {**BASE["benchmark"], "mIoU@1": 0.50}},  # bench mIoU
+    {**_with("held_out", **{"NoC@85": 5.0}), "benchmark": {**BASE["benchmark"], "NoC@90": 13.0}},  # bench NoC
+    _with("held_out", **{"NoC@85": 5.0, "ece_predicted_iou": 0.2}),  # calibration worse
+    {"benchmark": BASE["benchmark"]},  # nothing held out to score
+])
+def test_gate_refuses_a_worse_candidate(candidate):
+    decision = gate_decide(candidate=candidate, baseline=BASE)
+    assert not decision.promote and decision.reasons
