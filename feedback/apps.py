@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class FeedbackConfig(AppConfig):
     name = "feedback"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from annotator.signals import annotation_changed
+        from feedback.services.corrections import on_annotation_changed
+
+        annotation_changed.connect(on_annotation_changed, dispatch_uid="feedback.on_annotation_changed")

@@ -23,10 +23,12 @@ class Correction(models.Model):
     vertices_moved = models.PositiveIntegerField(default=0)
     seconds_spent = models.FloatField(default=0.0)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    source = models.CharField(max_length=16, default="proposal", help_text="proposal (accept/reject) or review (fix)")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
+        indexes = [models.Index(fields=["project", "created_at"])]
 
 
 class Trigger(models.TextChoices):
@@ -56,6 +58,8 @@ class TrainingJob(models.Model):
         "inference.ModelVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     celery_task_id = models.CharField(max_length=64, blank=True)
+    worker = models.JSONField(default=dict, blank=True, help_text="hostname and pid of the process running it")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     cancel_requested = models.BooleanField(default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

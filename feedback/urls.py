@@ -1,1 +1,3 @@
-urlpatterns: list = []
+from feedback.apis import urlpatterns
+
+__all__ = ["urlpatterns"]

@@ -1,0 +1,400 @@
+"""Training jobs: create (never two open per project), run (dataset -> fine-tune -> checkpoint -> candidate
+version -> evaluation -> gate), progress, cancel, and the crash paths (a job never stays "running" without a live
+task).
+
+Fine-tuned weights
+------------------
+A job writes the FULL SAM state dict (the base model's weights with ``mask_decoder.*`` replaced) with
+``torch.save`` to ``MEDIA_ROOT/checkpoints/<sha256>.pt``. The new ``ModelVersion`` stores that absolute path and
+sha256, the parent's architecture, and the parent's ``encoder_sha256`` (the encoder is byte-identical, checked).
+The inference side loads it exactly like the base model:
+``inference.sam.get_model(mv.architecture, mv.checkpoint_path, expected_sha256=mv.checkpoint_sha256)``;
+embeddings cached for the parent's ``encoder_sha256`` stay valid.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+import traceback
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat
+from django.utils import timezone
+
+from annotator.audit import audit_record
+from feedback.models import TrainingJob, TrainingStatus, Trigger
+from feedback.selectors import active_model_version, feedback_settings, open_training_job
+from inference.models import ModelState, ModelVersion
+from webapp.errors import Conflict, ValidationFailed
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_STALE_S = 600  # a running job whose heartbeat is older (and no worker vouches for it) is dead
+START_GRACE_S = 30
+TRAIN_PARAMETER_KEYS = ("steps", "lr", "max_clicks", "seed", "iou_weight", "weight_decay")
+
+
+def training_group(project_id: int) -> str:
+    """Channels group that hears a project's training progress."""
+    return f"project-{project_id}-training"
+
+
+def _push(job: TrainingJob, event: str) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    payload = {"job": job.id, "status": job.status, "progress": job.progress, "result_model": job.result_model_id}
+    try:
+        async_to_sync(layer.group_send)(training_group(job.project_id),
+                                        {"type": "training.event", "event": event, "payload": payload})
+    except Exception:  # noqa: BLE001 - progress is best effort; the job's own record is the truth
+        log.warning("could not push %s for job %s", event, job.id, exc_info=True)
+
+
+def _log_append(job_id: int, line: str) -> None:
+    stamp = timezone.now().strftime("%Y-%m-%d %H:%M:%S")
+    TrainingJob.objects.filter(pk=job_id).update(log=Concat(F("log"), Value(f"{stamp} {line}\n")))
+
+
+# ------------------------------------------------------------------------------------------------ create / cancel
+
+
+def training_job_create(*, project, trigger: str = Trigger.MANUAL, user=None, parameters: dict | None = None,
+                        enqueue: bool = True) -> TrainingJob:
+    """A queued job on the project's active version; enqueued on queue ``train`` after commit.
+
+    Raises Conflict (409) when the project already has a queued or running job, or has no model to start from.
+    """
+    if trigger not in Trigger.values:
+        raise ValidationFailed(f"Unknown trigger {trigger!r}.")
+    params = dict(parameters or {})
+    base = active_model_version(project=project)
+    if base is None:
+        raise Conflict("No active model version to fine-tune: register and activate a base model first.")
+    existing = open_training_job(project=project)
+    if existing is not None:
+        raise Conflict(f"Project {project.slug} already has training job {existing.id} ({existing.status}).",
+                       extra={"job": existing.id})
+    try:
+        with transaction.atomic():
+            job = TrainingJob.objects.create(
+                project=project, base_model=base, parameters=params, trigger=trigger,
+                celery_task_id=str(uuid.uuid4()),
+                created_by=user if getattr(user, "is_authenticated", False) else None,
+            )
+    except IntegrityError as exc:
+        existing = open_training_job(project=project)
+        raise Conflict(f"Project {project.slug} already has an open training job.",
+                       extra={"job": existing.id if existing else None}) from exc
+    _log_append(job.id, f"created ({trigger}) on base version {base.id} {base.name}")
+    audit_record(user=user, project=project, action="training_job.create", obj=job, details={"trigger": trigger})
+    if enqueue:
+        transaction.on_commit(lambda: _enqueue(job))
+    return job
+
+
+def _enqueue(job: TrainingJob) -> None:
+    from feedback.tasks import train_model
+
+    train_model.apply_async((job.id,), task_id=job.celery_task_id)
+
+
+def training_job_cancel(*, job: TrainingJob, user=None) -> TrainingJob:
+    """Queued: cancelled at once. Running: asked to stop; the worker stops between steps. Finished: 409."""
+    with transaction.atomic():
+        job = TrainingJob.objects.select_for_update().get(pk=job.pk)
+        if job.status == TrainingStatus.QUEUED:
+            job.status = TrainingStatus.CANCELLED
+            job.finished_at = timezone.now()
+            job.save(update_fields=["status", "finished_at"])
+        elif job.status == TrainingStatus.RUNNING:
+            job.cancel_requested = True
+            job.save(update_fields=["cancel_requested"])
+        else:
+            raise Conflict(f"Training job {job.id} is {job.status}; nothing to cancel.")
+        audit_record(user=user, project=job.project, action="training_job.cancel", obj=job, details={})
+    _log_append(job.id, f"cancel requested by {getattr(user, 'username', 'system')}")
+    if job.status == TrainingStatus.CANCELLED:
+        from webapp.celery import app
+
+        app.control.revoke(job.celery_task_id)
+        _push(job, "training.cancelled")
+    return job
+
+
+def training_job_fail(*, job_id: int | None = None, task_id: str | None = None, reason: str) -> bool:
+    """Mark a queued/running job failed with ``reason`` appended to its log (crash handlers, the reaper)."""
+    qs = TrainingJob.objects.filter(status__in=[TrainingStatus.QUEUED, TrainingStatus.RUNNING])
+    qs = qs.filter(pk=job_id) if job_id is not None else qs.filter(celery_task_id=task_id)
+    job = qs.first()
+    if job is None:
+        return False
+    _log_append(job.id, f"FAILED: {reason}")
+    updated = qs.filter(pk=job.pk).update(status=TrainingStatus.FAILED, finished_at=timezone.now())
+    if updated:
+        job.refresh_from_db()
+        _push(job, "training.failed")
+    return bool(updated)
+
+
+def _active_task_ids() -> set[str] | None:
+    """Ids of tasks some worker is executing now; None when no worker answered."""
+    from webapp.celery import app
+
+    try:
+        active = app.control.inspect(timeout=1.0).active()
+    except Exception:  # noqa: BLE001 - broker trouble: we simply do not know
+        return None
+    if not active:
+        return None
+    return {t["id"] for tasks in active.values() for t in tasks}
+
+
+def training_jobs_reap(*, project=None, exclude_task_id: str | None = None) -> list[int]:
+    """Fail running jobs whose task no worker is executing (or, when no worker answers, whose heartbeat is stale)."""
+    qs = TrainingJob.objects.filter(status=TrainingStatus.RUNNING)
+    if project is not None:
+        qs = qs.filter(project=project)
+    if exclude_task_id:
+        qs = qs.exclude(celery_task_id=exclude_task_id)
+    running = list(qs)
+    if not running:
+        return []
+    active = _active_task_ids()
+    now = timezone.now()
+    reaped = []
+    for job in running:
+        beat = job.heartbeat_at or job.started_at or job.created_at
+        if active is not None:
+            dead = job.celery_task_id not in active and beat < now - timedelta(seconds=START_GRACE_S)
+            why = "its worker is no longer executing it (worker crashed or was killed)"
+        else:
+            dead = beat < now - timedelta(seconds=HEARTBEAT_STALE_S)
+            why = f"no heartbeat for over {HEARTBEAT_STALE_S} s and no worker answers"
+        if dead and training_job_fail(job_id=job.id, reason=why):
+            reaped.append(job.id)
+    return reaped
+
+
+def training_schedule_nightly(*, project, hour: int = 2, minute: int = 0, user=None):
+    """Create (or update) the django-celery-beat PeriodicTask running ``feedback.train_scheduled(project_id)``."""
+    import json
+
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    schedule, _ = CrontabSchedule.objects.get_or_create(minute=str(minute), hour=str(hour), day_of_week="*",
+                                                        day_of_month="*", month_of_year="*",
+                                                        timezone=settings.TIME_ZONE)
+    task, _ = PeriodicTask.objects.update_or_create(
+        name=f"feedback: nightly retraining of {project.slug}",
+        defaults={"task": "feedback.train_scheduled", "crontab": schedule, "interval": None,
+                  "args": json.dumps([project.id]), "enabled": True},
+    )
+    audit_record(user=user, project=project, action="training.schedule", obj=task,
+                 details={"hour": hour, "minute": minute})
+    return task
+
+
+# ------------------------------------------------------------------------------------------------ run
+
+
+class _Reporter:
+    """Throttled progress: DB row (progress, heartbeat) and Channels push at most every ``every_s`` seconds."""
+
+    def __init__(self, job: TrainingJob, every_s: float = 1.0):
+        self.job = job
+        self.every_s = every_s
+        self.last = 0.0
+        self.last_cancel_check = 0.0
+        self.cancel = False
+
+    def progress(self, info: dict, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self.last < self.every_s and info.get("step") != info.get("total"):
+            return
+        self.last = now
+        self.job.progress = {**self.job.progress, **info}
+        TrainingJob.objects.filter(pk=self.job.pk).update(progress=self.job.progress, heartbeat_at=timezone.now())
+        _push(self.job, "training.progress")
+
+    def should_cancel(self) -> bool:
+        now = time.monotonic()
+        if now - self.last_cancel_check >= self.every_s:
+            self.last_cancel_check = now
+            self.cancel = TrainingJob.objects.filter(pk=self.job.pk, cancel_requested=True).exists()
+        return self.cancel
+
+
+def _resolve_checkpoint(path: str) -> Path:
+    from inference.sam import models_dir
+
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else models_dir() / p
+
+
+def _load(mv: ModelVersion, *, cached: bool):
+    from inference.sam import build_model, get_model
+
+    loader = get_model if cached else build_model
+    return loader(mv.architecture, _resolve_checkpoint(mv.checkpoint_path),
+                  expected_sha256=mv.checkpoint_sha256 or None)
+
+
+def _start(job_id: int, task_id: str | None) -> TrainingJob | None:
+    """Claim a queued job; a redelivered job that was already running (its worker died) is failed instead."""
+    with transaction.atomic():
+        job = TrainingJob.objects.select_for_update().select_related("project", "base_model").get(pk=job_id)
+        if job.status == TrainingStatus.RUNNING:
+            redelivered = True
+        elif job.status != TrainingStatus.QUEUED:
+            return None
+        else:
+            redelivered = False
+            if job.cancel_requested:
+                job.status = TrainingStatus.CANCELLED
+                job.finished_at = timezone.now()
+                job.save(update_fields=["status", "finished_at"])
+                return None
+            job.status = TrainingStatus.RUNNING
+            job.started_at = job.heartbeat_at = timezone.now()
+            job.worker = {"hostname": socket.gethostname(), "pid": os.getpid()}
+            if task_id:
+                job.celery_task_id = task_id
+            job.save(update_fields=["status", "started_at", "heartbeat_at", "worker", "celery_task_id"])
+    if redelivered:
+        training_job_fail(job_id=job_id, reason="the task was delivered again after its worker died; not re-run")
+        return None
+    return job
+
+
+def training_job_run(*, job_id: int, task_id: str | None = None) -> TrainingJob | None:
+    """The real work of a job (called by the ``feedback.train_model`` task, or in-process by benchmarks)."""
+    project_job = TrainingJob.objects.filter(pk=job_id).select_related("project").first()
+    if project_job is None:
+        return None
+    training_jobs_reap(project=project_job.project, exclude_task_id=task_id)
+    job = _start(job_id, task_id)
+    if job is None:
+        return TrainingJob.objects.get(pk=job_id)
+    _log_append(job.id, f"started on {job.worker.get('hostname')} pid {job.worker.get('pid')}")
+    _push(job, "training.started")
+    try:
+        _run(job)
+    except Exception as exc:  # noqa: BLE001 - any failure ends the job failed, with its traceback in the log
+        log.exception("training job %s failed", job.id)
+        _log_append(job.id, traceback.format_exc()[-4000:])
+        training_job_fail(job_id=job.id, reason=f"{type(exc).__name__}: {exc}")
+    return TrainingJob.objects.get(pk=job.id)
+
+
+def _run(job: TrainingJob) -> None:
+    from feedback import benchmark as bench
+    from feedback.dataset import training_set_build
+    from feedback.evaluation_gate import evaluate_objects, gate_decide
+    from feedback.services.versions import model_version_promote
+    from feedback.training import encoder_digest, finetune_decoder, full_state_with_decoder, save_checkpoint
+
+    project = job.project
+    cfg = feedback_settings(project)
+    params = {**{k[len("train_"):]: cfg[k] for k in ("train_steps", "train_lr", "train_max_clicks")},
+              **job.parameters}
+    reporter = _Reporter(job)
+    base_mv = job.base_model
+    base = _load(base_mv, cached=True)
+    enc_key = base_mv.encoder_sha256 or encoder_digest(base.sam)
+
+    reporter.progress({"phase": "dataset", "step": 0, "total": int(params["steps"])}, force=True)
+    t0 = time.perf_counter()
+    data = training_set_build(project=project, model=base, encoder_key=enc_key,
+                              max_objects=params.get("max_objects"))
+    _log_append(job.id, f"dataset in {time.perf_counter() - t0:.1f} s: {data.counts}")
+    if not data.train:
+        raise ValidationFailed("no training data: no corrections or reviewed annotations outside held-out blocks")
+
+    train_kwargs = {k: params[k] for k in TRAIN_PARAMETER_KEYS if k in params}
+    result = finetune_decoder(base, data.train, progress_cb=lambda info: reporter.progress({"phase": "train", **info}),
+                              should_cancel=reporter.should_cancel, **train_kwargs)
+    _log_append(job.id, f"fine-tuned {result.steps_done} steps in {result.seconds:.1f} s; probe loss "
+                        f"{result.probe_loss_before:.4f} -> {result.probe_loss_after:.4f}")
+    if result.cancelled:
+        TrainingJob.objects.filter(pk=job.pk).update(status=TrainingStatus.CANCELLED, finished_at=timezone.now())
+        job.refresh_from_db()
+        _log_append(job.id, "cancelled")
+        _push(job, "training.cancelled")
+        return
+
+    path, sha = save_checkpoint(full_state_with_decoder(base, result.decoder_state),
+                                Path(settings.MEDIA_ROOT) / "checkpoints")
+    candidate_model = _load(ModelVersion(architecture=base_mv.architecture, checkpoint_path=str(path),
+                                         checkpoint_sha256=sha), cached=False)
+    if encoder_digest(candidate_model.sam) != encoder_digest(base.sam):
+        raise RuntimeError("the image encoder changed during a decoder fine-tune; refusing the checkpoint")
+    mv = ModelVersion.objects.create(
+        name=f"{project.slug} ft job {job.id}", architecture=base_mv.architecture, checkpoint_path=str(path),
+        checkpoint_sha256=sha, encoder_sha256=enc_key, parent=base_mv, project=project, training_job_id=job.id,
+        state=ModelState.CANDIDATE,
+        metrics={"training": {"seconds": round(result.seconds, 2), "steps": result.steps_done,
+                              "loss_first10": _mean(result.losses[:10]), "loss_last10": _mean(result.losses[-10:]),
+                              "probe_loss_before": result.probe_loss_before,
+                              "probe_loss_after": result.probe_loss_after, "dataset": data.counts}},
+    )
+    TrainingJob.objects.filter(pk=job.pk).update(result_model=mv)
+    job.result_model = mv
+    _log_append(job.id, f"checkpoint {path} sha256 {sha}; candidate version {mv.id}")
+
+    reporter.progress({"phase": "evaluate"}, force=True)
+    sets = {"held_out": data.held_out}
+    if params.get("benchmark", cfg["gate_benchmark"]):
+        objs = bench.atlanta_objects()
+        limit = params.get("benchmark_objects")
+        objs = objs[: int(limit)] if limit else objs
+        embs = bench.window_embeddings(base, [o.window for o in objs], encoder_key=enc_key)
+        sets["benchmark"] = [_Obj(embs[o.window.key], o.gt, o.label) for o in objs]
+    max_clicks = int(params.get("eval_max_clicks", 20))
+    t0 = time.perf_counter()
+    cand_metrics, base_metrics = {}, {}
+    for split, objects in sets.items():
+        c = evaluate_objects(candidate_model, objects, max_clicks=max_clicks, should_cancel=reporter.should_cancel)
+        b = evaluate_objects(base, objects, max_clicks=max_clicks, should_cancel=reporter.should_cancel)
+        if c is not None:
+            cand_metrics[split], base_metrics[split] = c, b
+    decision = gate_decide(candidate=cand_metrics, baseline=base_metrics,
+                           tolerance_iou=float(cfg["gate_tolerance_iou"]),
+                           tolerance_clicks=float(cfg["gate_tolerance_clicks"]))
+    _log_append(job.id, f"evaluated in {time.perf_counter() - t0:.1f} s; gate: {'; '.join(decision.reasons)}")
+    mv.metrics = {**mv.metrics, **cand_metrics, "baseline": {"version": base_mv.id, **base_metrics},
+                  "gate": decision.as_dict()}
+    mv.save(update_fields=["metrics"])
+    promoted = False
+    if decision.promote and cfg["auto_promote"]:
+        model_version_promote(version=mv, user=None)
+        promoted = True
+        _log_append(job.id, f"promoted version {mv.id} automatically (project auto_promote)")
+    TrainingJob.objects.filter(pk=job.pk).update(
+        status=TrainingStatus.SUCCEEDED, finished_at=timezone.now(),
+        metrics={"candidate": cand_metrics, "baseline": base_metrics, "gate": decision.as_dict(),
+                 "promoted": promoted, "train_seconds": round(result.seconds, 2), "dataset": data.counts},
+    )
+    job.refresh_from_db()
+    _push(job, "training.succeeded")
+
+
+class _Obj:
+    __slots__ = ("embedding", "gt", "label")
+
+    def __init__(self, embedding, gt, label):
+        self.embedding, self.gt, self.label = embedding, gt, label
+
+
+def _mean(values) -> float | None:
+    return round(sum(values) / len(values), 5) if values else None

@@ -1,0 +1,54 @@
+"""Thin Celery tasks: take ids, call a service.
+
+``feedback.train_*`` route to queue ``train`` (acks late, the queue's long time limits). A worker child killed
+mid-job makes the parent worker send ``task_failure`` with WorkerLostError: the handler below fails the job with
+that in its log. A whole worker killed is caught by the next task start (``training_job_run`` reaps) and by the
+periodic ``feedback.reap_stale_jobs``.
+"""
+
+from celery import shared_task
+from celery.signals import task_failure
+
+from feedback.models import TrainingJob
+
+
+@shared_task(name="feedback.train_model", bind=True)
+def train_model(self, job_id: int) -> str | None:
+    from feedback.services import training_job_run
+
+    job = training_job_run(job_id=job_id, task_id=self.request.id)
+    return job.status if job is not None else None
+
+
+@shared_task(name="feedback.train_scheduled")
+def train_scheduled(project_id: int) -> int | None:
+    """Beat entry point: a scheduled job for the project, unless one is already open."""
+    from annotator.models import Project
+    from feedback.models import Trigger
+    from feedback.services import training_job_create
+    from webapp.errors import Conflict
+
+    project = Project.objects.filter(pk=project_id).first()
+    if project is None or project.archived:
+        return None
+    try:
+        return training_job_create(project=project, trigger=Trigger.SCHEDULE).id
+    except Conflict:
+        return None
+
+
+@shared_task(name="feedback.reap_stale_jobs")
+def reap_stale_jobs() -> list[int]:
+    from feedback.services import training_jobs_reap
+
+    return training_jobs_reap()
+
+
+@task_failure.connect
+def _training_task_failed(sender=None, task_id=None, exception=None, **kwargs):
+    if getattr(sender, "name", None) != "feedback.train_model" or not task_id:
+        return
+    from feedback.services import training_job_fail
+
+    if TrainingJob.objects.filter(celery_task_id=task_id).exists():
+        training_job_fail(task_id=task_id, reason=f"task failed: {type(exception).__name__}: {exception}")
