@@ -165,7 +165,9 @@ def test_click_inside_a_building_overlaps_its_ground_truth(model, scene, fine, f
 
 
 def test_corrective_clicks_improve_the_mask(model, fine, fine_gt):
-    """Three protocol clicks with logits fed back: measured 0.87 for building 0; floor 0.75."""
+    """Three protocol clicks with logits fed back. Measured on this CPU for building 0: IoU 0.72, 0.90, 0.92 after
+    clicks 1-3. The floor 0.75 sits between the first click and the corrected ones, so it fails when feeding
+    the corrective clicks or the previous logits back stops helping."""
     _, emb = fine
 
     def predict(points, labels, prev):
