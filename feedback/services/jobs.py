@@ -360,7 +360,7 @@ def _run(job: TrainingJob) -> None:
         objs = objs[: int(limit)] if limit else objs
         embs = bench.window_embeddings(base, [o.window for o in objs], encoder_key=enc_key)
         sets["benchmark"] = [_Obj(embs[o.window.key], o.gt, o.label) for o in objs]
-    max_clicks = int(params.get("eval_max_clicks", 20))
+    max_clicks = int(params.get("eval_max_clicks", cfg["eval_max_clicks"]))
     t0 = time.perf_counter()
     cand_metrics, base_metrics = {}, {}
     for split, objects in sets.items():
