@@ -54,3 +54,129 @@ export interface Scene {
   minzoom: number;
   maxzoom: number;
 }
+
+// ---- annotation screen ----
+
+/** RFC 7946 multipolygon, EPSG:4326: polygons of rings of [lon, lat] (rings closed). */
+export interface GeoJsonMultiPolygon {
+  type: 'MultiPolygon';
+  coordinates: number[][][][];
+}
+
+export interface LabelClass {
+  id: number;
+  name: string;
+  color: string;
+  archived: boolean;
+}
+
+export type TaskStatus = 'new' | 'in_progress' | 'submitted' | 'reviewed';
+
+export interface Task {
+  id: number;
+  project: number;
+  scene: number;
+  area: GeoJsonPolygon | GeoJsonMultiPolygon;
+  status: TaskStatus;
+  assignee: number | null;
+  lease_holder: number | null;
+  lease_expires_at: string | null;
+  heartbeat_at: string | null;
+  annotation_count: number | null;
+}
+
+export interface AnnotationProperties {
+  id: number;
+  scene: number;
+  task: number | null;
+  version: number;
+  class: { id: number; name: string; color: string } | null;
+  status: 'draft' | 'accepted' | 'rejected';
+  review_state: string;
+  review_reason: string;
+  source: string;
+  deleted: boolean;
+  author: number | null;
+  model_version_id: number | null;
+  proposal_id: number | null;
+  predicted_quality: number | null;
+  updated_at: string | null;
+}
+
+export interface AnnotationFeature {
+  type: 'Feature';
+  id: number;
+  geometry: GeoJsonMultiPolygon;
+  properties: AnnotationProperties;
+}
+
+export interface AcceptResult {
+  annotation: { id: number; version: number };
+  correction: { id: number; proposal: number; iou: number | null; clicks_added: number; vertices_moved: number; seconds_spent: number };
+}
+
+export interface ReviewQueue {
+  count: number;
+  limit: number;
+  offset: number;
+  results: AnnotationFeature[];
+}
+
+export interface Member {
+  user_id: number;
+  username: string;
+  role: Role;
+}
+
+export interface ModelVersionRow {
+  id: number;
+  name: string;
+  state: string;
+  parent: number | null;
+  in_use: boolean;
+  training_job: number | null;
+  created_at: string | null;
+  promoted_at: string | null;
+  held_out: Record<string, number | null>;
+  benchmark: Record<string, number | null>;
+  gate: unknown;
+}
+
+/** Segmentation socket, server -> client. */
+export interface MaskMessage {
+  type: 'mask';
+  request_id: string;
+  proposal_id: number;
+  geometry: GeoJsonMultiPolygon;
+  predicted_iou: number;
+  model_version: number | string | null;
+  window: unknown;
+  timings: Record<string, number> & { total_ms?: number };
+}
+export interface EncodingMessage {
+  type: 'encoding';
+  request_id: string | null;
+  window: unknown;
+}
+export interface PrefetchMessage {
+  type: 'prefetch';
+  [key: string]: unknown;
+}
+export interface SocketErrorMessage {
+  type: 'error';
+  request_id: string | null;
+  code: string;
+  detail: string;
+}
+export type SegmentationMessage = MaskMessage | EncodingMessage | PrefetchMessage | SocketErrorMessage;
+
+/** Scene events socket, server -> client. */
+export interface AnnotationEvent {
+  type: 'annotation.created' | 'annotation.updated' | 'annotation.deleted';
+  id: number;
+  version: number;
+  status?: string;
+  deleted?: boolean;
+  geometry?: GeoJsonMultiPolygon;
+  class?: { id: number; name: string; color: string } | null;
+}

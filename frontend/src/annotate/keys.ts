@@ -1,0 +1,78 @@
+// Keyboard shortcuts of the annotation screen, as a pure mapping (the help overlay lists the same table).
+
+export type Command =
+  | 'accept'
+  | 'discard'
+  | 'undo'
+  | 'redo'
+  | 'toggleNegative'
+  | 'toolPoint'
+  | 'toolBox'
+  | 'toolAdd'
+  | 'toolCut'
+  | 'delete'
+  | 'help'
+  | { selectClass: number };
+
+export interface KeyLike {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  shiftKey: boolean;
+  altKey: boolean;
+}
+
+export const SHORTCUTS: [string, string][] = [
+  ['click', 'positive point (include)'],
+  ['Alt/Shift + click, or N then click', 'negative point (exclude)'],
+  ['B then drag (or Ctrl + drag)', 'box prompt'],
+  ['Enter', 'accept the mask / save the edit'],
+  ['Esc', 'discard the current prompts'],
+  ['Ctrl+Z', 'undo (prompts and edits)'],
+  ['Ctrl+Shift+Z, Ctrl+Y', 'redo'],
+  ['drag a vertex', 'move it (snaps to neighbours)'],
+  ['A then draw', 'add a polygon to the shape (union)'],
+  ['C then draw', 'cut a polygon from the shape (difference)'],
+  ['P', 'back to point prompts'],
+  ['Delete', 'delete the selected annotation'],
+  ['1–9', 'pick the label class'],
+  ['?', 'this help'],
+];
+
+export function commandForKey(e: KeyLike): Command | null {
+  const mod = e.ctrlKey || e.metaKey;
+  const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+  if (mod && key === 'z') return e.shiftKey ? 'redo' : 'undo';
+  if (mod && key === 'y') return 'redo';
+  if (mod || e.altKey) return null;
+  switch (key) {
+    case 'Enter':
+      return 'accept';
+    case 'Escape':
+      return 'discard';
+    case 'Delete':
+    case 'Backspace':
+      return 'delete';
+    case '?':
+      return 'help';
+    case 'n':
+      return 'toggleNegative';
+    case 'b':
+      return 'toolBox';
+    case 'a':
+      return 'toolAdd';
+    case 'c':
+      return 'toolCut';
+    case 'p':
+      return 'toolPoint';
+  }
+  if (/^[1-9]$/.test(key)) return { selectClass: Number(key) - 1 };
+  return null;
+}
+
+/** Keys typed into a form field are the field's, not shortcuts. */
+export function isTypingTarget(target: EventTarget | null): boolean {
+  if (!target || typeof (target as HTMLElement).tagName !== 'string') return false;
+  const el = target as HTMLElement;
+  return el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName);
+}

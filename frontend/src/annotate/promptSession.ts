@@ -1,0 +1,160 @@
+// The prompt session of one object: the clicks and box given so far, the mask the model answered last, and what
+// the feedback app needs when it is accepted (clicks added, vertices moved, seconds spent). Pure and immutable:
+// every operation returns a new session, so sessions are what the undo/redo stack holds.
+import type { GeoJsonMultiPolygon, LonLatBounds, MaskMessage } from '../types';
+
+export type Label = 1 | 0;
+export type LonLat = [number, number];
+
+export interface PromptPoint {
+  lonlat: LonLat;
+  label: Label;
+}
+
+export interface Proposal {
+  id: number;
+  requestId: string;
+  geometry: GeoJsonMultiPolygon;
+  predictedIou: number;
+  modelVersion: number | string | null;
+  totalMs: number | null;
+}
+
+export interface PromptSession {
+  points: PromptPoint[];
+  box: LonLatBounds | null;
+  /** The request whose answer is awaited (null when none); answers to older requests are ignored. */
+  pendingRequestId: string | null;
+  /** The model's latest answer for these prompts. */
+  proposal: Proposal | null;
+  /** The geometry as edited by hand after the model's answer (add/cut/vertex moves); null = the proposal as is. */
+  edited: GeoJsonMultiPolygon | null;
+  clicks: number;
+  verticesMoved: number;
+  /** ms timestamp of the first prompt (null before it). */
+  startedAt: number | null;
+}
+
+export const EMPTY_SESSION: PromptSession = {
+  points: [],
+  box: null,
+  pendingRequestId: null,
+  proposal: null,
+  edited: null,
+  clicks: 0,
+  verticesMoved: 0,
+  startedAt: null,
+};
+
+export interface PromptMessage {
+  type: 'prompt';
+  request_id: string;
+  points: LonLat[];
+  labels: Label[];
+  box: LonLatBounds | null;
+  map_resolution: number;
+  previous_proposal_id: number | null;
+}
+
+export function hasPrompts(s: PromptSession): boolean {
+  return s.points.length > 0 || s.box !== null;
+}
+
+export function addPoint(s: PromptSession, lonlat: LonLat, label: Label, requestId: string, now: number): PromptSession {
+  return {
+    ...s,
+    points: [...s.points, { lonlat, label }],
+    pendingRequestId: requestId,
+    clicks: s.clicks + 1,
+    startedAt: s.startedAt ?? now,
+  };
+}
+
+export function setBox(s: PromptSession, box: LonLatBounds, requestId: string, now: number): PromptSession {
+  const [minLon, minLat, maxLon, maxLat] = box;
+  const ordered: LonLatBounds = [
+    Math.min(minLon, maxLon),
+    Math.min(minLat, maxLat),
+    Math.max(minLon, maxLon),
+    Math.max(minLat, maxLat),
+  ];
+  return { ...s, box: ordered, pendingRequestId: requestId, clicks: s.clicks + 1, startedAt: s.startedAt ?? now };
+}
+
+/** The WebSocket message for the session's current prompts. */
+export function promptMessage(s: PromptSession, requestId: string, mapResolution: number): PromptMessage {
+  return {
+    type: 'prompt',
+    request_id: requestId,
+    points: s.points.map((p) => p.lonlat),
+    labels: s.points.map((p) => p.label),
+    box: s.box,
+    map_resolution: mapResolution,
+    previous_proposal_id: s.proposal?.id ?? null,
+  };
+}
+
+/** Applies the model's answer when it is for the awaited request; otherwise returns the session unchanged. */
+export function applyMask(s: PromptSession, msg: MaskMessage): PromptSession {
+  if (msg.request_id !== s.pendingRequestId) return s;
+  return {
+    ...s,
+    pendingRequestId: null,
+    edited: null,
+    proposal: {
+      id: msg.proposal_id,
+      requestId: msg.request_id,
+      geometry: msg.geometry,
+      predictedIou: msg.predicted_iou,
+      modelVersion: msg.model_version,
+      totalMs: msg.timings?.total_ms ?? null,
+    },
+  };
+}
+
+/** The request failed: nothing is awaited any more (the prompts stay, so the user can undo or click again). */
+export function failRequest(s: PromptSession, requestId: string | null): PromptSession {
+  if (requestId !== null && requestId !== s.pendingRequestId) return s;
+  return { ...s, pendingRequestId: null };
+}
+
+export function editGeometry(s: PromptSession, geometry: GeoJsonMultiPolygon, verticesMoved = 0): PromptSession {
+  return { ...s, edited: geometry, verticesMoved: s.verticesMoved + verticesMoved };
+}
+
+/** What would be accepted now: the hand-edited geometry, else the model's. */
+export function currentGeometry(s: PromptSession): GeoJsonMultiPolygon | null {
+  return s.edited ?? s.proposal?.geometry ?? null;
+}
+
+export interface AcceptBody {
+  label_class: number | null;
+  geometry: GeoJsonMultiPolygon | null;
+  task: number | null;
+  clicks_added: number;
+  vertices_moved: number;
+  seconds_spent: number;
+}
+
+/** Body of POST /api/proposals/{id}/accept/ (geometry only when edited by hand). */
+export function acceptBody(s: PromptSession, labelClass: number | null, task: number | null, now: number): AcceptBody {
+  return {
+    label_class: labelClass,
+    geometry: s.edited,
+    task,
+    clicks_added: s.clicks,
+    vertices_moved: s.verticesMoved,
+    seconds_spent: secondsSpent(s, now),
+  };
+}
+
+export function secondsSpent(s: PromptSession, now: number): number {
+  return s.startedAt === null ? 0 : Math.max(0, Math.round((now - s.startedAt) / 100) / 10);
+}
+
+let counter = 0;
+/** Unique within the page (a reload starts again, and the server only echoes it back). */
+export function newRequestId(prefix = 'r'): string {
+  counter += 1;
+  return `${prefix}${Date.now().toString(36)}-${counter}`;
+}
