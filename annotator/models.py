@@ -2,6 +2,8 @@
 
 from django.conf import settings as django_settings
 from django.contrib.gis.db import models
+from django.contrib.gis.db.models.functions import Transform
+from django.contrib.postgres.indexes import GistIndex
 from django.db.models import Q
 
 
@@ -148,6 +150,12 @@ class Annotation(models.Model):
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="annotations")
     label_class = models.ForeignKey(LabelClass, null=True, blank=True, on_delete=models.PROTECT)
     geometry = models.MultiPolygonField(srid=4326)
+    # Web Mercator copy kept by PostgreSQL itself: vector tiles read it without reprojecting per request.
+    geometry_3857 = models.GeneratedField(
+        expression=Transform("geometry", 3857),
+        output_field=models.MultiPolygonField(srid=3857, spatial_index=False),
+        db_persist=True,
+    )
     source = models.CharField(max_length=16, choices=AnnotationSource.choices, default=AnnotationSource.HUMAN)
     status = models.CharField(max_length=16, choices=AnnotationStatus.choices, default=AnnotationStatus.ACCEPTED)
     review_state = models.CharField(max_length=16, choices=ReviewState.choices, default=ReviewState.PENDING)
@@ -171,6 +179,7 @@ class Annotation(models.Model):
                 name="review_queue_idx",
                 condition=Q(deleted=False),
             ),
+            GistIndex(fields=["geometry_3857"], name="annotation_geom_3857_live_idx", condition=Q(deleted=False)),
         ]
 
 
