@@ -29,8 +29,8 @@ from annotator.exports.common import (
     ProgressSteps,
     crs_of,
     json_dump,
+    object_masks,
     pixel_geometries,
-    rasterize_on_grid,
     window_affine,
     window_box,
 )
@@ -86,8 +86,8 @@ def coco_annotations(anns: list[ExportAnnotation], geoms, *, width: int, height:
     """COCO annotation records of the annotations on one image (a scene, or a chip at `origin` of size width x
     height); geometries are in scene pixels. Returns the records and how many polygons fell back to RLE."""
     col0, row0 = origin
-    out, fallbacks = [], 0
     clip_box = window_box(clip) if clip is not None else None
+    kept = []  # (annotation, clipped geometry, window) for annotations with a class and some area on the image
     for ann, geom in zip(anns, geoms, strict=True):
         if ann.label_class is None:
             continue
@@ -98,19 +98,20 @@ def coco_annotations(anns: list[ExportAnnotation], geoms, *, width: int, height:
         minx, miny, maxx, maxy = geom.bounds
         c0, r0 = max(int(np.floor(minx)), col0), max(int(np.floor(miny)), row0)
         c1, r1 = min(int(np.ceil(maxx)), col0 + width), min(int(np.ceil(maxy)), row0 + height)
-        if c1 <= c0 or r1 <= r0:
-            continue
-        window = Window(c0, r0, c1 - c0, r1 - r0)
-        mask = rasterize_on_grid([geom], [1], width=0, height=0, window=window, dtype=np.uint8)
+        if c1 > c0 and r1 > r0:
+            kept.append((ann, geom, Window(c0, r0, c1 - c0, r1 - r0)))
+    masks = object_masks([k[1] for k in kept], [k[2] for k in kept])
+    out, fallbacks = [], 0
+    for (ann, geom, window), mask in zip(kept, masks, strict=True):
         area = int(mask.sum())
         if area == 0:
             continue
         local = affinity.translate(geom, -col0, -row0)
         polys = polygons_of(local) if segmentation == "polygon" else None
-        if polys is None or not polys:
+        if not polys:
             if segmentation == "polygon":
                 fallbacks += 1
-            seg = rle_of_window(mask, c0 - col0, r0 - row0, width, height)
+            seg = rle_of_window(mask, int(window.col_off) - col0, int(window.row_off) - row0, width, height)
         else:
             seg = polys
         lminx, lminy, lmaxx, lmaxy = local.bounds

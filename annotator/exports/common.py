@@ -310,6 +310,43 @@ def rasterize_on_grid(pixel_geoms: Sequence, values: Sequence[int], *, width: in
     return rasterize(pairs, out_shape=shape, transform=grid, fill=NODATA, dtype=dtype)
 
 
+def object_masks(pixel_geoms: Sequence, windows: Sequence[Window], *, tile: int = 2048) -> list[np.ndarray]:
+    """Each geometry's own mask (uint8 0/1) on its window of the scene grid, as `rasterize_on_grid` would give
+    one by one, but burnt in batches: geometries that share no area with any other are burnt together per tile of
+    the grid (one rasterisation per tile, memory bounded by the tile), the others one by one."""
+    n = len(pixel_geoms)
+    out: list[np.ndarray | None] = [None] * n
+    if n == 0:
+        return []
+    geoms = np.array(pixel_geoms, dtype=object)
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    keep = left < right
+    left, right = left[keep], right[keep]
+    shared = shapely.area(shapely.intersection(geoms[left], geoms[right])) > 0 if len(left) else np.zeros(0, bool)
+    alone = np.ones(n, dtype=bool)
+    alone[left[shared]] = False
+    alone[right[shared]] = False
+    groups: dict[tuple[int, int], list[int]] = {}
+    for i in range(n):
+        if alone[i]:
+            groups.setdefault((int(windows[i].col_off) // tile, int(windows[i].row_off) // tile), []).append(i)
+        else:
+            out[i] = rasterize_on_grid([geoms[i]], [1], width=0, height=0, window=windows[i], dtype=np.uint8)
+    for members in groups.values():
+        c0 = min(int(windows[i].col_off) for i in members)
+        r0 = min(int(windows[i].row_off) for i in members)
+        c1 = max(int(windows[i].col_off + windows[i].width) for i in members)
+        r1 = max(int(windows[i].row_off + windows[i].height) for i in members)
+        burnt = rasterize_on_grid([geoms[i] for i in members], list(range(1, len(members) + 1)), width=0, height=0,
+                                  window=Window(c0, r0, c1 - c0, r1 - r0), dtype=np.uint32)
+        for k, i in enumerate(members, start=1):
+            w = windows[i]
+            rows = slice(int(w.row_off) - r0, int(w.row_off + w.height) - r0)
+            cols = slice(int(w.col_off) - c0, int(w.col_off + w.width) - c0)
+            out[i] = (burnt[rows, cols] == k).astype(np.uint8)
+    return out
+
+
 def class_values(annotations: Sequence[ExportAnnotation]) -> list[int]:
     return [a.label_class.index if a.label_class else 0 for a in annotations]
 

@@ -287,3 +287,23 @@ def test_unknown_format_and_bad_parameters_are_refused(data, tmp_path):
                         ("chips", {"overlap": 600}), ("geojson", {"nope": 1}), ("chips", {"splits": [1, 1]})):
         with pytest.raises(ValidationFailed):
             export(project, fmt, tmp_path / "x", params)
+
+
+def test_object_masks_in_batches_equal_one_by_one_rasterisation_with_overlaps_and_tiles():
+    from rasterio.windows import Window
+
+    from annotator.exports.common import object_masks, rasterize_on_grid
+
+    rng = np.random.default_rng(3)
+    geoms, windows = [], []
+    for _ in range(300):
+        x, y = rng.uniform(0, 500, 2)
+        geom = shapely.Point(x, y).buffer(rng.uniform(2, 15), quad_segs=rng.integers(2, 8))
+        minx, miny, maxx, maxy = geom.bounds
+        c0, r0 = int(np.floor(minx)), int(np.floor(miny))
+        geoms.append(geom)
+        windows.append(Window(c0, r0, int(np.ceil(maxx)) - c0, int(np.ceil(maxy)) - r0))
+    batched = object_masks(geoms, windows, tile=128)
+    for geom, window, mask in zip(geoms, windows, batched, strict=True):
+        alone = rasterize_on_grid([geom], [1], width=0, height=0, window=window, dtype=np.uint8)
+        assert np.array_equal(mask, alone)
