@@ -13,6 +13,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.urls import path, re_path
 from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -139,6 +140,65 @@ class _AnyAccept(DefaultContentNegotiation):
             return renderers[0], renderers[0].media_type
 
 
+class _TtlCache:
+    """A small per-process cache whose entries expire after `ttl` seconds (cleared whole when full)."""
+
+    def __init__(self, ttl: float, size: int = 4096):
+        self.ttl, self.size = ttl, size
+        self._items: dict = {}
+        self._lock = threading.Lock()
+
+    def get(self, key, default=None):
+        item = self._items.get(key)
+        if item is not None and time.monotonic() - item[0] < self.ttl:
+            return item[1]
+        return default
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            if len(self._items) >= self.size:
+                self._items.clear()
+            self._items[key] = (time.monotonic(), value)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+AUTH_TTL_S = 10.0
+_token_users = _TtlCache(AUTH_TTL_S)
+_session_users = _TtlCache(AUTH_TTL_S)
+
+
+class _CachedTokenAuthentication(TokenAuthentication):
+    """Token auth that remembers a token's user for AUTH_TTL_S seconds, so a warm tile request needs no database
+    (each ASGI request runs on a fresh thread, and a fresh thread means a fresh database connection).
+    A revoked token or deactivated user still sees tiles for at most that long."""
+
+    def authenticate_credentials(self, key):
+        cached = _token_users.get(key)
+        if cached is not None:
+            return cached
+        result = super().authenticate_credentials(key)
+        _token_users.put(key, result)
+        return result
+
+
+class _CachedSessionAuthentication(SessionAuthentication):
+    """Session auth that remembers a session's user for AUTH_TTL_S seconds (tiles are read-only: no CSRF)."""
+
+    def authenticate(self, request):
+        session_key = request._request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if session_key:
+            cached = _session_users.get(session_key)
+            if cached is not None:
+                return cached
+        result = super().authenticate(request)
+        if result is not None and session_key:
+            _session_users.put(session_key, result)
+        return result
+
+
 ROLE_TTL_S = 5.0
 _roles: dict[tuple[int, int], tuple[float, str | None]] = {}
 _roles_lock = threading.Lock()
@@ -173,6 +233,7 @@ def _etag_matches(header: str, etag: str) -> bool:
 
 
 class SceneTileApi(GeoLoopApi):
+    authentication_classes = [_CachedTokenAuthentication, _CachedSessionAuthentication]  # token first: 401
     content_negotiation_class = _AnyAccept
 
     def get(self, request, scene_id: int, z: str, x: str, y: str):

@@ -18,7 +18,7 @@ from annotator.tests import rasters
 
 pytestmark = pytest.mark.django_db
 WEB_MERCATOR = tile_matrix_sets.get("WebMercatorQuad")
-ANON = (401, 403)
+ANON = 401  # token authentication comes first: anonymous calls get 401 with WWW-Authenticate
 SCENE_KEYS = {"id", "name", "status", "status_reason", "progress", "width", "height", "band_count", "dtype", "crs",
               "gsd", "nodata", "bounds", "footprint", "render_recipe", "tiles_url", "minzoom", "maxzoom"}
 
@@ -31,6 +31,8 @@ def storage(settings, tmp_path):
     settings.IMAGERY_ROOT.mkdir()
     scene_selectors._tile_sources.clear()
     scene_apis._roles.clear()
+    scene_apis._token_users.clear()
+    scene_apis._session_users.clear()
     return settings
 
 
@@ -309,3 +311,26 @@ def test_upload_and_register_by_role(actors, storage, tmp_path, who, expected,
     if 202 not in expected:
         assert not Scene.objects.exists()
         assert files_under(storage.MEDIA_ROOT) == []
+
+
+def test_a_warm_tile_request_touches_no_database(actors, tmp_path, django_assert_num_queries):
+    scene = ready_scene(actors.project, tmp_path)
+    client = actors.client("annotator")
+    url = tile_url(scene, tile_of(scene))
+    assert client.get(url).status_code == 200  # token, scene and membership looked up once
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200
+
+
+def test_tiles_with_the_browser_session(actors, tmp_path, django_assert_num_queries):
+    from rest_framework.test import APIClient
+
+    scene = ready_scene(actors.project, tmp_path)
+    browser, outsider = APIClient(), APIClient()
+    browser.force_login(actors.users["annotator"])
+    outsider.force_login(actors.users["outsider"])
+    url = tile_url(scene, tile_of(scene))
+    assert browser.get(url).status_code == 200
+    with django_assert_num_queries(0):
+        assert browser.get(url).status_code == 200
+    assert outsider.get(url).status_code == 403
