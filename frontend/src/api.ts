@@ -1,5 +1,19 @@
 // Typed fetch wrapper for the Django API. Every failure becomes an ApiError with a message fit for a person.
-import type { LoginResponse, Project, Scene, User } from './types';
+import type {
+  AcceptResult,
+  AnnotationFeature,
+  GeoJsonMultiPolygon,
+  LabelClass,
+  LoginResponse,
+  Member,
+  ModelVersionRow,
+  Project,
+  ReviewQueue,
+  Role,
+  Scene,
+  Task,
+  User,
+} from './types';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
@@ -123,6 +137,48 @@ export function createApi(deps: ApiDeps) {
     scenes: (projectId: number, signal?: AbortSignal) =>
       request<Scene[]>('GET', `/api/projects/${projectId}/scenes/`, { signal }),
     scene: (sceneId: number, signal?: AbortSignal) => request<Scene>('GET', `/api/scenes/${sceneId}/`, { signal }),
+    project: (projectId: number, signal?: AbortSignal) => request<Project>('GET', `/api/projects/${projectId}/`, { signal }),
+    classes: (projectId: number, signal?: AbortSignal) =>
+      request<LabelClass[]>('GET', `/api/projects/${projectId}/classes/`, { signal }),
+
+    // annotations
+    annotation: (id: number, signal?: AbortSignal) => request<AnnotationFeature>('GET', `/api/annotations/${id}/`, { signal }),
+    annotationCreate: (sceneId: number, body: { geometry: GeoJsonMultiPolygon; label_class: number | null; task: number | null }) =>
+      request<AnnotationFeature>('POST', `/api/scenes/${sceneId}/annotations/`, { body }),
+    annotationUpdate: (id: number, body: { version: number; geometry?: GeoJsonMultiPolygon; label_class?: number; reason?: string }) =>
+      request<AnnotationFeature>('PATCH', `/api/annotations/${id}/`, { body }),
+    annotationDelete: (id: number, version: number) =>
+      request<AnnotationFeature>('DELETE', `/api/annotations/${id}/`, { body: { version } }),
+
+    // proposals (feedback)
+    proposalAccept: (id: number, body: object) => request<AcceptResult>('POST', `/api/proposals/${id}/accept/`, { body }),
+    proposalReject: (id: number, body: { clicks_added: number; seconds_spent: number }) =>
+      request<unknown>('POST', `/api/proposals/${id}/reject/`, { body }),
+
+    // tasks
+    tasks: (projectId: number, sceneId: number | null, signal?: AbortSignal) =>
+      request<Task[]>('GET', `/api/projects/${projectId}/tasks/${sceneId === null ? '' : `?scene=${sceneId}`}`, { signal }),
+    /** null when no task is free (204). */
+    taskNext: (projectId: number, sceneId: number | null) =>
+      request<Task | null>('POST', `/api/projects/${projectId}/tasks/next/`, { body: sceneId === null ? {} : { scene: sceneId } }),
+    taskHeartbeat: (id: number) => request<Task>('POST', `/api/tasks/${id}/heartbeat/`),
+    taskSubmit: (id: number) => request<Task>('POST', `/api/tasks/${id}/submit/`),
+    taskGrid: (sceneId: number, cellSizeM: number) =>
+      request<{ count: number; tasks: Task[] }>('POST', `/api/scenes/${sceneId}/tasks/grid/`, { body: { cell_size_m: cellSizeM } }),
+
+    // review
+    reviewQueue: (projectId: number, signal?: AbortSignal) =>
+      request<ReviewQueue>('GET', `/api/projects/${projectId}/review/queue/`, { signal }),
+    review: (id: number, body: { action: 'accept' | 'reject' | 'fix'; version: number; reason?: string; geometry?: GeoJsonMultiPolygon }) =>
+      request<AnnotationFeature>('POST', `/api/annotations/${id}/review/`, { body }),
+
+    // admin
+    members: (projectId: number, signal?: AbortSignal) => request<Member[]>('GET', `/api/projects/${projectId}/members/`, { signal }),
+    memberSet: (projectId: number, username: string, role: Role) =>
+      request<Member>('POST', `/api/projects/${projectId}/members/`, { body: { username, role } }),
+    memberRemove: (projectId: number, userId: number) => request<void>('DELETE', `/api/projects/${projectId}/members/${userId}/`),
+    modelVersions: (projectId: number, signal?: AbortSignal) =>
+      request<{ versions: ModelVersionRow[] }>('GET', `/api/projects/${projectId}/model-versions/compare/`, { signal }),
   };
 }
 

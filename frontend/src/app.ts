@@ -5,6 +5,9 @@ import { mountLogin } from './screens/login';
 import { mountProjects } from './screens/projects';
 import { mountScenes } from './screens/scenes';
 import { mountSceneView } from './screens/sceneView';
+import { mountAnnotate } from './screens/annotate';
+import { mountReview } from './screens/review';
+import { mountAdmin } from './screens/admin';
 import { createStore, type Store } from './store';
 import type { User } from './types';
 import { h } from './ui/dom';
@@ -84,6 +87,12 @@ export function createApp(root: HTMLElement, api: Api, store: Store<AppState>): 
         return [key, mountScenes];
       case 'scene':
         return [key, mountSceneView];
+      case 'annotate':
+        return [key, mountAnnotate];
+      case 'review':
+        return [key, mountReview];
+      case 'admin':
+        return [key, mountAdmin];
       case 'notFound':
         return [key, mountNotFound];
     }

@@ -15,6 +15,10 @@ describe('parseRoute', () => {
     ['#/projects/abc', { name: 'notFound', path: '/projects/abc' }],
     ['#/projects/3/scenes/', { name: 'notFound', path: '/projects/3/scenes/' }],
     ['#/elsewhere', { name: 'notFound', path: '/elsewhere' }],
+    ['#/projects/3/scenes/7/annotate', { name: 'annotate', projectId: 3, sceneId: 7, taskId: null }],
+    ['#/projects/3/scenes/7/tasks/11', { name: 'annotate', projectId: 3, sceneId: 7, taskId: 11 }],
+    ['#/projects/3/review', { name: 'review', projectId: 3 }],
+    ['#/projects/3/admin/', { name: 'admin', projectId: 3 }],
   ])('%s', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
   });
@@ -24,6 +28,10 @@ describe('parseRoute', () => {
       { name: 'projects' },
       { name: 'scenes', projectId: 12 },
       { name: 'scene', projectId: 12, sceneId: 345 },
+      { name: 'annotate', projectId: 1, sceneId: 2, taskId: null },
+      { name: 'annotate', projectId: 1, sceneId: 2, taskId: 3 },
+      { name: 'review', projectId: 4 },
+      { name: 'admin', projectId: 4 },
     ];
     for (const route of routes) expect(parseRoute(routeToHash(route))).toEqual(route);
   });

@@ -4,6 +4,10 @@ export type Route =
   | { name: 'projects' }
   | { name: 'scenes'; projectId: number }
   | { name: 'scene'; projectId: number; sceneId: number }
+  /** The annotation screen, on a whole scene (taskId null) or on one task's area. */
+  | { name: 'annotate'; projectId: number; sceneId: number; taskId: number | null }
+  | { name: 'review'; projectId: number }
+  | { name: 'admin'; projectId: number }
   | { name: 'notFound'; path: string };
 
 const ID = '([1-9][0-9]*)';
@@ -15,6 +19,16 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => Route][] = [
     new RegExp(`^/projects/${ID}/scenes/${ID}/?$`),
     (m) => ({ name: 'scene', projectId: Number(m[1]), sceneId: Number(m[2]) }),
   ],
+  [
+    new RegExp(`^/projects/${ID}/scenes/${ID}/annotate/?$`),
+    (m) => ({ name: 'annotate', projectId: Number(m[1]), sceneId: Number(m[2]), taskId: null }),
+  ],
+  [
+    new RegExp(`^/projects/${ID}/scenes/${ID}/tasks/${ID}/?$`),
+    (m) => ({ name: 'annotate', projectId: Number(m[1]), sceneId: Number(m[2]), taskId: Number(m[3]) }),
+  ],
+  [new RegExp(`^/projects/${ID}/review/?$`), (m) => ({ name: 'review', projectId: Number(m[1]) })],
+  [new RegExp(`^/projects/${ID}/admin/?$`), (m) => ({ name: 'admin', projectId: Number(m[1]) })],
 ];
 
 /** Parses `location.hash` ("#/projects/3", "" or "#") into a Route. Query strings are ignored. */
@@ -35,6 +49,14 @@ export function routeToHash(route: Route): string {
       return `#/projects/${route.projectId}`;
     case 'scene':
       return `#/projects/${route.projectId}/scenes/${route.sceneId}`;
+    case 'annotate':
+      return route.taskId === null
+        ? `#/projects/${route.projectId}/scenes/${route.sceneId}/annotate`
+        : `#/projects/${route.projectId}/scenes/${route.sceneId}/tasks/${route.taskId}`;
+    case 'review':
+      return `#/projects/${route.projectId}/review`;
+    case 'admin':
+      return `#/projects/${route.projectId}/admin`;
     case 'notFound':
       return `#${route.path}`;
   }

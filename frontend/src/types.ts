@@ -147,7 +147,8 @@ export interface MaskMessage {
   type: 'mask';
   request_id: string;
   proposal_id: number;
-  geometry: GeoJsonMultiPolygon;
+  /** null when the model found nothing at the prompts. */
+  geometry: GeoJsonMultiPolygon | null;
   predicted_iou: number;
   model_version: number | string | null;
   window: unknown;

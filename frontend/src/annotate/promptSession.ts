@@ -97,6 +97,7 @@ export function promptMessage(s: PromptSession, requestId: string, mapResolution
 /** Applies the model's answer when it is for the awaited request; otherwise returns the session unchanged. */
 export function applyMask(s: PromptSession, msg: MaskMessage): PromptSession {
   if (msg.request_id !== s.pendingRequestId) return s;
+  if (!msg.geometry) return { ...s, pendingRequestId: null }; // nothing found: the prompts stay, to refine or undo
   return {
     ...s,
     pendingRequestId: null,

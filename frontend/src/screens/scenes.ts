@@ -14,7 +14,23 @@ export const mountScenes: Screen = (el, ctx) => {
 
   const title = h('h1', {}, 'Scenes');
   const list = h('ul', { class: 'items', 'data-testid': 'scene-list' }, h('li', { class: 'muted' }, 'Loading…'));
-  el.append(h('section', { class: 'panel' }, h('a', { href: '#/', class: 'back' }, '← Projects'), title, list));
+  const nextTask = async (): Promise<void> => {
+    try {
+      const task = await ctx.api.taskNext(projectId, null);
+      if (task) ctx.navigate({ name: 'annotate', projectId, sceneId: task.scene, taskId: task.id });
+      else ctx.report(new Error('No free task in this project right now.'), `next-task-${projectId}`);
+    } catch (err) {
+      ctx.report(err);
+    }
+  };
+  const projectBar = h(
+    'div',
+    { class: 'project-bar' },
+    h('button', { type: 'button', 'data-testid': 'next-task', onclick: () => void nextTask() }, 'Next task'),
+    h('a', { href: `#/projects/${projectId}/review`, 'data-testid': 'review-link' }, 'Review queue'),
+    h('a', { href: `#/projects/${projectId}/admin`, 'data-testid': 'admin-link' }, 'Admin'),
+  );
+  el.append(h('section', { class: 'panel' }, h('a', { href: '#/', class: 'back' }, '← Projects'), title, projectBar, list));
 
   ctx.api.projects(aborter.signal).then(
     (projects: Project[]) => {
@@ -55,6 +71,8 @@ function sceneItem(projectId: number, scene: Scene): HTMLLIElement {
     name,
     h('span', { class: `tag status-${scene.status}` }, scene.status === 'ingesting' ? `ingesting ${Math.round(scene.progress * 100)}%` : scene.status),
     scene.status === 'ready' && h('span', { class: 'muted' }, describeScene(scene)),
+    scene.status === 'ready' &&
+      h('a', { href: `#/projects/${projectId}/scenes/${scene.id}/annotate`, 'data-testid': 'annotate-link' }, 'Annotate'),
     scene.status === 'failed' && h('span', { class: 'reason' }, scene.status_reason),
   );
 }

@@ -1,0 +1,61 @@
+// The scene's annotations as Mapbox vector tiles from PostGIS, coloured by class. refresh() refetches the tiles in
+// view (the server answers 304 for unchanged ones: ETag + no-cache), which is how others' changes appear live.
+import type { FeatureLike } from 'ol/Feature';
+import MVT from 'ol/format/MVT';
+import VectorTileLayer from 'ol/layer/VectorTile';
+import VectorTileSource from 'ol/source/VectorTile';
+import { Fill, Stroke, Style } from 'ol/style';
+
+export const FALLBACK_COLOUR = '#ff7f0e';
+
+/** "#rrggbb" + alpha -> "rgba(r,g,b,a)"; anything unreadable gives the fallback colour. */
+export function withAlpha(hex: string, alpha: number): string {
+  const m = /^#?([0-9a-f]{6})$/i.exec(hex.trim());
+  const value = parseInt((m?.[1] ?? FALLBACK_COLOUR.slice(1)), 16);
+  return `rgba(${(value >> 16) & 255},${(value >> 8) & 255},${value & 255},${alpha})`;
+}
+
+export interface AnnotationTiles {
+  layer: VectorTileLayer;
+  source: VectorTileSource;
+  refresh(): void;
+  /** Hides one annotation (the one being edited is drawn by the edit layer instead). */
+  setHidden(id: number | null): void;
+}
+
+export function createAnnotationTiles(sceneId: number, maxZoom: number): AnnotationTiles {
+  const source = new VectorTileSource({
+    format: new MVT({ idProperty: 'id' }),
+    url: `/api/scenes/${sceneId}/annotations/{z}/{x}/{y}.mvt`,
+    maxZoom: Math.min(22, maxZoom),
+    overlaps: false,
+  });
+  const cache = new Map<string, Style>();
+  let hidden: number | null = null;
+  const style = (feature: FeatureLike): Style | undefined => {
+    if (hidden !== null && feature.get('id') === hidden) return undefined;
+    const colour = String(feature.get('color') ?? FALLBACK_COLOUR);
+    const draft = feature.get('status') === 'draft';
+    const key = `${colour}|${draft}`;
+    let s = cache.get(key);
+    if (!s) {
+      s = new Style({
+        fill: new Fill({ color: withAlpha(colour, 0.25) }),
+        stroke: new Stroke({ color: withAlpha(colour, 0.95), width: 1.5, lineDash: draft ? [4, 4] : undefined }),
+      });
+      cache.set(key, s);
+    }
+    return s;
+  };
+  const layer = new VectorTileLayer({ source, style, className: 'annotation-tiles', declutter: false, renderMode: 'hybrid' });
+  return {
+    layer,
+    source,
+    refresh: () => source.refresh(),
+    setHidden(id) {
+      if (hidden === id) return;
+      hidden = id;
+      layer.changed();
+    },
+  };
+}
