@@ -9,6 +9,7 @@ if [ -z "${DATABASE_URL:-}" ] || [ -z "${REDIS_URL:-}" ]; then
   REDIS_URL=${REDIS_URL%/*}/1  # keep tests off the dev database
 fi
 export DATABASE_URL REDIS_URL
+export GEOLOOP_FAST_PASSWORD_HASHER=1  # tests and the servers they start
 export GEOLOOP_MEDIA_ROOT=${GEOLOOP_MEDIA_ROOT:-$(pwd)/.local/test-media}
 .venv/bin/ruff check .
 (cd frontend && npm test --silent)
