@@ -1,0 +1,41 @@
+"""Reads: model versions a project may use, the active one, proposals."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from inference.models import MaskProposal, ModelState, ModelVersion
+
+
+def active_model_version(*, project) -> ModelVersion | None:
+    """The version a project's prompts use: its own active version, else the global (project-less) active one."""
+    if project is not None:
+        own = (ModelVersion.objects.filter(project=project, state=ModelState.ACTIVE)
+               .order_by("-promoted_at", "-id").first())
+        if own is not None:
+            return own
+    return ModelVersion.objects.filter(project__isnull=True, state=ModelState.ACTIVE).order_by("-id").first()
+
+
+def model_version_usable(*, project, version_id: int) -> ModelVersion | None:
+    """Version ``version_id`` when ``project`` may prompt it (a global version or one of its own), else None."""
+    return ModelVersion.objects.filter(Q(project__isnull=True) | Q(project=project), pk=version_id).first()
+
+
+def model_version_list(*, user, project=None) -> QuerySet[ModelVersion]:
+    """Versions ``user`` can see: global ones and those of projects they belong to (staff: all), optionally only
+    those usable in ``project``."""
+    qs = ModelVersion.objects.all()
+    if project is not None:
+        qs = qs.filter(Q(project__isnull=True) | Q(project=project))
+    elif not user.is_staff:
+        qs = qs.filter(Q(project__isnull=True) | Q(project__memberships__user=user)).distinct()
+    return qs.order_by("id")
+
+
+def proposal_get(*, proposal_id: int) -> MaskProposal | None:
+    return MaskProposal.objects.filter(pk=proposal_id).first()
+
+
+def model_version_get(*, version_id: int) -> ModelVersion | None:
+    return ModelVersion.objects.filter(pk=version_id).first()

@@ -1,0 +1,52 @@
+"""Prefetch: the client reports its viewport; the windows in view are enqueued for encoding, nearest the centre
+first, skipping those cached or already queued, at most ``GEOLOOP_PREFETCH_MAX`` per report."""
+
+from __future__ import annotations
+
+from affine import Affine
+from django.conf import settings
+
+from annotator.models import SceneStatus
+from inference.services.embeddings import embedding_key, embedding_known, embedding_request
+from inference.services.errors import OutsideScene, PromptInvalid, SceneNotReady
+from inference.services.proposals import _number, _to_scene_crs, _version, scene_gsd, scene_level_range
+from inference.windows import choose_level, windows_in_viewport
+
+
+def viewport_prefetch(*, scene, bbox, map_resolution, model_version=None, limit: int | None = None) -> dict:
+    """Enqueue the encodes of the windows in ``bbox`` ([min lon, min lat, max lon, max lat]) at the level for
+    ``map_resolution``. Returns ``{"queued", "cached", "pending", "level", "windows"}``."""
+    if not isinstance(bbox, list | tuple) or len(bbox) != 4:
+        raise PromptInvalid(f"bbox must be [min lon, min lat, max lon, max lat], got {bbox!r}")
+    bbox = [_number(v, f"bbox[{i}]") for i, v in enumerate(bbox)]
+    if not (bbox[0] < bbox[2] and bbox[1] < bbox[3]):
+        raise PromptInvalid(f"bbox must have min < max on both axes, got {bbox}")
+    resolution = _number(map_resolution, "map_resolution")
+    if resolution <= 0:
+        raise PromptInvalid("map_resolution must be positive (metres per screen pixel)")
+    if scene.status != SceneStatus.READY or not scene.transform:
+        raise SceneNotReady(f"scene {scene.pk} is {scene.status}, not ready")
+    version = _version(scene, model_version)
+    transform = Affine.from_gdal(*scene.transform)
+    inverse = ~transform
+    xs, ys = _to_scene_crs(scene.crs).transform([bbox[0], bbox[2], bbox[2], bbox[0]],
+                                                [bbox[1], bbox[1], bbox[3], bbox[3]])
+    px = [inverse * (x, y) for x, y in zip(xs, ys, strict=True)]
+    viewport = (min(p[0] for p in px), min(p[1] for p in px), max(p[0] for p in px), max(p[1] for p in px))
+    min_level, max_level = scene_level_range(scene)
+    level = choose_level(map_resolution=resolution, gsd=scene_gsd(scene, transform), min_level=min_level,
+                         max_level=max_level)
+    cap = int(settings.GEOLOOP_PREFETCH_MAX if limit is None else limit)
+    windows = windows_in_viewport(viewport=viewport, level=level, width=scene.width, height=scene.height, limit=cap)
+    if not windows:
+        raise OutsideScene(f"viewport {bbox} does not overlap scene {scene.pk}")
+    from inference.services.registry import model_version_encoder
+
+    encoder = model_version_encoder(version)
+    keys = [embedding_key(encoder_sha256=encoder, scene=scene, window=w) for w in windows]
+    known = embedding_known(keys)
+    counts = {"queued": 0, "cached": 0, "pending": 0}
+    for key in keys:
+        state = embedding_request(key=key, version_id=version.pk, scene_id=scene.pk, known=key.cache_key in known)
+        counts[state] += 1
+    return {**counts, "level": level, "windows": [w.key for w in windows]}
