@@ -51,11 +51,13 @@ def setup():
 def test_threads_have_their_own_connections(setup):
     project, _scene, users = setup
     ids = []
+    both_connected = threading.Barrier(2)
 
     def who():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
             ids.append(cursor.fetchone()[0])
+        both_connected.wait(timeout=10)  # hold the connection while the other thread holds its own
         connections.close_all()
 
     threads = [threading.Thread(target=who) for _ in range(2)]
