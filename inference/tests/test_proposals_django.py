@@ -1,0 +1,168 @@
+"""Prompt -> mask -> proposal with the real MobileSAM (CPU) and a real Celery worker encoding the windows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import shapely
+from affine import Affine
+from django.conf import settings
+from shapely.geometry import shape
+
+from annotator.models import SceneStatus
+from inference.masks import mask_iou, rasterize_geometry
+from inference.models import EmbeddingEntry, MaskProposal
+from inference.sam import decode
+from inference.services import (
+    model_load,
+    prompt_input_parse,
+    prompt_prepare,
+    proposal_create,
+)
+from inference.services.errors import (
+    OutsideScene,
+    PromptInvalid,
+    SceneNotReady,
+    TooManyPoints,
+    UnknownModelVersion,
+)
+from inference.services.proposals import _upscale_crop
+from inference.tests.django_fixtures import buildings, click_in, world  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# Measured (MobileSAM, ONNX decoder, CPU) on the five largest Atlanta buildings, one positive click at the polygon's
+# representative point, zoomed in (0.125 m per screen px -> level -2): IoU 0.34, 0.27, 0.25, 0.64, 0.04 — the
+# same figures as inference.sam.decode on the bench's own window grid, so they are the model's, not this code's
+# (on this single-band 0.5 m chip a first click often takes one roof facet, or for the fifth building the whole
+# block; DESIGN.md's NoC@85 of ~14 says the same). The test uses the buildings 0, 1 and 3 (0.27-0.64) with a floor
+# of 0.2: a georeferencing slip (CRS, axis order, half-pixel, wrong window) lands the polygon off the building and
+# gives IoU ~0, and the rasterise-back check below pins the polygon to the model's own mask at IoU >= 0.99.
+FIRST_CLICK_BUILDINGS = (0, 1, 3)
+FIRST_CLICK_IOU_FLOOR = 0.2
+
+
+def _prompt(scene, user, points, labels=None, **kw):
+    return proposal_create(scene=scene, user=user, points_lonlat=points, labels=labels or [1] * len(points),
+                           box_lonlat=kw.pop("box", None), map_resolution=kw.pop("map_resolution", 0.125), **kw)
+
+
+def test_window_choice_follows_the_zoom(world):  # noqa: F811
+    point = click_in(buildings()[0])
+    levels = {}
+    for resolution in (0.1, 0.125, 0.25, 0.5, 1.0, 4.0):
+        inp = prompt_input_parse({"points": [point], "labels": [1], "map_resolution": resolution})
+        prepared = prompt_prepare(scene=world.scene, inp=inp)
+        levels[resolution] = prepared.window.level
+        x, y = prepared.points_scene[0]
+        assert prepared.window.contains(x, y, margin=prepared.window.size / 4 - 1)  # the click is well inside
+    # gsd 0.5 m: one window pixel per screen pixel; never finer than -2, never coarser than one window per scene
+    assert levels == {0.1: -2, 0.125: -2, 0.25: -1, 0.5: 0, 1.0: 0, 4.0: 0}
+    # points too far apart for a level -2 window make the window coarser, not clipped
+    far = [click_in(buildings()[0]), click_in(buildings()[1])]
+    inp = prompt_input_parse({"points": far, "labels": [1, 1], "map_resolution": 0.125})
+    prepared = prompt_prepare(scene=world.scene, inp=inp)
+    assert prepared.window.level > -2
+    assert all(prepared.window.contains(x, y) for x, y in prepared.points_scene)
+
+
+def test_click_in_building_overlaps_ground_truth_and_rasterises_back(world, celery_worker):  # noqa: F811
+    ious = []
+    for index in FIRST_CLICK_BUILDINGS:
+        poly = buildings()[index]
+        proposal, timings = _prompt(world.scene, world.users["ann"], [click_in(poly)])
+        assert proposal.geometry is not None and proposal.geometry.geom_type == "MultiPolygon"
+        got = shape(json_of(proposal))
+        ious.append(got.intersection(poly).area / got.union(poly).area)
+        assert {"embedding_ms", "decode_ms", "polygon_ms", "total_ms"} <= set(timings)
+        assert proposal.model_version_id == world.version.pk and 0 < proposal.predicted_iou <= 1.2
+        assert proposal.prompt["points_lonlat"] == [click_in(poly)] and len(proposal.prompt["points_px"]) == 1
+    print("first-click IoU vs ground truth:", [round(v, 3) for v in ious])
+    assert min(ious) >= FIRST_CLICK_IOU_FLOOR, ious
+
+    # the stored polygon, burnt back on the window grid, reproduces the model's own mask (geometry contract)
+    window = proposal.window
+    entry = EmbeddingEntry.objects.get(key=window["embedding_key"])
+    embedding = np.load(Path(settings.MEDIA_ROOT) / entry.path)
+    out = decode(model_load(world.version), embedding, proposal.prompt["points_px"], [1])
+    transform = Affine(*window["transform"])
+    burnt = rasterize_geometry(json_of(proposal), transform=transform, shape=out.mask.shape, crs=world.scene.crs)
+    assert mask_iou(burnt, out.mask) >= 0.99
+
+
+def json_of(proposal) -> dict:
+    import json
+
+    return json.loads(proposal.geometry.json)
+
+
+def test_upscale_crop_equals_sams_full_upscale():
+    import torch
+    import torch.nn.functional as F
+
+    rng = np.random.default_rng(0)
+    low = rng.normal(-4, 1, (256, 256)).astype(np.float32)
+    low[100:140, 60:90] += 8
+    low[3, 250] = 5  # a speck at the edge
+    full = F.interpolate(torch.from_numpy(low)[None, None], (1024, 1024), mode="bilinear",
+                         align_corners=False)[0, 0].numpy() > 0
+    crop, r0, c0 = _upscale_crop(low, 1024)
+    rebuilt = np.zeros_like(full)
+    rebuilt[r0:r0 + crop.shape[0], c0:c0 + crop.shape[1]] = crop
+    assert np.array_equal(rebuilt, full)
+
+
+def test_second_click_reuses_window_and_logits(world, celery_worker):  # noqa: F811
+    poly = buildings()[2]
+    first, t1 = _prompt(world.scene, world.users["ann"], [click_in(poly)])
+    assert t1["encoded"] is True
+    outside = poly.buffer(0.00002).exterior.coords[0]  # just outside the building: a negative click
+    second, t2 = _prompt(world.scene, world.users["ann"], [click_in(poly), list(outside)], labels=[1, 0],
+                         previous_proposal_id=first.pk)
+    assert t2["encoded"] is False
+    assert second.window["key"] == first.window["key"]
+    assert second.prompt["previous_logits_used"] is True
+    # a previous id that is unknown (or expired) is no error: the click is answered without logits
+    third, _ = _prompt(world.scene, world.users["ann"], [click_in(poly)], previous_proposal_id=999_999_999)
+    assert third.prompt["previous_logits_used"] is False
+    # a box alone is a prompt too
+    minx, miny, maxx, maxy = poly.bounds
+    boxed, _ = _prompt(world.scene, world.users["ann"], [], labels=[], box=[minx, miny, maxx, maxy])
+    got = shapely.geometry.shape(json_of(boxed))
+    assert got.intersection(poly).area / got.union(poly).area > 0.5
+
+
+@pytest.mark.parametrize(
+    ("body", "error", "match"),
+    [
+        ({"points": [[-84.4, 33.7]] * 65, "labels": [1] * 65}, TooManyPoints, "at most 64"),
+        ({"points": [[-84.4, 33.7]], "labels": [2]}, PromptInvalid, "labels"),
+        ({"points": [[-84.4, 33.7]], "labels": []}, PromptInvalid, "one entry per point"),
+        ({"points": [["a", 33.7]], "labels": [1]}, PromptInvalid, "finite number"),
+        ({"points": [[-84.4]], "labels": [1]}, PromptInvalid, "lon, lat"),
+        ({"points": [], "labels": []}, PromptInvalid, "at least one point or a box"),
+        ({"points": [], "labels": [], "box": [1, 1, 0, 2]}, PromptInvalid, "min < max"),
+        ({"points": [[-84.4, 33.7]], "labels": [1], "map_resolution": 0}, PromptInvalid, "map_resolution"),
+        ({"points": [[-84.4, 33.7]], "labels": [1], "previous_proposal_id": "x"}, PromptInvalid, "previous"),
+    ],
+)
+def test_malformed_prompts_are_refused(body, error, match):
+    with pytest.raises(error, match=match):
+        prompt_input_parse({"map_resolution": 0.5, **body})
+
+
+def test_refusals_that_need_the_scene(world):  # noqa: F811
+    inside = click_in(buildings()[0])
+    with pytest.raises(OutsideScene, match="outside scene"):
+        _prompt(world.scene, world.users["ann"], [[inside[0] + 0.01, inside[1]]])
+    with pytest.raises(OutsideScene, match="does not overlap"):
+        _prompt(world.scene, world.users["ann"], [], labels=[], box=[-80.0, 30.0, -79.9, 30.1])
+    with pytest.raises(UnknownModelVersion):
+        _prompt(world.scene, world.users["ann"], [inside], model_version=987654)
+    world.scene.status = SceneStatus.INGESTING
+    world.scene.save(update_fields=["status"])
+    with pytest.raises(SceneNotReady, match="not ready"):
+        _prompt(world.scene, world.users["ann"], [inside])
+    assert MaskProposal.objects.count() == 0
