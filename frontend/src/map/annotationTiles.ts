@@ -15,6 +15,13 @@ export function withAlpha(hex: string, alpha: number): string {
   return `rgba(${(value >> 16) & 255},${(value >> 8) & 255},${value & 255},${alpha})`;
 }
 
+/** The annotation id of a vector-tile feature (the tile's feature id, or its "id" property). */
+export function annotationIdOf(feature: FeatureLike): number | null {
+  const raw = feature.getId() ?? feature.get('id');
+  const id = Number(raw);
+  return raw !== undefined && raw !== null && Number.isFinite(id) ? id : null;
+}
+
 export interface AnnotationTiles {
   layer: VectorTileLayer;
   source: VectorTileSource;
@@ -25,7 +32,7 @@ export interface AnnotationTiles {
 
 export function createAnnotationTiles(sceneId: number, maxZoom: number): AnnotationTiles {
   const source = new VectorTileSource({
-    format: new MVT({ idProperty: 'id' }),
+    format: new MVT(),
     url: `/api/scenes/${sceneId}/annotations/{z}/{x}/{y}.mvt`,
     maxZoom: Math.min(22, maxZoom),
     overlaps: false,
@@ -33,7 +40,7 @@ export function createAnnotationTiles(sceneId: number, maxZoom: number): Annotat
   const cache = new Map<string, Style>();
   let hidden: number | null = null;
   const style = (feature: FeatureLike): Style | undefined => {
-    if (hidden !== null && feature.get('id') === hidden) return undefined;
+    if (hidden !== null && annotationIdOf(feature) === hidden) return undefined;
     const colour = String(feature.get('color') ?? FALLBACK_COLOUR);
     const draft = feature.get('status') === 'draft';
     const key = `${colour}|${draft}`;

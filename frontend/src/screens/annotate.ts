@@ -1,6 +1,6 @@
 // The annotation screen: prompt the model with clicks and boxes, see the mask at once, accept, correct, move on.
 // State lives in plain modules (annotate/*); this file wires them to the map, the sockets, the API and the DOM.
-import { getPointResolution, fromLonLat, toLonLat, transformExtent } from 'ol/proj';
+import { getPointResolution, fromLonLat, transformExtent } from 'ol/proj';
 import VectorSource from 'ol/source/Vector';
 import GeoJSON from 'ol/format/GeoJSON';
 import { MultiPolygon } from 'ol/geom';
@@ -28,7 +28,7 @@ import {
   type LonLat,
 } from '../annotate/promptSession';
 import { SceneEventsSocket, SegmentationSocket } from '../annotate/sockets';
-import { createAnnotationTiles, FALLBACK_COLOUR, type AnnotationTiles } from '../map/annotationTiles';
+import { annotationIdOf, createAnnotationTiles, FALLBACK_COLOUR, type AnnotationTiles } from '../map/annotationTiles';
 import { createEditInteractions, type EditInteractions } from '../map/editInteractions';
 import { createEditLayers, toGeoJson, toMapGeometry, type EditLayers } from '../map/editLayers';
 import { createSceneMap, type SceneMap } from '../map/sceneMap';
@@ -41,6 +41,8 @@ export interface GeoloopHook {
   map: import('ol/Map').default;
   sceneId: number;
   lonLatToPixel(lon: number, lat: number): number[] | null;
+  /** Fits the view to [minlon, minlat, maxlon, maxlat]. */
+  fitLonLat(bounds: LonLatBounds): void;
   snapshot(): Snapshot;
   /** ms from each prompt click to its mask drawn on the map. */
   maskTimes: number[];
@@ -219,8 +221,8 @@ export const mountAnnotate: Screen = (el, ctx) => {
     // With nothing in progress, a click on an existing annotation selects it for editing.
     if (!hasPrompts(s.session) && !s.manual && sceneMap && tiles) {
       const hit = sceneMap.map.forEachFeatureAtPixel(pixel, (f) => f, { layerFilter: (l) => l === tiles!.layer });
-      const id = hit ? Number(hit.get('id')) : NaN;
-      if (Number.isFinite(id) && id !== s.edit?.annotationId) {
+      const id = hit ? annotationIdOf(hit) : null;
+      if (id !== null && id !== s.edit?.annotationId) {
         if (!(await leaveEdit())) return;
         await selectAnnotation(id);
         return;
@@ -776,10 +778,10 @@ export const mountAnnotate: Screen = (el, ctx) => {
       map,
       sceneId,
       lonLatToPixel: (lon, lat) => map.getPixelFromCoordinate(fromLonLat([lon, lat])),
+      fitLonLat: (b) => map.getView().fit(transformExtent(b, 'EPSG:4326', 'EPSG:3857'), { size: map.getSize() }),
       snapshot: () => history.present,
       maskTimes,
     };
-    void toLonLat;
   }
 
   start().catch((err: unknown) => report(err));

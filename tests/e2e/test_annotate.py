@@ -1,0 +1,472 @@
+"""The annotation screen in real Chromium against the running app, the real Celery worker and the real MobileSAM
+weights: prompt a building with a click, accept the mask, move a vertex, reload, see it live in a second browser,
+resolve a stale-version conflict, submit the task, and a reviewer accepts it. Screenshots go to artifacts/e2e/.
+
+Also measured and printed (not asserted against a budget: a browser on a shared 2-core machine is no benchmark):
+time from click to mask drawn, and frame times while panning over 10,000 annotations."""
+
+import json
+import platform
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+LABELS = Path(__file__).resolve().parents[2] / "samples" / "spacenet-atlanta" / "geotiff_labels.geojson"
+MASK_TIMEOUT = 180_000  # the first click on a window may wait for its embedding on a busy CPU
+MVT_REQUESTS = "() => performance.getEntriesByType('resource').filter((e) => e.name.includes('.mvt')).length"
+
+
+@dataclass(frozen=True)
+class Building:
+    lon: float
+    lat: float
+    #: a second point inside the building, for a refining click
+    lon2: float
+    lat2: float
+
+
+def building_inside(footprint_wkt: str) -> Building:
+    """The largest labelled building wholly inside the scene: two points inside it, in lon/lat."""
+    import pyproj
+    from shapely import wkt
+    from shapely.geometry import shape
+    from shapely.ops import transform
+
+    data = json.loads(LABELS.read_text())
+    crs = data["crs"]["properties"]["name"].split("EPSG::")[-1]
+    to_wgs84 = pyproj.Transformer.from_crs(f"EPSG:{crs}", "EPSG:4326", always_xy=True).transform
+    footprint = wkt.loads(footprint_wkt)
+    buildings = [transform(to_wgs84, shape(f["geometry"])) for f in data["features"]]
+    inside = [b for b in buildings if footprint.buffer(-0.0002).contains(b)]
+    best = max(inside, key=lambda b: b.area)
+    p = best.representative_point()
+    inner = best.buffer(-0.25 * (best.area ** 0.5) / 4)  # a point away from the first, still inside
+    q = inner.representative_point() if not inner.is_empty else p
+    return Building(p.x, p.y, q.x, q.y)
+
+
+@dataclass(frozen=True)
+class AnnotateSetup:
+    project_id: int
+    scene_id: int
+    task_id: int
+    admin: tuple[str, str]
+    other: tuple[str, str]
+    reviewer: tuple[str, str]
+    building: Building
+
+
+@pytest.fixture
+def annotate_setup(sample_scene) -> AnnotateSetup:
+    from django.contrib.auth import get_user_model
+
+    from annotator.models import Project, Scene
+    from annotator.services.projects import membership_set
+    from annotator.services.tasks import task_create
+
+    User = get_user_model()  # noqa: N806
+    project = Project.objects.get(pk=sample_scene.project_id)
+    scene = Scene.objects.get(pk=sample_scene.scene_id)
+    admin = User.objects.get(username=sample_scene.username)
+    for name, role in (("e2e-other", "annotator"), ("e2e-reviewer", "reviewer")):
+        User.objects.create_user(name, password="e2e-password")
+        membership_set(project=project, username=name, role=role, user=admin)
+    task = task_create(scene=scene, user=admin, area=json.loads(scene.footprint.geojson))
+    return AnnotateSetup(
+        project_id=project.id, scene_id=scene.id, task_id=task.id,
+        admin=(sample_scene.username, sample_scene.password), other=("e2e-other", "e2e-password"),
+        reviewer=("e2e-reviewer", "e2e-password"), building=building_inside(scene.footprint.wkt),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------- helpers
+
+
+class Shots:
+    def __init__(self, artifacts_dir: Path):
+        self.dir = artifacts_dir / "e2e"
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.n = 0
+        self.paths: list[Path] = []
+
+    def __call__(self, page, name: str) -> None:
+        self.n += 1
+        path = self.dir / f"annotate_{self.n:02d}_{name}.png"
+        page.screenshot(path=str(path))
+        self.paths.append(path)
+
+
+def new_page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.errors = errors
+    return page
+
+
+def login(page, url: str, user: tuple[str, str]) -> None:
+    page.goto(url + "/")
+    page.get_by_test_id("login-username").fill(user[0])
+    page.get_by_test_id("login-password").fill(user[1])
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("current-user")).to_have_text(user[0])
+
+
+def wait_map_ready(page) -> None:
+    page.wait_for_function(
+        """() => {
+          const m = document.querySelector('[data-testid=map]');
+          return m && m.dataset.renderComplete === 'true' && Number(m.dataset.tilesLoaded) > 0
+            && m.dataset.tilesLoading === '0';
+        }""",
+        timeout=60_000,
+    )
+
+
+def wait_annotate_ready(page) -> None:
+    page.wait_for_selector("[data-testid=annotate-screen][data-ready=true]", timeout=60_000)
+    expect(page.locator("[data-testid=socket-state][data-state=open]")).to_be_visible(timeout=30_000)
+    page.wait_for_function("() => document.querySelector('[data-testid=map]').dataset.events === 'open'",
+                           timeout=30_000)
+    wait_map_ready(page)
+
+
+def center_on(page, lon: float, lat: float, zoom: float) -> None:
+    page.evaluate(
+        """([lon, lat, zoom]) => {
+          const view = window.__geoloop.map.getView();
+          view.setCenter(window.__geoloop.map.getCoordinateFromPixel(window.__geoloop.lonLatToPixel(lon, lat)));
+          view.setZoom(zoom);
+        }""",
+        [lon, lat, zoom],
+    )
+    page.wait_for_timeout(300)
+    wait_map_ready(page)
+
+
+def screen_xy(page, lon: float, lat: float) -> tuple[float, float]:
+    px = page.evaluate("([lon, lat]) => window.__geoloop.lonLatToPixel(lon, lat)", [lon, lat])
+    box = page.get_by_test_id("map").bounding_box()
+    return box["x"] + px[0], box["y"] + px[1]
+
+
+def wait_annotation_at(page, lon: float, lat: float) -> None:
+    """Until the annotation vector tiles show a feature under that point (they load after the imagery)."""
+    page.wait_for_function(
+        """([lon, lat]) => {
+          const m = window.__geoloop.map;
+          return m.getFeaturesAtPixel(window.__geoloop.lonLatToPixel(lon, lat),
+            {layerFilter: (l) => l.getClassName() === 'annotation-tiles'}).length > 0;
+        }""",
+        arg=[lon, lat], timeout=30_000,
+    )
+
+
+def state(page) -> dict:
+    return page.evaluate(
+        """() => { const d = document.querySelector('[data-testid=annotate-screen]').dataset;
+                   return {state: d.state, id: d.annotationId, version: d.annotationVersion, dirty: d.dirty}; }"""
+    )
+
+
+def wait_state(page, want: str, timeout: int = 30_000) -> None:
+    page.wait_for_function(
+        "(want) => document.querySelector('[data-testid=annotate-screen]')?.dataset.state === want", arg=want,
+        timeout=timeout,
+    )
+
+
+def wait_version(page, version: int, timeout: int = 30_000) -> None:
+    page.wait_for_function(
+        "(v) => document.querySelector('[data-testid=annotate-screen]')?.dataset.annotationVersion === String(v)",
+        arg=version, timeout=timeout,
+    )
+
+
+def drag_vertex(page, index: int, dx: float, dy: float) -> list[float]:
+    """Drags vertex `index` of the shape under edit by (dx, dy) screen pixels; returns its old lon/lat."""
+    lonlat = page.evaluate(
+        "(i) => window.__geoloop.snapshot().edit.geometry.coordinates[0][0][i]", index,
+    )
+    x, y = screen_xy(page, *lonlat)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for k in range(1, 6):
+        page.mouse.move(x + dx * k / 5, y + dy * k / 5)
+    page.mouse.up()
+    return lonlat
+
+
+def api_get(page, url: str) -> dict:
+    response = page.request.get(url)
+    assert response.ok, f"GET {url}: {response.status} {response.text()[:300]}"
+    return response.json()
+
+
+def machine() -> str:
+    cpus = Path("/proc/cpuinfo").read_text().count("processor\t:") if Path("/proc/cpuinfo").exists() else "?"
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    return f"{platform.system()} {platform.machine()}, {cpus} CPUs ({model}), headless Chromium (software rendering)"
+
+
+# ---------------------------------------------------------------------------------------------------- the flow
+
+
+def test_annotate_accept_edit_live_conflict_review(app_server, annotate_setup, artifacts_dir, chromium):
+    s = annotate_setup
+    b = s.building
+    shots = Shots(artifacts_dir)
+    url = app_server.url
+
+    # --- annotator A: log in, take the next task (a lease) on the Atlanta scene ---
+    a = new_page(chromium)
+    login(a, url, s.admin)
+    a.locator(f'[data-testid=project-item][data-project-id="{s.project_id}"] a').click()
+    a.get_by_test_id("next-task").click()
+    a.wait_for_url(f"**/#/projects/{s.project_id}/scenes/{s.scene_id}/tasks/{s.task_id}")
+    wait_annotate_ready(a)
+    expect(a.get_by_test_id("lease-info")).to_contain_text("lease")
+    expect(a.get_by_test_id("class-item")).to_have_count(1)
+    center_on(a, b.lon, b.lat, 20)
+    shots(a, "task_opened")
+
+    # --- click inside a building: a mask appears with its predicted quality ---
+    x, y = screen_xy(a, b.lon, b.lat)
+    t0 = time.monotonic()
+    a.mouse.click(x, y)
+    wait_state(a, "mask", timeout=MASK_TIMEOUT)
+    first_click_s = time.monotonic() - t0
+    expect(a.get_by_test_id("mask-quality")).to_contain_text("predicted quality")
+    shots(a, "mask_preview")
+
+    # Warm clicks (the window's embedding is computed): undo back to nothing and click again, a few times.
+    for _ in range(5):
+        a.keyboard.press("Control+z")
+        wait_state(a, "idle")
+        a.mouse.click(x, y)
+        wait_state(a, "mask", timeout=60_000)
+    mask_ms = a.evaluate("() => window.__geoloop.maskTimes")
+    warm = sorted(mask_ms[1:])
+    print(f"\n[e2e figure] click -> mask drawn: first click {mask_ms[0]:.0f} ms in page "
+          f"({first_click_s * 1000:.0f} ms seen by the test, includes any embedding wait); "
+          f"warm clicks median {statistics.median(warm):.0f} ms, max {max(warm):.0f} ms (n={len(warm)}) on {machine()}")
+
+    # A refining click (a second point inside the same building) keeps the session going.
+    x2, y2 = screen_xy(a, b.lon2, b.lat2)
+    a.mouse.click(x2, y2)
+    wait_state(a, "mask", timeout=60_000)
+    assert a.evaluate("() => window.__geoloop.snapshot().session.points.length") == 2
+
+    # --- accept (Enter): the feedback app records the correction; the annotation stays selected ---
+    proposal_id = int(a.get_attribute("[data-testid=annotate-screen]", "data-proposal-id"))
+    a.keyboard.press("Enter")
+    wait_state(a, "edit")
+    st = state(a)
+    annotation_id = int(st["id"])
+    assert st["version"] == "1"
+    ann = api_get(a, f"{url}/api/annotations/{annotation_id}/")
+    assert ann["properties"]["proposal_id"] == proposal_id
+    assert ann["properties"]["task"] == s.task_id
+    shots(a, "accepted")
+
+    # --- move a vertex, save (Enter) ---
+    old = drag_vertex(a, 0, 18, 12)
+    a.wait_for_function("() => document.querySelector('[data-testid=annotate-screen]').dataset.dirty === 'true'")
+    a.keyboard.press("Enter")
+    wait_version(a, 2)
+    assert state(a)["dirty"] == "false"
+    moved = api_get(a, f"{url}/api/annotations/{annotation_id}/")["geometry"]["coordinates"][0][0]
+    assert all(abs(v[0] - old[0]) > 1e-7 or abs(v[1] - old[1]) > 1e-7 for v in moved), "the vertex did not move"
+    shots(a, "vertex_moved")
+
+    # --- reload: the edit persisted (select it again by clicking it) ---
+    a.reload()
+    wait_annotate_ready(a)
+    center_on(a, b.lon, b.lat, 20)
+    wait_annotation_at(a, b.lon, b.lat)
+    x, y = screen_xy(a, b.lon, b.lat)
+    a.mouse.click(x, y)
+    wait_state(a, "edit")
+    assert state(a)["id"] == str(annotation_id) and state(a)["version"] == "2"
+    assert api_get(a, f"{url}/api/annotations/{annotation_id}/history/")[-1]["version"] in (1, 2)
+    shots(a, "after_reload")
+
+    # --- a second browser context (another annotator) changes it: A sees it live ---
+    other = new_page(chromium)
+    login(other, url, s.other)
+    other.goto(f"{url}/#/projects/{s.project_id}/scenes/{s.scene_id}/annotate")
+    wait_annotate_ready(other)
+    center_on(other, b.lon, b.lat, 20)
+    wait_annotation_at(other, b.lon, b.lat)
+    ox, oy = screen_xy(other, b.lon, b.lat)
+    other.mouse.click(ox, oy)
+    wait_state(other, "edit")
+    tiles_before = a.evaluate(MVT_REQUESTS)
+    drag_vertex(other, 1, -15, 10)
+    other.keyboard.press("Enter")
+    wait_version(other, 3)
+    wait_version(a, 3)  # A had no unsaved change: it follows theirs
+    expect(a.get_by_test_id("notice")).to_contain_text("changed by someone else")
+    a.wait_for_function(
+        f"(n) => ({MVT_REQUESTS})() > n",
+        arg=tiles_before, timeout=15_000,
+    )
+    shots(a, "live_change_from_other")
+
+    # --- conflict: both edit version 3; the other saves first; A is asked and overwrites deliberately ---
+    drag_vertex(a, 2, 10, -14)
+    a.wait_for_function("() => document.querySelector('[data-testid=annotate-screen]').dataset.dirty === 'true'")
+    drag_vertex(other, 3, 12, 12)
+    other.keyboard.press("Enter")
+    wait_version(other, 4)
+    a.keyboard.press("Enter")
+    expect(a.get_by_test_id("conflict-dialog")).to_be_visible()
+    expect(a.get_by_test_id("conflict-dialog")).to_contain_text("version is 4")
+    shots(a, "conflict")
+    mine = a.evaluate("() => window.__geoloop.snapshot().edit.geometry")
+    a.get_by_test_id("conflict-overwrite").click()
+    wait_version(a, 5)
+    saved = api_get(a, f"{url}/api/annotations/{annotation_id}/")
+    assert saved["properties"]["version"] == 5
+    assert json.dumps(saved["geometry"]["coordinates"][0][0][2]) == json.dumps(mine["coordinates"][0][0][2]) or \
+        abs(saved["geometry"]["coordinates"][0][0][2][0] - mine["coordinates"][0][0][2][0]) < 1e-6
+    wait_version(other, 5)  # and the other follows A's deliberate overwrite, live
+    shots(a, "conflict_overwritten")
+
+    # --- submit the task; the reviewer accepts the annotation from the queue ---
+    a.once("dialog", lambda d: d.accept())
+    a.get_by_test_id("submit-task").click()
+    expect(a.get_by_test_id("task-info")).to_contain_text("submitted")
+
+    reviewer = new_page(chromium)
+    login(reviewer, url, s.reviewer)
+    reviewer.goto(f"{url}/#/projects/{s.project_id}/review")
+    item = reviewer.locator(f'[data-testid=review-item][data-annotation-id="{annotation_id}"] button')
+    item.click()
+    wait_map_ready(reviewer)
+    shots(reviewer, "review")
+    reviewer.get_by_test_id("review-accept").click()
+    reviewer.wait_for_selector(f'[data-testid=review-screen][data-last-verdict="accept:{annotation_id}"]')
+    reviewed = api_get(reviewer, f"{url}/api/annotations/{annotation_id}/")
+    assert reviewed["properties"]["review_state"] == "accepted", reviewed["properties"]
+    shots(reviewer, "reviewed")
+
+    for p in (a, other, reviewer):
+        assert p.errors == [], p.errors
+        assert p.get_by_test_id("error-banner").is_hidden(), p.get_by_test_id("error-banner").inner_text()
+    print("[e2e screenshots] " + ", ".join(str(p.relative_to(artifacts_dir.parent)) for p in shots.paths))
+
+
+# ---------------------------------------------------------------------------------------------------- drafts
+
+
+def test_unsaved_prompts_survive_a_reload(app_server, annotate_setup, artifacts_dir, chromium):
+    s = annotate_setup
+    b = s.building
+    page = new_page(chromium)
+    login(page, app_server.url, s.admin)
+    page.goto(f"{app_server.url}/#/projects/{s.project_id}/scenes/{s.scene_id}/annotate")
+    wait_annotate_ready(page)
+    center_on(page, b.lon, b.lat, 20)
+    x, y = screen_xy(page, b.lon, b.lat)
+    page.mouse.click(x, y)
+    wait_state(page, "mask", timeout=MASK_TIMEOUT)
+    page.wait_for_timeout(400)  # the draft is written 250 ms after the last change
+    page.reload()
+    wait_annotate_ready(page)
+    page.wait_for_selector("[data-testid=annotate-screen][data-draft-restored=true]")
+    expect(page.get_by_test_id("notice")).to_contain_text("Restored your unsaved work")
+    # The restored prompt is asked again over the new socket and its mask comes back.
+    wait_state(page, "mask", timeout=MASK_TIMEOUT)
+    assert page.evaluate("() => window.__geoloop.snapshot().session.points.length") == 1
+    Shots(artifacts_dir)(page, "draft_restored")
+    assert page.errors == []
+
+
+# ---------------------------------------------------------------------------------------------------- panning
+
+
+@pytest.fixture
+def ten_thousand(sample_scene) -> tuple[int, int, list[float]]:
+    """10,000 small squares in a 100 x 100 grid over the middle of the scene, inserted with the ORM."""
+    from django.contrib.gis.geos import MultiPolygon, Polygon
+
+    from annotator.models import Annotation, LabelClass, Scene
+
+    scene = Scene.objects.get(pk=sample_scene.scene_id)
+    minx, miny, maxx, maxy = scene.footprint.extent
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    span = min(maxx - minx, maxy - miny) * 0.8
+    step = span / 100
+    size = step * 0.6
+    label = LabelClass.objects.filter(project_id=sample_scene.project_id).first()
+    rows = []
+    for i in range(100):
+        for j in range(100):
+            x0, y0 = cx - span / 2 + i * step, cy - span / 2 + j * step
+            poly = Polygon(((x0, y0), (x0 + size, y0), (x0 + size, y0 + size), (x0, y0 + size), (x0, y0)), srid=4326)
+            rows.append(Annotation(project_id=sample_scene.project_id, scene=scene, label_class=label,
+                                   geometry=MultiPolygon(poly, srid=4326)))
+    Annotation.objects.bulk_create(rows, batch_size=2000)
+    Scene.objects.filter(pk=scene.pk).update(annotations_version=scene.annotations_version + 1)
+    assert Annotation.objects.filter(scene=scene).count() == 10_000
+    return sample_scene.project_id, sample_scene.scene_id, [cx, cy, span]
+
+
+PAN = """async ([frames, dx]) => {
+  const map = window.__geoloop.map;
+  const view = map.getView();
+  const start = view.getCenter();
+  const times = [];
+  let last = performance.now();
+  for (let i = 0; i < frames; i++) {
+    const t = i / frames * 2 * Math.PI;
+    view.setCenter([start[0] + dx * Math.sin(t), start[1] + dx * 0.5 * Math.sin(2 * t)]);
+    await new Promise((resolve) => map.once('postrender', resolve));
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    const now = performance.now();
+    times.push(now - last);
+    last = now;
+  }
+  view.setCenter(start);
+  return times;
+}"""
+
+
+def test_pan_frame_time_with_10000_annotations(app_server, ten_thousand, sample_scene, artifacts_dir, chromium):
+    project_id, scene_id, (cx, cy, span) = ten_thousand
+    page = new_page(chromium)
+    login(page, app_server.url, (sample_scene.username, sample_scene.password))
+    page.goto(f"{app_server.url}/#/projects/{project_id}/scenes/{scene_id}/annotate")
+    wait_annotate_ready(page)
+    page.evaluate("(b) => window.__geoloop.fitLonLat(b)", [cx - span / 2, cy - span / 2, cx + span / 2, cy + span / 2])
+    page.wait_for_timeout(500)
+    wait_map_ready(page)
+    in_view = page.evaluate(
+        """() => {
+          const m = window.__geoloop.map;
+          const layer = m.getLayers().getArray().find((l) => l.getClassName() === 'annotation-tiles');
+          const ids = new Set();
+          for (const f of layer.getFeaturesInExtent(m.getView().calculateExtent(m.getSize()))) ids.add(f.get('id'));
+          return ids.size;
+        }"""
+    )
+    assert in_view >= 9_000, f"only {in_view} annotations in view"
+    Shots(artifacts_dir)(page, "ten_thousand")
+    resolution = page.evaluate("() => window.__geoloop.map.getView().getResolution()")
+    times = page.evaluate(PAN, [120, resolution * 200])[5:]
+    times.sort()
+    p50 = statistics.median(times)
+    p95 = times[int(0.95 * (len(times) - 1))]
+    print(f"\n[e2e figure] pan with {in_view} annotations in view: frame time median {p50:.1f} ms, p95 {p95:.1f} ms, "
+          f"max {times[-1]:.1f} ms over {len(times)} frames (1280x800) on {machine()}")
+    assert page.errors == []
