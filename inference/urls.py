@@ -1,1 +1,3 @@
-urlpatterns: list = []
+from inference.apis import urlpatterns
+
+__all__ = ["urlpatterns"]

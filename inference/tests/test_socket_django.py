@@ -1,0 +1,168 @@
+"""The annotation WebSocket and its REST twin, end to end: a real uvicorn server (Channels, Redis layer) and a real
+Celery worker encoding windows; the client is `websockets` on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import json
+from urllib.parse import urlsplit
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from inference.models import MaskProposal
+from inference.tests.django_fixtures import buildings, click_in, world  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _url(app_server, scene_id: int, token: str | None) -> str:
+    query = f"?token={token}" if token else ""
+    return f"{app_server.ws_url}/ws/annotate/{scene_id}/{query}"
+
+
+async def _recv(socket, timeout: float = 120) -> dict:
+    return json.loads(await asyncio.wait_for(socket.recv(), timeout))
+
+
+def _prompt(request_id, point, **kw) -> str:
+    return json.dumps({"type": "prompt", "request_id": request_id, "points": [point], "labels": [1],
+                       "box": None, "map_resolution": 0.125, "previous_proposal_id": None, **kw})
+
+
+def test_prompt_over_the_socket_encoding_then_mask(world, app_server):  # noqa: F811
+    poly = buildings()[0]
+
+    async def session():
+        async with connect(_url(app_server, world.scene.pk, world.tokens["ann"]), origin=app_server.url,
+                           open_timeout=10) as socket:
+            await socket.send(_prompt("r1", click_in(poly)))
+            first = await _recv(socket)
+            mask = await _recv(socket)
+            # the same window again: no encoding, and the previous answer's logits are fed back
+            await socket.send(_prompt("r2", click_in(poly), previous_proposal_id=mask["proposal_id"]))
+            second = await _recv(socket)
+            await socket.send(json.dumps({"type": "viewport", "request_id": "v1",
+                                          "bbox": list(world.scene.footprint.extent), "map_resolution": 0.125}))
+            prefetch = await _recv(socket)
+            return first, mask, second, prefetch
+
+    first, mask, second, prefetch = asyncio.run(session())
+    assert first["type"] == "encoding" and first["request_id"] == "r1"
+    assert first["window"]["level"] == -2 and first["window"]["key"].startswith("L-2/")
+    assert mask["type"] == "mask" and mask["request_id"] == "r1"
+    assert mask["window"]["key"] == first["window"]["key"]
+    assert mask["geometry"]["type"] == "MultiPolygon"
+    assert mask["model_version"] == world.version.pk and 0 < mask["predicted_iou"] <= 1.2
+    assert {"embedding_ms", "decode_ms", "total_ms"} <= set(mask["timings"]) and mask["timings"]["encoded"] is True
+    assert second["type"] == "mask" and second["request_id"] == "r2" and second["timings"]["encoded"] is False
+    stored = MaskProposal.objects.get(pk=second["proposal_id"])
+    assert stored.prompt["previous_logits_used"] is True and stored.user_id == world.users["ann"].pk
+    assert prefetch["type"] == "prefetch" and prefetch["request_id"] == "v1" and prefetch["level"] == -2
+    assert prefetch["queued"] + prefetch["cached"] + prefetch["pending"] >= 1
+
+
+BAD = [
+    ("not json at all {", "malformed"),
+    ('["a", "list"]', "malformed"),
+    (json.dumps({"type": "dance"}), "unknown_type"),
+    (json.dumps({"type": "prompt", "request_id": "x", "points": [[-84.4, 33.7]] * 65, "labels": [1] * 65,
+                 "map_resolution": 0.5}), "too_many_points"),
+    (json.dumps({"type": "prompt", "request_id": "x", "points": [[-84.4, 33.7]], "labels": [7],
+                 "map_resolution": 0.5}), "invalid_prompt"),
+    (json.dumps({"type": "prompt", "request_id": "x", "points": [[-84.0, 33.0]], "labels": [1],
+                 "map_resolution": 0.5}), "outside_scene"),
+    (json.dumps({"type": "viewport", "request_id": "x", "bbox": [1, 2], "map_resolution": 0.5}), "invalid_prompt"),
+]
+
+
+def test_bad_input_answers_an_error_and_keeps_the_socket(world, app_server):  # noqa: F811
+    inside = click_in(buildings()[0])
+
+    async def session():
+        got = []
+        async with connect(_url(app_server, world.scene.pk, world.tokens["ann"]), origin=app_server.url,
+                           open_timeout=10) as socket:
+            for text, _ in BAD:
+                await socket.send(text)
+                got.append(await _recv(socket, 30))
+            await socket.send(_prompt("mv", inside, model_version=987654))
+            got.append(await _recv(socket, 30))
+            await sync_scene_status(world.scene, "ingesting")
+            await socket.send(_prompt("nr", inside))
+            got.append(await _recv(socket, 30))
+            await socket.send(json.dumps({"type": "ping", "request_id": "alive"}))
+            got.append(await _recv(socket, 30))
+        return got
+
+    got = asyncio.run(session())
+    codes = [m.get("code") for m in got[:len(BAD)]]
+    assert codes == [code for _, code in BAD], got
+    assert all(m["type"] == "error" and m["detail"] for m in got[:-1])
+    assert got[len(BAD)]["code"] == "unknown_model_version" and got[len(BAD)]["request_id"] == "mv"
+    assert got[len(BAD) + 1]["code"] == "scene_not_ready"
+    assert got[-1] == {"type": "pong", "request_id": "alive"}  # still open, still answering
+
+
+async def sync_scene_status(scene, status: str) -> None:
+    from asgiref.sync import sync_to_async
+
+    scene.status = status
+    await sync_to_async(scene.save)(update_fields=["status"])
+
+
+def test_socket_refuses_anonymous_and_non_members(world, app_server):  # noqa: F811
+    async def attempt(token):
+        try:
+            async with connect(_url(app_server, world.scene.pk, token), origin=app_server.url,
+                               open_timeout=10) as socket:
+                await socket.recv()
+        except InvalidStatus as exc:
+            return exc.response.status_code
+        except ConnectionClosed as exc:
+            return exc.rcvd.code if exc.rcvd else None
+        return "open"
+
+    for token in (None, world.tokens["out"], "not-a-token"):
+        assert asyncio.run(attempt(token)) in (403, 4403)
+
+
+def _call(app_server, token, method, path, body=None):
+    parts = urlsplit(app_server.url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Token {token}"
+    conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+    resp = conn.getresponse()
+    status, data = resp.status, resp.read()
+    conn.close()
+    return status, json.loads(data) if data else {}
+
+
+def test_rest_twin_and_model_versions(world, app_server):  # noqa: F811
+    body = {"points": [click_in(buildings()[1])], "labels": [1], "box": None, "map_resolution": 0.125,
+            "previous_proposal_id": None, "request_id": 7}
+    path = f"/api/scenes/{world.scene.pk}/prompt/"
+    status, out = _call(app_server, world.tokens["ann"], "POST", path, body)
+    assert status == 200, out
+    assert out["type"] == "mask" and out["request_id"] == 7 and out["geometry"]["type"] == "MultiPolygon"
+    assert MaskProposal.objects.filter(pk=out["proposal_id"], scene=world.scene).exists()
+    status, err = _call(app_server, world.tokens["ann"], "POST", path, {**body, "labels": [3]})
+    assert status == 400 and err["code"] == "invalid_prompt"
+    status, err = _call(app_server, world.tokens["ann"], "POST", path, {**body, "points": [[-84.0, 33.0]]})
+    assert status == 400 and err["code"] == "outside_scene"
+    assert _call(app_server, None, "POST", path, body)[0] == 401
+    assert _call(app_server, world.tokens["out"], "POST", path, body)[0] == 403
+    assert _call(app_server, world.tokens["ann"], "POST", "/api/scenes/999999/prompt/", body)[0] == 404
+
+    status, versions = _call(app_server, world.tokens["ann"], "GET", f"/api/model-versions/?project={world.project.pk}")
+    assert status == 200
+    assert [(v["id"], v["in_use"], v["architecture"]) for v in versions] == [(world.version.pk, True, "vit_t")]
+    assert _call(app_server, world.tokens["out"], "GET", f"/api/model-versions/?project={world.project.pk}")[0] == 403
+    assert _call(app_server, None, "GET", "/api/model-versions/")[0] == 401
+    status, _ = _call(app_server, world.tokens["ann"], "POST", "/api/model-versions/",
+                      {"architecture": "vit_b", "checkpoint_path": "/nope.pth"})
+    assert status == 403  # registering checkpoints is for site staff
