@@ -778,7 +778,7 @@ export const mountAnnotate: Screen = (el, ctx) => {
       map,
       sceneId,
       lonLatToPixel: (lon, lat) => map.getPixelFromCoordinate(fromLonLat([lon, lat])),
-      fitLonLat: (b) => map.getView().fit(transformExtent(b, 'EPSG:4326', 'EPSG:3857'), { size: map.getSize() }),
+      fitLonLat: (b) => map.getView().fit(transformExtent(b, 'EPSG:4326', 'EPSG:3857'), { size: map.getSize(), padding: [20, 20, 20, 20] }),
       snapshot: () => history.present,
       maskTimes,
     };

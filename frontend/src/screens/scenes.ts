@@ -72,7 +72,7 @@ function sceneItem(projectId: number, scene: Scene): HTMLLIElement {
     h('span', { class: `tag status-${scene.status}` }, scene.status === 'ingesting' ? `ingesting ${Math.round(scene.progress * 100)}%` : scene.status),
     scene.status === 'ready' && h('span', { class: 'muted' }, describeScene(scene)),
     scene.status === 'ready' &&
-      h('a', { href: `#/projects/${projectId}/scenes/${scene.id}/annotate`, 'data-testid': 'annotate-link' }, 'Annotate'),
+      h('button', { type: 'button', 'data-testid': 'annotate-link', onclick: () => { window.location.hash = `#/projects/${projectId}/scenes/${scene.id}/annotate`; } }, 'Annotate'),
     scene.status === 'failed' && h('span', { class: 'reason' }, scene.status_reason),
   );
 }
