@@ -482,3 +482,33 @@ def test_pan_frame_time_with_10000_annotations(app_server, ten_thousand, sample_
           f"render per frame median {p(render, 0.5):.1f} ms, p95 {p(render, 0.95):.1f} ms, max {render[-1]:.1f} ms; "
           f"frame interval median {p(interval, 0.5):.1f} ms, p95 {p(interval, 0.95):.1f} ms; on {machine()}")
     assert page.errors == []
+
+
+# ---------------------------------------------------------------------------------------------------- admin
+
+
+def test_admin_members_task_grid_and_model_versions(app_server, annotate_setup, artifacts_dir, chromium):
+    s = annotate_setup
+    page = new_page(chromium)
+    login(page, app_server.url, s.admin)
+    page.locator(f'[data-testid=project-item][data-project-id="{s.project_id}"] a').click()
+    page.get_by_test_id("admin-link").click()
+    expect(page.locator('[data-testid=member-item][data-username="e2e-other"]')).to_be_visible()
+    # Change a role, then check it through the API.
+    page.get_by_test_id("member-username").fill("e2e-other")
+    page.get_by_test_id("member-role").select_option("reviewer")
+    page.locator("[data-testid=member-form] button[type=submit]").click()
+    expect(page.locator('[data-testid=member-item][data-username="e2e-other"] select')).to_have_value("reviewer")
+    members = page.request.get(f"{app_server.url}/api/projects/{s.project_id}/members/").json()
+    assert {m["username"]: m["role"] for m in members}["e2e-other"] == "reviewer"
+    # Cut the scene into 100 m tasks.
+    row = page.locator(f'[data-testid=task-scene][data-scene-id="{s.scene_id}"]')
+    row.get_by_test_id("task-cell-size").fill("100")
+    row.get_by_test_id("task-grid").click()
+    expect(row.get_by_test_id("task-count")).to_contain_text("new")
+    tasks = page.request.get(f"{app_server.url}/api/projects/{s.project_id}/tasks/?scene={s.scene_id}").json()
+    assert len(tasks) > 1
+    expect(page.get_by_test_id("model-versions")).to_be_visible()
+    Shots(artifacts_dir, "admin")(page, "members_tasks_models")
+    assert page.errors == []
+    assert page.get_by_test_id("error-banner").is_hidden(), page.get_by_test_id("error-banner").inner_text()
