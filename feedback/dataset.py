@@ -12,7 +12,7 @@ Objects
 Spatial split
 -------------
 The scene CRS plane (EPSG:3857 when the scene CRS is not in metres) is cut into square blocks of ``block_m``
-metres anchored at the CRS origin. A block is held out when ``sha256("<scene id>:<bx>:<by>")`` maps below
+metres anchored at the CRS origin. A block is held out when ``sha256("<scene checksum or id>:<bx>:<by>")`` maps below
 ``held_out_share``; an object belongs to the block of its centroid. Held-out objects are never trained on (they
 are what the gate scores); held-out negatives are dropped.
 
@@ -210,7 +210,8 @@ def training_set_build(*, project, model: LoadedModel, encoder_key: str, block_m
         grid = grid_of(scene)
         if window is None:
             window = window_for_object(grid.pixel_bounds(geom))
-        held = block_held_out(str(scene.id), block_of(*grid.metric_xy(geom), block_m=block_m), share=share)
+        block = block_of(*grid.metric_xy(geom), block_m=block_m)
+        held = block_held_out(scene.checksum or str(scene.id), block, share=share)
         mask = grid.mask(geom, window)
         if not mask.any():
             counts["empty_masks"] += 1
@@ -233,7 +234,7 @@ def training_set_build(*, project, model: LoadedModel, encoder_key: str, block_m
             u, v = window.size / 2, window.size / 2
             sx, sy = grid.transform @ window.window_to_scene(u, v)
             xy = pyproj.Transformer.from_crs(grid.crs, grid.metric_crs, always_xy=True).transform(sx, sy)
-        if block_held_out(str(scene.id), block_of(*xy, block_m=block_m), share=share):
+        if block_held_out(scene.checksum or str(scene.id), block_of(*xy, block_m=block_m), share=share):
             counts["held_out_negatives"] += 1
             continue
         counts["negatives"] += 1

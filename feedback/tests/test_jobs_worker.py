@@ -75,16 +75,17 @@ def test_beat_schedule_fires_a_job_that_the_worker_trains_and_evaluates(transact
 def test_a_job_killed_mid_run_ends_failed_with_its_log(transactional_db, project_env, celery_worker):
     env = project_env
     project = env["project"]
-    project.settings = {**project.settings, **FAST, "train_steps": 100000}
+    project.settings = {**project.settings, **FAST, "train_steps": 100000, "held_out_share": 0.0}
     project.save()
     _corrections(env, 2)
     job = services.training_job_create(project=project, trigger=Trigger.MANUAL)  # enqueued on commit (autocommit)
 
     def training_started():
         j = TrainingJob.objects.get(pk=job.pk)
+        assert j.status in ("queued", "running"), j.log
         return j if j.progress.get("phase") == "train" and j.progress.get("step", 0) >= 1 else None
 
-    running = _wait(training_started, 180, "training to start")
+    running = _wait(training_started, 300, "training to start")
     assert running.status == TrainingStatus.RUNNING
     os.kill(running.worker["pid"], signal.SIGKILL)
     failed = _wait(lambda: TrainingJob.objects.filter(pk=job.pk, status="failed").first(), 60, "the job to fail")
