@@ -29,6 +29,7 @@ cleanup() {
 trap cleanup INT TERM EXIT
 
 $py manage.py migrate --noinput >/dev/null
+$py manage.py prepare_models  # the default model version and its ONNX decoder, once
 start() { "$@" & pids+=($!); }
 start .venv/bin/celery -A webapp worker -Q gpu -n gpu@%h -c 1 --prefetch-multiplier 1 -l warning
 start .venv/bin/celery -A webapp worker -Q train -n train@%h -c 1 --prefetch-multiplier 1 -l warning
