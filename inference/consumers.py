@@ -34,6 +34,7 @@ import json
 import logging
 import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from channels.db import database_sync_to_async
@@ -97,12 +98,12 @@ def _prepare(scene_id: int, inp):
 
 
 @database_sync_to_async
-def _prefetch(scene_id: int, content: dict) -> dict:
+def _prefetch(scene_id: int, content: dict, viewer: str) -> dict:
     scene = scene_get(scene_id=scene_id)
     if scene is None:
         raise SceneNotReady(f"scene {scene_id} no longer exists")
     return viewport_prefetch(scene=scene, bbox=content.get("bbox"), map_resolution=content.get("map_resolution"),
-                             model_version=content.get("model_version"))
+                             model_version=content.get("model_version"), viewer=viewer)
 
 
 class AnnotateConsumer(AsyncJsonWebsocketConsumer):
@@ -118,6 +119,7 @@ class AnnotateConsumer(AsyncJsonWebsocketConsumer):
             return
         self.prompt_lock = asyncio.Lock()
         self.pending: set[asyncio.Task] = set()
+        self.viewer = f"{self.user.pk}:{self.scene_id}:{uuid.uuid4().hex[:12]}"
         await self.accept()
 
     async def disconnect(self, code):
@@ -199,7 +201,7 @@ class AnnotateConsumer(AsyncJsonWebsocketConsumer):
     async def _viewport(self, content: dict) -> None:
         request_id = content.get("request_id")
         try:
-            out = await _prefetch(self.scene_id, content)
+            out = await _prefetch(self.scene_id, content, self.viewer)
             await self.send_json({"type": "prefetch", "request_id": request_id, "queued": out["queued"],
                                   "cached": out["cached"], "pending": out["pending"], "level": out["level"]})
         except asyncio.CancelledError:

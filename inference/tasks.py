@@ -7,10 +7,10 @@ from inference.services.proposals import prompt_decode_remote
 
 
 @shared_task(name="inference.encode_window")
-def encode_window(version_id: int, scene_id: int, window_key: str) -> dict:
+def encode_window(version_id: int, scene_id: int, window_key: str, prefetch: list | None = None) -> dict:
     """Encode one window of a scene with a model version into the embedding cache (de-duplicated by the caller's
-    Redis flag; waiters hear the outcome on a Redis channel)."""
-    return embedding_encode(version_id=version_id, scene_id=scene_id, window_key=window_key)
+    Redis flag; waiters hear the outcome on a Redis channel; a stale prefetch is skipped)."""
+    return embedding_encode(version_id=version_id, scene_id=scene_id, window_key=window_key, prefetch=prefetch)
 
 
 @shared_task(name="inference.decode_prompt")

@@ -198,9 +198,31 @@ def embedding_known(keys: Iterable[EmbeddingKey]) -> set[str]:
 # ------------------------------------------------------------------------------------------------ request / wait
 
 
-def embedding_request(*, key: EmbeddingKey, version_id: int, scene_id: int, known: bool | None = None) -> str:
+PROMPT_PRIORITY = 0  # Redis transport: 0 is served first
+PREFETCH_PRIORITY = 6
+
+
+def prefetch_generation_set(viewer: str) -> str:
+    """Start a new prefetch generation for ``viewer`` (one socket); encodes queued for its older viewports that
+    have not started are skipped (nobody is looking there any more)."""
+    generation = f"{time.time_ns()}"
+    redis_client().set(f"geoloop:prefetch:gen:{viewer}", generation, ex=LOCK_TTL_S)
+    return generation
+
+
+def _prefetch_stale(prefetch: tuple[str, str] | None) -> bool:
+    if not prefetch:
+        return False
+    viewer, generation = prefetch
+    current = redis_client().get(f"geoloop:prefetch:gen:{viewer}")
+    return current is not None and current.decode() != generation
+
+
+def embedding_request(*, key: EmbeddingKey, version_id: int, scene_id: int, known: bool | None = None,
+                      prefetch: tuple[str, str] | None = None) -> str:
     """Make sure ``key`` is being computed: ``"cached"``, ``"queued"`` (this call enqueued the encode) or
-    ``"pending"`` (someone else's encode is queued or running)."""
+    ``"pending"`` (someone else's encode is queued or running). A prompt's encode is queued ahead of prefetches;
+    ``prefetch`` = (viewer, generation) marks a prefetch, skipped if the viewer has moved on before it starts."""
     if known is None:
         known = bool(embedding_known([key]))
     if known:
@@ -215,7 +237,9 @@ def embedding_request(*, key: EmbeddingKey, version_id: int, scene_id: int, know
     from inference.tasks import encode_window
 
     try:
-        encode_window.delay(version_id, scene_id, key.window)
+        encode_window.apply_async((version_id, scene_id, key.window),
+                                  kwargs={"prefetch": list(prefetch)} if prefetch else {},
+                                  priority=PREFETCH_PRIORITY if prefetch else PROMPT_PRIORITY)
     except Exception:
         r.delete(_lock_name(key))
         raise
@@ -311,9 +335,11 @@ def embedding_cache_evict(*, max_bytes: int | None = None) -> int:
     return removed
 
 
-def embedding_encode(*, version_id: int, scene_id: int, window_key: str) -> dict:
+def embedding_encode(*, version_id: int, scene_id: int, window_key: str, prefetch: list | None = None) -> dict:
     """The ``inference.encode_window`` task's work: read the window from the scene COG with its render recipe,
-    encode it with the version's model, store it; publish the outcome to waiters and drop the flag."""
+    encode it with the version's model, store it; publish the outcome to waiters and drop the flag. A stale
+    prefetch (its viewer reported another viewport since) is skipped: the flag is dropped and ``skipped``
+    published, so that a waiter (a click on that window after all) asks again, at prompt priority."""
     from annotator.selectors.scenes import scene_cog_file, scene_get
     from inference.imagery_window import read_window, recipe_from_statistics
     from inference.models import ModelVersion
@@ -331,6 +357,10 @@ def embedding_encode(*, version_id: int, scene_id: int, window_key: str) -> dict
     r.expire(_lock_name(key), LOCK_TTL_S)
     started = time.perf_counter()
     encoded = False
+    if _prefetch_stale(tuple(prefetch) if prefetch else None) and embedding_load(key) is None:
+        r.delete(_lock_name(key))
+        r.publish(_channel(key), "skipped")
+        return {"key": key.cache_key, "encoded": False, "skipped": True}
     try:
         if embedding_load(key) is None:
             cog = scene_cog_file(scene)

@@ -7,15 +7,23 @@ from affine import Affine
 from django.conf import settings
 
 from annotator.models import SceneStatus
-from inference.services.embeddings import embedding_key, embedding_known, embedding_request
+from inference.services.embeddings import (
+    embedding_key,
+    embedding_known,
+    embedding_request,
+    prefetch_generation_set,
+)
 from inference.services.errors import OutsideScene, PromptInvalid, SceneNotReady
 from inference.services.proposals import _number, _to_scene_crs, _version, scene_gsd, scene_level_range
 from inference.windows import choose_level, windows_in_viewport
 
 
-def viewport_prefetch(*, scene, bbox, map_resolution, model_version=None, limit: int | None = None) -> dict:
+def viewport_prefetch(*, scene, bbox, map_resolution, model_version=None, limit: int | None = None,
+                      viewer: str | None = None) -> dict:
     """Enqueue the encodes of the windows in ``bbox`` ([min lon, min lat, max lon, max lat]) at the level for
-    ``map_resolution``. Returns ``{"queued", "cached", "pending", "level", "windows"}``."""
+    ``map_resolution``, behind any prompt's encode. With ``viewer`` (one socket), encodes still queued for that
+    viewer's earlier viewports are skipped when their turn comes. Returns ``{"queued", "cached", "pending",
+    "level", "windows"}``."""
     if not isinstance(bbox, list | tuple) or len(bbox) != 4:
         raise PromptInvalid(f"bbox must be [min lon, min lat, max lon, max lat], got {bbox!r}")
     bbox = [_number(v, f"bbox[{i}]") for i, v in enumerate(bbox)]
@@ -46,7 +54,9 @@ def viewport_prefetch(*, scene, bbox, map_resolution, model_version=None, limit:
     keys = [embedding_key(encoder_sha256=encoder, scene=scene, window=w) for w in windows]
     known = embedding_known(keys)
     counts = {"queued": 0, "cached": 0, "pending": 0}
+    prefetch = (viewer, prefetch_generation_set(viewer)) if viewer else None
     for key in keys:
-        state = embedding_request(key=key, version_id=version.pk, scene_id=scene.pk, known=key.cache_key in known)
+        state = embedding_request(key=key, version_id=version.pk, scene_id=scene.pk, known=key.cache_key in known,
+                                  prefetch=prefetch)
         counts[state] += 1
     return {**counts, "level": level, "windows": [w.key for w in windows]}

@@ -115,3 +115,19 @@ def test_viewport_prefetch_nearest_first_skips_known(world, celery_worker):  # n
         assert encode_count(key) == 1
     final = viewport_prefetch(scene=scene, bbox=list(bounds), map_resolution=0.125, limit=3)
     assert (final["queued"], final["cached"]) == (0, 3)
+
+
+def test_stale_prefetch_is_skipped_and_a_click_still_gets_its_window(world, celery_worker):  # noqa: F811
+    from inference.services.embeddings import prefetch_generation_set
+
+    scene = world.scene
+    out = viewport_prefetch(scene=scene, bbox=list(scene.footprint.extent), map_resolution=0.125, limit=6,
+                            viewer="tester")
+    assert out["queued"] == 6
+    prefetch_generation_set("tester")  # the annotator moved on at once: queued encodes not yet started are skipped
+    keys = [_key(world, Window.from_key(w)) for w in out["windows"]]
+    for key in keys:  # a click on any of those windows still gets it (a skipped one is asked for again)
+        arr = embedding_wait(key=key, version_id=world.version.pk, scene_id=scene.pk, timeout=180)
+        assert arr.shape == (1, 256, 64, 64)
+    counts = [encode_count(k) for k in keys]
+    assert all(c == 1 for c in counts), counts  # never twice
