@@ -1,0 +1,214 @@
+"""Headline benchmark: do corrections make the model better on buildings it never saw?
+
+1. The 43 SpaceNet Atlanta buildings are split spatially into halves A (west of the median centroid easting) and
+   B (east), each building on its own embedding window (``feedback.benchmark``).
+2. A simulated annotator works A with the base model: protocol clicks (``inference.evaluation``) until IoU >= 0.9
+   or 20 clicks; the model's last mask is stored as a MaskProposal and accepted with the ground truth as the final
+   geometry through ``feedback.services.proposal_accept`` (annotation + Correction, as the app does).
+3. A training job runs through the real job path (``training_job_create`` then ``training_job_run``: dataset
+   builder with the project's spatial split, fine-tune, checkpoint, candidate version, held-out evaluation, gate).
+   It runs IN-PROCESS here rather than through Celery so the timing is the fine-tune's alone (the Celery path is
+   the same function, exercised by feedback/tests/test_jobs_worker.py).
+4. Base and fine-tuned are evaluated on B with the DESIGN.md protocol: NoC@85/90, mIoU@1, ECE of predicted IoU.
+
+Needs the database and Redis (``eval "$(bash scripts/services.sh start)"``) with migrations applied. Creates a
+throwaway project (deleted at the end unless --keep). Prints figures; the last line is one JSON object.
+
+    .venv/bin/python bench/hitl.py [--steps 300] [--lr 5e-5] [--device cpu]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
+warnings.filterwarnings("ignore")
+
+
+def note(msg: str) -> None:
+    print(f"[hitl {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def machine() -> dict:
+    import torch
+
+    info = {"platform": platform.platform(), "cpu": platform.processor() or platform.machine(),
+            "cpu_count": os.cpu_count(), "torch": torch.__version__, "torch_threads": torch.get_num_threads()}
+    if torch.cuda.is_available():
+        info["gpu"] = torch.cuda.get_device_name(0)
+    return info
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument("--lr", type=float, default=5e-5)
+    parser.add_argument("--max-clicks", type=int, default=5, help="corrective clicks simulated per training step")
+    parser.add_argument("--held-out-share", type=float, default=0.25)
+    parser.add_argument("--device", default=None)
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark project")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    import numpy as np
+    import rasterio
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.contrib.gis.geos import GEOSGeometry
+    from django.contrib.gis.geos import Polygon as GeosPolygon
+
+    from annotator.models import Project, Scene
+    from feedback import benchmark as bench
+    from feedback.evaluation_gate import evaluate_objects
+    from feedback.services import proposal_accept, training_job_create, training_job_run
+    from inference.evaluation import evaluate_object
+    from inference.masks import mask_to_geometry
+    from inference.models import MaskProposal, ModelState, ModelVersion
+    from inference.sam import MOBILE_SAM_SHA256, build_model, default_checkpoint_path, get_model
+
+    t_start = time.perf_counter()
+    base_mv = ModelVersion.objects.filter(project__isnull=True, state=ModelState.ACTIVE).first()
+    if base_mv is None:
+        base_mv = ModelVersion.objects.create(name="MobileSAM", architecture="vit_t",
+                                              checkpoint_path=str(default_checkpoint_path().resolve()),
+                                              checkpoint_sha256=MOBILE_SAM_SHA256, state=ModelState.ACTIVE)
+    base = get_model(base_mv.architecture, base_mv.checkpoint_path, args.device,
+                     expected_sha256=base_mv.checkpoint_sha256)
+
+    # --- scene and project
+    slug = f"hitl-{int(time.time())}"
+    steps_cfg = {"train_steps": args.steps, "train_lr": args.lr, "train_max_clicks": args.max_clicks,
+                 "held_out_share": args.held_out_share, "gate_benchmark": False, "auto_promote": False}
+    project = Project.objects.create(slug=slug, name="HITL benchmark", settings=steps_cfg)
+    user = get_user_model().objects.get_or_create(username="hitl-bench")[0]
+    cog = Path(settings.MEDIA_ROOT) / "bench" / "atlanta.tif"
+    cog.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(bench.ATLANTA_SCENE, cog)
+    import pyproj
+
+    with rasterio.open(cog) as ds:
+        left, bottom, right, top = ds.bounds
+        tr = pyproj.Transformer.from_crs(ds.crs, "EPSG:4326", always_xy=True)
+        xs, ys = tr.transform([left, right], [bottom, top])
+        footprint = GeosPolygon.from_bbox((xs[0], ys[0], xs[1], ys[1]))
+        footprint.srid = 4326
+        scene = Scene.objects.create(project=project, name="atlanta",
+                                     cog_path=str(cog.relative_to(settings.MEDIA_ROOT)),
+                                     checksum="atlanta-sample", crs="EPSG:32616", footprint=footprint,
+                                     width=ds.width, height=ds.height, band_count=ds.count, dtype=ds.dtypes[0],
+                                     nodata=ds.nodata, gsd=0.5, transform=list(ds.transform.to_gdal()),
+                                     status="ready")
+        scene_transform, scene_crs = ds.transform, ds.crs.to_string()
+
+    try:
+        objects = bench.atlanta_objects()
+        half_a, half_b = bench.split_halves(objects)
+        embs = bench.window_embeddings(base, [o.window for o in objects], encoder_key=base_mv.encoder_sha256 or "base")
+        note(f"encoded {len({o.window.key for o in objects})} windows; A={len(half_a)} B={len(half_b)}")
+        features = json.loads(bench.ATLANTA_LABELS.read_text())["features"]
+        to_wgs = pyproj.Transformer.from_crs("EPSG:32616", "EPSG:4326", always_xy=True)
+        import shapely
+        from shapely.geometry import mapping, shape
+
+        # --- simulated annotator on A
+        t0 = time.perf_counter()
+        clicks_used = []
+        for obj in half_a:
+            emb = embs[obj.window.key]
+            state = {}
+
+            def predict(points, labels, prev, emb=emb, state=state):
+                from inference.sam import decode
+
+                out = decode(base, emb, points, labels, mask_logits=prev, backend="torch")
+                state.update(mask=out.mask, iou=out.iou, points=points.tolist(), labels=labels.tolist())
+                return out.mask, out.iou, out.low_res_logits
+
+            res = evaluate_object(predict, obj.gt, max_clicks=20, target_iou=0.9)
+            clicks_used.append(len(res.ious))
+            geom = mask_to_geometry(state["mask"], transform=obj.window.geo_transform(scene_transform),
+                                    crs=scene_crs)
+            proposal = MaskProposal.objects.create(
+                project=project, scene=scene, model_version=base_mv, user=user,
+                prompt={"points": state["points"], "labels": state["labels"]},
+                window={"key": obj.window.key, "level": obj.window.level, "col": obj.window.col,
+                        "row": obj.window.row, "size": obj.window.size},
+                geometry=GEOSGeometry(json.dumps(geom.wgs84), srid=4326) if geom is not None else None,
+                predicted_iou=float(state["iou"]), latency_ms=0.0,
+            )
+            final = shapely.transform(shape(features[obj.index]["geometry"]),
+                                      lambda xy: np.column_stack(to_wgs.transform(xy[:, 0], xy[:, 1])))
+            proposal_accept(proposal=proposal, label_class=None, user=user, final_geometry=mapping(final),
+                            clicks_added=len(res.ious))
+        annotate_s = time.perf_counter() - t0
+        note(f"simulated annotator on A: {annotate_s:.0f} s, mean clicks {np.mean(clicks_used):.1f}")
+
+        # --- the real job path, in-process
+        job = training_job_create(project=project, trigger="manual", user=None, enqueue=False)
+        t0 = time.perf_counter()
+        job = training_job_run(job_id=job.id)
+        job_s = time.perf_counter() - t0
+        if job.status != "succeeded":
+            print(job.log)
+            raise SystemExit(f"training job ended {job.status}")
+        mv = job.result_model
+        note(f"job {job.id} succeeded in {job_s:.0f} s")
+        tuned = build_model(mv.architecture, mv.checkpoint_path, args.device, expected_sha256=mv.checkpoint_sha256)
+
+        # --- evaluate on B
+        class Obj:
+            def __init__(self, o):
+                self.embedding, self.gt, self.label = embs[o.window.key], o.gt, o.label
+
+        eval_b = [Obj(o) for o in half_b]
+        t0 = time.perf_counter()
+        base_b = evaluate_objects(base, eval_b)
+        tuned_b = evaluate_objects(tuned, eval_b)
+        eval_s = time.perf_counter() - t0
+        keys = ("NoC@85", "NoC@90", "mIoU@1", "ece_predicted_iou", "never@85", "never@90", "mIoU@5", "NoC@80")
+        train = mv.metrics.get("training", {})
+        out = {
+            "bench": "hitl",
+            "objects": {"A": len(half_a), "B": len(half_b),
+                        "trained_on": train.get("dataset", {}).get("train_objects"),
+                        "held_out_in_A": train.get("dataset", {}).get("held_out_objects")},
+            "annotator_clicks_on_A_mean": round(float(np.mean(clicks_used)), 2),
+            "base_B": {k: base_b.get(k) for k in keys},
+            "finetuned_B": {k: tuned_b.get(k) for k in keys},
+            "noc85_reduction_pct": round(100 * (1 - tuned_b["NoC@85"] / base_b["NoC@85"]), 1),
+            "miou1_gain_points": round(100 * (tuned_b["mIoU@1"] - base_b["mIoU@1"]), 1),
+            "finetune_seconds": train.get("seconds"),
+            "job_seconds": round(job_s, 1),
+            "train_steps": train.get("steps"), "lr": args.lr, "max_clicks": args.max_clicks,
+            "probe_loss": [train.get("probe_loss_before"), train.get("probe_loss_after")],
+            "gate": (mv.metrics.get("gate") or {}).get("reasons"),
+            "annotate_seconds": round(annotate_s, 1), "eval_seconds": round(eval_s, 1),
+            "total_seconds": round(time.perf_counter() - t_start, 1),
+            "machine": machine(),
+        }
+        print(f"B ({len(half_b)} buildings never trained on), base -> fine-tuned:")
+        for k in keys[:4]:
+            print(f"  {k:>18}: {base_b[k]} -> {tuned_b[k]}")
+        print(f"  fine-tune: {train.get('seconds')} s for {train.get('steps')} steps on "
+              f"{train.get('dataset', {}).get('train_objects')} objects; job (dataset+train+eval+gate) {job_s:.1f} s")
+        print(json.dumps(out))
+    finally:
+        if not args.keep:
+            Project.objects.filter(pk=project.pk).delete()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
