@@ -46,7 +46,7 @@ from django.urls import path
 from annotator.models import Role
 from annotator.permissions import has_role
 from annotator.selectors.scenes import scene_get
-from inference.services.embeddings import embedding_hot
+from inference.services.embeddings import HOT, embedding_touch
 from inference.services.errors import SceneNotReady, as_geoloop_error
 from inference.services.prefetch import viewport_prefetch
 from inference.services.proposals import (
@@ -170,7 +170,9 @@ class AnnotateConsumer(AsyncJsonWebsocketConsumer):
                 prepared = await _prepare(self.scene_id, inp)
                 loop = asyncio.get_running_loop()
                 worker = decode_mode() == "worker"
-                embedding = None if worker else embedding_hot(prepared.key)
+                embedding = None if worker else HOT.get(prepared.key.cache_key)  # no I/O on the event loop
+                if embedding is not None and HOT.due_touch(prepared.key.cache_key):
+                    self._spawn(asyncio.to_thread(_threaded, embedding_touch, prepared.key))
                 if embedding is None and worker and prepared.key.cache_key in getattr(self, "_seen", set()):
                     prepared.timings.update(encoded=False, embedding_ms=0.0)
                 elif embedding is None:

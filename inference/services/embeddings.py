@@ -150,9 +150,14 @@ class HotCache:
 HOT = HotCache()
 
 
+def embedding_touch(key: EmbeddingKey) -> None:
+    """Record a use of ``key`` for the LRU eviction (database write)."""
+    EmbeddingEntry.objects.filter(key=key.cache_key).update(last_used_at=timezone.now())
+
+
 def _touch(key: EmbeddingKey) -> None:
     if HOT.due_touch(key.cache_key):
-        EmbeddingEntry.objects.filter(key=key.cache_key).update(last_used_at=timezone.now())
+        embedding_touch(key)
 
 
 def embedding_hot(key: EmbeddingKey) -> np.ndarray | None:
