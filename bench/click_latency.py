@@ -9,7 +9,8 @@ between runs) and loaded into the server's memory by unmeasured warm-up clicks.
 Measured, from prompt sent to ``mask`` received:
 - one annotator: ``--clicks`` clicks in a row (a first click on a building, then a corrective click that feeds the
   previous answer back, alternating);
-- ``--annotators`` annotators at once (asyncio, one socket each), ``--concurrent-clicks`` clicks each;
+- ``--annotators`` annotators at once (asyncio, one socket each), ``--concurrent-clicks`` clicks each, each
+  pausing ``--concurrent-think`` seconds on average between clicks (0 = back to back: a throughput stress test);
 - first clicks on new windows: the render recipe is nudged (new cache keys), then for ``--pans`` buildings the
   client reports a viewport around it, waits ``--think`` seconds (an annotator finding the object), and clicks;
   the share of those clicks that got an ``encoding`` message first is reported.
@@ -27,6 +28,7 @@ import asyncio
 import json
 import os
 import platform
+import random
 import signal
 import socket
 import statistics
@@ -219,7 +221,9 @@ class Annotator:
             raise RuntimeError(f"prompt failed: {answer}")
         return ms, answer, waited
 
-    async def session(self, data: dict, n_clicks: int, offset: int = 0) -> tuple[list[float], list[dict]]:
+    async def session(self, data: dict, n_clicks: int, offset: int = 0,
+                      think: float = 0.0) -> tuple[list[float], list[dict]]:
+        rng = random.Random(offset)
         times, answers, previous = [], [], None
         k = len(data["clicks"])
         for i in range(n_clicks):
@@ -230,6 +234,8 @@ class Annotator:
                 ms, ans, _ = await self.click([data["clicks"][b], data["seconds"][b]], [1, 1], previous)
             previous = ans["proposal_id"]
             times.append(ms)
+            if think:
+                await asyncio.sleep(think * rng.uniform(0.5, 1.5))
             answers.append(ans)
         return times, answers
 
@@ -252,7 +258,8 @@ async def _measure(ws: str, data: dict, args) -> dict:
 
     async def annotator(i):
         async with Annotator(url) as a:
-            return (await a.session(data, args.concurrent_clicks, offset=i * 3))[0]
+            await asyncio.sleep(i * args.concurrent_think / args.annotators)  # not all in step
+            return (await a.session(data, args.concurrent_clicks, offset=i * 3, think=args.concurrent_think))[0]
 
     started = time.perf_counter()
     results = await asyncio.gather(*(annotator(i) for i in range(args.annotators)))
@@ -262,7 +269,8 @@ async def _measure(ws: str, data: dict, args) -> dict:
         "single": {"clicks": len(single), "p50_ms": _pct(single, 50), "p95_ms": _pct(single, 95),
                    "mean_ms": round(statistics.fmean(single), 1), "server_p50": server},
         "concurrent": {"annotators": args.annotators, "clicks": len(concurrent), "p50_ms": _pct(concurrent, 50),
-                       "p95_ms": _pct(concurrent, 95), "clicks_per_s": round(len(concurrent) / wall, 1)},
+                       "p95_ms": _pct(concurrent, 95), "clicks_per_s": round(len(concurrent) / wall, 1),
+                       "think_s": args.concurrent_think},
     }
 
 
@@ -320,6 +328,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--clicks", type=int, default=200)
     parser.add_argument("--annotators", type=int, default=8)
     parser.add_argument("--concurrent-clicks", type=int, default=50, help="clicks per concurrent annotator")
+    parser.add_argument("--concurrent-think", type=float, default=0.5,
+                        help="mean seconds between one annotator's clicks (0: back to back, a stress test)")
     parser.add_argument("--buildings", type=int, default=12)
     parser.add_argument("--pans", type=int, default=6)
     parser.add_argument("--think", type=float, default=2.0, help="seconds between viewport report and first click")
