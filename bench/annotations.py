@@ -27,9 +27,7 @@ import http.client
 import json
 import math
 import os
-import platform
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,49 +39,24 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
 
+from bench.common import latency_summary, machine, percentile, start_uvicorn  # noqa: E402
+
 FOOTPRINT = (-84.45, 33.70, -84.35, 33.80)  # about 9.3 km x 11.1 km
 ZOOMS = (14, 16, 18)
 VIEWPORT_PX = (1280, 800)
 TARGET_P95_MS = 100.0
 
 
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(q / 100 * len(ordered)) - 1))]
+# --- data ------------------------------------------------------------------------------------------------------
 
 
-def summary(values: list[float]) -> dict:
-    return {"n": len(values), "p50_ms": round(pct(values, 50), 2), "p95_ms": round(pct(values, 95), 2),
-            "mean_ms": round(statistics.fmean(values), 2) if values else None}
-
-
-def machine() -> dict:
+def database_versions() -> dict:
     from django.db import connection
 
-    cpu = platform.processor()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('server_version'), postgis_lib_version()")
-        pg, postgis = cursor.fetchone()
-    mem_gb = None
-    try:
-        pages, size = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
-        mem_gb = round(pages * size / 2 ** 30, 1)
-    except (ValueError, OSError):
-        pass
-    return {"host": socket.gethostname(), "platform": platform.platform(), "cpu": cpu, "cores": os.cpu_count(),
-            "memory_gb": mem_gb, "python": platform.python_version(), "postgresql": pg, "postgis": postgis}
-
-
-# --- data ------------------------------------------------------------------------------------------------------
+        postgresql, postgis = cursor.fetchone()
+    return {"postgresql": postgresql, "postgis": postgis}
 
 
 def make_data(count: int, tag: str):
@@ -226,29 +199,6 @@ def mvt_feature_count(data: bytes) -> int:
     return total
 
 
-def start_server(env: dict) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    venv_bin = Path(sys.executable).parent
-    proc = subprocess.Popen(
-        [str(venv_bin / "uvicorn"), "webapp.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"uvicorn exited: {proc.stderr.read().decode()[-2000:]}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return proc, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("uvicorn did not start within 60 s")
-
-
 def db_index_comparison(scene_id: int, tiles: list[tuple[int, int, int]], rounds: int = 2) -> dict:
     """Database time of the tile statement, three ways, interleaved per round so cache warmth favours none:
     stored_3857 (what annotator/vector_tiles.py runs: stored generated column + its GIST index),
@@ -289,7 +239,7 @@ def db_index_comparison(scene_id: int, tiles: list[tuple[int, int, int]], rounds
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP INDEX IF EXISTS bench_annotation_geom_3857_fn")
-    return {name: {**summary(times[name]), "plan": plans[name]} for name in variants}
+    return {name: {**latency_summary(times[name]), "plan": plans[name]} for name in variants}
 
 
 def main() -> None:
@@ -315,7 +265,7 @@ def main() -> None:
             base_url = args.url.rstrip("/")
         else:
             env = dict(os.environ, DATABASE_URL=settings.DATABASE_URL, DJANGO_SETTINGS_MODULE="webapp.settings")
-            proc, base_url = start_server(env)
+            base_url, proc = start_uvicorn(env=env)
         client = Http(base_url, token)
         rng = random.Random(7)
         plans = {z: viewports(z, args.viewports, rng) for z in ZOOMS}
@@ -341,10 +291,11 @@ def main() -> None:
                     assert status == 304, status
                     revalidate.append(ms)
                 view_totals.append(total)
-            tiles_out[f"z{z}"] = {**summary(times), "features_per_tile_mean": round(statistics.fmean(features), 1),
+            tiles_out[f"z{z}"] = {**latency_summary(times),
+                                  "features_per_tile_mean": round(statistics.fmean(features), 1),
                                   "features_per_tile_max": max(features),
                                   "bytes_per_tile_mean": round(statistics.fmean(sizes))}
-            viewport_out[f"z{z}"] = {**summary(view_totals),
+            viewport_out[f"z{z}"] = {**latency_summary(view_totals),
                                      "tiles_per_viewport": round(statistics.fmean(len(v["tiles"]) for v in plans[z]),
                                                                  1)}
             print(f"z{z}: tile p50 {tiles_out[f'z{z}']['p50_ms']} ms, p95 {tiles_out[f'z{z}']['p95_ms']} ms "
@@ -359,12 +310,12 @@ def main() -> None:
                     assert status == 200, (status, body[:200])
                     times.append(ms)
                 counts.append(len(json.loads(body)["features"]))
-            bbox_out[f"z{z}_viewport"] = {**summary(times), "features_mean": round(statistics.fmean(counts), 1),
+            bbox_out[f"z{z}_viewport"] = {**latency_summary(times), "features_mean": round(statistics.fmean(counts), 1),
                                           "limit": 1000}
             print(f"bbox list at a z{z} viewport: p50 {bbox_out[f'z{z}_viewport']['p50_ms']} ms, "
                   f"p95 {bbox_out[f'z{z}_viewport']['p95_ms']} ms ({bbox_out[f'z{z}_viewport']['features_mean']} "
                   f"features on average, limit 1000)")
-        print(f"revalidation (304): p50 {pct(revalidate, 50):.2f} ms, p95 {pct(revalidate, 95):.2f} ms")
+        print(f"revalidation (304): p50 {percentile(revalidate, 50):.2f} ms, p95 {percentile(revalidate, 95):.2f} ms")
 
         index_cmp = None
         if not args.skip_index_comparison:
@@ -389,9 +340,9 @@ def main() -> None:
         "server": "started uvicorn (1 process)" if proc is not None else args.url,
         "viewport_px": list(VIEWPORT_PX), "tile_px": 256, "viewports_per_zoom": args.viewports,
         "tiles": tiles_out, "viewport_sequential": viewport_out,
-        "revalidate_304": summary(revalidate), "bbox_list": bbox_out, "db_index_comparison": index_cmp,
+        "revalidate_304": latency_summary(revalidate), "bbox_list": bbox_out, "db_index_comparison": index_cmp,
         "target_tile_p95_ms": TARGET_P95_MS, "worst_tile_p95_ms": worst, "target_met": worst <= TARGET_P95_MS,
-        "machine": machine(),
+        "machine": machine(**database_versions()),
     }
     print(json.dumps(result))
 

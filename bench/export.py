@@ -17,8 +17,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import platform
 import resource
 import subprocess
 import sys
@@ -43,6 +41,7 @@ from annotator.exports.common import (  # noqa: E402
     reproject,
     zip_write,
 )
+from bench.common import machine  # noqa: E402
 
 CRS = "EPSG:32616"
 ORIGIN = (733601.0, 3725139.0)
@@ -143,20 +142,6 @@ def status_kib(key: str) -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def machine() -> dict:
-    cpu = platform.processor()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem, 1), "python": platform.python_version(),
-            "platform": platform.platform(), "gdal": rasterio.__gdal_version__}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--polygons", type=int, default=10_000)
@@ -197,7 +182,7 @@ def main() -> None:
         summary = {"benchmark": "export", "polygons": args.polygons, "scene_px": [args.size, args.size],
                    "formats": {k: {x: v.get(x) for x in ("seconds", "peak_rss_mb", "peak_over_baseline_mb", "zip_mb",
                                                           "error") if x in v} for k, v in results.items()},
-                   "machine": machine()}
+                   "machine": machine(gdal=rasterio.__gdal_version__)}
         print(json.dumps(summary))
 
 

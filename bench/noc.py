@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import sys
 import time
@@ -34,6 +32,7 @@ import shapely  # noqa: E402
 import torch  # noqa: E402
 from shapely.geometry import shape  # noqa: E402
 
+from bench.common import machine  # noqa: E402
 from inference import evaluation  # noqa: E402
 from inference.imagery_window import read_window, recipe_from_statistics  # noqa: E402
 from inference.masks import rasterize_geometry  # noqa: E402
@@ -151,14 +150,9 @@ def main(argv: list[str] | None = None) -> dict:
             "encode_ms_p50": round(statistics.median(encode_ms), 1) if encode_ms else None,
             "decode_ms": decoder_ms,
             "model_load_s": round(load_s, 2),
-            "machine": {
-                "platform": platform.platform(),
-                "processor": platform.processor() or platform.machine(),
-                "cpu_count": os.cpu_count(),
-                "torch_threads": torch.get_num_threads(),
-                "device": str(model.device),
-                "torch": torch.__version__,
-            },
+            "machine": machine(
+                torch=torch.__version__, torch_threads=torch.get_num_threads(), device=str(model.device)
+            ),
         }
     )
     print()

@@ -24,10 +24,7 @@ import argparse
 import http.client
 import json
 import os
-import platform
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -36,6 +33,8 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
+from bench.common import machine, percentile, start_uvicorn  # noqa: E402
+
 BENCH_DIR = ROOT / ".local" / "bench"
 BIG_NAME = "Bench {size}x{size} uint16"
 SAMPLES = [("Atlanta (SpaceNet)", ROOT / "samples/spacenet-atlanta/sample_geotiff.tif"),
@@ -128,34 +127,6 @@ def tile_list(scene: dict, per_zoom: int) -> list[tuple[int, int, int]]:
     return chosen
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server() -> tuple[str, subprocess.Popen]:
-    port = free_port()
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    log = open(BENCH_DIR / "server.log", "w")  # noqa: SIM115 - lives as long as the server
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "uvicorn"), "webapp.asgi:application", "--host", "127.0.0.1", "--port",
-         str(port), "--no-access-log", "--log-level", "warning"],
-        cwd=ROOT, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"uvicorn exited ({proc.returncode}); see {log.name}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return f"http://127.0.0.1:{port}", proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("uvicorn did not start within 60 s")
-
-
 class Client:
     """One keep-alive HTTP/1.1 connection."""
 
@@ -168,12 +139,6 @@ class Client:
         self.connection.request("GET", path, headers=self.headers)
         response = self.connection.getresponse()
         return response.status, response.read()
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def summary(http_ms: list[float], local_ms: list[float]) -> dict:
@@ -203,7 +168,7 @@ def main() -> None:
     server = None
     url = args.url
     if url is None:
-        url, server = start_server()
+        url, server = start_uvicorn(log_path=BENCH_DIR / "server.log")
     try:
         client = Client(url, token)
         plan = [(scene, tile) for scene in scenes for tile in tile_list(scene, args.per_zoom)]
@@ -251,8 +216,7 @@ def main() -> None:
         "scenes": per_scene,
         "target_ratio_p95": target,
         "target_met": overall["ratio_p95"] <= target,
-        "machine": {"platform": platform.platform(), "python": platform.python_version(),
-                    "processor": platform.processor() or platform.machine(), "cpus": os.cpu_count()},
+        "machine": machine(),
     }))
 
 
