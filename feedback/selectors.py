@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import Q
 
 from feedback.models import Correction, TrainingJob, TrainingStatus
-from inference.models import ModelState, ModelVersion
+from inference.models import ModelVersion
+from inference.selectors import active_model_version  # noqa: F401 - the one rule, re-exported for feedback
 
 FEEDBACK_DEFAULTS = {
     "retrain_every_n": 0,  # 0: off
@@ -27,14 +28,6 @@ METRIC_KEYS = ("NoC@80", "NoC@85", "NoC@90", "mIoU@1", "mIoU@5", "ece_predicted_
 def feedback_settings(project) -> dict:
     """The project's settings over the feedback defaults (unknown keys kept)."""
     return {**FEEDBACK_DEFAULTS, **(project.settings or {})}
-
-
-def active_model_version(*, project) -> ModelVersion | None:
-    """The version a project's prompts use: its own active version, else the global (project-less) active one."""
-    own = ModelVersion.objects.filter(project=project, state=ModelState.ACTIVE).order_by("-promoted_at", "-id").first()
-    if own is not None:
-        return own
-    return ModelVersion.objects.filter(project__isnull=True, state=ModelState.ACTIVE).order_by("-id").first()
 
 
 def model_version_list(*, project) -> list[ModelVersion]:

@@ -4,8 +4,8 @@ What is trained
 ---------------
 Only ``mask_decoder`` (its transformer, mask tokens, hypernetwork MLPs and the IoU head). The image encoder is
 never touched, so a fine-tuned version has the same encoder weights as its parent and every cached window
-embedding stays valid (``encoder_digest`` proves it). The prompt encoder is frozen too (its output feeds the
-decoder but takes no gradient).
+embedding stays valid (``inference.sam.encoder_sha256`` proves it). The prompt encoder is frozen too (its output
+feeds the decoder but takes no gradient).
 
 One step
 --------
@@ -91,16 +91,6 @@ class TrainingCancelled(Exception):
 
 
 # ------------------------------------------------------------------------------------------------ helpers
-
-
-def encoder_digest(sam: torch.nn.Module) -> str:
-    """sha256 over the image encoder's state (names, dtypes, shapes, bytes): equal digests, equal embeddings."""
-    digest = hashlib.sha256()
-    for name, tensor in sorted(sam.image_encoder.state_dict().items()):
-        t = tensor.detach().to("cpu").contiguous()
-        digest.update(f"{name}|{t.dtype}|{tuple(t.shape)}".encode())
-        digest.update(t.numpy().tobytes() if t.dtype != torch.bfloat16 else t.float().numpy().tobytes())
-    return digest.hexdigest()
 
 
 def _autocast(device: torch.device):

@@ -235,21 +235,6 @@ class _Reporter:
         return self.cancel
 
 
-def _resolve_checkpoint(path: str) -> Path:
-    from inference.sam import models_dir
-
-    p = Path(path).expanduser()
-    return p if p.is_absolute() else models_dir() / p
-
-
-def _load(mv: ModelVersion, *, cached: bool):
-    from inference.sam import build_model, get_model
-
-    loader = get_model if cached else build_model
-    return loader(mv.architecture, _resolve_checkpoint(mv.checkpoint_path),
-                  expected_sha256=mv.checkpoint_sha256 or None)
-
-
 def _start(job_id: int, task_id: str | None) -> TrainingJob | None:
     """Claim a queued job; a redelivered job that was already running (its worker died) is failed instead."""
     with transaction.atomic():
@@ -302,7 +287,9 @@ def _run(job: TrainingJob) -> None:
     from feedback.dataset import training_set_build
     from feedback.evaluation_gate import evaluate_objects, gate_decide
     from feedback.services.versions import model_version_promote
-    from feedback.training import encoder_digest, finetune_decoder, full_state_with_decoder, save_checkpoint
+    from feedback.training import finetune_decoder, full_state_with_decoder, save_checkpoint
+    from inference.sam import build_model, encoder_sha256
+    from inference.services.registry import model_load, model_version_encoder
 
     project = job.project
     cfg = feedback_settings(project)
@@ -310,8 +297,8 @@ def _run(job: TrainingJob) -> None:
               **job.parameters}
     reporter = _Reporter(job)
     base_mv = job.base_model
-    base = _load(base_mv, cached=True)
-    enc_key = base_mv.encoder_sha256 or encoder_digest(base.sam)
+    base = model_load(base_mv)
+    enc_key = model_version_encoder(base_mv)  # the embedding cache key the candidate will share
 
     reporter.progress({"phase": "dataset", "step": 0, "total": int(params["steps"])}, force=True)
     t0 = time.perf_counter()
@@ -335,9 +322,8 @@ def _run(job: TrainingJob) -> None:
 
     path, sha = save_checkpoint(full_state_with_decoder(base, result.decoder_state),
                                 Path(settings.MEDIA_ROOT) / "checkpoints")
-    candidate_model = _load(ModelVersion(architecture=base_mv.architecture, checkpoint_path=str(path),
-                                         checkpoint_sha256=sha), cached=False)
-    if encoder_digest(candidate_model.sam) != encoder_digest(base.sam):
+    candidate_model = build_model(base_mv.architecture, path, expected_sha256=sha)
+    if encoder_sha256(candidate_model) != enc_key:
         raise RuntimeError("the image encoder changed during a decoder fine-tune; refusing the checkpoint")
     mv = ModelVersion.objects.create(
         name=f"{project.slug} ft job {job.id}", architecture=base_mv.architecture, checkpoint_path=str(path),

@@ -9,12 +9,11 @@ from feedback.evaluation_gate import evaluate_objects, gate_decide
 from feedback.tests.fixtures import crowded_objects
 from feedback.training import (
     TrainSample,
-    encoder_digest,
     finetune_decoder,
     full_state_with_decoder,
     save_checkpoint,
 )
-from inference.sam import build_model, decode, get_model, sha256_file
+from inference.sam import build_model, decode, encoder_sha256, get_model, sha256_file
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +33,7 @@ def test_finetune_lowers_loss_and_writes_a_loadable_checkpoint(model, objects, t
     rejected = TrainSample(embedding=objects[3][1], target=None,
                            rejected_prompt={"points": [[10.5, 10.5]], "labels": [1], "box": None})
     before = {k: v.clone() for k, v in model.sam.mask_decoder.state_dict().items()}
-    enc_before = encoder_digest(model.sam)
+    enc_before = encoder_sha256(model)
     progress = []
     result = finetune_decoder(model, [*samples, rejected], steps=12, lr=1e-4, max_clicks=2, seed=3,
                               progress_cb=progress.append)
@@ -46,7 +45,7 @@ def test_finetune_lowers_loss_and_writes_a_loadable_checkpoint(model, objects, t
     path, sha = save_checkpoint(full_state_with_decoder(model, result.decoder_state), tmp_path)
     assert path.name == f"{sha}.pt" and sha256_file(path) == sha
     tuned = build_model("vit_t", path, "cpu", expected_sha256=sha)
-    assert encoder_digest(tuned.sam) == enc_before
+    assert encoder_sha256(tuned) == enc_before
     o, e = objects[0]
     ys, xs = np.nonzero(o.gt)
     pt = [[float(xs.mean()) + 0.5, float(ys.mean()) + 0.5]]

@@ -32,3 +32,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Static entries the DatabaseScheduler copies into the admin-editable schedule; per-project retraining schedules
+# are made in the admin ("schedule nightly retraining").
+CELERY_BEAT_SCHEDULE = {
+    "reap-stale-training-jobs": {"task": "feedback.reap_stale_jobs", "schedule": 300.0},
+}
