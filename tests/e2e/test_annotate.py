@@ -3,7 +3,8 @@ weights: prompt a building with a click, accept the mask, move a vertex, reload,
 resolve a stale-version conflict, submit the task, and a reviewer accepts it. Screenshots go to artifacts/e2e/.
 
 Also measured and printed (not asserted against a budget: a browser on a shared 2-core machine is no benchmark):
-time from click to mask drawn, and frame times while panning over 10,000 annotations."""
+time from click to mask drawn, split into its phases beside the server's own total_ms (window.__geoloop.maskTrace),
+and frame times while panning over 10,000 annotations."""
 
 import json
 import platform
@@ -212,6 +213,32 @@ def api_get(page, url: str) -> dict:
     return response.json()
 
 
+def mask_split(trace: list[dict]) -> str:
+    """Median of each phase of click -> mask drawn (from window.__geoloop.maskTrace), the server's share beside it."""
+    phases = {
+        "click->drawn": lambda t: t["drawn"] - t["input"],
+        "server total_ms": lambda t: t["serverMs"],
+        "input->handler": lambda t: t["handler"] - t["input"],
+        "handler->send": lambda t: t["sent"] - t["handler"],
+        "send->received": lambda t: t["received"] - t["sent"],
+        "received->applied": lambda t: t["applied"] - t["received"],
+        "applied->frame start": lambda t: t.get("frameStart", t["applied"]) - t["applied"],
+        "frame": lambda t: t["drawn"] - t.get("frameStart", t["applied"]),
+        "drawn->next frame (painted)": lambda t: t.get("painted", t["drawn"]) - t["drawn"],
+    }
+    done = [t for t in trace if t.get("drawn") is not None and t.get("serverMs") is not None]
+    if not done:
+        return "[e2e figure] click -> mask drawn split: no complete trace"
+    parts = ", ".join(f"{name} {statistics.median(f(t) for t in done):.0f}" for name, f in phases.items())
+    server = ", ".join(f"{k} {statistics.median(t['server'][k] for t in done):.0f}"
+                       for k in ("embedding_ms", "decode_ms", "polygon_ms") if all(k in t.get("server", {}) for t in done))
+    vertices = statistics.median(t.get("vertices", 0) for t in done)
+    each = " ".join(f"{t['drawn'] - t['input']:.0f}/{t['serverMs']:.0f}" for t in done)
+    return (f"[e2e figure] click -> mask drawn split, medians in ms (n={len(done)}, {vertices:.0f} vertices): {parts}; "
+            f"server: {server}; per click, in page/server total: {each}; "
+            f"load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+
+
 def machine() -> str:
     cpus = Path("/proc/cpuinfo").read_text().count("processor\t:") if Path("/proc/cpuinfo").exists() else "?"
     model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -250,16 +277,18 @@ def test_annotate_accept_edit_live_conflict_review(app_server, annotate_setup, a
     shots(a, "mask_preview")
 
     # Warm clicks (the window's embedding is computed): undo back to nothing and click again, a few times.
-    for _ in range(5):
+    for _ in range(8):
         a.keyboard.press("Control+z")
         wait_state(a, "idle")
         a.mouse.click(x, y)
         wait_state(a, "mask", timeout=60_000)
     mask_ms = a.evaluate("() => window.__geoloop.maskTimes")
+    trace = a.evaluate("() => window.__geoloop.maskTrace")
     warm = sorted(mask_ms[1:])
     print(f"\n[e2e figure] click -> mask drawn: first click {mask_ms[0]:.0f} ms in page "
           f"({first_click_s * 1000:.0f} ms seen by the test, includes any embedding wait); "
           f"warm clicks median {statistics.median(warm):.0f} ms, max {max(warm):.0f} ms (n={len(warm)}) on {machine()}")
+    print(mask_split(trace[1:]))
 
     # A refining click (a second point inside the same building) keeps the session going.
     x2, y2 = screen_xy(a, b.lon2, b.lat2)

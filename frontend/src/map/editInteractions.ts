@@ -12,7 +12,8 @@ import type { LonLatBounds } from '../types';
 import type { Tool } from '../ui/annotatePanels';
 
 export interface EditCallbacks {
-  onClick(lonlat: LonLat, negativeModifier: boolean, pixel: number[]): void;
+  /** `inputTime`: the pointer event's timeStamp (performance.now() clock), for latency traces. */
+  onClick(lonlat: LonLat, negativeModifier: boolean, pixel: number[], inputTime: number): void;
   onBox(bounds: LonLatBounds): void;
   onDraw(ring: number[][], tool: 'add' | 'cut'): void;
   onModify(before: number[][][][], after: number[][][][]): void;
@@ -72,7 +73,7 @@ export function createEditInteractions(map: Map, working: VectorSource, neighbou
     }
     const oe = e.originalEvent;
     const [lon = 0, lat = 0] = toLonLat(e.coordinate);
-    cb.onClick([lon, lat], oe.altKey || oe.shiftKey, e.pixel);
+    cb.onClick([lon, lat], oe.altKey || oe.shiftKey, e.pixel, oe.timeStamp);
   };
   map.on('click', onClick as never);
 

@@ -11,6 +11,7 @@ import { DraftStore, memoryStorage, type StorageLike } from '../annotate/draft';
 import { adoptVersion, commitKind, editAnnotation, EMPTY_SNAPSHOT, isEmpty, withSession, withShape, workingGeometry, type Snapshot } from '../annotate/editor';
 import { debounce } from '../annotate/debounce';
 import { History } from '../annotate/history';
+import { countVertices, type MaskTrace } from '../annotate/maskTrace';
 import { commandForKey, isTypingTarget, type Command } from '../annotate/keys';
 import { formatDuration, leaseStatus } from '../annotate/lease';
 import { addPolygon, countMovedVertices, cutPolygon, type MultiPolygonCoords } from '../annotate/polygonOps';
@@ -46,6 +47,8 @@ export interface GeoloopHook {
   snapshot(): Snapshot;
   /** ms from each prompt click to its mask drawn on the map. */
   maskTimes: number[];
+  /** Per prompt: where that time went (see annotate/maskTrace). */
+  maskTrace: MaskTrace[];
 }
 
 declare global {
@@ -126,8 +129,10 @@ export const mountAnnotate: Screen = (el, ctx) => {
   let busy = false;
   /** The annotation under edit as the server last gave it (to know whether the edit is dirty). */
   let loaded: { id: number; version: number; geometry: GeoJsonMultiPolygon; classId: number | null } | null = null;
-  const clickStarted = new Map<string, number>();
+  const traces = new Map<string, MaskTrace>();
   const maskTimes: number[] = [];
+  const maskTrace: MaskTrace[] = [];
+  let clickAt: { input: number; handler: number } | null = null;
   const drafts = new DraftStore(storage(), sceneId, taskId);
 
   let sceneMap: SceneMap | null = null;
@@ -203,10 +208,13 @@ export const mountAnnotate: Screen = (el, ctx) => {
   }
 
   function sendPrompt(s: Snapshot, requestId: string): void {
+    const now = performance.now();
+    const at = clickAt ?? { input: now, handler: now };
+    clickAt = null;
     if (!segmentation) return;
-    clickStarted.set(requestId, performance.now());
     encoding = false;
     segmentation.prompt(promptMessage(s.session, requestId, mapResolution()));
+    traces.set(requestId, { requestId, input: at.input, handler: at.handler, sent: performance.now() });
   }
 
   async function leaveEdit(): Promise<boolean> {
@@ -216,7 +224,8 @@ export const mountAnnotate: Screen = (el, ctx) => {
     return true;
   }
 
-  async function onClick(lonlat: LonLat, negativeModifier: boolean, pixel: number[]): Promise<void> {
+  async function onClick(lonlat: LonLat, negativeModifier: boolean, pixel: number[], inputTime: number): Promise<void> {
+    const handler = performance.now();
     let s = history.present;
     // With nothing in progress, a click on an existing annotation selects it for editing.
     if (!hasPrompts(s.session) && !s.manual && sceneMap && tiles) {
@@ -234,6 +243,7 @@ export const mountAnnotate: Screen = (el, ctx) => {
     }
     const label: Label = negative !== negativeModifier ? 0 : 1;
     const requestId = newRequestId();
+    clickAt = { input: inputTime > 0 && inputTime <= handler ? inputTime : handler, handler };
     const next = withSession(s, addPoint(s.session, lonlat, label, requestId, Date.now()));
     step(next);
     sendPrompt(next, requestId);
@@ -251,21 +261,37 @@ export const mountAnnotate: Screen = (el, ctx) => {
   function onSegmentation(msg: SegmentationMessage): void {
     const s = history.present;
     if (msg.type === 'mask') {
-      const started = clickStarted.get(msg.request_id);
-      clickStarted.delete(msg.request_id);
+      const trace = traces.get(msg.request_id);
+      traces.delete(msg.request_id);
+      if (trace) {
+        trace.received = performance.now();
+        trace.serverMs = msg.timings?.total_ms ?? null;
+        trace.server = msg.timings;
+        trace.vertices = countVertices(msg.geometry);
+      }
       const next = applyMask(s.session, msg);
       if (next === s.session) return; // an answer to a prompt since undone or superseded
       encoding = false;
       history.replace(withSession(s, next));
       render();
       if (!msg.geometry) say('The model found no object at these prompts: click elsewhere, add points, or undo.');
-      if (started !== undefined && sceneMap) {
-        sceneMap.map.once('postrender', () => {
-          const ms = performance.now() - started;
-          maskTimes.push(ms);
-          mapEl.dataset.lastMaskMs = ms.toFixed(1);
+      if (trace && sceneMap) {
+        trace.applied = performance.now();
+        const map = sceneMap.map;
+        map.once('precompose', () => {
+          trace.frameStart = performance.now();
         });
-        sceneMap.map.render();
+        map.once('postrender', () => {
+          trace.drawn = performance.now();
+          const ms = trace.drawn - trace.input;
+          maskTimes.push(ms);
+          maskTrace.push(trace);
+          mapEl.dataset.lastMaskMs = ms.toFixed(1);
+          requestAnimationFrame(() => {
+            trace.painted = performance.now();
+          });
+        });
+        map.render();
       }
     } else if (msg.type === 'encoding') {
       if (msg.request_id === null || msg.request_id === s.session.pendingRequestId) {
@@ -273,7 +299,7 @@ export const mountAnnotate: Screen = (el, ctx) => {
         render();
       }
     } else if (msg.type === 'error') {
-      if (msg.request_id) clickStarted.delete(msg.request_id);
+      if (msg.request_id) traces.delete(msg.request_id);
       encoding = false;
       history.replace(withSession(s, failRequest(s.session, msg.request_id)));
       render();
@@ -742,7 +768,7 @@ export const mountAnnotate: Screen = (el, ctx) => {
     map.addLayer(tiles.layer);
     for (const layer of edit.layers) map.addLayer(layer);
     interactions = createEditInteractions(map, edit.workingSource, neighbours, {
-      onClick: (lonlat, neg, pixel) => void onClick(lonlat, neg, pixel),
+      onClick: (lonlat, neg, pixel, inputTime) => void onClick(lonlat, neg, pixel, inputTime),
       onBox: (b) => void onBox(b),
       onDraw,
       onModify,
@@ -781,6 +807,7 @@ export const mountAnnotate: Screen = (el, ctx) => {
       fitLonLat: (b) => map.getView().fit(transformExtent(b, 'EPSG:4326', 'EPSG:3857'), { size: map.getSize(), padding: [20, 20, 20, 20] }),
       snapshot: () => history.present,
       maskTimes,
+      maskTrace,
     };
   }
 

@@ -96,7 +96,7 @@ export const mountReview: Screen = (el, ctx) => {
         map.map.addInteraction(modify);
         map.map.addInteraction(snap);
         view = { sceneId: scene.id, map, tiles, edit, dispose: () => map.dispose() };
-        window.__geoloop = { map: map.map, sceneId: scene.id, lonLatToPixel: (lon, lat) => map.map.getPixelFromCoordinate(fromLonLat([lon, lat])), fitLonLat: () => undefined, snapshot: () => EMPTY_SNAPSHOT, maskTimes: [] };
+        window.__geoloop = { map: map.map, sceneId: scene.id, lonLatToPixel: (lon, lat) => map.map.getPixelFromCoordinate(fromLonLat([lon, lat])), fitLonLat: () => undefined, snapshot: () => EMPTY_SNAPSHOT, maskTimes: [], maskTrace: [] };
       } catch (err) {
         report(err);
         return;
