@@ -1,0 +1,104 @@
+// The annotation screen's DOM (header, side panel, actions, map element, overlays) and its render from the state.
+import { commitKind, isEmpty, workingGeometry } from '../../annotate/editor';
+import type { Command } from '../../annotate/keys';
+import { FALLBACK_COLOUR } from '../../map/annotationTiles';
+import { helpOverlay, renderPalette, renderTools } from '../../ui/annotatePanels';
+import { h } from '../../ui/dom';
+import type { Shared } from './context';
+
+export interface ViewHandlers {
+  run(cmd: Command): void;
+  nextTask(): void;
+  submitTask(): void;
+  toggleHelp(show?: boolean): void;
+}
+
+export type AnnotateView = ReturnType<typeof createView>;
+
+export function createView(el: HTMLElement, ids: { projectId: number; sceneId: number; taskId: number | null }, on: ViewHandlers) {
+  const title = h('h1', {}, `Scene ${ids.sceneId}`);
+  const taskInfo = h('span', { class: 'task-info', 'data-testid': 'task-info' });
+  const leaseInfo = h('span', { class: 'lease-info', 'data-testid': 'lease-info' });
+  const socketInfo = h('span', { class: 'tag', 'data-testid': 'socket-state' }, 'connecting…');
+  const notice = h('div', { class: 'notice', 'data-testid': 'notice', hidden: true });
+  const status = h('div', { class: 'status', 'data-testid': 'annotate-status', 'aria-live': 'polite' }, 'Click inside an object.');
+  const quality = h('div', { class: 'quality', 'data-testid': 'mask-quality' });
+  const palette = h('div', { class: 'palette', 'data-testid': 'class-palette' });
+  const tools = h('div', { class: 'tools' });
+  const btn = (id: string, label: string, onclick: () => void, titleText = '') =>
+    h('button', { type: 'button', 'data-testid': id, onclick, title: titleText }, label);
+  const acceptBtn = btn('accept', 'Accept ⏎', () => on.run('accept'), 'Enter');
+  const discardBtn = btn('discard', 'Discard', () => on.run('discard'), 'Esc');
+  const undoBtn = btn('undo', 'Undo', () => on.run('undo'), 'Ctrl+Z');
+  const redoBtn = btn('redo', 'Redo', () => on.run('redo'), 'Ctrl+Shift+Z');
+  const deleteBtn = btn('delete', 'Delete', () => on.run('delete'), 'Delete');
+  const nextBtn = btn('next-task', 'Next task', () => on.nextTask());
+  const submitBtn = btn('submit-task', 'Submit task', () => on.submitTask());
+  submitBtn.hidden = ids.taskId === null;
+  const helpBtn = btn('help', '?', () => on.toggleHelp(), 'Shortcuts (?)');
+  const mapEl = h('div', { class: 'map', 'data-testid': 'map', tabindex: 0 });
+  const mousePosition = h('div', { class: 'mouse-position', 'data-testid': 'mouse-position' });
+  const help = helpOverlay(() => on.toggleHelp(false));
+  const dialogHost = h('div', { class: 'dialog-host' });
+  const root = h(
+    'section',
+    { class: 'annotate', 'data-testid': 'annotate-screen', 'data-state': 'loading' },
+    h('div', { class: 'scene-head' }, h('a', { href: `#/projects/${ids.projectId}`, class: 'back' }, '← Scenes'), title, taskInfo, leaseInfo, socketInfo, nextBtn, submitBtn, helpBtn, mousePosition),
+    notice,
+    h(
+      'div',
+      { class: 'annotate-body' },
+      h('aside', { class: 'side' }, palette, tools, h('div', { class: 'actions' }, acceptBtn, discardBtn, undoBtn, redoBtn, deleteBtn), quality, status),
+      mapEl,
+    ),
+    help,
+    dialogHost,
+  );
+  el.append(root);
+  return {
+    root, title, taskInfo, leaseInfo, socketInfo, notice, status, quality, palette, tools,
+    acceptBtn, discardBtn, undoBtn, redoBtn, deleteBtn, submitBtn, mapEl, mousePosition, help, dialogHost,
+  };
+}
+
+export const colourOf = (sh: Shared, id: number | null) => sh.state.classes.find((c) => c.id === id)?.color ?? FALLBACK_COLOUR;
+
+/** Everything on screen from the state; `pickClass`, `setTool` and `toggleNegative` back the palette and tool bar. */
+export function renderScreen(
+  sh: Shared,
+  on: { pickClass(id: number): void; setTool(t: Shared['state']['tool']): void; toggleNegative(): void },
+): void {
+  const { history, state, view: v } = sh;
+  const { edit, tiles } = sh.parts;
+  const s = history.present;
+  const g = workingGeometry(s);
+  const kind = s.edit ? 'edit' : s.session.proposal ? 'proposal' : 'manual';
+  edit?.setPrompts(s.session.points, s.session.box);
+  edit?.setWorking(g, kind, colourOf(sh, state.classId));
+  edit?.setPending(s.session.pendingRequestId !== null);
+  tiles?.setHidden(s.edit?.annotationId ?? null);
+  const dirty = sh.editDirty(s);
+  const screenState = s.session.pendingRequestId ? (state.encoding ? 'encoding' : 'waiting') : s.edit ? 'edit' : s.session.proposal ? 'mask' : s.manual ? 'manual' : 'idle';
+  v.root.dataset.state = screenState;
+  v.root.dataset.proposalId = String(s.session.proposal?.id ?? '');
+  v.root.dataset.annotationId = String(s.edit?.annotationId ?? '');
+  v.root.dataset.annotationVersion = String(s.edit?.version ?? '');
+  v.root.dataset.dirty = String(dirty);
+  const p = s.session.proposal;
+  v.quality.textContent = p ? `predicted quality ${(p.predictedIou * 100).toFixed(0)}%${p.totalMs !== null ? ` · ${Math.round(p.totalMs)} ms` : ''}` : '';
+  v.quality.className = `quality${p ? (p.predictedIou >= 0.85 ? ' good' : p.predictedIou >= 0.7 ? ' fair' : ' poor') : ''}`;
+  if (screenState === 'encoding') sh.say('Encoding this part of the image…');
+  else if (screenState === 'waiting') sh.say('Segmenting…');
+  else if (screenState === 'mask') sh.say(`${s.session.points.length} point${s.session.points.length === 1 ? '' : 's'}${s.session.box ? ' + box' : ''}. Enter accepts, click to refine, Esc discards.`);
+  else if (screenState === 'edit') sh.say(`Annotation ${s.edit?.annotationId} (version ${s.edit?.version})${dirty ? ' — unsaved changes, Enter saves' : ''}. Drag vertices; A/C add or cut.`);
+  else if (screenState === 'manual') sh.say('Hand-drawn shape. Enter saves it.');
+  else sh.say('Click inside an object (Alt/Shift-click excludes), or drag a box with B.');
+  v.acceptBtn.disabled = commitKind(s) === null || state.busy;
+  v.discardBtn.disabled = isEmpty(s);
+  v.undoBtn.disabled = !history.canUndo;
+  v.redoBtn.disabled = !history.canRedo;
+  v.deleteBtn.disabled = !s.edit || state.busy;
+  renderPalette(v.palette, state.classes, state.classId, on.pickClass);
+  renderTools(v.tools, state.tool, state.negative, on.setTool, on.toggleNegative);
+  sh.saveDraft();
+}
