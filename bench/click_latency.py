@@ -140,18 +140,21 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _start(env: dict, decode_in: str) -> tuple[list[subprocess.Popen], str]:
+def _start(env: dict, decode_in: str, root: Path = ROOT, extra_env: dict | None = None,
+           label: str = "") -> tuple[list[subprocess.Popen], str]:
     LOGS.mkdir(parents=True, exist_ok=True)
-    env = {**env, "GEOLOOP_DECODE_IN": decode_in}
+    env = {**env, "GEOLOOP_DECODE_IN": decode_in, "GEOLOOP_MODELS_DIR": env.get("GEOLOOP_MODELS_DIR")
+           or str(ROOT / ".local" / "models"), **(extra_env or {})}
+    decode_in = f"{decode_in}{label}"
     port = _free_port()
     worker = subprocess.Popen(
         [str(VENV_BIN / "celery"), "-A", "webapp", "worker", "-Q", "gpu", "-c", "1", "--prefetch-multiplier", "1",
          "-n", f"bench-{os.getpid()}@%h", "-l", "warning"],
-        cwd=ROOT, env=env, stdout=open(LOGS / f"click-worker-{decode_in}.log", "w"), stderr=subprocess.STDOUT)
+        cwd=root, env=env, stdout=open(LOGS / f"click-worker-{decode_in}.log", "w"), stderr=subprocess.STDOUT)
     web = subprocess.Popen(
         [str(VENV_BIN / "uvicorn"), "webapp.asgi:application", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "warning", "--no-access-log"],
-        cwd=ROOT, env=env, stdout=open(LOGS / f"click-web-{decode_in}.log", "w"), stderr=subprocess.STDOUT)
+        cwd=root, env=env, stdout=open(LOGS / f"click-web-{decode_in}.log", "w"), stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
@@ -255,6 +258,12 @@ async def _measure(ws: str, data: dict, args) -> dict:
         single, answers = await one.session(data, args.clicks)
     server = {k: _pct([a["timings"].get(k, 0.0) for a in answers], 50)
               for k in ("embedding_ms", "decode_ms", "polygon_ms", "total_ms")}
+    # what is not the model: server total minus decode and polygon (database, Redis, hand-offs), and the client's
+    # time on top of the server's (WebSocket, JSON, event loop)
+    server["overhead_ms"] = _pct([a["timings"]["total_ms"] - a["timings"].get("decode_ms", 0.0)
+                                  - a["timings"].get("polygon_ms", 0.0) for a in answers], 50)
+    server["client_minus_server_ms"] = _pct([ms - a["timings"]["total_ms"] for ms, a in zip(single, answers,
+                                                                                             strict=True)], 50)
 
     async def annotator(i):
         async with Annotator(url) as a:
@@ -289,6 +298,8 @@ async def _first_clicks(ws: str, data: dict, args) -> dict:
             ms, _, w = await a.click([[lon, lat]], [1])
             waited.append(w)
             times.append(ms)
+    if not waited:
+        return {"pans": 0, "think_s": args.think, "waited_share": 0.0}
     return {"pans": len(waited), "think_s": args.think, "waited_share": round(sum(waited) / len(waited), 2),
             "first_click_p50_ms": _pct(times, 50), "first_click_max_ms": round(max(times), 1)}
 
@@ -333,7 +344,17 @@ def main(argv=None) -> dict:
     parser.add_argument("--buildings", type=int, default=12)
     parser.add_argument("--pans", type=int, default=6)
     parser.add_argument("--think", type=float, default=2.0, help="seconds between viewport report and first click")
+    parser.add_argument("--variants", default="",
+                        help="A/B on one machine: 'label=ROOT[,ENV=VALUE...];label2=...' servers run from each "
+                             "ROOT (a checkout, e.g. `git archive` of the previous commit) with those environment "
+                             "variables, alternated --rounds times; figures per variant and round")
+    parser.add_argument("--rounds", type=int, default=1, help="alternations of --variants")
     args = parser.parse_args(argv)
+    variants = []
+    for spec in [v.strip() for v in args.variants.split(";") if v.strip()]:
+        label, _, rest = spec.partition("=")
+        root, *pairs = rest.split(",")
+        variants.append((label, Path(root or ROOT), dict(p.split("=", 1) for p in pairs)))
 
     env = _prepare_env()
     t0 = time.perf_counter()
@@ -341,8 +362,12 @@ def main(argv=None) -> dict:
     print(f"set-up {time.perf_counter() - t0:.1f} s ({data['encoded_now']} windows encoded now)", flush=True)
     load_before = round(os.getloadavg()[0], 2)
     out = {"bench": "click_latency", "targets": TARGETS, "modes": {}}
-    for mode in [m.strip() for m in args.decode_in.split(",") if m.strip()]:
-        procs, ws = _start(env, mode)
+    runs = [(m.strip(), "", ROOT, {}) for m in args.decode_in.split(",") if m.strip()]
+    if variants:
+        runs = [(runs[0][0], f"@{label}#{r}", root, extra) for r in range(args.rounds)
+                for label, root, extra in variants]
+    for mode, label, root, extra in runs:
+        procs, ws = _start(env, mode, root, extra, label)
         try:
             figures = asyncio.run(_measure(ws, data, args))
             _salt_recipe(data, salt=time.time() % 1000 * 1e-6)
@@ -352,6 +377,7 @@ def main(argv=None) -> dict:
                 _restore_recipe(data)
         finally:
             _stop(procs)
+        mode = f"{mode}{label}"
         s, c = figures["single"], figures["concurrent"]
         print(f"[decode in {mode}] one annotator: p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms over {s['clicks']} "
               f"clicks (server p50 {s['server_p50']}); {c['annotators']} annotators: p50 {c['p50_ms']} ms, "
