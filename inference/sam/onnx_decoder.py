@@ -156,9 +156,10 @@ _SESSIONS: dict[str, OnnxDecoder] = {}
 _LOCK = threading.Lock()
 
 
-def get_onnx_decoder(model: LoadedModel) -> OnnxDecoder:
-    """The process-wide onnxruntime decoder for ``model``'s checkpoint, exported on first use if missing."""
-    key = model.sha256
+def get_onnx_decoder(model: LoadedModel, *, intra_op_threads: int = 1) -> OnnxDecoder:
+    """The process-wide onnxruntime decoder for ``model``'s checkpoint (one session per intra-op thread count),
+    exported on first use if missing."""
+    key = model.sha256 if intra_op_threads == 1 else f"{model.sha256}/{intra_op_threads}"
     dec = _SESSIONS.get(key)
     if dec is None:
         with _LOCK:
@@ -167,6 +168,6 @@ def get_onnx_decoder(model: LoadedModel) -> OnnxDecoder:
                 path = onnx_decoder_path(model)
                 if not path.is_file():
                     export_onnx_decoder(model, path)
-                dec = OnnxDecoder(path)
+                dec = OnnxDecoder(path, intra_op_threads=intra_op_threads)
                 _SESSIONS[key] = dec
     return dec

@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -189,9 +191,46 @@ class PreparedPrompt:
         return {"level": w.level, "col": w.col, "row": w.row, "size": w.size, "key": w.key}
 
 
+class LogitsMemory:
+    """This process's recent answers' low-res logits and meta, keyed by proposal id (LRU, TTL LOGITS_TTL_S):
+    the next click of a socket finds them without a Redis round trip; Redis holds them across processes."""
+
+    def __init__(self, items: int = 256) -> None:
+        self.items = items
+        self._data: OrderedDict[int, tuple[float, dict, np.ndarray | None]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def put(self, proposal_id: int, meta: dict, logits: np.ndarray | None) -> None:
+        with self._lock:
+            self._data[proposal_id] = (time.monotonic() + LOGITS_TTL_S, meta, logits)
+            self._data.move_to_end(proposal_id)
+            while len(self._data) > self.items:
+                self._data.popitem(last=False)
+
+    def get(self, proposal_id: int) -> tuple[dict, np.ndarray | None] | None:
+        with self._lock:
+            entry = self._data.get(proposal_id)
+            if entry is None:
+                return None
+            if entry[0] < time.monotonic():
+                del self._data[proposal_id]
+                return None
+            return entry[1], entry[2]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+LOGITS = LogitsMemory()
+
+
 def _previous(proposal_id: int | None) -> tuple[dict, np.ndarray | None] | None:
     if proposal_id is None:
         return None
+    hit = LOGITS.get(proposal_id)
+    if hit is not None:
+        return hit
     raw = redis_client().hgetall(f"geoloop:logits:{proposal_id}")
     if not raw or b"meta" not in raw:
         return None
@@ -295,6 +334,69 @@ def _version(scene, requested: ModelVersion | int | None) -> ModelVersion:
     return version if version is not None else model_version_ensure_default()
 
 
+@dataclass
+class PromptContext:
+    """A socket's scene and resolved model version, reused by its next prompts while the database rows they came
+    from are unchanged (see :func:`prompt_context`)."""
+
+    scene: object = None
+    version: ModelVersion | None = None
+    requested: int | None = None
+    fingerprint: tuple | None = None
+    hits: int = 0
+
+
+def _context_sql() -> str:
+    from annotator.models import Scene
+
+    scenes, versions = Scene._meta.db_table, ModelVersion._meta.db_table
+    proposals = MaskProposal._meta.db_table
+    # the version a prompt resolves to: the requested one when the project may use it, else the project's active
+    # one (latest promoted), else the global active one — the same choice as inference.selectors
+    return f"""
+        WITH s AS (SELECT * FROM {scenes} WHERE id = %(scene)s),
+        v AS (
+            SELECT mv.id, md5(mv::text) AS h FROM {versions} mv, s
+            WHERE (mv.project_id IS NULL OR mv.project_id = s.project_id)
+              AND mv.id = CASE WHEN %(req)s::bigint IS NOT NULL THEN %(req)s::bigint ELSE COALESCE(
+                (SELECT o.id FROM {versions} o WHERE o.project_id = s.project_id AND o.state = %(active)s
+                 ORDER BY o.promoted_at DESC, o.id DESC LIMIT 1),
+                (SELECT g.id FROM {versions} g WHERE g.project_id IS NULL AND g.state = %(active)s
+                 ORDER BY g.id DESC LIMIT 1)) END)
+        SELECT (SELECT md5(s::text) FROM s), (SELECT id FROM v), (SELECT h FROM v),
+               nextval(pg_get_serial_sequence('{proposals}', 'id'))"""
+
+
+def prompt_context(*, scene_id: int, requested: int | None, cached: PromptContext | None = None
+                   ) -> tuple[object, ModelVersion, int, PromptContext]:
+    """The scene, the model version a prompt uses and a reserved ``MaskProposal`` id, in one database round trip
+    when ``cached`` (the socket's last context) still matches: the query returns a hash of the scene's row and of
+    the resolved version's row (any change to either — a recipe edit, a status change, a newly promoted version,
+    even through ``QuerySet.update`` — reloads them with the usual checks). Returns (scene, version, proposal
+    id, context to keep)."""
+    from django.db import connection
+
+    from annotator.selectors.scenes import scene_get
+    from inference.models import ModelState
+
+    with connection.cursor() as cur:
+        cur.execute(_context_sql(), {"scene": scene_id, "req": requested, "active": ModelState.ACTIVE.value})
+        scene_hash, version_id, version_hash, proposal_id = cur.fetchone()
+    if scene_hash is None:
+        raise SceneNotReady(f"scene {scene_id} no longer exists")
+    fingerprint = (scene_hash, version_id, version_hash)
+    if (cached is not None and cached.fingerprint == fingerprint and cached.requested == requested
+            and version_id is not None):
+        cached.hits += 1
+        return cached.scene, cached.version, proposal_id, cached
+    scene = scene_get(scene_id=scene_id)
+    if scene is None:
+        raise SceneNotReady(f"scene {scene_id} no longer exists")
+    version = _version(scene, requested)
+    return scene, version, proposal_id, PromptContext(scene=scene, version=version, requested=requested,
+                                                      fingerprint=fingerprint)
+
+
 def _ms(since: float) -> float:
     return round((time.perf_counter() - since) * 1000, 2)
 
@@ -362,6 +464,61 @@ def _upscale_crop(low: np.ndarray, size: int) -> tuple[np.ndarray, int, int]:
     return (up > 0).numpy(), r0 * factor, c0 * factor
 
 
+_F32: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+_F32_ITEMS = 4  # 4 MiB each: the windows the active annotators are clicking in
+_F32_LOCK = threading.Lock()
+
+
+def _as_f32(embedding):
+    """The decoder's float32 copy of an fp16 embedding, kept for the few most recent windows (the conversion of
+    the 1 M values costs ~1.5 ms a click otherwise)."""
+    if not isinstance(embedding, np.ndarray) or embedding.dtype != np.float16:
+        return embedding
+    with _F32_LOCK:
+        hit = _F32.get(id(embedding))
+        if hit is not None and hit[0] is embedding:
+            _F32.move_to_end(id(embedding))
+            return hit[1]
+    f32 = embedding.astype(np.float32)
+    with _F32_LOCK:
+        _F32[id(embedding)] = (embedding, f32)  # the reference keeps the id from being reused
+        while len(_F32) > _F32_ITEMS:
+            _F32.popitem(last=False)
+    return f32
+
+
+_busy = 0
+_busy_lock = threading.Lock()
+
+
+class _InFlight:
+    """Counts this process's decodes running now."""
+
+    def __enter__(self) -> int:
+        global _busy
+        with _busy_lock:
+            _busy += 1
+            return _busy
+
+    def __exit__(self, *exc) -> None:
+        global _busy
+        with _busy_lock:
+            _busy -= 1
+
+
+def _intra_threads(busy: int) -> int:
+    """onnxruntime intra-op threads for a decode: ``GEOLOOP_DECODE_INTRA_THREADS`` = a number, or ``auto`` (2 when
+    this is the only decode running, else 1). Default 1 (see README "Architecture notes")."""
+    raw = str(getattr(settings, "GEOLOOP_DECODE_INTRA_THREADS", None)
+              or os.environ.get("GEOLOOP_DECODE_INTRA_THREADS", "1")).strip().lower()
+    if raw == "auto":
+        return 2 if busy <= 1 else 1
+    try:
+        return max(1, int(raw))
+    except ValueError:
+        return 1
+
+
 def _decode(model, embedding, *, points_px, labels, box_px, mask_logits, transform, crs) -> DecodeResult:
     """Decode (ONNX or torch, as :func:`inference.sam.decode`), pick by predicted IoU, upscale only around the
     mask, polygonise."""
@@ -373,7 +530,9 @@ def _decode(model, embedding, *, points_px, labels, box_px, mask_logits, transfo
     if default_decoder_backend() == "onnx":
         from inference.sam.onnx_decoder import get_onnx_decoder
 
-        low, ious = get_onnx_decoder(model).run(embedding, prompt)
+        with _InFlight() as busy:
+            threads = _intra_threads(busy)
+            low, ious = get_onnx_decoder(model, intra_op_threads=threads).run(_as_f32(embedding), prompt)
     else:
         low_t, ious_t = decode_all_torch(model, embedding, prompt)
         low, ious = low_t.float().cpu().numpy(), ious_t.float().cpu().numpy()
@@ -450,16 +609,18 @@ def prompt_decode_in_worker(prepared: PreparedPrompt, *, timeout: float = 30.0) 
 # ------------------------------------------------------------------------------------------------ 5. store
 
 
-def proposal_store(prepared: PreparedPrompt, result: DecodeResult, *, user, total_ms: float) -> MaskProposal:
-    """Step 5: the proposal row, then its logits in Redis (``geoloop:logits:<id>``, TTL LOGITS_TTL_S)."""
-    started = time.perf_counter()
+def proposal_build(prepared: PreparedPrompt, result: DecodeResult, *, user, total_ms: float,
+                   proposal_id: int | None = None) -> MaskProposal:
+    """The ``MaskProposal`` of an answer, not saved yet (``proposal_id``: an id reserved by
+    :func:`prompt_context`, so that the mask message can name it before the row is written)."""
     inp = prepared.inp
     geometry = None
     if result.geometry is not None:
         geometry = GEOSGeometry(json.dumps(result.geometry), srid=4326)
     timings = {k: v for k, v in prepared.timings.items()}
     timings.update(decode_ms=result.decode_ms, polygon_ms=result.polygon_ms)
-    proposal = MaskProposal.objects.create(
+    return MaskProposal(
+        pk=proposal_id,
         project_id=prepared.project_id, scene_id=prepared.scene_id, model_version=prepared.version,
         user=user if user is not None and getattr(user, "is_authenticated", False) else None,
         prompt={
@@ -475,16 +636,27 @@ def proposal_store(prepared: PreparedPrompt, result: DecodeResult, *, user, tota
                 "embedding_key": prepared.key.cache_key},
         geometry=geometry, predicted_iou=result.predicted_iou, latency_ms=total_ms, timings=timings,
     )
-    meta = json.dumps({"key": prepared.key.cache_key, "window": prepared.window.key, "scene": prepared.scene_id,
-                       "version": prepared.version.pk})
+
+
+def proposal_save(proposal: MaskProposal, prepared: PreparedPrompt, result: DecodeResult) -> MaskProposal:
+    """Insert a built proposal, then keep its logits: in this process's memory and in Redis
+    (``geoloop:logits:<id>``, TTL LOGITS_TTL_S)."""
+    started = time.perf_counter()
+    timings = proposal.timings
+    proposal.save(force_insert=True)
+    meta = {"key": prepared.key.cache_key, "window": prepared.window.key, "scene": prepared.scene_id,
+            "version": prepared.version.pk}
+    logits = None if result.logits is None else np.ascontiguousarray(result.logits, dtype=np.float16)
+    if logits is not None:
+        LOGITS.put(proposal.pk, meta, logits)
     name = f"geoloop:logits:{proposal.pk}"
     r = redis_client()
     pipe = r.pipeline(transaction=False)
     if result.logits_tmp_key is not None:
         pipe.rename(result.logits_tmp_key, name)
     else:
-        pipe.hset(name, "logits", np.ascontiguousarray(result.logits, dtype=np.float16).tobytes())
-    pipe.hset(name, "meta", meta)
+        pipe.hset(name, "logits", logits.tobytes())
+    pipe.hset(name, "meta", json.dumps(meta))
     pipe.expire(name, LOGITS_TTL_S)
     try:
         pipe.execute()
@@ -492,6 +664,11 @@ def proposal_store(prepared: PreparedPrompt, result: DecodeResult, *, user, tota
         pass
     timings["store_ms"] = _ms(started)
     return proposal
+
+
+def proposal_store(prepared: PreparedPrompt, result: DecodeResult, *, user, total_ms: float) -> MaskProposal:
+    """Step 5: the proposal row, then its logits (memory and Redis)."""
+    return proposal_save(proposal_build(prepared, result, user=user, total_ms=total_ms), prepared, result)
 
 
 def mask_message(proposal: MaskProposal, timings: dict, *, request_id=None) -> dict:

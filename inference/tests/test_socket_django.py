@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -58,7 +59,7 @@ def test_prompt_over_the_socket_encoding_then_mask(world, app_server):  # noqa: 
     assert mask["model_version"] == world.version.pk and 0 < mask["predicted_iou"] <= 1.2
     assert {"embedding_ms", "decode_ms", "total_ms"} <= set(mask["timings"]) and mask["timings"]["encoded"] is True
     assert second["type"] == "mask" and second["request_id"] == "r2" and second["timings"]["encoded"] is False
-    stored = MaskProposal.objects.get(pk=second["proposal_id"])
+    stored = _stored(second["proposal_id"])
     assert stored.prompt["previous_logits_used"] is True and stored.user_id == world.users["ann"].pk
     assert prefetch["type"] == "prefetch" and prefetch["request_id"] == "v1" and prefetch["level"] == -2
     assert prefetch["queued"] + prefetch["cached"] + prefetch["pending"] >= 1
@@ -76,6 +77,113 @@ BAD = [
                  "map_resolution": 0.5}), "outside_scene"),
     (json.dumps({"type": "viewport", "request_id": "x", "bbox": [1, 2], "map_resolution": 0.5}), "invalid_prompt"),
 ]
+
+
+def _stored(pk: int, timeout: float = 10.0) -> MaskProposal:
+    """The proposal row: written just after its mask is sent (write-behind), so give it a moment."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = MaskProposal.objects.filter(pk=pk).first()
+        if found is not None or time.monotonic() > deadline:
+            assert found is not None, f"proposal {pk} was never stored"
+            return found
+        time.sleep(0.02)
+
+
+async def _answer(socket, request_id, timeout: float = 120) -> tuple[dict, bool]:
+    """The answer to ``request_id`` (skipping ``encoding`` messages) and whether one came."""
+    encoding = False
+    while True:
+        msg = await _recv(socket, timeout)
+        if msg.get("type") == "encoding":
+            encoding = True
+            continue
+        if msg.get("request_id") == request_id:
+            return msg, encoding
+
+
+def test_open_socket_sees_scene_and_model_version_changes(world, app_server):  # noqa: F811
+    """The socket keeps its scene and model version between prompts; an edit is seen by the very next prompt,
+    even one made with QuerySet.update (no signal, no updated_at)."""
+    from asgiref.sync import sync_to_async
+    from django.utils import timezone
+
+    from annotator.models import Scene
+    from inference.models import ModelState, ModelVersion
+
+    point = click_in(buildings()[0])
+
+    def edit_recipe():
+        recipe = dict(world.scene.render_recipe)
+        recipe["min"] = [v + 3e-7 for v in recipe["min"]]  # far below one grey level: a new embedding key
+        Scene.objects.filter(pk=world.scene.pk).update(render_recipe=recipe)
+
+    def promote():
+        v = world.version
+        return ModelVersion.objects.create(
+            name="promoted copy", architecture=v.architecture, checkpoint_path=v.checkpoint_path,
+            checkpoint_sha256=v.checkpoint_sha256, encoder_sha256=v.encoder_sha256, project=world.project,
+            state=ModelState.ACTIVE, promoted_at=timezone.now()).pk
+
+    async def session():
+        async with connect(_url(app_server, world.scene.pk, world.tokens["ann"]), origin=app_server.url,
+                           open_timeout=10) as socket:
+            await socket.send(_prompt("a", point))
+            a, _ = await _answer(socket, "a")
+            await socket.send(_prompt("a2", point))
+            a2, a2_encoding = await _answer(socket, "a2")
+            await sync_to_async(edit_recipe)()
+            await socket.send(_prompt("b", point))
+            b, b_encoding = await _answer(socket, "b")
+            promoted = await sync_to_async(promote)()
+            await socket.send(_prompt("c", point))
+            c, _ = await _answer(socket, "c")
+            await sync_to_async(Scene.objects.filter(pk=world.scene.pk).update)(status="ingesting")
+            await socket.send(_prompt("d", point))
+            d, _ = await _answer(socket, "d", 30)
+            return a, a2, a2_encoding, b, b_encoding, promoted, c, d
+
+    a, a2, a2_encoding, b, b_encoding, promoted, c, d = asyncio.run(session())
+    assert a["type"] == a2["type"] == "mask" and not a2_encoding and a2["model_version"] == world.version.pk
+    # the recipe edit: a new embedding key, so an encode first
+    assert b["type"] == "mask" and b_encoding and b["timings"]["encoded"] is True
+    assert _stored(b["proposal_id"]).window["embedding_key"] != _stored(a2["proposal_id"]).window["embedding_key"]
+    assert c["type"] == "mask" and c["model_version"] == promoted != world.version.pk
+    assert _stored(c["proposal_id"]).model_version_id == promoted
+    assert d["type"] == "error" and d["code"] == "scene_not_ready"
+
+
+def test_a_proposal_that_cannot_be_stored_is_reported(world, app_server):  # noqa: F811
+    """The row is written after the mask is sent, under an id reserved before the decode: when that insert fails
+    the client gets an error naming the proposal."""
+    from asgiref.sync import sync_to_async
+
+    point = click_in(buildings()[0])
+
+    def occupy_next_id(pk: int) -> None:  # the next reserved id (nothing else draws from the sequence here)
+        first = MaskProposal.objects.get(pk=pk)
+        first.pk = pk + 1
+        first.save(force_insert=True)
+
+    async def session():
+        async with connect(_url(app_server, world.scene.pk, world.tokens["ann"]), origin=app_server.url,
+                           open_timeout=10) as socket:
+            await socket.send(_prompt("a", point))
+            a, _ = await _answer(socket, "a")
+            await asyncio.sleep(0.5)
+            await sync_to_async(occupy_next_id)(a["proposal_id"])
+            await socket.send(_prompt("b", point))
+            b = await _recv(socket, 60)
+            b_error = await _recv(socket, 60)
+            await socket.send(_prompt("c", point))
+            c, _ = await _answer(socket, "c")
+            return a, b, b_error, c
+
+    a, b, b_error, c = asyncio.run(session())
+    assert b["type"] == "mask" and b["proposal_id"] == a["proposal_id"] + 1
+    assert b_error["type"] == "error" and b_error["code"] == "proposal_not_stored" and b_error["request_id"] == "b"
+    assert b_error["proposal_id"] == b["proposal_id"] and str(b["proposal_id"]) in b_error["detail"]
+    assert c["type"] == "mask" and _stored(c["proposal_id"]).pk == c["proposal_id"]  # the socket goes on
 
 
 def test_bad_input_answers_an_error_and_keeps_the_socket(world, app_server):  # noqa: F811
