@@ -230,8 +230,8 @@ def mask_split(trace: list[dict]) -> str:
     if not done:
         return "[e2e figure] click -> mask drawn split: no complete trace"
     parts = ", ".join(f"{name} {statistics.median(f(t) for t in done):.0f}" for name, f in phases.items())
-    server = ", ".join(f"{k} {statistics.median(t['server'][k] for t in done):.0f}"
-                       for k in ("embedding_ms", "decode_ms", "polygon_ms") if all(k in t.get("server", {}) for t in done))
+    keys = [k for k in ("embedding_ms", "decode_ms", "polygon_ms") if all(k in t.get("server", {}) for t in done)]
+    server = ", ".join(f"{k} {statistics.median(t['server'][k] for t in done):.0f}" for k in keys)
     vertices = statistics.median(t.get("vertices", 0) for t in done)
     each = " ".join(f"{t['drawn'] - t['input']:.0f}/{t['serverMs']:.0f}" for t in done)
     return (f"[e2e figure] click -> mask drawn split, medians in ms (n={len(done)}, {vertices:.0f} vertices): {parts}; "
