@@ -506,13 +506,30 @@ class _InFlight:
             _busy -= 1
 
 
+_load = [0.0, 0.0]  # [monotonic time read, 1-minute load average]
+
+
+def _machine_busy() -> bool:
+    """Whether the machine's 1-minute load average is at or above its core count (read once a second)."""
+    now = time.monotonic()
+    if now - _load[0] > 1.0:
+        try:
+            _load[:] = [now, os.getloadavg()[0]]
+        except OSError:
+            _load[:] = [now, 0.0]
+    return _load[1] >= (os.cpu_count() or 1)
+
+
 def _intra_threads(busy: int) -> int:
-    """onnxruntime intra-op threads for a decode: ``GEOLOOP_DECODE_INTRA_THREADS`` = a number, or ``auto`` (2 when
-    this is the only decode running, else 1). Default 1 (see README "Architecture notes")."""
+    """onnxruntime intra-op threads for a decode: ``GEOLOOP_DECODE_INTRA_THREADS`` = a number, or ``auto`` (the
+    default): 2 when this is the only decode running in the process and the machine is not saturated, else 1.
+    Measured on the 2-core VM (README "Architecture notes"): one annotator decodes in ~21 ms instead of ~35 ms;
+    with 8 annotators the decode pool's 2 threads already fill the cores, and 2 intra-op threads beside other
+    processes' load were slower (66 vs 35 ms), hence the checks."""
     raw = str(getattr(settings, "GEOLOOP_DECODE_INTRA_THREADS", None)
-              or os.environ.get("GEOLOOP_DECODE_INTRA_THREADS", "1")).strip().lower()
+              or os.environ.get("GEOLOOP_DECODE_INTRA_THREADS", "auto")).strip().lower()
     if raw == "auto":
-        return 2 if busy <= 1 else 1
+        return 2 if busy <= 1 and not _machine_busy() else 1
     try:
         return max(1, int(raw))
     except ValueError:
