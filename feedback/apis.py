@@ -12,6 +12,7 @@ from feedback import services
 from feedback.models import TrainingJob, Trigger
 from feedback.selectors import active_model_version, version_comparison
 from inference.models import MaskProposal, ModelVersion
+from inference.selectors import proposal_get
 
 
 class CorrectionOutput(serializers.Serializer):
@@ -54,7 +55,7 @@ class VersionOutput(serializers.Serializer):
 
 
 def _proposal(request, proposal_id: int) -> MaskProposal:
-    proposal = MaskProposal.objects.select_related("project", "scene").filter(pk=proposal_id).first()
+    proposal = proposal_get(proposal_id=proposal_id, wait_s=3.0)  # the mask is sent before its row is stored
     if proposal is None:
         raise NotFound("No such proposal.")
     require_role(user=request.user, project=proposal.project, role=Role.ANNOTATOR)

@@ -33,9 +33,25 @@ def model_version_list(*, user, project=None) -> QuerySet[ModelVersion]:
     return qs.order_by("id")
 
 
-def proposal_get(*, proposal_id: int) -> MaskProposal | None:
-    return MaskProposal.objects.filter(pk=proposal_id).first()
-
-
 def model_version_get(*, version_id: int) -> ModelVersion | None:
     return ModelVersion.objects.filter(pk=version_id).first()
+
+
+def proposal_get(*, proposal_id: int, wait_s: float = 0.0) -> MaskProposal | None:
+    """The proposal; with ``wait_s``, waiting up to that long for one whose id was handed out but whose row is
+    still being written (the socket sends a mask before storing it). An id never handed out is None at once."""
+    import time
+
+    from django.db import connection
+
+    deadline = time.monotonic() + wait_s
+    while True:
+        proposal = MaskProposal.objects.select_related("project", "scene").filter(pk=proposal_id).first()
+        if proposal is not None or time.monotonic() >= deadline:
+            return proposal
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT last_value, is_called FROM {MaskProposal._meta.db_table}_id_seq")
+            last_value, is_called = cursor.fetchone()
+        if proposal_id > last_value or (proposal_id == last_value and not is_called):
+            return None
+        time.sleep(0.02)
