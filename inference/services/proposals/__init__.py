@@ -1,0 +1,81 @@
+"""Prompt -> mask -> polygon -> ``MaskProposal``.
+
+The work is cut into steps so that the WebSocket consumer can run each where it belongs (database steps on
+Django's thread, the decode on a small executor, waits for an encode on their own threads) while the REST view and
+scripts run :func:`proposal_create`, which chains them:
+
+1. :func:`prompt_input_parse` — the message body -> :class:`PromptInput` (pure; every malformed field named);
+2. :func:`prompt_prepare` — scene ready, model version, lon/lat -> scene CRS -> scene px, points inside the
+   raster, window level from the map resolution, the window (the previous answer's window when the prompt still
+   fits in it, so its low-res logits can be fed back), the previous logits from Redis;
+3. the embedding (:mod:`inference.services.embeddings`: hot, media, or wait for ``inference.encode_window``);
+4. :func:`prompt_decode` — SAM decode (ONNX by default) and mask -> polygons (window px, scene CRS, EPSG:4326);
+5. :func:`proposal_store` — the ``MaskProposal`` row, then the logits to Redis (``geoloop:logits:<id>``, short TTL).
+
+Decoding runs in this process (``GEOLOOP_DECODE_IN=web``, the measured faster choice) or as the task
+``inference.decode_prompt`` on the ``gpu`` queue (``worker``); see README "Architecture notes".
+
+The modules, by step: :mod:`.parse` (1), :mod:`.prepare` (2) with :mod:`.logits` (the previous answers' logits)
+and :mod:`.context` (a socket's cached scene and version, the fingerprint query), :mod:`.embedding` (3),
+:mod:`.decode` (4) with :mod:`.runtime` (decoder threads and buffers), :mod:`.store` (5), :mod:`.pipeline` (all of
+them); :mod:`.timing`. This package re-exports their names, so ``inference.services.proposals`` imports as before.
+"""
+
+from inference.services.proposals.context import PromptContext, prompt_context
+from inference.services.proposals.decode import (
+    DECODE_MODES,
+    DecodeResult,
+    _upscale_crop,
+    decode_mode,
+    decode_payload,
+    prompt_decode,
+    prompt_decode_in_worker,
+    prompt_decode_remote,
+)
+from inference.services.proposals.embedding import prompt_embedding
+from inference.services.proposals.logits import LOGITS, LOGITS_TTL_S, LogitsMemory
+from inference.services.proposals.parse import MAX_POINTS, PromptInput, _number, prompt_input_parse
+from inference.services.proposals.pipeline import proposal_create
+from inference.services.proposals.prepare import (
+    PreparedPrompt,
+    Previous,
+    _to_scene_crs,
+    _version,
+    prompt_prepare,
+    scene_gsd,
+    scene_level_range,
+)
+from inference.services.proposals.store import mask_message, proposal_build, proposal_save, proposal_store
+
+__all__ = [
+    "DECODE_MODES",
+    "LOGITS",
+    "LOGITS_TTL_S",
+    "MAX_POINTS",
+    "DecodeResult",
+    "LogitsMemory",
+    "PreparedPrompt",
+    "Previous",
+    "PromptContext",
+    "PromptInput",
+    "_number",
+    "_to_scene_crs",
+    "_upscale_crop",
+    "_version",
+    "decode_mode",
+    "decode_payload",
+    "mask_message",
+    "prompt_context",
+    "prompt_decode",
+    "prompt_decode_in_worker",
+    "prompt_decode_remote",
+    "prompt_embedding",
+    "prompt_input_parse",
+    "prompt_prepare",
+    "proposal_build",
+    "proposal_create",
+    "proposal_save",
+    "proposal_store",
+    "scene_gsd",
+    "scene_level_range",
+]

@@ -1,0 +1,82 @@
+"""Step 1: the message body -> :class:`PromptInput` (pure; every malformed field named)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from inference.services.errors import PromptInvalid, TooManyPoints
+
+MAX_POINTS = 64
+
+
+@dataclass(frozen=True)
+class PromptInput:
+    points: list[tuple[float, float]]  # lon, lat
+    labels: list[int]
+    box: tuple[float, float, float, float] | None  # min lon, min lat, max lon, max lat
+    map_resolution: float  # ground metres per screen pixel
+    previous_proposal_id: int | None = None
+    model_version_id: int | None = None
+
+
+def _number(value, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise PromptInvalid(f"{what} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def _optional_id(value, what: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise PromptInvalid(f"{what} must be a positive integer or null, got {value!r}")
+    return value
+
+
+def prompt_input_parse(data: Mapping) -> PromptInput:
+    """Validate a prompt body (the WebSocket message or the REST body); raises :class:`PromptInvalid` (or
+    :class:`TooManyPoints`) naming the field."""
+    if not isinstance(data, Mapping):
+        raise PromptInvalid("a prompt must be a JSON object")
+    raw_points = data.get("points") or []
+    raw_labels = data.get("labels") or []
+    if not isinstance(raw_points, list) or not isinstance(raw_labels, list):
+        raise PromptInvalid("points must be a list of [lon, lat] and labels a list of 0/1")
+    if len(raw_points) > MAX_POINTS:
+        raise TooManyPoints(f"at most {MAX_POINTS} points per prompt, got {len(raw_points)}")
+    points = []
+    for i, p in enumerate(raw_points):
+        if not isinstance(p, list | tuple) or len(p) != 2:
+            raise PromptInvalid(f"points[{i}] must be [lon, lat], got {p!r}")
+        lon, lat = _number(p[0], f"points[{i}][0]"), _number(p[1], f"points[{i}][1]")
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise PromptInvalid(f"points[{i}] = {p!r} is not a lon/lat position (EPSG:4326)")
+        points.append((lon, lat))
+    if len(raw_labels) != len(points):
+        raise PromptInvalid(f"labels must have one entry per point ({len(points)}), got {len(raw_labels)}")
+    labels = []
+    for i, lab in enumerate(raw_labels):
+        if isinstance(lab, bool) or lab not in (0, 1):
+            raise PromptInvalid(f"labels[{i}] must be 1 (object) or 0 (background), got {lab!r}")
+        labels.append(int(lab))
+    box = data.get("box")
+    if box is not None:
+        if not isinstance(box, list | tuple) or len(box) != 4:
+            raise PromptInvalid(f"box must be [min lon, min lat, max lon, max lat] or null, got {box!r}")
+        box = tuple(_number(v, f"box[{i}]") for i, v in enumerate(box))
+        if not (box[0] < box[2] and box[1] < box[3]):
+            raise PromptInvalid(f"box must have min < max on both axes, got {list(box)}")
+        if not (-180 <= box[0] and box[2] <= 180 and -90 <= box[1] and box[3] <= 90):
+            raise PromptInvalid(f"box {list(box)} is not in lon/lat (EPSG:4326)")
+    if not points and box is None:
+        raise PromptInvalid("a prompt needs at least one point or a box")
+    resolution = _number(data.get("map_resolution"), "map_resolution")
+    if resolution <= 0:
+        raise PromptInvalid(f"map_resolution must be positive (metres per screen pixel), got {resolution}")
+    return PromptInput(
+        points=points, labels=labels, box=box, map_resolution=resolution,
+        previous_proposal_id=_optional_id(data.get("previous_proposal_id"), "previous_proposal_id"),
+        model_version_id=_optional_id(data.get("model_version"), "model_version"),
+    )

@@ -1,0 +1,160 @@
+"""Step 2 (database + Redis, no model): scene ready, model version, lon/lat -> scene CRS -> scene px,
+the window level and the window, the previous answer's logits."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyproj
+from affine import Affine
+
+from annotator.models import SceneStatus
+from inference.models import ModelVersion
+from inference.selectors import active_model_version, model_version_usable
+from inference.services.embeddings import EmbeddingKey, embedding_key
+from inference.services.errors import OutsideScene, PromptInvalid, SceneNotReady, UnknownModelVersion
+from inference.services.proposals.logits import _previous
+from inference.services.proposals.parse import PromptInput
+from inference.services.proposals.timing import _ms
+from inference.services.registry import model_version_encoder, model_version_ensure_default
+from inference.windows import DEFAULT_MIN_LEVEL, Window, choose_level, max_useful_level, window_for_prompt
+
+_local = threading.local()
+
+
+def _to_scene_crs(crs: str) -> pyproj.Transformer:
+    cache = getattr(_local, "transformers", None)
+    if cache is None:
+        cache = _local.transformers = {}
+    if crs not in cache:
+        cache[crs] = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    return cache[crs]
+
+
+@dataclass(frozen=True)
+class Previous:
+    proposal_id: int
+    window: Window
+    logits: np.ndarray | None  # (256, 256) float32 when usable with this prompt's embedding
+
+
+@dataclass
+class PreparedPrompt:
+    scene_id: int
+    project_id: int
+    version: ModelVersion
+    window: Window
+    key: EmbeddingKey
+    points_px: list[tuple[float, float]]  # window pixels
+    labels: list[int]
+    box_px: tuple[float, float, float, float] | None
+    points_scene: list[tuple[float, float]]  # scene pixels
+    inp: PromptInput
+    geo_transform: Affine  # window px -> scene CRS
+    crs: str
+    previous: Previous | None = None
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def mask_logits(self) -> np.ndarray | None:
+        return self.previous.logits if self.previous is not None else None
+
+    def window_json(self) -> dict:
+        w = self.window
+        return {"level": w.level, "col": w.col, "row": w.row, "size": w.size, "key": w.key}
+
+
+def _fits(window: Window, pts: list[tuple[float, float]], box) -> bool:
+    corners = list(pts) + ([(box[0], box[1]), (box[2], box[3])] if box is not None else [])
+    return all(window.contains(x, y) for x, y in corners)
+
+
+def scene_level_range(scene) -> tuple[int, int]:
+    """(min, max) window level for a scene: -2 (256 source px upsampled to the model's 1024) up to the level at
+    which one window covers the whole scene (GDAL reads a coarser level from the nearest overview)."""
+    return DEFAULT_MIN_LEVEL, max_useful_level(width=scene.width, height=scene.height)
+
+
+def scene_gsd(scene, transform: Affine) -> float:
+    return float(scene.gsd) if scene.gsd else abs(transform.a)
+
+
+def prompt_prepare(*, scene, inp: PromptInput, model_version: ModelVersion | int | None = None) -> PreparedPrompt:
+    """Step 2 (database + Redis, no model): see the module docstring."""
+    started = time.perf_counter()
+    if scene.status != SceneStatus.READY:
+        raise SceneNotReady(f"scene {scene.pk} is {scene.status}, not ready: {scene.status_reason or 'wait for it'}")
+    if not scene.transform or not scene.crs or not scene.width:
+        raise SceneNotReady(f"scene {scene.pk} has no georeferencing recorded")
+    version = _version(scene, model_version if model_version is not None else inp.model_version_id)
+    transform = Affine.from_gdal(*scene.transform)
+    inverse = ~transform
+    to_crs = _to_scene_crs(scene.crs)
+    points_scene = []
+    for lon, lat in inp.points:
+        x, y = inverse * to_crs.transform(lon, lat)
+        if not (0 <= x < scene.width and 0 <= y < scene.height):
+            raise OutsideScene(f"point ({lon:.6f}, {lat:.6f}) is outside scene {scene.pk} ({scene.name})")
+        points_scene.append((x, y))
+    box_scene = None
+    if inp.box is not None:
+        lo_lon, lo_lat, hi_lon, hi_lat = inp.box
+        xs, ys = to_crs.transform([lo_lon, hi_lon, hi_lon, lo_lon], [lo_lat, lo_lat, hi_lat, hi_lat])
+        px = [inverse * (x, y) for x, y in zip(xs, ys, strict=True)]
+        bx = (max(0.0, min(p[0] for p in px)), max(0.0, min(p[1] for p in px)),
+              min(float(scene.width), max(p[0] for p in px)), min(float(scene.height), max(p[1] for p in px)))
+        if bx[2] <= bx[0] or bx[3] <= bx[1]:
+            raise OutsideScene(f"box {list(inp.box)} does not overlap scene {scene.pk} ({scene.name})")
+        box_scene = bx
+    min_level, max_level = scene_level_range(scene)
+    level = choose_level(map_resolution=inp.map_resolution, gsd=scene_gsd(scene, transform),
+                         min_level=min_level, max_level=max_level)
+    encoder = model_version_encoder(version)
+    previous = None
+    prev = _previous(inp.previous_proposal_id)
+    window = None
+    if prev is not None:
+        meta, logits = prev
+        prev_window = Window.from_key(meta["window"])
+        if (meta.get("scene") == scene.pk and prev_window.level == level
+                and _fits(prev_window, points_scene, box_scene)):
+            window = prev_window
+            key = embedding_key(encoder_sha256=encoder, scene=scene, window=window)
+            usable = meta.get("key") == key.cache_key and meta.get("version") == version.pk
+            previous = Previous(inp.previous_proposal_id, prev_window, logits if usable else None)
+    if window is None:
+        for lvl in range(level, max_level + 1):
+            window = window_for_prompt(points=points_scene, box=box_scene, level=lvl)
+            if _fits(window, points_scene, box_scene):
+                break
+        else:
+            raise PromptInvalid("the prompt's points are too far apart for one window; zoom out")
+    key = embedding_key(encoder_sha256=encoder, scene=scene, window=window)
+    pts_px = [window.scene_to_window(x, y) for x, y in points_scene]
+    box_px = None
+    if box_scene is not None:
+        u0, v0 = window.scene_to_window(box_scene[0], box_scene[1])
+        u1, v1 = window.scene_to_window(box_scene[2], box_scene[3])
+        box_px = (u0, v0, u1, v1)
+    prepared = PreparedPrompt(
+        scene_id=scene.pk, project_id=scene.project_id, version=version, window=window, key=key,
+        points_px=pts_px, labels=list(inp.labels), box_px=box_px, points_scene=points_scene, inp=inp,
+        geo_transform=window.geo_transform(transform), crs=scene.crs, previous=previous,
+    )
+    prepared.timings["prepare_ms"] = _ms(started)
+    return prepared
+
+
+def _version(scene, requested: ModelVersion | int | None) -> ModelVersion:
+    if isinstance(requested, ModelVersion):
+        return requested
+    if requested is not None:
+        version = model_version_usable(project=scene.project, version_id=requested)
+        if version is None:
+            raise UnknownModelVersion(f"model version {requested} does not exist or does not serve this project")
+        return version
+    version = active_model_version(project=scene.project)
+    return version if version is not None else model_version_ensure_default()

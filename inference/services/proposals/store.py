@@ -1,0 +1,90 @@
+"""Step 5: the ``MaskProposal`` row (built, then saved: write-behind), its logits, the ``mask`` message."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+from django.contrib.gis.geos import GEOSGeometry
+
+from inference.models import MaskProposal
+from inference.services.embeddings import redis_client
+from inference.services.proposals.decode import DecodeResult
+from inference.services.proposals.logits import LOGITS, LOGITS_TTL_S
+from inference.services.proposals.prepare import PreparedPrompt
+from inference.services.proposals.timing import _ms
+
+
+def proposal_build(prepared: PreparedPrompt, result: DecodeResult, *, user, total_ms: float,
+                   proposal_id: int | None = None) -> MaskProposal:
+    """The ``MaskProposal`` of an answer, not saved yet (``proposal_id``: an id reserved by
+    :func:`prompt_context`, so that the mask message can name it before the row is written)."""
+    inp = prepared.inp
+    geometry = None
+    if result.geometry is not None:
+        geometry = GEOSGeometry(json.dumps(result.geometry), srid=4326)
+    timings = {k: v for k, v in prepared.timings.items()}
+    timings.update(decode_ms=result.decode_ms, polygon_ms=result.polygon_ms)
+    return MaskProposal(
+        pk=proposal_id,
+        project_id=prepared.project_id, scene_id=prepared.scene_id, model_version=prepared.version,
+        user=user if user is not None and getattr(user, "is_authenticated", False) else None,
+        prompt={
+            "points_lonlat": [list(p) for p in inp.points], "labels": prepared.labels,
+            "box_lonlat": list(inp.box) if inp.box is not None else None,
+            "points_px": [[round(u, 3), round(v, 3)] for u, v in prepared.points_px],
+            "points_scene_px": [[round(x, 3), round(y, 3)] for x, y in prepared.points_scene],
+            "box_px": [round(v, 3) for v in prepared.box_px] if prepared.box_px is not None else None,
+            "map_resolution": inp.map_resolution, "previous_proposal_id": inp.previous_proposal_id,
+            "previous_logits_used": prepared.mask_logits is not None,
+        },
+        window={**prepared.window_json(), "transform": list(prepared.geo_transform)[:6], "crs": prepared.crs,
+                "embedding_key": prepared.key.cache_key},
+        geometry=geometry, predicted_iou=result.predicted_iou, latency_ms=total_ms, timings=timings,
+    )
+
+
+def proposal_save(proposal: MaskProposal, prepared: PreparedPrompt, result: DecodeResult) -> MaskProposal:
+    """Insert a built proposal, then keep its logits: in this process's memory and in Redis
+    (``geoloop:logits:<id>``, TTL LOGITS_TTL_S)."""
+    started = time.perf_counter()
+    timings = proposal.timings
+    proposal.save(force_insert=True)
+    meta = {"key": prepared.key.cache_key, "window": prepared.window.key, "scene": prepared.scene_id,
+            "version": prepared.version.pk}
+    logits = None if result.logits is None else np.ascontiguousarray(result.logits, dtype=np.float16)
+    if logits is not None:
+        LOGITS.put(proposal.pk, meta, logits)
+    name = f"geoloop:logits:{proposal.pk}"
+    r = redis_client()
+    pipe = r.pipeline(transaction=False)
+    if result.logits_tmp_key is not None:
+        pipe.rename(result.logits_tmp_key, name)
+    else:
+        pipe.hset(name, "logits", logits.tobytes())
+    pipe.hset(name, "meta", json.dumps(meta))
+    pipe.expire(name, LOGITS_TTL_S)
+    try:
+        pipe.execute()
+    except Exception:  # noqa: BLE001 - the logits only speed up the next click; the proposal stands
+        pass
+    timings["store_ms"] = _ms(started)
+    return proposal
+
+
+def proposal_store(prepared: PreparedPrompt, result: DecodeResult, *, user, total_ms: float) -> MaskProposal:
+    """Step 5: the proposal row, then its logits (memory and Redis)."""
+    return proposal_save(proposal_build(prepared, result, user=user, total_ms=total_ms), prepared, result)
+
+
+def mask_message(proposal: MaskProposal, timings: dict, *, request_id=None) -> dict:
+    """The ``mask`` message (and the REST twin's body)."""
+    w = proposal.window
+    geometry = json.loads(proposal.geometry.geojson) if proposal.geometry is not None else None
+    return {
+        "type": "mask", "request_id": request_id, "proposal_id": proposal.pk, "geometry": geometry,
+        "predicted_iou": round(proposal.predicted_iou, 4), "model_version": proposal.model_version_id,
+        "window": {"level": w["level"], "col": w["col"], "row": w["row"], "key": w["key"]},
+        "timings": timings,
+    }
