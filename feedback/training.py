@@ -45,7 +45,7 @@ import torch.nn.functional as F
 
 from inference.evaluation import next_click
 from inference.sam import LOW_RES_SIZE, LoadedModel
-from inference.sam.predict import Prompt, prepare_prompt
+from inference.sam.predict import Prompt, autocast_for, prepare_prompt, prompt_tensors
 
 ProgressFn = Callable[[dict], None]
 CancelFn = Callable[[], bool]
@@ -93,24 +93,6 @@ class TrainingCancelled(Exception):
 # ------------------------------------------------------------------------------------------------ helpers
 
 
-def _autocast(device: torch.device):
-    if device.type == "cuda":
-        return torch.autocast(device_type="cuda", dtype=torch.bfloat16)
-    return torch.autocast(device_type="cpu", enabled=False)
-
-
-def _prompt_tensors(prompt: Prompt, device: torch.device):
-    points = None
-    if prompt.coords.shape[0]:
-        points = (
-            torch.from_numpy(prompt.coords)[None].to(device),
-            torch.from_numpy(prompt.labels)[None].to(device),
-        )
-    boxes = torch.from_numpy(prompt.box)[None].to(device) if prompt.box is not None else None
-    masks = torch.from_numpy(prompt.mask)[None, None].to(device) if prompt.mask is not None else None
-    return points, boxes, masks
-
-
 class _Parts:
     """The trainable copy: frozen prompt encoder + trainable mask decoder, on ``device``."""
 
@@ -126,10 +108,10 @@ class _Parts:
 
     def forward(self, embedding: torch.Tensor, prompt: Prompt) -> tuple[torch.Tensor, torch.Tensor]:
         """All 4 tokens: low-res logits ``(4, 256, 256)`` float32 and predicted IoUs ``(4,)`` float32."""
-        points, boxes, masks = _prompt_tensors(prompt, self.device)
+        points, boxes, masks = prompt_tensors(prompt, self.device)
         with torch.no_grad():
             sparse, dense = self.prompt_encoder(points=points, boxes=boxes, masks=masks)
-        with _autocast(self.device):
+        with autocast_for(self.device):
             low, iou = self.decoder.predict_masks(
                 image_embeddings=embedding,
                 image_pe=self.dense_pe,

@@ -63,8 +63,9 @@ class Decoded:
 # ---------------------------------------------------------------------------------------------------- encode
 
 
-def _autocast(model: LoadedModel):
-    if model.device.type == "cuda":
+def autocast_for(device: torch.device):
+    """bf16 autocast on CUDA, nothing on the CPU (used by encoding here and by fine-tuning in feedback)."""
+    if device.type == "cuda":
         return torch.autocast(device_type="cuda", dtype=torch.bfloat16)
     return torch.autocast(device_type="cpu", enabled=False)
 
@@ -89,7 +90,7 @@ def encode_batch(model: LoadedModel, images: np.ndarray | Sequence[np.ndarray], 
     _check_image(model, images)
     sam = model.sam
     out = np.empty((images.shape[0], *EMBEDDING_SHAPE), dtype=np.float16)
-    with torch.inference_mode(), _autocast(model):
+    with torch.inference_mode(), autocast_for(model.device):
         for start in range(0, images.shape[0], batch_size):
             chunk = torch.from_numpy(np.ascontiguousarray(images[start : start + batch_size])).to(model.device)
             x = sam.preprocess(chunk.permute(0, 3, 1, 2).float())
@@ -169,19 +170,25 @@ def _as_embedding(model: LoadedModel, embedding: np.ndarray | torch.Tensor) -> t
     return emb.to(device=model.device, dtype=torch.float32)
 
 
+def prompt_tensors(prompt: Prompt, device: torch.device):
+    """SAM's prompt-encoder inputs for one prompt: ``(points|None, boxes|None, masks|None)`` on ``device``."""
+    points = None
+    if prompt.coords.shape[0]:
+        points = (
+            torch.from_numpy(prompt.coords)[None].to(device),
+            torch.from_numpy(prompt.labels)[None].to(device),
+        )
+    boxes = torch.from_numpy(prompt.box)[None].to(device) if prompt.box is not None else None
+    masks = torch.from_numpy(prompt.mask)[None, None].to(device) if prompt.mask is not None else None
+    return points, boxes, masks
+
+
 def decode_all_torch(
     model: LoadedModel, embedding: np.ndarray | torch.Tensor, prompt: Prompt
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Run SAM's prompt encoder and mask decoder in torch: all 4 tokens' logits ``(4, 256, 256)``, IoUs ``(4,)``."""
-    sam, dev = model.sam, model.device
-    points = None
-    if prompt.coords.shape[0]:
-        points = (
-            torch.from_numpy(prompt.coords)[None].to(dev),
-            torch.from_numpy(prompt.labels)[None].to(dev),
-        )
-    boxes = torch.from_numpy(prompt.box)[None].to(dev) if prompt.box is not None else None
-    masks = torch.from_numpy(prompt.mask)[None, None].to(dev) if prompt.mask is not None else None
+    sam = model.sam
+    points, boxes, masks = prompt_tensors(prompt, model.device)
     with torch.inference_mode():
         sparse, dense = sam.prompt_encoder(points=points, boxes=boxes, masks=masks)
         low, iou = sam.mask_decoder.predict_masks(
