@@ -27,7 +27,6 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import random
 import signal
 import socket
@@ -41,6 +40,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.common import free_port, machine  # noqa: E402
+
 warnings.filterwarnings("ignore")
 VENV_BIN = Path(sys.executable).parent
 BENCH_DB = "geoloop_bench"
@@ -134,19 +136,13 @@ def _setup_data(n_buildings: int) -> dict:
             "bounds": [list(p.bounds) for p in polys], "recipe": scene.render_recipe}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _start(env: dict, decode_in: str, root: Path = ROOT, extra_env: dict | None = None,
            label: str = "") -> tuple[list[subprocess.Popen], str]:
     LOGS.mkdir(parents=True, exist_ok=True)
     env = {**env, "GEOLOOP_DECODE_IN": decode_in, "GEOLOOP_MODELS_DIR": env.get("GEOLOOP_MODELS_DIR")
            or str(ROOT / ".local" / "models"), **(extra_env or {})}
     decode_in = f"{decode_in}{label}"
-    port = _free_port()
+    port = free_port()
     worker = subprocess.Popen(
         [str(VENV_BIN / "celery"), "-A", "webapp", "worker", "-Q", "gpu", "-c", "1", "--prefetch-multiplier", "1",
          "-n", f"bench-{os.getpid()}@%h", "-l", "warning"],
@@ -318,19 +314,6 @@ def _restore_recipe(data: dict) -> None:
     from annotator.models import Scene
 
     Scene.objects.filter(pk=data["scene_id"]).update(render_recipe=data["recipe"])
-
-
-def machine() -> dict:
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cpu": model or platform.processor(), "cores": os.cpu_count(), "python": platform.python_version(),
-            "platform": platform.platform(), "loadavg_1m": round(os.getloadavg()[0], 2)}
 
 
 def main(argv=None) -> dict:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import sys
 import time
@@ -31,6 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.common import machine  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
 warnings.filterwarnings("ignore")
 
@@ -39,14 +41,11 @@ def note(msg: str) -> None:
     print(f"[hitl {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
-def machine() -> dict:
+def torch_machine() -> dict:
     import torch
 
-    info = {"platform": platform.platform(), "cpu": platform.processor() or platform.machine(),
-            "cpu_count": os.cpu_count(), "torch": torch.__version__, "torch_threads": torch.get_num_threads()}
-    if torch.cuda.is_available():
-        info["gpu"] = torch.cuda.get_device_name(0)
-    return info
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    return machine(torch=torch.__version__, torch_threads=torch.get_num_threads(), gpu=gpu)
 
 
 def main() -> int:
@@ -196,7 +195,7 @@ def main() -> int:
             "gate": (mv.metrics.get("gate") or {}).get("reasons"),
             "annotate_seconds": round(annotate_s, 1), "eval_seconds": round(eval_s, 1),
             "total_seconds": round(time.perf_counter() - t_start, 1),
-            "machine": machine(),
+            "machine": torch_machine(),
         }
         print(f"B ({len(half_b)} buildings never trained on), base -> fine-tuned:")
         for k in keys[:4]:
