@@ -4,6 +4,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import BasePermission
 
 from annotator.models import ROLE_RANK, Membership, Project, Role
+from webapp.cached_auth import TtlCache
 
 
 def role_of(*, user, project: Project) -> str | None:
@@ -13,6 +14,23 @@ def role_of(*, user, project: Project) -> str | None:
         return Role.ADMIN
     membership = Membership.objects.filter(project=project, user=user).only("role").first()
     return membership.role if membership else None
+
+
+ROLE_TTL_S = 5.0
+_cached_roles = TtlCache(ROLE_TTL_S)
+
+
+def role_of_cached(*, user, project_id: int) -> str | None:
+    """`role_of` for hot read-only paths (tiles): a member's role is looked up at most once per ROLE_TTL_S seconds,
+    so a change of membership shows within that time."""
+    if user.is_staff:
+        return Role.ADMIN
+    key = (user.pk, project_id)
+    role = _cached_roles.get(key, default=False)
+    if role is False:
+        role = Membership.objects.filter(project_id=project_id, user_id=user.pk).values_list("role", flat=True).first()
+        _cached_roles.put(key, role)
+    return role
 
 
 def has_role(*, user, project: Project, role: str) -> bool:

@@ -1,19 +1,16 @@
 """Scenes: list, upload, register from the imagery folder, read, edit; and their Web Mercator tiles.
 
-Tiles answer fast: one primary-key query for the scene (then cached a moment per process), one membership lookup
-(cached a few seconds per user and project), an ETag from checksum + recipe + z/x/y checked before any pixel is read,
-and a rio-tiler Reader kept open per thread.
+Tiles answer fast: one primary-key query for the scene (then cached a moment per process), the user and their role
+cached a few seconds (webapp.cached_auth, annotator.permissions.role_of_cached), an ETag from checksum + recipe +
+z/x/y checked before any pixel is read, and rio-tiler Readers kept open in one process-wide pool.
 """
 
 import re
-import threading
-import time
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import path, re_path
 from rest_framework import serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -22,10 +19,11 @@ from rest_framework.response import Response
 from annotator.apis.base import GeoLoopApi
 from annotator.imagery import InvalidTile, TileOutsideBounds
 from annotator.imagery.tiles import MEDIA_TYPES, render_tile, tile_check, zoom_range
-from annotator.models import ROLE_RANK, Membership, Role, Scene, SceneStatus
-from annotator.permissions import project_for, require_role
+from annotator.models import ROLE_RANK, Role, Scene, SceneStatus
+from annotator.permissions import project_for, require_role, role_of_cached
 from annotator.selectors.scenes import scene_get, scene_list, scene_tile_source
 from annotator.services import scenes as services
+from webapp.cached_auth import CachedSessionAuthentication, CachedTokenAuthentication
 from webapp.errors import NotReady, ValidationFailed
 
 TILES_URL = "/api/scenes/{id}/tiles/{{z}}/{{x}}/{{y}}.png"
@@ -140,87 +138,6 @@ class _AnyAccept(DefaultContentNegotiation):
             return renderers[0], renderers[0].media_type
 
 
-class _TtlCache:
-    """A small per-process cache whose entries expire after `ttl` seconds (cleared whole when full)."""
-
-    def __init__(self, ttl: float, size: int = 4096):
-        self.ttl, self.size = ttl, size
-        self._items: dict = {}
-        self._lock = threading.Lock()
-
-    def get(self, key, default=None):
-        item = self._items.get(key)
-        if item is not None and time.monotonic() - item[0] < self.ttl:
-            return item[1]
-        return default
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            if len(self._items) >= self.size:
-                self._items.clear()
-            self._items[key] = (time.monotonic(), value)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-AUTH_TTL_S = 10.0
-_token_users = _TtlCache(AUTH_TTL_S)
-_session_users = _TtlCache(AUTH_TTL_S)
-
-
-class _CachedTokenAuthentication(TokenAuthentication):
-    """Token auth that remembers a token's user for AUTH_TTL_S seconds, so a warm tile request needs no database
-    (each ASGI request runs on a fresh thread, and a fresh thread means a fresh database connection).
-    A revoked token or deactivated user still sees tiles for at most that long."""
-
-    def authenticate_credentials(self, key):
-        cached = _token_users.get(key)
-        if cached is not None:
-            return cached
-        result = super().authenticate_credentials(key)
-        _token_users.put(key, result)
-        return result
-
-
-class _CachedSessionAuthentication(SessionAuthentication):
-    """Session auth that remembers a session's user for AUTH_TTL_S seconds (tiles are read-only: no CSRF)."""
-
-    def authenticate(self, request):
-        session_key = request._request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-        if session_key:
-            cached = _session_users.get(session_key)
-            if cached is not None:
-                return cached
-        result = super().authenticate(request)
-        if result is not None and session_key:
-            _session_users.put(session_key, result)
-        return result
-
-
-ROLE_TTL_S = 5.0
-_roles: dict[tuple[int, int], tuple[float, str | None]] = {}
-_roles_lock = threading.Lock()
-
-
-def _tile_role(user, project_id: int) -> str | None:
-    """The user's role in the project: staff are admins; members are looked up once per ROLE_TTL_S seconds."""
-    if user.is_staff:
-        return Role.ADMIN
-    key = (user.pk, project_id)
-    now = time.monotonic()
-    cached = _roles.get(key)
-    if cached is not None and now - cached[0] < ROLE_TTL_S:
-        return cached[1]
-    role = Membership.objects.filter(project_id=project_id, user_id=user.pk).values_list("role", flat=True).first()
-    with _roles_lock:
-        if len(_roles) > 4096:
-            _roles.clear()
-        _roles[key] = (now, role)
-    return role
-
-
 _INT = re.compile(r"^(0|[1-9][0-9]{0,9})$")
 _LAST = re.compile(r"^(0|[1-9][0-9]{0,9})\.(png|webp)$")
 
@@ -233,7 +150,7 @@ def _etag_matches(header: str, etag: str) -> bool:
 
 
 class SceneTileApi(GeoLoopApi):
-    authentication_classes = [_CachedTokenAuthentication, _CachedSessionAuthentication]  # token first: 401
+    authentication_classes = [CachedTokenAuthentication, CachedSessionAuthentication]  # token first: 401
     content_negotiation_class = _AnyAccept
 
     def get(self, request, scene_id: int, z: str, x: str, y: str):
@@ -248,7 +165,7 @@ class SceneTileApi(GeoLoopApi):
         source = scene_tile_source(scene_id=int(scene_id))
         if source is None:
             raise NotFound("No such scene.")
-        role = _tile_role(request.user, source.project_id)
+        role = role_of_cached(user=request.user, project_id=source.project_id)
         if role is None:
             raise PermissionDenied("You are not a member of this project.")
         if ROLE_RANK[role] < ROLE_RANK[Role.ANNOTATOR]:

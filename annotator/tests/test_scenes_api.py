@@ -10,11 +10,13 @@ from django.core.files import File
 from morecantile import tms as tile_matrix_sets
 from PIL import Image
 
+from annotator import permissions
 from annotator.apis import scenes as scene_apis
 from annotator.models import Scene, SceneStatus
 from annotator.selectors import scenes as scene_selectors
 from annotator.services.scenes import scene_create_from_upload, scene_ingest
 from annotator.tests import rasters
+from webapp import cached_auth
 
 pytestmark = pytest.mark.django_db
 WEB_MERCATOR = tile_matrix_sets.get("WebMercatorQuad")
@@ -30,9 +32,9 @@ def storage(settings, tmp_path):
     settings.IMAGERY_ROOT = tmp_path / "imagery"
     settings.IMAGERY_ROOT.mkdir()
     scene_selectors._tile_sources.clear()
-    scene_apis._roles.clear()
-    scene_apis._token_users.clear()
-    scene_apis._session_users.clear()
+    permissions._cached_roles.clear()
+    cached_auth.token_users.clear()
+    cached_auth.session_users.clear()
     return settings
 
 
