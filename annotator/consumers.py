@@ -1,4 +1,6 @@
-"""WebSocket: /ws/scenes/<id>/events/ streams what happens to a scene (ingest progress, annotation changes)."""
+"""WebSocket: /ws/scenes/<id>/events/ streams what happens to a scene (ingest progress, annotation changes).
+
+`EventsConsumer` is the read-only event stream other apps' sockets reuse (feedback's training progress)."""
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -9,24 +11,31 @@ from annotator.models import Role, Scene
 from annotator.permissions import has_role
 
 
-@database_sync_to_async
-def _may_view(user, scene_id: int) -> bool:
-    scene = Scene.objects.select_related("project").filter(pk=scene_id).first()
-    return scene is not None and has_role(user=user, project=scene.project, role=Role.ANNOTATOR)
+class EventsConsumer(AsyncJsonWebsocketConsumer):
+    """Follows one channel-layer group for a user allowed to listen. Layer messages
+    `{"type": "<kind>.event", "event": name, "payload": {...}}` go out as `{"type": name, **payload}`;
+    subclasses name the group, decide who may listen, and point their `<kind>_event` handler at `forward`."""
 
+    group: str | None = None
 
-class SceneEventsConsumer(AsyncJsonWebsocketConsumer):
+    def group_name(self) -> str:
+        raise NotImplementedError
+
+    async def may_listen(self, user) -> bool:
+        raise NotImplementedError
+
     async def connect(self):
-        self.scene_id = int(self.scope["url_route"]["kwargs"]["scene_id"])
         user = self.scope.get("user")
-        if not user or not user.is_authenticated or not await _may_view(user, self.scene_id):
+        if not user or not user.is_authenticated or not await self.may_listen(user):
             await self.close(code=4403)
             return
-        await self.channel_layer.group_add(scene_group(self.scene_id), self.channel_name)
+        self.group = self.group_name()
+        await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
 
     async def disconnect(self, code):
-        await self.channel_layer.group_discard(scene_group(self.scene_id), self.channel_name)
+        if self.group is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive_json(self, content, **kwargs):
         if isinstance(content, dict) and content.get("type") == "ping":
@@ -34,8 +43,24 @@ class SceneEventsConsumer(AsyncJsonWebsocketConsumer):
         else:
             await self.send_json({"type": "error", "detail": 'This socket only sends events (and answers "ping").'})
 
-    async def scene_event(self, message):
+    async def forward(self, message):
         await self.send_json({"type": message["event"], **message["payload"]})
+
+
+@database_sync_to_async
+def _may_view(user, scene_id: int) -> bool:
+    scene = Scene.objects.select_related("project").filter(pk=scene_id).first()
+    return scene is not None and has_role(user=user, project=scene.project, role=Role.ANNOTATOR)
+
+
+class SceneEventsConsumer(EventsConsumer):
+    def group_name(self) -> str:
+        return scene_group(self.scope["url_route"]["kwargs"]["scene_id"])
+
+    async def may_listen(self, user) -> bool:
+        return await _may_view(user, int(self.scope["url_route"]["kwargs"]["scene_id"]))
+
+    scene_event = EventsConsumer.forward
 
 
 websocket_urlpatterns = [path("ws/scenes/<int:scene_id>/events/", SceneEventsConsumer.as_asgi())]

@@ -1,9 +1,9 @@
 """WebSocket: /ws/projects/<id>/training/ streams a project's training-job events (admins of the project)."""
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.urls import path
 
+from annotator.consumers import EventsConsumer
 from annotator.models import Project, Role
 from annotator.permissions import has_role
 from feedback.services.jobs import training_group
@@ -15,25 +15,14 @@ def _may_view(user, project_id: int) -> bool:
     return project is not None and has_role(user=user, project=project, role=Role.ADMIN)
 
 
-class TrainingEventsConsumer(AsyncJsonWebsocketConsumer):
-    async def connect(self):
-        self.project_id = int(self.scope["url_route"]["kwargs"]["project_id"])
-        user = self.scope.get("user")
-        if not user or not user.is_authenticated or not await _may_view(user, self.project_id):
-            await self.close(code=4403)
-            return
-        await self.channel_layer.group_add(training_group(self.project_id), self.channel_name)
-        await self.accept()
+class TrainingEventsConsumer(EventsConsumer):
+    def group_name(self) -> str:
+        return training_group(self.scope["url_route"]["kwargs"]["project_id"])
 
-    async def disconnect(self, code):
-        await self.channel_layer.group_discard(training_group(self.project_id), self.channel_name)
+    async def may_listen(self, user) -> bool:
+        return await _may_view(user, int(self.scope["url_route"]["kwargs"]["project_id"]))
 
-    async def receive_json(self, content, **kwargs):
-        await self.send_json({"type": "pong"} if isinstance(content, dict) and content.get("type") == "ping"
-                             else {"type": "error", "detail": 'This socket only sends events (and answers "ping").'})
-
-    async def training_event(self, message):
-        await self.send_json({"type": message["event"], **message["payload"]})
+    training_event = EventsConsumer.forward
 
 
 websocket_urlpatterns = [path("ws/projects/<int:project_id>/training/", TrainingEventsConsumer.as_asgi())]
