@@ -4,7 +4,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import BasePermission
 
 from annotator.models import ROLE_RANK, Membership, Project, Role
-from webapp.cached_auth import TtlCache
+from core.cache import TtlCache
 
 
 def role_of(*, user, project: Project) -> str | None:

@@ -4,10 +4,10 @@ from django.contrib import admin, messages
 from django.contrib.gis.admin import GISModelAdmin
 
 from annotator.models import Project
+from core.errors import GeoLoopError
 from feedback import services
 from feedback.models import Correction, TrainingJob, TrainingStatus, Trigger
 from feedback.selectors import version_comparison
-from webapp.errors import GeoLoopError
 
 
 @admin.register(Correction)

@@ -112,6 +112,7 @@ class _SceneGrid:
         self.metric_crs = self.crs if metric else pyproj.CRS.from_epsg(3857)
         self._to_metric = pyproj.Transformer.from_crs("EPSG:4326", self.metric_crs, always_xy=True)
         self._to_scene = pyproj.Transformer.from_crs("EPSG:4326", self.crs, always_xy=True)
+        self.scene_to_metric = pyproj.Transformer.from_crs(self.crs, self.metric_crs, always_xy=True)
         self.path = Path(settings.MEDIA_ROOT) / scene.cog_path
         recipe = scene.render_recipe or {}
         self.recipe = (validate_recipe(recipe, band_count=scene.band_count) if recipe.get("bands")
@@ -233,7 +234,7 @@ def training_set_build(*, project, model: LoadedModel, encoder_key: str, block_m
         else:
             u, v = window.size / 2, window.size / 2
             sx, sy = grid.transform @ window.window_to_scene(u, v)
-            xy = pyproj.Transformer.from_crs(grid.crs, grid.metric_crs, always_xy=True).transform(sx, sy)
+            xy = grid.scene_to_metric.transform(sx, sy)
         if block_held_out(scene.checksum or str(scene.id), block_of(*xy, block_m=block_m), share=share):
             counts["held_out_negatives"] += 1
             continue

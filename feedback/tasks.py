@@ -24,9 +24,9 @@ def train_model(self, job_id: int) -> str | None:
 def train_scheduled(project_id: int) -> int | None:
     """Beat entry point: a scheduled job for the project, unless one is already open."""
     from annotator.models import Project
+    from core.errors import Conflict
     from feedback.models import Trigger
     from feedback.services import training_job_create
-    from webapp.errors import Conflict
 
     project = Project.objects.filter(pk=project_id).first()
     if project is None or project.archived:

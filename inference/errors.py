@@ -1,13 +1,15 @@
 """One error root for the inference package, with narrow subclasses.
 
-Callers (API views, consumers, Celery tasks) map these to HTTP statuses / socket messages in one table; nothing
-here knows about HTTP.
+A branch of :class:`core.errors.GeoLoopError`; the services translate these into their narrow errors in one table
+(:mod:`inference.services.errors`); nothing here knows about HTTP.
 """
 
 from __future__ import annotations
 
+from core.errors import GeoLoopError
 
-class InferenceError(Exception):
+
+class InferenceError(GeoLoopError):
     """Root of every error raised by ``inference``."""
 
 

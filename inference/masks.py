@@ -8,17 +8,16 @@ onto the same grid (pixel centres inside) reproduces the mask: IoU >= 0.99 on re
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-import pyproj
 import rasterio.features
 import shapely
 from affine import Affine
 from shapely.geometry import MultiPolygon, Polygon, shape
 
+from core.geo import reproject
 from inference.errors import GeometryError
 
 WGS84 = "EPSG:4326"
@@ -41,20 +40,6 @@ class MaskGeometry:
     @property
     def area_px(self) -> float:
         return float(self.pixel.area)
-
-
-_local = threading.local()
-
-
-def _transformer(src: str, dst: str) -> pyproj.Transformer:
-    """A per-thread cached transformer (pyproj transformers must not be shared across threads)."""
-    cache = getattr(_local, "cache", None)
-    if cache is None:
-        cache = _local.cache = {}
-    key = (src, dst)
-    if key not in cache:
-        cache[key] = pyproj.Transformer.from_crs(src, dst, always_xy=True)
-    return cache[key]
 
 
 def _crs_string(crs) -> str:
@@ -125,18 +110,6 @@ def _affine_coords(transform: Affine):
     return apply
 
 
-def _reproject(geom, src: str, dst: str):
-    if src == dst:
-        return geom
-    tr = _transformer(src, dst)
-
-    def apply(xy: np.ndarray) -> np.ndarray:
-        x, y = tr.transform(xy[:, 0], xy[:, 1])
-        return np.column_stack([x, y])
-
-    return shapely.transform(geom, apply)
-
-
 def mask_to_geometry(
     mask: np.ndarray,
     *,
@@ -154,7 +127,7 @@ def mask_to_geometry(
         return None
     crs_s = _crs_string(crs)
     scene = _repair(shapely.transform(pixel, _affine_coords(transform)))
-    wgs = _repair(_reproject(scene, crs_s, WGS84))
+    wgs = _repair(reproject(scene, crs_s, WGS84))
     if scene.is_empty or wgs.is_empty:
         return None
     return MaskGeometry(pixel=pixel, scene=_to_geojson(scene), wgs84=_to_geojson(wgs), scene_crs=crs_s)
@@ -172,7 +145,7 @@ def rasterize_geometry(
     EPSG:4326 by default) onto the grid ``(transform, shape)`` in ``crs``; a pixel is in when its centre is.
     Returns bool ``shape``."""
     geom = geometry if isinstance(geometry, shapely.Geometry) else shapely.geometry.shape(geometry)
-    geom = _reproject(geom, _crs_string(geometry_crs), _crs_string(crs))
+    geom = reproject(geom, _crs_string(geometry_crs), _crs_string(crs))
     if geom.is_empty:
         return np.zeros(shape, dtype=bool)
     burnt = rasterio.features.rasterize(

@@ -1,47 +1,40 @@
-"""One table mapping domain errors to HTTP statuses, used by the DRF exception handler."""
+"""The one table mapping domain errors (``core.errors``) to HTTP statuses, used by the DRF exception handler.
+
+A class not in the table takes the status of its nearest ancestor that is (walking its MRO), so an app's narrow
+error needs no entry of its own unless its status differs from its parent's.
+"""
 
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core import errors
 
-class GeoLoopError(Exception):
-    """Root of every domain error. `code` is machine-readable, the message is for people."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    code = "invalid"
-
-    def __init__(self, message: str, *, extra: dict | None = None):
-        super().__init__(message)
-        self.message = message
-        self.extra = extra or {}
-
-
-class ValidationFailed(GeoLoopError):
-    code = "invalid"
-
-
-class NotFound(GeoLoopError):
-    status_code = status.HTTP_404_NOT_FOUND
-    code = "not_found"
+STATUS: dict[type[errors.GeoLoopError], int] = {
+    errors.GeoLoopError: status.HTTP_400_BAD_REQUEST,
+    errors.ValidationFailed: status.HTTP_400_BAD_REQUEST,
+    errors.NotFound: status.HTTP_404_NOT_FOUND,
+    errors.PermissionDenied: status.HTTP_403_FORBIDDEN,
+    errors.Conflict: status.HTTP_409_CONFLICT,
+    errors.TooLarge: status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    errors.RateLimited: status.HTTP_429_TOO_MANY_REQUESTS,
+    errors.Unavailable: status.HTTP_503_SERVICE_UNAVAILABLE,
+    errors.UpstreamFailed: status.HTTP_502_BAD_GATEWAY,
+    errors.UpstreamTimeout: status.HTTP_504_GATEWAY_TIMEOUT,
+}
 
 
-class Conflict(GeoLoopError):
-    status_code = status.HTTP_409_CONFLICT
-    code = "conflict"
-
-
-class TooLarge(GeoLoopError):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    code = "too_large"
-
-
-class NotReady(GeoLoopError):
-    status_code = status.HTTP_409_CONFLICT
-    code = "not_ready"
+def status_of(exc: errors.GeoLoopError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return status.HTTP_400_BAD_REQUEST
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, GeoLoopError):
-        return Response({"detail": exc.message, "code": exc.code, **exc.extra}, status=exc.status_code)
+    if isinstance(exc, errors.GeoLoopError):
+        response = Response({"detail": exc.message, "code": exc.code, **exc.extra}, status=status_of(exc))
+        if isinstance(exc, errors.RateLimited) and "retry_after" in exc.extra:
+            response["Retry-After"] = str(int(exc.extra["retry_after"]))
+        return response
     return drf_exception_handler(exc, context)

@@ -21,7 +21,7 @@ from annotator.selectors.annotations import (
     scene_for,
 )
 from annotator.services import annotations as services
-from webapp.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 
 class GeometryField(serializers.JSONField):

@@ -25,7 +25,7 @@ from annotator.selectors.exports import export_job_get, export_job_list, export_
 from annotator.services import exports as services
 from annotator.services.imports import FORMATS as IMPORT_FORMATS
 from annotator.services.imports import annotations_import_upload
-from webapp.errors import NotReady
+from core.errors import NotReady
 
 
 class ExportOutput(serializers.Serializer):

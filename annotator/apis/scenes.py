@@ -1,8 +1,8 @@
 """Scenes: list, upload, register from the imagery folder, read, edit; and their Web Mercator tiles.
 
 Tiles answer fast: one primary-key query for the scene (then cached a moment per process), the user and their role
-cached a few seconds (webapp.cached_auth, annotator.permissions.role_of_cached), an ETag from checksum + recipe +
-z/x/y checked before any pixel is read, and rio-tiler Readers kept open in one process-wide pool.
+cached a few seconds (settings.GEOLOOP_CACHED_AUTHENTICATION, annotator.permissions.role_of_cached), an ETag from
+checksum + recipe + z/x/y checked before any pixel is read, and rio-tiler Readers kept open in one process-wide pool.
 """
 
 import re
@@ -10,6 +10,7 @@ import re
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import path, re_path
+from django.utils.module_loading import import_string
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -23,8 +24,7 @@ from annotator.models import ROLE_RANK, Role, Scene, SceneStatus
 from annotator.permissions import project_for, require_role, role_of_cached
 from annotator.selectors.scenes import scene_get, scene_list, scene_tile_source
 from annotator.services import scenes as services
-from webapp.cached_auth import CachedSessionAuthentication, CachedTokenAuthentication
-from webapp.errors import NotReady, ValidationFailed
+from core.errors import NotReady, ValidationFailed
 
 TILES_URL = "/api/scenes/{id}/tiles/{{z}}/{{x}}/{{y}}.png"
 TILE_CACHE_CONTROL = "private, no-cache"  # always revalidate: the ETag changes when the render recipe does
@@ -150,7 +150,8 @@ def _etag_matches(header: str, etag: str) -> bool:
 
 
 class SceneTileApi(GeoLoopApi):
-    authentication_classes = [CachedTokenAuthentication, CachedSessionAuthentication]  # token first: 401
+    # token first, so an anonymous call gets 401
+    authentication_classes = [import_string(path) for path in settings.GEOLOOP_CACHED_AUTHENTICATION]
     content_negotiation_class = _AnyAccept
 
     def get(self, request, scene_id: int, z: str, x: str, y: str):

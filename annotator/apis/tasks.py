@@ -11,7 +11,7 @@ from annotator.permissions import project_for
 from annotator.selectors.annotations import geojson_of, scene_for
 from annotator.selectors.tasks import task_for, task_list
 from annotator.services import tasks as services
-from webapp.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 
 def task_out(task) -> dict:

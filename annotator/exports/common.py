@@ -11,20 +11,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import shapely
 from affine import Affine
-from pyproj import CRS, Transformer
 from rasterio.features import rasterize
 from rasterio.windows import Window
+
+from core.geo import crs_of, reproject, transformer  # noqa: F401  (re-exported for the format modules)
+from core.hashing import sha256_file  # noqa: F401
 
 SOURCES = ("model", "human", "imported")
 STATUSES = ("draft", "accepted", "rejected")
@@ -231,29 +231,6 @@ def parameters_check(raw: dict | None, defaults: dict, choices: dict | None = No
 # ---------------------------------------------------------------- reprojection
 
 
-@lru_cache(maxsize=64)
-def crs_of(value: str) -> CRS:
-    return CRS.from_user_input(value)
-
-
-@lru_cache(maxsize=64)
-def transformer(src: str, dst: str) -> Transformer:
-    return Transformer.from_crs(crs_of(src), crs_of(dst), always_xy=True)
-
-
-def reproject(geoms, src: str, dst: str):
-    """Reproject a geometry or an array of geometries (x/y order always, i.e. lon/lat for EPSG:4326)."""
-    if crs_of(src) == crs_of(dst):
-        return geoms
-    tr = transformer(src, dst)
-
-    def move(coords: np.ndarray) -> np.ndarray:
-        x, y = tr.transform(coords[:, 0], coords[:, 1])
-        return np.column_stack([x, y])
-
-    return shapely.transform(geoms, move)
-
-
 def to_pixels(geoms, affine: Affine):
     """Geometries in a grid's CRS to its pixel coordinates (column, row; (0, 0) is the top-left corner)."""
     inv = ~affine
@@ -366,14 +343,6 @@ def json_dump(path: Path, data, *, indent: int | None = 1) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(data, sort_keys=True, indent=indent, ensure_ascii=False, allow_nan=False)
     path.write_text(text + "\n", encoding="utf-8")
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def files_under(root: Path) -> list[str]:

@@ -1,13 +1,16 @@
-"""One error root for imagery, with narrow subclasses. Messages are written for people."""
+"""Imagery errors: a branch of :class:`core.errors.GeoLoopError`, with narrow subclasses. Messages are written for
+people."""
+
+from core.errors import GeoLoopError, NotFound, ValidationFailed
 
 
-class ImageryError(Exception):
+class ImageryError(GeoLoopError):
     """Root of every imagery error. `code` is machine-readable."""
 
     code = "imagery_error"
 
 
-class InvalidRaster(ImageryError):
+class InvalidRaster(ImageryError, ValidationFailed):
     """The file is not a readable, georeferenced raster (not a raster, truncated, no georeferencing, rotated)."""
 
     code = "invalid_raster"
@@ -19,19 +22,19 @@ class UnsupportedRaster(InvalidRaster):
     code = "unsupported_raster"
 
 
-class InvalidRecipe(ImageryError):
+class InvalidRecipe(ImageryError, ValidationFailed):
     """A render recipe that does not fit the scene (band out of range, min >= max...)."""
 
     code = "invalid_recipe"
 
 
-class TileOutsideBounds(ImageryError):
+class TileOutsideBounds(ImageryError, NotFound):
     """The requested tile does not intersect the image."""
 
     code = "tile_outside_bounds"
 
 
-class InvalidTile(ImageryError):
+class InvalidTile(ImageryError, ValidationFailed):
     """A malformed tile address (zoom out of range, x/y outside the zoom's matrix, unknown format)."""
 
     code = "invalid_tile"

@@ -9,7 +9,7 @@ from rest_framework.exceptions import NotFound
 
 from annotator.models import Annotation, AnnotationRevision, Role, Scene
 from annotator.permissions import require_role
-from webapp.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 LIST_DEFAULT_LIMIT = 1000
 LIST_MAX_LIMIT = 5000

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from annotator.exports.common import ExportAnnotation, ExportClass, ExportDataset, ExportFilters, ExportScene
 from annotator.models import Annotation, ExportJob, LabelClass, Project, ReviewState, Scene, SceneStatus
-from webapp.errors import NotFound, ValidationFailed
+from core.errors import NotFound, ValidationFailed
 
 
 def export_classes(*, project: Project) -> list[ExportClass]:

@@ -28,7 +28,7 @@ from annotator.models import (
 )
 from annotator.selectors.annotations import annotation_feature
 from annotator.signals import annotation_changed
-from webapp.errors import Conflict, NotFound, ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from annotator.exports.manifest import export_write
 from annotator.exports.registry import exporter_for
 from annotator.models import ExportJob, JobStatus, Project
 from annotator.selectors.exports import export_dataset_select, export_filters_check
-from webapp.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 log = logging.getLogger(__name__)
 EXPORTS_DIR = "exports"

@@ -24,7 +24,7 @@ from annotator.imports.geojson import geojson_read
 from annotator.imports.geopackage import geopackage_read
 from annotator.models import AnnotationSource, LabelClass, Project, Scene, SceneStatus
 from annotator.services.annotations import annotation_create
-from webapp.errors import TooLarge, ValidationFailed
+from core.errors import TooLarge, ValidationFailed
 
 FORMATS = ("geojson", "geopackage", "coco")
 CHUNK = 1024 * 1024

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from annotator.audit import audit_record
 from annotator.models import LabelClass, Membership, Project, Role, default_project_settings
-from webapp.errors import NotFound, ValidationFailed
+from core.errors import NotFound, ValidationFailed
 
 PROJECT_SETTING_KEYS = set(default_project_settings())
 

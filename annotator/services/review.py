@@ -6,7 +6,7 @@ from django.db import transaction
 
 from annotator.models import Annotation, AnnotationStatus, ReviewState, Task, TaskStatus
 from annotator.services.annotations import _apply, _changed, _locked, _version_check
-from webapp.errors import Conflict, ValidationFailed
+from core.errors import Conflict, ValidationFailed
 
 ACTIONS = ("accept", "reject", "fix")
 

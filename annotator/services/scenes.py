@@ -26,7 +26,8 @@ from annotator.imagery.inspect import inspect_raster
 from annotator.imagery.recipe import recipe_default, recipe_merge
 from annotator.models import Project, Scene, SceneStatus
 from annotator.selectors.scenes import scene_cog_file, scene_tile_source_forget
-from webapp.errors import NotReady, TooLarge, ValidationFailed
+from core.errors import NotReady, TooLarge, ValidationFailed
+from core.hashing import sha256_file
 
 logger = logging.getLogger(__name__)
 
@@ -49,14 +50,6 @@ class PathRefused(ValidationFailed):
 
 def _media_root() -> Path:
     return Path(settings.MEDIA_ROOT)
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _chunks(uploaded_file):
@@ -205,7 +198,7 @@ def scene_ingest(*, scene_id: int) -> Scene:
         inspect_raster(source, read_all=False)
         if not scene.checksum:
             _progress(scene, 0.1, "checksum")
-            scene.checksum = _sha256_file(source)
+            scene.checksum = sha256_file(source)
         _progress(scene, 0.2, "writing COG")
         cog = write_cog(source, folder / f"{scene.checksum}.tif")
         _progress(scene, 0.8, "reading metadata")

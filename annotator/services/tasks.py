@@ -24,7 +24,7 @@ from annotator.audit import audit_record
 from annotator.models import Membership, Project, Scene, Task, TaskStatus
 from annotator.services.annotations import geometry_for_scene
 from annotator.signals import task_submitted
-from webapp.errors import Conflict, ValidationFailed
+from core.errors import Conflict, ValidationFailed
 
 MAX_GRID_CELLS = 10_000
 DEFAULT_LEASE_SECONDS = 300

@@ -19,7 +19,7 @@ from annotator.exports.registry import formats
 from annotator.models import Annotation, LabelClass
 from annotator.services.exports import dataset_export
 from annotator.tests.export_fixtures import annotations_make, iou, np_iou, scene_ready, to_shapely
-from webapp.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 pytestmark = pytest.mark.django_db
 

@@ -10,13 +10,13 @@ from django.core.files import File
 from morecantile import tms as tile_matrix_sets
 from PIL import Image
 
+from annotator import authentication as cached_auth
 from annotator import permissions
 from annotator.apis import scenes as scene_apis
 from annotator.models import Scene, SceneStatus
 from annotator.selectors import scenes as scene_selectors
 from annotator.services.scenes import scene_create_from_upload, scene_ingest
 from annotator.tests import rasters
-from webapp import cached_auth
 
 pytestmark = pytest.mark.django_db
 WEB_MERCATOR = tile_matrix_sets.get("WebMercatorQuad")

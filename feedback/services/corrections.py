@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import logging
 
-import numpy as np
-import pyproj
 import shapely
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.db import transaction
 
 from annotator.models import Annotation, AnnotationSource, Project
 from annotator.services.annotations import annotation_create
+from core.errors import Conflict, ValidationFailed
+from core.geo import reproject
 from feedback.models import Correction, Outcome, Trigger
 from feedback.selectors import corrections_since_last_job, feedback_settings, open_training_job
 from inference.models import MaskProposal
-from webapp.errors import Conflict, ValidationFailed
 
 log = logging.getLogger(__name__)
 SAME_IOU = 0.999  # a final geometry this close to the proposal counts as accepted as is
@@ -35,12 +34,8 @@ def geometry_iou(a: GEOSGeometry | None, b: GEOSGeometry | None, *, crs: str) ->
     """IoU of two EPSG:4326 geometries measured in ``crs`` (the scene CRS; areas in its units)."""
     if a is None or b is None:
         return None
-    tr = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-
-    def project(g):
-        return shapely.transform(_shapely(g), lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
-
-    pa, pb = shapely.make_valid(project(a)), shapely.make_valid(project(b))
+    pa = shapely.make_valid(reproject(_shapely(a), "EPSG:4326", crs))
+    pb = shapely.make_valid(reproject(_shapely(b), "EPSG:4326", crs))
     union = shapely.area(shapely.union(pa, pb))
     return 1.0 if union == 0 else float(shapely.area(shapely.intersection(pa, pb)) / union)
 

@@ -32,10 +32,10 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from annotator.audit import audit_record
+from core.errors import Conflict, ValidationFailed
 from feedback.models import TrainingJob, TrainingStatus, Trigger
 from feedback.selectors import active_model_version, feedback_settings, open_training_job
 from inference.models import ModelState, ModelVersion
-from webapp.errors import Conflict, ValidationFailed
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ def training_job_cancel(*, job: TrainingJob, user=None) -> TrainingJob:
         audit_record(user=user, project=job.project, action="training_job.cancel", obj=job, details={})
     _log_append(job.id, f"cancel requested by {getattr(user, 'username', 'system')}")
     if job.status == TrainingStatus.CANCELLED:
-        from webapp.celery import app
+        from celery import current_app as app
 
         app.control.revoke(job.celery_task_id)
         _push(job, "training.cancelled")
@@ -149,7 +149,7 @@ def training_job_fail(*, job_id: int | None = None, task_id: str | None = None, 
 
 def _active_task_ids() -> set[str] | None:
     """Ids of tasks some worker is executing now; None when no worker answered."""
-    from webapp.celery import app
+    from celery import current_app as app
 
     try:
         active = app.control.inspect(timeout=1.0).active()

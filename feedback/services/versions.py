@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotator.audit import audit_record
+from core.errors import Conflict, ValidationFailed
 from feedback.selectors import active_model_version
 from inference.models import ModelState, ModelVersion
-from webapp.errors import Conflict, ValidationFailed
 
 
 def _activate(*, project, version: ModelVersion, user, action: str) -> ModelVersion:

@@ -8,6 +8,7 @@ import torch
 from django.db import connection
 
 from annotator.services.review import annotation_review
+from core.errors import Conflict
 from feedback import services
 from feedback.dataset import block_held_out, training_set_build
 from feedback.models import Correction, Outcome, TrainingJob, Trigger
@@ -16,7 +17,6 @@ from feedback.tests.fixtures import crowded_objects, proposal_for
 from feedback.training import full_state_with_decoder, save_checkpoint
 from inference.models import ModelState, ModelVersion
 from inference.sam import decode, get_model
-from webapp.errors import Conflict
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import torch
 
+from core.hashing import sha256_file
 from inference.errors import UnknownArchitecture, WeightsChecksumMismatch, WeightsInvalid, WeightsMissing
 
 ARCHITECTURES = ("vit_t", "vit_b", "vit_l", "vit_h")
@@ -40,15 +41,6 @@ def select_device(device: str | torch.device | None = None) -> torch.device:
     if device is not None:
         return torch.device(device)
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-
-
-def sha256_file(path: str | os.PathLike[str]) -> str:
-    """Hex sha256 of a file, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True, eq=False)

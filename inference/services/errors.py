@@ -1,18 +1,16 @@
-"""Errors of the inference services, as :class:`webapp.errors.GeoLoopError` (HTTP status + machine code), and the
-one table that maps the plain modules' :class:`inference.errors.InferenceError` onto them.
+"""Errors of the inference services (narrow :mod:`core.errors` classes with a machine code), and the one table that
+maps the plain modules' :class:`inference.errors.InferenceError` onto them. ``webapp.errors`` maps them to statuses.
 
 The same ``code`` goes into the WebSocket ``{"type": "error", "code": ...}`` message and the REST error body.
 """
 
 from __future__ import annotations
 
-from rest_framework import status
-
-from inference import errors as core
-from webapp.errors import GeoLoopError
+from core.errors import GeoLoopError, NotReady, Unavailable, UpstreamFailed, UpstreamTimeout, ValidationFailed
+from inference import errors as plain
 
 
-class PromptInvalid(GeoLoopError):
+class PromptInvalid(ValidationFailed):
     code = "invalid_prompt"
 
 
@@ -24,55 +22,49 @@ class OutsideScene(PromptInvalid):
     code = "outside_scene"
 
 
-class SceneNotReady(GeoLoopError):
-    status_code = status.HTTP_409_CONFLICT
+class SceneNotReady(NotReady):
     code = "scene_not_ready"
 
 
-class UnknownModelVersion(GeoLoopError):
-    status_code = status.HTTP_400_BAD_REQUEST
+class UnknownModelVersion(ValidationFailed):
     code = "unknown_model_version"
 
 
-class CheckpointRefused(GeoLoopError):
+class CheckpointRefused(ValidationFailed):
     """An admin-supplied checkpoint is missing, unreadable or not the announced file."""
 
     code = "invalid_checkpoint"
 
 
-class ModelUnavailable(GeoLoopError):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+class ModelUnavailable(Unavailable):
     code = "model_unavailable"
 
 
-class EncodingFailed(GeoLoopError):
-    status_code = status.HTTP_502_BAD_GATEWAY
+class EncodingFailed(UpstreamFailed):
     code = "encoding_failed"
 
 
-class EncodingTimeout(EncodingFailed):
-    status_code = status.HTTP_504_GATEWAY_TIMEOUT
+class EncodingTimeout(EncodingFailed, UpstreamTimeout):
     code = "encoding_timeout"
 
 
-_CORE_TABLE: tuple[tuple[type[core.InferenceError], type[GeoLoopError]], ...] = (
-    (core.InvalidPrompt, PromptInvalid),
-    (core.GeometryError, PromptInvalid),
-    (core.WeightsMissing, ModelUnavailable),
-    (core.WeightsChecksumMismatch, ModelUnavailable),
-    (core.WeightsInvalid, ModelUnavailable),
-    (core.UnknownArchitecture, ModelUnavailable),
-    (core.DecoderExportError, ModelUnavailable),
-    (core.ImageryError, EncodingFailed),
-    (core.InvalidImage, EncodingFailed),
+_CORE_TABLE: tuple[tuple[type[plain.InferenceError], type[GeoLoopError]], ...] = (
+    (plain.InvalidPrompt, PromptInvalid),
+    (plain.GeometryError, PromptInvalid),
+    (plain.WeightsMissing, ModelUnavailable),
+    (plain.WeightsChecksumMismatch, ModelUnavailable),
+    (plain.WeightsInvalid, ModelUnavailable),
+    (plain.UnknownArchitecture, ModelUnavailable),
+    (plain.DecoderExportError, ModelUnavailable),
+    (plain.ImageryError, EncodingFailed),
+    (plain.InvalidImage, EncodingFailed),
 )
 
 
 def as_geoloop_error(exc: Exception) -> GeoLoopError | None:
-    """The :class:`GeoLoopError` for ``exc`` (itself if it is one), or None for an unexpected error."""
-    if isinstance(exc, GeoLoopError):
-        return exc
-    for core_type, ours in _CORE_TABLE:
-        if isinstance(exc, core_type):
+    """The service-level :class:`GeoLoopError` for ``exc``: a plain module's error translated through the table,
+    any other domain error as it is, or None for an unexpected error."""
+    for plain_type, ours in _CORE_TABLE:
+        if isinstance(exc, plain_type):
             return ours(str(exc))
-    return None
+    return exc if isinstance(exc, GeoLoopError) else None

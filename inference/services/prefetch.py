@@ -7,6 +7,7 @@ from affine import Affine
 from django.conf import settings
 
 from annotator.models import SceneStatus
+from core.geo import transformer
 from inference.services.embeddings import (
     embedding_key,
     embedding_known,
@@ -14,7 +15,7 @@ from inference.services.embeddings import (
     prefetch_generation_set,
 )
 from inference.services.errors import OutsideScene, PromptInvalid, SceneNotReady
-from inference.services.proposals import _number, _to_scene_crs, _version, scene_gsd, scene_level_range
+from inference.services.proposals import _number, _version, scene_gsd, scene_level_range
 from inference.windows import choose_level, windows_in_viewport
 
 
@@ -37,7 +38,7 @@ def viewport_prefetch(*, scene, bbox, map_resolution, model_version=None, limit:
     version = _version(scene, model_version)
     transform = Affine.from_gdal(*scene.transform)
     inverse = ~transform
-    xs, ys = _to_scene_crs(scene.crs).transform([bbox[0], bbox[2], bbox[2], bbox[0]],
+    xs, ys = transformer("EPSG:4326", scene.crs).transform([bbox[0], bbox[2], bbox[2], bbox[0]],
                                                 [bbox[1], bbox[1], bbox[3], bbox[3]])
     px = [inverse * (x, y) for x, y in zip(xs, ys, strict=True)]
     viewport = (min(p[0] for p in px), min(p[1] for p in px), max(p[0] for p in px), max(p[1] for p in px))

@@ -74,6 +74,13 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
+# Hot read-only endpoints (map tiles) authenticate through these: the user behind a token or session is remembered
+# for a few seconds, so a warm request touches no database.
+GEOLOOP_CACHED_AUTHENTICATION = [
+    "annotator.authentication.CachedTokenAuthentication",
+    "annotator.authentication.CachedSessionAuthentication",
+]
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "GeoLoop API",
     "DESCRIPTION": "Human-in-the-loop annotation of satellite and aerial imagery.",

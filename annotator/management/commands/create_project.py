@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from annotator.services.projects import project_create
-from webapp.errors import GeoLoopError
+from core.errors import GeoLoopError
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from annotator.exports.registry import formats
 from annotator.models import Project
 from annotator.services.exports import dataset_export
-from webapp.errors import GeoLoopError
+from core.errors import GeoLoopError
 
 
 class Command(BaseCommand):

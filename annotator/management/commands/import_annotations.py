@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from annotator.models import Project, Scene
 from annotator.services.imports import FORMATS, ImportRejected, annotations_import
-from webapp.errors import GeoLoopError
+from core.errors import GeoLoopError
 
 
 class Command(BaseCommand):

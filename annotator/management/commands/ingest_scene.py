@@ -15,14 +15,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from annotator.models import Project, Scene, SceneStatus
 from annotator.services.scenes import scene_create_from_path, scene_create_from_upload, scene_ingest
-from webapp.errors import GeoLoopError
+from core.errors import GeoLoopError
 
 NO_LIMIT = 1 << 62
 
 
 def default_queue_worker_answers(timeout: float = 1.0) -> bool:
     """True when at least one Celery worker consuming `default` answers within `timeout` seconds."""
-    from webapp.celery import app
+    from celery import current_app as app
 
     try:
         queues = app.control.inspect(timeout=timeout).active_queues() or {}

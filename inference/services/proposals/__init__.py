@@ -39,7 +39,6 @@ from inference.services.proposals.pipeline import proposal_create
 from inference.services.proposals.prepare import (
     PreparedPrompt,
     Previous,
-    _to_scene_crs,
     _version,
     prompt_prepare,
     scene_gsd,
@@ -59,7 +58,6 @@ __all__ = [
     "PromptContext",
     "PromptInput",
     "_number",
-    "_to_scene_crs",
     "_upscale_crop",
     "_version",
     "decode_mode",

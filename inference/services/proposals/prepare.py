@@ -3,15 +3,14 @@ the window level and the window, the previous answer's logits."""
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
-import pyproj
 from affine import Affine
 
 from annotator.models import SceneStatus
+from core.geo import transformer
 from inference.models import ModelVersion
 from inference.selectors import active_model_version, model_version_usable
 from inference.services.embeddings import EmbeddingKey, embedding_key
@@ -21,17 +20,6 @@ from inference.services.proposals.parse import PromptInput
 from inference.services.proposals.timing import _ms
 from inference.services.registry import model_version_encoder, model_version_ensure_default
 from inference.windows import DEFAULT_MIN_LEVEL, Window, choose_level, max_useful_level, window_for_prompt
-
-_local = threading.local()
-
-
-def _to_scene_crs(crs: str) -> pyproj.Transformer:
-    cache = getattr(_local, "transformers", None)
-    if cache is None:
-        cache = _local.transformers = {}
-    if crs not in cache:
-        cache[crs] = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-    return cache[crs]
 
 
 @dataclass(frozen=True)
@@ -92,7 +80,7 @@ def prompt_prepare(*, scene, inp: PromptInput, model_version: ModelVersion | int
     version = _version(scene, model_version if model_version is not None else inp.model_version_id)
     transform = Affine.from_gdal(*scene.transform)
     inverse = ~transform
-    to_crs = _to_scene_crs(scene.crs)
+    to_crs = transformer("EPSG:4326", scene.crs)
     points_scene = []
     for lon, lat in inp.points:
         x, y = inverse * to_crs.transform(lon, lat)

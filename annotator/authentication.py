@@ -2,38 +2,12 @@
 (map tiles): a warm request then needs no database at all. A revoked token, a logout or a deactivated user still
 reads those endpoints for at most AUTH_TTL_S seconds."""
 
-import threading
-import time
-
 from django.conf import settings
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
+from core.cache import TtlCache
+
 AUTH_TTL_S = 10.0
-
-
-class TtlCache:
-    """A small per-process cache whose entries expire after `ttl` seconds (cleared whole when full)."""
-
-    def __init__(self, ttl: float, size: int = 4096):
-        self.ttl, self.size = ttl, size
-        self._items: dict = {}
-        self._lock = threading.Lock()
-
-    def get(self, key, default=None):
-        item = self._items.get(key)
-        if item is not None and time.monotonic() - item[0] < self.ttl:
-            return item[1]
-        return default
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            if len(self._items) >= self.size:
-                self._items.clear()
-            self._items[key] = (time.monotonic(), value)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
 
 
 token_users = TtlCache(AUTH_TTL_S)

@@ -1,0 +1,46 @@
+"""Reprojection helpers. Coordinates are always in x/y order (longitude/latitude for EPSG:4326).
+
+pyproj transformers must not be shared between threads, so each thread keeps its own, cached by (src, dst).
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+import numpy as np
+import pyproj
+import shapely
+
+_local = threading.local()
+
+
+@lru_cache(maxsize=64)
+def crs_of(value: str) -> pyproj.CRS:
+    """A CRS from any user input pyproj takes ("EPSG:32616", WKT, PROJ string)."""
+    return pyproj.CRS.from_user_input(value)
+
+
+def transformer(src: str, dst: str) -> pyproj.Transformer:
+    """This thread's cached transformer from ``src`` to ``dst`` (always x/y order)."""
+    cache = getattr(_local, "transformers", None)
+    if cache is None:
+        cache = _local.transformers = {}
+    key = (src, dst)
+    tr = cache.get(key)
+    if tr is None:
+        tr = cache[key] = pyproj.Transformer.from_crs(crs_of(src), crs_of(dst), always_xy=True)
+    return tr
+
+
+def reproject(geoms, src: str, dst: str):
+    """Reproject a shapely geometry or an array of them; returned unchanged when the CRSs are equal."""
+    if src == dst or crs_of(src) == crs_of(dst):
+        return geoms
+    tr = transformer(src, dst)
+
+    def move(xy: np.ndarray) -> np.ndarray:
+        x, y = tr.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    return shapely.transform(geoms, move)
