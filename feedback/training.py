@@ -86,10 +86,6 @@ class TrainResult:
     parameters: dict = field(default_factory=dict)
 
 
-class TrainingCancelled(Exception):
-    """Raised by callers that prefer an exception; ``finetune_decoder`` itself returns ``cancelled=True``."""
-
-
 # ------------------------------------------------------------------------------------------------ helpers
 
 

@@ -26,7 +26,6 @@ from rasterio.windows import Window
 
 from annotator.exports.common import (
     NODATA,
-    ExportAnnotation,
     ExportDataset,
     ExportInputError,
     ExportScene,
@@ -183,10 +182,6 @@ def chip_index(chip: Chip) -> dict:
 
 def split_counts(chips: list[Chip]) -> dict:
     return {name: sum(1 for c in chips if c.split == name) for name in SPLITS}
-
-
-def chip_annotations(chip: Chip, anns: list[ExportAnnotation]) -> list[ExportAnnotation]:
-    return [anns[i] for i in chip.annotation_indexes]
 
 
 @register

@@ -21,7 +21,6 @@ from functools import lru_cache
 
 import numpy as np
 import rasterio
-from morecantile import Tile
 from rasterio.errors import RasterioError
 from rasterio.warp import calculate_default_transform
 from rio_tiler.constants import WEB_MERCATOR_TMS
@@ -197,9 +196,3 @@ def zoom_range(crs: str, transform: tuple[float, ...], width: int, height: int) 
     levels = max(0, math.ceil(math.log2(max(w, h) / TILE_SIZE))) if max(w, h) > TILE_SIZE else 0
     minzoom = WEB_MERCATOR_TMS.zoom_for_res(resolution * 2**levels)
     return min(minzoom, maxzoom), maxzoom
-
-
-def tile_bounds_lonlat(z: int, x: int, y: int) -> tuple[float, float, float, float]:
-    """(west, south, east, north) of a Web Mercator tile."""
-    b = WEB_MERCATOR_TMS.bounds(Tile(x=x, y=y, z=z))
-    return b.left, b.bottom, b.right, b.top

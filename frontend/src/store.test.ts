@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createStore, Emitter } from './store';
+import { createStore } from './store';
 
 describe('createStore', () => {
   it('merges patches and notifies with the previous state', () => {
@@ -35,18 +35,5 @@ describe('createStore re-entrancy', () => {
     store.set({ n: 1 });
     expect(seen).toEqual(['a:0->1', 'b:0->1', 'a:1->2', 'b:1->2']);
     expect(store.get().n).toBe(2);
-  });
-});
-
-describe('Emitter', () => {
-  it('delivers typed events to their handlers until removed', () => {
-    const bus = new Emitter<{ ping: number; pong: string }>();
-    const ping = vi.fn();
-    const off = bus.on('ping', ping);
-    bus.emit('ping', 1);
-    bus.emit('pong', 'ignored');
-    off();
-    bus.emit('ping', 2);
-    expect(ping.mock.calls).toEqual([[1]]);
   });
 });

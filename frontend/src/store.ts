@@ -1,5 +1,4 @@
-// A tiny typed state store and event bus. Screens read state, call actions, and subscribe;
-// later features (annotation tools, the mask-preview WebSocket, tasks) add their own slices and events.
+// A tiny typed state store. Screens read state, call actions, and subscribe.
 
 export type Listener<S> = (state: S, previous: S) => void;
 
@@ -40,22 +39,4 @@ export function createStore<S extends object>(initial: S): Store<S> {
       return () => listeners.delete(listener);
     },
   };
-}
-
-export type Handler<T> = (payload: T) => void;
-
-/** Typed publish/subscribe: `Emitter<{ 'mask:preview': MaskPreview }>`. */
-export class Emitter<Events extends Record<string, unknown>> {
-  private handlers = new Map<keyof Events, Set<Handler<never>>>();
-
-  on<K extends keyof Events>(event: K, handler: Handler<Events[K]>): () => void {
-    let set = this.handlers.get(event);
-    if (!set) this.handlers.set(event, (set = new Set()));
-    set.add(handler as Handler<never>);
-    return () => set.delete(handler as Handler<never>);
-  }
-
-  emit<K extends keyof Events>(event: K, payload: Events[K]): void {
-    for (const handler of [...(this.handlers.get(event) ?? [])]) (handler as Handler<Events[K]>)(payload);
-  }
 }

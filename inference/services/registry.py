@@ -199,11 +199,6 @@ def model_load(version: ModelVersion) -> LoadedModel:
         return model
 
 
-def model_cache_clear() -> None:
-    with _LOAD_LOCK:
-        _LOADED.clear()
-
-
 def model_version_encoder(version: ModelVersion) -> str:
     """The version's ``encoder_sha256`` (the embedding cache key), computed from its loaded model and stored on
     first need."""
