@@ -101,7 +101,8 @@ def coco_annotations(anns: list[ExportAnnotation], geoms, *, width: int, height:
         if c1 > c0 and r1 > r0:
             kept.append((ann, geom, Window(c0, r0, c1 - c0, r1 - r0)))
     masks = object_masks([k[1] for k in kept], [k[2] for k in kept])
-    out, fallbacks = [], 0
+    out: list[dict] = []
+    fallbacks = 0
     for (ann, geom, window), mask in zip(kept, masks, strict=True):
         area = int(mask.sum())
         if area == 0:
@@ -111,7 +112,8 @@ def coco_annotations(anns: list[ExportAnnotation], geoms, *, width: int, height:
         if not polys:
             if segmentation == "polygon":
                 fallbacks += 1
-            seg = rle_of_window(mask, int(window.col_off) - col0, int(window.row_off) - row0, width, height)
+            seg: dict | list[list[float]] = rle_of_window(mask, int(window.col_off) - col0, int(window.row_off) - row0,
+                                                          width, height)
         else:
             seg = polys
         lminx, lminy, lmaxx, lmaxy = local.bounds
@@ -144,7 +146,8 @@ class CocoExporter(BaseExporter):
         outputs: dict[str, dict] = {}
         if self.parameters["mode"] == "scenes":
             steps = ProgressSteps(progress, len(dataset.scenes))
-            images, records = [], []
+            images: list[dict] = []
+            records: list[dict] = []
             for image_id, scene in enumerate(dataset.scenes, start=1):
                 file_name = f"images/{scene.stem}.tif"
                 if self.parameters["include_images"]:
@@ -167,7 +170,7 @@ class CocoExporter(BaseExporter):
             plan = chip_plan(dataset, self.parameters, progress=(lambda f, m: progress(0.3 * f, m)) if progress
                              else None)
             steps = ProgressSteps((lambda f, m: progress(0.3 + 0.7 * f, m)) if progress else None, len(plan.chips))
-            per_split = {name: {"images": [], "annotations": []} for name in SPLITS}
+            per_split: dict[str, dict[str, list[dict]]] = {name: {"images": [], "annotations": []} for name in SPLITS}
             pixel_cache: dict[int, np.ndarray] = {}
             for chip in plan.chips:
                 scene, window = chip.scene, chip.window

@@ -74,7 +74,7 @@ class StacExporter(BaseExporter):
                 item_links.append({"rel": "source", "href": "./image.tif", "type": COG_TYPE,
                                    "label:assets": ["labels", "raster-labels"]})
             footprint = scene_footprint(scene)
-            counts = {}
+            counts: dict[str, int] = {}
             for a in labelled:
                 counts[a.label_class.name] = counts.get(a.label_class.name, 0) + 1
             methods = sorted({"manual" if a.source == "human" else "automated" for a in anns}) or ["manual"]

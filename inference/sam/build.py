@@ -12,6 +12,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -53,7 +54,7 @@ class LoadedModel:
     """
 
     arch: str
-    sam: torch.nn.Module
+    sam: Any  # segment_anything / mobile_sam ``Sam`` (an nn.Module; those packages ship no types)
     device: torch.device
     checkpoint_path: Path
     sha256: str
