@@ -52,6 +52,9 @@ class VersionOutput(serializers.Serializer):
     checkpoint_sha256 = serializers.CharField()
     encoder_sha256 = serializers.CharField()
     promoted_at = serializers.DateTimeField(allow_null=True)
+    promoted_by = serializers.CharField(source="promoted_by.username", allow_null=True, default=None)
+    gate_passed = serializers.BooleanField(allow_null=True)
+    override_reason = serializers.CharField()
 
 
 def _proposal(request, proposal_id: int) -> MaskProposal:
@@ -151,9 +154,15 @@ def _version_and_project(request, version_id: int) -> tuple[ModelVersion, Projec
 
 
 class ModelVersionPromoteApi(GeoLoopApi):
+    class Input(serializers.Serializer):
+        override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
     def post(self, request, version_id: int):
         mv, project = _version_and_project(request, version_id)
-        mv = services.model_version_promote(version=mv, user=request.user)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        mv = services.model_version_promote(version=mv, user=request.user,
+                                            override_reason=data.validated_data["override_reason"])
         return Response({"version": VersionOutput(mv).data,
                          "in_use": VersionOutput(active_model_version(project=project)).data})
 

@@ -56,7 +56,8 @@ def version_comparison(*, project) -> list[dict]:
         metrics = mv.metrics or {}
         row = {"id": mv.id, "name": mv.name, "state": mv.state, "parent": mv.parent_id,
                "project": mv.project_id, "in_use": active is not None and mv.id == active.id,
-               "training_job": mv.training_job_id, "created_at": mv.created_at, "promoted_at": mv.promoted_at}
+               "training_job": mv.training_job_id, "created_at": mv.created_at, "promoted_at": mv.promoted_at,
+               "gate_passed": mv.gate_passed, "override_reason": mv.override_reason}
         for split in ("held_out", "benchmark"):
             part = metrics.get(split) or {}
             row[split] = {k: part.get(k) for k in (*METRIC_KEYS, "n_objects")}

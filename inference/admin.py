@@ -8,7 +8,9 @@ class ModelVersionAdmin(admin.ModelAdmin):
     list_display = ("id", "name", "architecture", "state", "project", "parent", "created_at")
     list_filter = ("architecture", "state")
     search_fields = ("name", "checkpoint_path", "checkpoint_sha256")
-    readonly_fields = ("encoder_sha256", "created_at")
+    # State changes go through the app (promotion checks the gate, keeps one active version, audits): not here.
+    readonly_fields = ("encoder_sha256", "created_at", "state", "promoted_at", "promoted_by", "override_reason",
+                       "metrics")
 
 
 @admin.register(EmbeddingEntry)

@@ -35,9 +35,26 @@ class ModelVersion(models.Model):
     state = models.CharField(max_length=16, choices=ModelState.choices, default=ModelState.CANDIDATE)
     created_at = models.DateTimeField(auto_now_add=True)
     promoted_at = models.DateTimeField(null=True, blank=True)
+    promoted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    # Why an admin promoted this version although its gate refused or never ran (empty when the gate passed).
+    override_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            # Exactly one version serves a project: its own active one, else the single global active one.
+            models.UniqueConstraint(fields=["project"], condition=models.Q(state="active", project__isnull=False),
+                                    name="one_active_version_per_project"),
+            models.UniqueConstraint(fields=["state"], condition=models.Q(state="active", project__isnull=True),
+                                    name="one_active_global_version"),
+        ]
+
+    @property
+    def gate_passed(self) -> bool | None:
+        """The evaluation gate's verdict on this version: True/False, or None when it never ran."""
+        gate = (self.metrics or {}).get("gate")
+        return None if not gate else bool(gate.get("promote"))
 
     def __str__(self) -> str:
         return f"{self.name} ({self.architecture}, {self.state})"

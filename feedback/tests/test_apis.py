@@ -1,24 +1,10 @@
 """Permissions and answers of the feedback endpoints."""
 
 import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from feedback.models import TrainingJob
 from feedback.tests.fixtures import crowded_objects, proposal_for
 from inference.models import ModelState, ModelVersion
-
-
-@pytest.fixture
-def client_for():
-    def make(user):
-        client = APIClient()
-        if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return make
 
 
 @pytest.fixture
@@ -59,7 +45,8 @@ def test_training_jobs_versions_promote_rollback_are_admin_only(project_env, cli
     candidate = ModelVersion.objects.create(
         name="cand", architecture="vit_t", checkpoint_path=env["base"].checkpoint_path,
         checkpoint_sha256=env["base"].checkpoint_sha256, parent=env["base"], project=env["project"],
-        state=ModelState.CANDIDATE, metrics={"held_out": {"NoC@85": 4.0, "mIoU@1": 0.7, "n_objects": 3}},
+        state=ModelState.CANDIDATE, metrics={"held_out": {"NoC@85": 4.0, "mIoU@1": 0.7, "n_objects": 3},
+                                             "gate": {"promote": True, "reasons": ["better"]}},
     )
     assert annotator.get(f"/api/projects/{pid}/model-versions/compare/").status_code == 403
     rows = admin.get(f"/api/projects/{pid}/model-versions/compare/").json()["versions"]

@@ -130,7 +130,8 @@ def test_promote_then_rollback_changes_what_prompts_use(project_env, tmp_path):
     assert active_model_version(project=project) == base
     before = _decode_with(active_model_version(project=project), emb, [512.5, 512.5])
 
-    services.model_version_promote(version=candidate, user=env["users"]["admin"])
+    services.model_version_promote(version=candidate, user=env["users"]["admin"],
+                                   override_reason="testing the decoder swap end to end")
     assert active_model_version(project=project) == candidate
     promoted = _decode_with(active_model_version(project=project), emb, [512.5, 512.5])
     assert not np.allclose(promoted.ious, before.ious)

@@ -177,6 +177,10 @@ export function createApi(deps: ApiDeps) {
     memberSet: (projectId: number, username: string, role: Role) =>
       request<Member>('POST', `/api/projects/${projectId}/members/`, { body: { username, role } }),
     memberRemove: (projectId: number, userId: number) => request<void>('DELETE', `/api/projects/${projectId}/members/${userId}/`),
+    modelVersionPromote: (id: number, overrideReason: string) =>
+      request<unknown>('POST', `/api/model-versions/${id}/promote/`, { body: { override_reason: overrideReason } }),
+    modelVersionRollback: (id: number, projectId: number) =>
+      request<unknown>('POST', `/api/model-versions/${id}/rollback/`, { body: { project: projectId } }),
     modelVersions: (projectId: number, signal?: AbortSignal) =>
       request<{ versions: ModelVersionRow[] }>('GET', `/api/projects/${projectId}/model-versions/compare/`, { signal }),
   };

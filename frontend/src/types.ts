@@ -137,6 +137,11 @@ export interface ModelVersionRow {
   training_job: number | null;
   created_at: string | null;
   promoted_at: string | null;
+  project: number | null;
+  /** The evaluation gate's verdict: true (passed), false (refused), null (never ran). */
+  gate_passed: boolean | null;
+  /** Why an admin promoted it against (or without) the gate; empty otherwise. */
+  override_reason: string;
   held_out: Record<string, number | null>;
   benchmark: Record<string, number | null>;
   gate: unknown;

@@ -541,3 +541,46 @@ def test_admin_members_task_grid_and_model_versions(app_server, annotate_setup, 
     Shots(artifacts_dir, "admin")(page, "members_tasks_models")
     assert page.errors == []
     assert page.get_by_test_id("error-banner").is_hidden(), page.get_by_test_id("error-banner").inner_text()
+
+
+@pytest.fixture
+def refused_candidate(annotate_setup) -> int:
+    """A fine-tuned version of the e2e project whose evaluation gate refused it."""
+    from annotator.models import Project
+    from inference.models import ModelVersion
+    from inference.services.registry import model_version_ensure_default
+
+    project = Project.objects.get(pk=annotate_setup.project_id)
+    base = model_version_ensure_default()
+    return ModelVersion.objects.create(
+        name="e2e candidate", architecture=base.architecture, checkpoint_path=base.checkpoint_path,
+        checkpoint_sha256=base.checkpoint_sha256, encoder_sha256=base.encoder_sha256, parent=base, project=project,
+        metrics={"gate": {"promote": False, "reasons": ["held-out NoC@85 worse by 1.2 clicks"]}}).pk
+
+
+def test_admin_promotes_against_the_gate_with_a_reason_then_rolls_back(app_server, annotate_setup, refused_candidate,
+                                                                       artifacts_dir, chromium):
+    s = annotate_setup
+    page = new_page(chromium)
+    login(page, app_server.url, s.admin)
+    page.goto(f"{app_server.url}/#/projects/{s.project_id}/admin")
+    row = page.locator(f'[data-testid=model-version][data-version-id="{refused_candidate}"]')
+    expect(row.get_by_test_id("version-gate")).to_have_text("refused")
+    row.get_by_test_id("version-promote").click()
+    reason = "pilot on the new district; gate set has no such roofs"
+    page.get_by_test_id("override-reason").fill(reason)
+    page.locator("[data-testid=override-form] button[type=submit]").click()
+    expect(row.get_by_test_id("version-override")).to_have_text(reason)
+    expect(row).to_have_class("in-use")
+    Shots(artifacts_dir, "admin")(page, "promoted_with_override")
+    versions = page.request.get(f"{app_server.url}/api/projects/{s.project_id}/model-versions/compare/").json()
+    in_use = next(v for v in versions["versions"] if v["in_use"])
+    assert in_use["id"] == refused_candidate and in_use["override_reason"] == reason
+    # One action back to the base version.
+    page.once("dialog", lambda dialog: dialog.accept())
+    base_row = page.locator("[data-testid=model-version]").filter(has=page.get_by_test_id("version-rollback")).first
+    base_row.get_by_test_id("version-rollback").click()
+    expect(row).not_to_have_class("in-use")
+    versions = page.request.get(f"{app_server.url}/api/projects/{s.project_id}/model-versions/compare/").json()
+    assert next(v for v in versions["versions"] if v["in_use"])["id"] != refused_candidate
+    assert page.errors == []
