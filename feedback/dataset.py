@@ -7,7 +7,8 @@ Objects
 - every approved (reviewed) annotation that no correction covers: a window chosen for its bounds the way the
   benchmark chooses one (finest level from -2 whose half-extent holds it);
 - an annotation corrected several times counts once, with its latest final geometry;
-- rejected proposals: negatives (their prompt on their window, IoU target 0).
+- rejected proposals, and those whose annotation was deleted after acceptance: negatives (their prompt on their
+  window, IoU target 0).
 
 Spatial split
 -------------
@@ -181,8 +182,10 @@ def training_set_build(*, project, model: LoadedModel, encoder_key: str, block_m
                                                                               "annotation").order_by("id"))
     for corr in corrections:
         proposal = corr.proposal
+        if proposal is None:
+            continue  # an annotation no proposal made: its reviewed geometry comes in below
         window = window_from_json(proposal.window)
-        if corr.outcome == Outcome.REJECTED:
+        if corr.outcome in (Outcome.REJECTED, Outcome.DELETED):
             geom = _shapely(proposal.geometry) if proposal.geometry is not None else None
             negatives.append((proposal.scene, prompt_pixels(proposal.prompt), window, geom, f"correction:{corr.id}"))
             continue

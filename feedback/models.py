@@ -8,11 +8,15 @@ class Outcome(models.TextChoices):
     ACCEPTED = "accepted", "accepted as is"
     EDITED = "edited", "accepted after edits"
     REJECTED = "rejected"
+    DELETED = "deleted", "deleted after acceptance"
 
 
 class Correction(models.Model):
     project = models.ForeignKey("annotator.Project", on_delete=models.CASCADE, related_name="corrections")
-    proposal = models.ForeignKey("inference.MaskProposal", on_delete=models.CASCADE, related_name="corrections")
+    # The model answer this outcome is about; None for an annotation that no proposal made (drawn or imported),
+    # whose review fixes and rejections are feedback on the data rather than on the model.
+    proposal = models.ForeignKey("inference.MaskProposal", null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="corrections")
     annotation = models.ForeignKey(
         "annotator.Annotation", null=True, blank=True, on_delete=models.SET_NULL, related_name="corrections"
     )
@@ -23,7 +27,9 @@ class Correction(models.Model):
     vertices_moved = models.PositiveIntegerField(default=0)
     seconds_spent = models.FloatField(default=0.0)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    source = models.CharField(max_length=16, default="proposal", help_text="proposal (accept/reject) or review (fix)")
+    source = models.CharField(max_length=16, default="proposal",
+                              help_text="proposal (accept/reject), edit or delete (after acceptance), review")
+    reason = models.TextField(blank=True, help_text="why it was rejected, when someone said")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,8 +1,11 @@
 """Corrections: what became of each model proposal (accepted, edited, rejected), and review fixes.
 
-Accepting a proposal creates the annotation through :func:`annotator.services.annotations.annotation_create`
-(feedback writes through annotator's services) and the Correction in the same transaction. Review fixes and
-rejections of model-made annotations arrive through ``annotator.signals.annotation_changed``.
+Every human outcome is one Correction: accepting a proposal (as is or edited), rejecting it, editing or deleting the
+annotation after acceptance, and a reviewer's fix or rejection (with its reason). Accepting creates the annotation
+through :func:`annotator.services.annotations.annotation_create` (feedback writes through annotator's services) and
+the Correction in the same transaction; everything after acceptance arrives through
+``annotator.signals.annotation_changed`` inside the annotator's transaction. Corrections of annotations that no
+proposal made (drawn or imported) are kept too, linked to the annotation only: feedback on the data, not the model.
 After each correction, "retrain after every N corrections" is checked under a row lock on the project.
 """
 
@@ -48,27 +51,37 @@ def _multi(geom: GEOSGeometry | None) -> GEOSGeometry | None:
     return geom
 
 
-def correction_record(*, proposal: MaskProposal, outcome: str, user, final_geometry: GEOSGeometry | None = None,
-                      annotation: Annotation | None = None, clicks_added: int = 0, vertices_moved: int = 0,
-                      seconds_spent: float = 0.0, source: str = "proposal") -> Correction:
-    """Store one proposal outcome with IoU(proposal, final) in the scene CRS; then check the every-N trigger."""
+NEGATIVE = (Outcome.REJECTED, Outcome.DELETED)
+
+
+def correction_record(*, proposal: MaskProposal | None, outcome: str, user,
+                      final_geometry: GEOSGeometry | None = None, annotation: Annotation | None = None,
+                      previous_geometry: GEOSGeometry | None = None, clicks_added: int = 0, vertices_moved: int = 0,
+                      seconds_spent: float = 0.0, source: str = "proposal", reason: str = "") -> Correction:
+    """Store one human outcome, then check the every-N trigger.
+
+    ``iou`` is IoU(proposal, final) in the scene CRS (0 for a rejection or deletion); for an annotation no proposal
+    made it is IoU(previous, final), how much the human changed."""
     if outcome not in Outcome.values:
-        raise ValidationFailed(f"Unknown outcome {outcome!r}; use accepted, edited or rejected.")
-    if outcome != Outcome.REJECTED and final_geometry is None:
+        raise ValidationFailed(f"Unknown outcome {outcome!r}; use one of {', '.join(Outcome.values)}.")
+    if proposal is None and annotation is None:
+        raise ValidationFailed("A correction is about a proposal or an annotation.")
+    if outcome not in NEGATIVE and final_geometry is None:
         raise ValidationFailed("An accepted or edited proposal needs its final geometry.")
     if min(clicks_added, vertices_moved) < 0 or seconds_spent < 0:
         raise ValidationFailed("clicks_added, vertices_moved and seconds_spent cannot be negative.")
-    scene = proposal.scene
-    iou = (geometry_iou(proposal.geometry, final_geometry, crs=scene.crs or "EPSG:4326")
-           if outcome != Outcome.REJECTED else 0.0)
+    scene = proposal.scene if proposal is not None else annotation.scene
+    before = proposal.geometry if proposal is not None else previous_geometry
+    iou = 0.0 if outcome in NEGATIVE else geometry_iou(before, final_geometry, crs=scene.crs or "EPSG:4326")
+    project_id = proposal.project_id if proposal is not None else annotation.project_id
     with transaction.atomic():
         correction = Correction.objects.create(
-            project_id=proposal.project_id, proposal=proposal, annotation=annotation, outcome=outcome,
+            project_id=project_id, proposal=proposal, annotation=annotation, outcome=outcome,
             final_geometry=_multi(final_geometry), iou=iou, clicks_added=clicks_added,
-            vertices_moved=vertices_moved, seconds_spent=seconds_spent, source=source,
+            vertices_moved=vertices_moved, seconds_spent=seconds_spent, source=source, reason=reason,
             user=user if getattr(user, "is_authenticated", False) else None,
         )
-        every_n_check(project_id=proposal.project_id)
+        every_n_check(project_id=project_id)
     return correction
 
 
@@ -131,22 +144,41 @@ def proposal_reject(*, proposal: MaskProposal, user, clicks_added: int = 0, seco
                              seconds_spent=seconds_spent)
 
 
+# What each change of an accepted annotation says, as (outcome, source).
+_AFTER_ACCEPTANCE = {
+    "updated": (Outcome.EDITED, "edit"),
+    "deleted": (Outcome.DELETED, "delete"),
+    "review_fix": (Outcome.EDITED, "review"),
+    "review_reject": (Outcome.REJECTED, "review"),
+}
+
+
+def _vertices_changed(before: GEOSGeometry | None, after: GEOSGeometry | None) -> int:
+    """How many vertices were moved, added or removed between two versions of a geometry: the larger of the two
+    one-sided differences of their vertex sets (a moved vertex is in both, an added or removed one in one)."""
+    if before is None or after is None:
+        return 0
+    a = set(map(tuple, shapely.get_coordinates(_shapely(before)).round(9)))
+    b = set(map(tuple, shapely.get_coordinates(_shapely(after)).round(9)))
+    return max(len(a - b), len(b - a))
+
+
 def on_annotation_changed(sender, *, annotation: Annotation, kind: str, user, previous_geometry=None, **kwargs):
-    """Receiver of ``annotator.signals.annotation_changed``: a reviewer's fix or rejection of a model-made
-    annotation becomes a correction of its proposal (runs inside the annotator's transaction)."""
-    if kind not in ("review_fix", "review_reject") or not annotation.proposal_id:
+    """Receiver of ``annotator.signals.annotation_changed``: every change to an annotation after it exists (an
+    edit, a deletion, a reviewer's fix or rejection) becomes a correction, of its proposal when a model made it,
+    else of the annotation itself. Runs inside the annotator's transaction."""
+    if kind not in _AFTER_ACCEPTANCE:
         return
-    proposal = MaskProposal.objects.select_related("scene").filter(pk=annotation.proposal_id).first()
-    if proposal is None:
-        return
-    if kind == "review_reject":
-        correction_record(proposal=proposal, outcome=Outcome.REJECTED, user=user, annotation=annotation,
-                          source="review")
-        return
-    if previous_geometry is not None and previous_geometry.equals_exact(annotation.geometry, 1e-12):
-        return  # a fix of the label class only: the mask was right
-    moved = 0
-    if previous_geometry is not None:
-        moved = abs(annotation.geometry.num_coords - previous_geometry.num_coords)
-    correction_record(proposal=proposal, outcome=Outcome.EDITED, user=user, final_geometry=annotation.geometry,
-                      annotation=annotation, vertices_moved=moved, source="review")
+    outcome, source = _AFTER_ACCEPTANCE[kind]
+    proposal = None
+    if annotation.proposal_id:
+        proposal = MaskProposal.objects.select_related("scene").filter(pk=annotation.proposal_id).first()
+    if outcome not in NEGATIVE and previous_geometry is not None and annotation.geometry is not None \
+            and previous_geometry.equals_exact(annotation.geometry, 1e-12):
+        return  # a change of label class or attributes only: the mask was right
+    reason = annotation.review_reason if kind == "review_reject" else ""
+    correction_record(
+        proposal=proposal, outcome=outcome, user=user, annotation=annotation, source=source, reason=reason,
+        final_geometry=None if outcome in NEGATIVE else annotation.geometry, previous_geometry=previous_geometry,
+        vertices_moved=_vertices_changed(previous_geometry, annotation.geometry) if outcome == Outcome.EDITED else 0,
+    )
