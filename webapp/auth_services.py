@@ -23,7 +23,7 @@ from rest_framework.authtoken.models import Token
 
 from annotator.authentication import forget, token_expired
 from core.errors import RateLimited, Unavailable, ValidationFailed
-from core.ratelimit import Refused, Rule, SlidingWindowLimiter
+from core.ratelimit import Refused, Reservation, Rule, SlidingWindowLimiter
 
 log = logging.getLogger(__name__)
 
@@ -103,13 +103,13 @@ def _unavailable(exc: Exception) -> Unavailable:
     return Unavailable("Login is unavailable for a moment (its attempt counter cannot be reached); try again soon.")
 
 
-def _check_password(*, request, username: str, password: str, user=None):
-    """Authenticate under the failure limits; returns the user. A failure counts against the account and the client
-    address; a success does not, and clears the account's failures."""
+def login_throttle_reserve(*, request, username: str) -> tuple[Reservation, list[Rule]]:
+    """Count one login attempt against the account and the client address, or raise RateLimited (with
+    ``retry_after``) when either is over its limit; Unavailable when Redis cannot be reached (fail closed)."""
     _, limiter = _redis()
     rules = _rules(username=username, address=client_address(request.META))
     try:
-        reservation = limiter.reserve(rules)
+        return limiter.reserve(rules), rules
     except Refused as refused:
         raise RateLimited(
             f"Too many failed logins for this account or from this address. Try again in {refused.retry_after_s} s.",
@@ -117,23 +117,38 @@ def _check_password(*, request, username: str, password: str, user=None):
         ) from None
     except redis.RedisError as exc:
         raise _unavailable(exc) from exc
-    if user is None:
-        user = authenticate(request, username=username, password=password)
-    elif not user.check_password(password):
-        user = None
-    if user is None:
-        raise ValidationFailed("Wrong username or password.")
+
+
+def login_throttle_succeeded(held: tuple[Reservation, list[Rule]]) -> None:
+    """A success does not count: take the attempt back from the client address and clear the account's failures."""
+    reservation, rules = held
+    _, limiter = _redis()
     try:
         limiter.release(reservation, keys=(rules[1].key,))
         limiter.reset(rules[0].key)
     except redis.RedisError as exc:  # the login stands; the stray attempt ages out with its window
         log.warning("could not clear login attempts: %s", exc)
-    return user
+
+
+def _base_request(request):
+    return getattr(request, "_request", request)
+
+
+def login_refusal_note(request, refusal: Exception) -> None:
+    """Where the authentication backend leaves why it refused (Django's authenticate() only reports None)."""
+    _base_request(request).geoloop_login_refused = refusal
 
 
 def user_authenticate(*, request, username: str, password: str):
-    """The user for these credentials, throttled (RateLimited with retry_after), or ValidationFailed."""
-    return _check_password(request=request, username=username, password=password)
+    """The user for these credentials, or RateLimited (with retry_after) / Unavailable / ValidationFailed. The limits
+    are applied by the authentication backend (webapp.auth_backends), so every login path shares them."""
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        refusal = getattr(_base_request(request), "geoloop_login_refused", None)
+        if refusal is not None:
+            raise refusal
+        raise ValidationFailed("Wrong username or password.")
+    return user
 
 
 def token_issue(*, user) -> Token:
@@ -162,10 +177,10 @@ def user_logout(*, request) -> None:
 def user_password_change(*, request, user, old_password: str, new_password: str) -> None:
     """Check the current password (throttled like a login), validate the new one with AUTH_PASSWORD_VALIDATORS, set
     it, revoke the API token, and keep this browser session logged in (other sessions end)."""
-    try:
-        _check_password(request=request, username=user.get_username(), password=old_password, user=user)
-    except ValidationFailed:
-        raise ValidationFailed("The current password is wrong.", extra={"field": "old_password"}) from None
+    held = login_throttle_reserve(request=request, username=user.get_username())
+    if not user.check_password(old_password):
+        raise ValidationFailed("The current password is wrong.", extra={"field": "old_password"})
+    login_throttle_succeeded(held)
     password_validate(password=new_password, user=user)
     user.set_password(new_password)
     user.save(update_fields=["password"])

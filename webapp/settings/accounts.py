@@ -1,6 +1,8 @@
 """Accounts: password rules, login throttling, API token lifetime, WebSocket tickets, and the authentication classes
 that enforce them (the REST_FRAMEWORK defaults from base are updated here, in place)."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from webapp.settings.base import REST_FRAMEWORK
 from webapp.settings.env import env_int, env_str
 
@@ -13,6 +15,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Every password check goes through this backend, which applies the login limits below (API logins, admin site).
+AUTHENTICATION_BACKENDS = ["webapp.auth_backends.ThrottledModelBackend"]
 
 # Login throttling (kept in Redis, shared by every web process): failed logins per account and per client address
 # within a sliding window; a successful login does not count (and clears its account's failures).
@@ -39,3 +44,8 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "annotator.authentication.ExpiringTokenAuthentication",
     "rest_framework.authentication.SessionAuthentication",
 ]
+
+for _name in ("GEOLOOP_LOGIN_WINDOW_S", "GEOLOOP_LOGIN_FAILURES_PER_ACCOUNT", "GEOLOOP_LOGIN_FAILURES_PER_CLIENT",
+              "GEOLOOP_TRUSTED_PROXY_COUNT", "GEOLOOP_TOKEN_TTL_HOURS", "GEOLOOP_WS_TICKET_TTL_S"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be a whole number of at least 1")

@@ -91,6 +91,22 @@ def test_forwarded_header_is_ignored_unless_trusted_by_setting(limits, users):
     assert login("cid", PASSWORD, address=proxy, HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 200
 
 
+def test_the_admin_sites_login_form_shares_the_limits(limits, users):
+    staff = users["ann"]
+    staff.is_staff = True
+    staff.save()
+
+    def admin_login(password):
+        return Client().post("/admin/login/?next=/admin/", {"username": "ann", "password": password},
+                             REMOTE_ADDR="10.5.0.1")
+
+    assert admin_login(PASSWORD).status_code == 302  # logged in
+    for _ in range(3):
+        assert admin_login("wrong").status_code == 200  # the form again, with its error
+    assert admin_login(PASSWORD).status_code == 200  # refused while the account is throttled
+    assert login("ann", PASSWORD, address="10.5.0.2").status_code == 429
+
+
 def test_client_address_parsing(settings):
     settings.GEOLOOP_CLIENT_IP_HEADER = "X-Real-IP"
     settings.GEOLOOP_TRUSTED_PROXY_COUNT = 1
