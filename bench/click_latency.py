@@ -41,7 +41,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import free_port, machine  # noqa: E402
+from bench.common import free_port, machine, ws_ticket_url  # noqa: E402
 
 warnings.filterwarnings("ignore")
 VENV_BIN = Path(sys.executable).parent
@@ -97,7 +97,8 @@ def _setup_data(n_buildings: int) -> dict:
     user = User.objects.filter(username="bench").first() or User.objects.create_user("bench", password="bench")
     project, _ = Project.objects.get_or_create(slug="bench", defaults={"name": "Bench"})
     Membership.objects.get_or_create(project=project, user=user, defaults={"role": Role.ANNOTATOR})
-    token, _ = Token.objects.get_or_create(user=user)
+    Token.objects.filter(user=user).delete()  # tokens expire (GEOLOOP_TOKEN_TTL_HOURS): a fresh one per run
+    token = Token.objects.create(user=user)
     scene = Scene.objects.filter(project=project, name="atlanta", status=SceneStatus.READY).first()
     if scene is None or not (MEDIA / scene.cog_path).is_file():
         scene = Scene.objects.create(project=project, name="atlanta", source_path=str(ATLANTA),
@@ -186,15 +187,16 @@ def _pct(values: list[float], q: float) -> float:
 
 
 class Annotator:
-    def __init__(self, url: str):
-        self.url = url
+    def __init__(self, url: str, token: str):
+        self.url, self.token = url, token
         self.socket = None
         self.n = 0
 
     async def __aenter__(self):
         from websockets.asyncio.client import connect
 
-        self.socket = await connect(self.url, origin=self.url.replace("ws://", "http://").split("/ws/")[0],
+        url = await asyncio.to_thread(ws_ticket_url, self.url, self.token)  # single-use: one per connection
+        self.socket = await connect(url, origin=self.url.replace("ws://", "http://").split("/ws/")[0],
                                     open_timeout=30, max_size=None)
         return self
 
@@ -240,17 +242,18 @@ class Annotator:
 
 
 async def _measure(ws: str, data: dict, args) -> dict:
-    url = f"{ws}/ws/annotate/{data['scene_id']}/?token={data['token']}"
+    url = f"{ws}/ws/annotate/{data['scene_id']}/"
     from inference.tasks import encode_window
 
     # the gpu worker is long-lived in production: load its model (an encode task on a cached window)
     await asyncio.to_thread(lambda: encode_window.delay(data["version"], data["scene_id"], data["windows"][0])
                             .get(timeout=600))
-    async with Annotator(url) as warm:  # load every window into the server's memory; export/load the decoder
+    # load every window into the server's memory; export/load the decoder
+    async with Annotator(url, data["token"]) as warm:
         for point in data["clicks"]:
             await warm.click([point], [1])
         await warm.session(data, 10)
-    async with Annotator(url) as one:
+    async with Annotator(url, data["token"]) as one:
         single, answers = await one.session(data, args.clicks)
     server = {k: _pct([a["timings"].get(k, 0.0) for a in answers], 50)
               for k in ("embedding_ms", "decode_ms", "polygon_ms", "total_ms")}
@@ -262,7 +265,7 @@ async def _measure(ws: str, data: dict, args) -> dict:
                                                                                              strict=True)], 50)
 
     async def annotator(i):
-        async with Annotator(url) as a:
+        async with Annotator(url, data["token"]) as a:
             await asyncio.sleep(i * args.concurrent_think / args.annotators)  # not all in step
             return (await a.session(data, args.concurrent_clicks, offset=i * 3, think=args.concurrent_think))[0]
 
@@ -280,9 +283,9 @@ async def _measure(ws: str, data: dict, args) -> dict:
 
 
 async def _first_clicks(ws: str, data: dict, args) -> dict:
-    url = f"{ws}/ws/annotate/{data['scene_id']}/?token={data['token']}"
+    url = f"{ws}/ws/annotate/{data['scene_id']}/"
     waited, times = [], []
-    async with Annotator(url) as a:
+    async with Annotator(url, data["token"]) as a:
         for i in range(args.pans):
             b = (i * 5) % len(data["clicks"])
             lon, lat = data["clicks"][b]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import platform
@@ -10,7 +11,9 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,6 +52,17 @@ def machine(**extra) -> dict:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     return {"host": socket.gethostname(), "platform": platform.platform(), "cpu": cpu, "cores": os.cpu_count(),
             "memory_gib": memory_gib, "python": platform.python_version(), "load_1min": load, **extra}
+
+
+def ws_ticket_url(ws_url: str, token: str) -> str:
+    """``ws_url`` with a single-use ticket bought with the API token (POST /api/auth/ws-ticket/ on the same server).
+    The server refuses tokens in WebSocket URLs; a ticket opens one connection within ~30 s, so get one per connect."""
+    parts = urlsplit(ws_url)
+    http = urlunsplit(("https" if parts.scheme == "wss" else "http", parts.netloc, "/api/auth/ws-ticket/", "", ""))
+    request = urllib.request.Request(http, method="POST", headers={"Authorization": f"Token {token}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        ticket = json.loads(response.read())["ticket"]
+    return f"{ws_url}{'&' if parts.query else '?'}ticket={ticket}"
 
 
 def free_port() -> int:

@@ -87,7 +87,8 @@ def prepare(size: int) -> tuple[str, list[dict]]:
     user, _ = get_user_model().objects.get_or_create(username="bench")
     project, _ = Project.objects.get_or_create(slug="bench", defaults={"name": "Tile benchmark"})
     Membership.objects.update_or_create(project=project, user=user, defaults={"role": Role.ANNOTATOR})
-    token, _ = Token.objects.get_or_create(user=user)
+    Token.objects.filter(user=user).delete()  # tokens expire (GEOLOOP_TOKEN_TTL_HOURS): a fresh one per run
+    token = Token.objects.create(user=user)
     big = make_big_raster(BENCH_DIR / f"bench-{size}-uint16-3.tif", size)
     scenes = []
     for name, source in [(BIG_NAME.format(size=size), big), *SAMPLES]:

@@ -1,7 +1,7 @@
 """WebSocket ``/ws/annotate/<scene_id>/``: one socket per annotator session on a scene.
 
-Auth: the session cookie or ``?token=<api token>`` (:mod:`webapp.ws_auth`); the user needs the annotator role on
-the scene's project, else the socket is closed with code 4403 before it opens.
+Auth: the session cookie or ``?ticket=<single-use ticket>`` (:mod:`webapp.ws_auth`); the user needs the annotator
+role on the scene's project, else the socket is closed with code 4403 before it opens.
 
 Client -> server
     ``{"type": "prompt", "request_id": any, "points": [[lon, lat], ...], "labels": [1|0, ...],

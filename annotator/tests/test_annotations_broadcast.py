@@ -50,7 +50,7 @@ async def _next_annotation_event(socket) -> dict:
 
 
 async def _watch(app_server, scene, label_class, tokens) -> list[dict]:
-    url = f"{app_server.ws_url}/ws/scenes/{scene.id}/events/?token={tokens['bob']}"
+    url = await asyncio.to_thread(app_server.ws, f"/ws/scenes/{scene.id}/events/", tokens["bob"])
     received = []
     async with connect(url, origin=app_server.url, open_timeout=10) as socket:
         await socket.send(json.dumps({"type": "ping"}))
@@ -85,7 +85,7 @@ def test_second_client_hears_created_updated_deleted(pair, app_server):
 
 async def _refused(app_server, scene, token) -> int:
     """The consumer closes before accepting: the server answers the handshake with HTTP 403."""
-    url = f"{app_server.ws_url}/ws/scenes/{scene.id}/events/?token={token}"
+    url = await asyncio.to_thread(app_server.ws, f"/ws/scenes/{scene.id}/events/", token)
     try:
         async with connect(url, origin=app_server.url, open_timeout=10) as socket:
             await asyncio.wait_for(socket.recv(), 10)

@@ -84,7 +84,7 @@ def test_export_runs_on_the_celery_worker_reports_progress_over_the_websocket_an
         data, actors, celery_worker, app_server, tmp_path):
     project, scene, classes, anns = data
     token = Token.objects.create(user=actors.users["reviewer"]).key
-    url = f"{app_server.ws_url}/ws/scenes/{scene.id}/events/?token={token}"
+    url = app_server.ws(f"/ws/scenes/{scene.id}/events/", token)
     created = {}
 
     def start():

@@ -53,7 +53,7 @@ def test_celery_worker_ingests_and_progress_arrives_over_the_websocket(project_a
     project, user, token = project_admin
     rasters.make_raster(imagery_root / "worker.tif", bands=3, dtype="uint16", width=1500, height=1200)
     scene = scene_create_from_path(project=project, path="worker.tif", name="W", user=user, enqueue=False)
-    url = f"{app_server.ws_url}/ws/scenes/{scene.id}/events/?token={token}"
+    url = app_server.ws(f"/ws/scenes/{scene.id}/events/", token)
 
     events = asyncio.run(_events_until_ready(url, app_server.url, lambda: ingest_scene.delay(scene.id)))
 

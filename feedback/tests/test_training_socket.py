@@ -22,9 +22,10 @@ async def test_admin_hears_training_progress_and_annotators_are_refused(app_serv
     project_id = actors.project.id
     admin_token = await sync_to_async(_token)(actors.users["admin"])
     annotator_token = await sync_to_async(_token)(actors.users["annotator"])
-    url = f"{app_server.ws_url}/ws/projects/{project_id}/training/"
+    path = f"/ws/projects/{project_id}/training/"
 
-    async with websockets.connect(f"{url}?token={admin_token}", origin=app_server.url) as socket:
+    admin_url = await asyncio.to_thread(app_server.ws, path, admin_token)
+    async with websockets.connect(admin_url, origin=app_server.url) as socket:
         await socket.send(json.dumps({"type": "ping"}))
         assert json.loads(await asyncio.wait_for(socket.recv(), 10)) == {"type": "pong"}
         await get_channel_layer().group_send(
@@ -34,6 +35,7 @@ async def test_admin_hears_training_progress_and_annotators_are_refused(app_serv
         message = json.loads(await asyncio.wait_for(socket.recv(), 10))
         assert message == {"type": "training.progress", "job": 7, "progress": {"step": 3}}
 
+    annotator_url = await asyncio.to_thread(app_server.ws, path, annotator_token)
     with pytest.raises(websockets.exceptions.WebSocketException):
-        async with websockets.connect(f"{url}?token={annotator_token}", origin=app_server.url) as socket:
+        async with websockets.connect(annotator_url, origin=app_server.url) as socket:
             await asyncio.wait_for(socket.recv(), 10)

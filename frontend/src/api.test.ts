@@ -51,6 +51,42 @@ describe('createApi', () => {
     expect(getInit.headers).not.toHaveProperty('X-CSRFToken');
   });
 
+  it('fetches the CSRF cookie before logging in when there is none', async () => {
+    let cookies = 'sessionid=s';
+    const fetch = vi.fn(async (url: string) => {
+      if (url === '/api/auth/csrf/') {
+        cookies = 'sessionid=s; csrftoken=fresh';
+        return respond(200, '{"csrftoken":"fresh"}');
+      }
+      return respond(200, '{"token":"t","expires_at":"2030-01-01T00:00:00Z","user":{"id":1,"username":"ann","is_staff":false}}');
+    });
+    const api = createApi({ fetch: fetch as unknown as typeof globalThis.fetch, cookies: () => cookies });
+    await api.login('ann', 'pw');
+    const calls = fetch.mock.calls as unknown as [string, RequestInit][];
+    expect(calls.map(([url, init]) => `${init.method} ${url}`)).toEqual(['GET /api/auth/csrf/', 'POST /api/auth/login/']);
+    expect(calls[1]?.[1].headers).toMatchObject({ 'X-CSRFToken': 'fresh' });
+  });
+
+  it('replaces a stale CSRF cookie and retries the login once', async () => {
+    let cookies = 'csrftoken=stale';
+    const fetch = vi.fn(async (url: string) => {
+      if (url === '/api/auth/csrf/') {
+        cookies = 'csrftoken=fresh';
+        return respond(200, '{"csrftoken":"fresh"}');
+      }
+      if (cookies === 'csrftoken=stale') return respond(403, '{"detail":"CSRF Failed: CSRF token incorrect."}');
+      return respond(200, '{"token":"t","expires_at":"2030-01-01T00:00:00Z","user":{"id":1,"username":"ann","is_staff":false}}');
+    });
+    const api = createApi({ fetch: fetch as unknown as typeof globalThis.fetch, cookies: () => cookies });
+    expect((await api.login('ann', 'pw')).user.username).toBe('ann');
+    const calls = fetch.mock.calls as unknown as [string, RequestInit][];
+    expect(calls.map(([url, init]) => `${init.method} ${url}`)).toEqual([
+      'POST /api/auth/login/',
+      'GET /api/auth/csrf/',
+      'POST /api/auth/login/',
+    ]);
+  });
+
   it('turns a 400 {detail} into an ApiError carrying the detail', async () => {
     const { api } = setup(respond(400, '{"detail":"Unable to log in with provided credentials."}'));
     const err = await api.login('ann', 'wrong').catch((e: unknown) => e);

@@ -127,11 +127,29 @@ export function createApi(deps: ApiDeps) {
     return body as T;
   }
 
+  /** The CSRF cookie the server checks on every unsafe request, login included (GET /api/auth/csrf/ sets it). */
+  async function ensureCsrfCookie(force = false): Promise<void> {
+    if (force || !readCookie('csrftoken', deps.cookies())) await request<unknown>('GET', '/api/auth/csrf/');
+  }
+
+  /** Session login. Login is CSRF-checked, so the cookie is fetched first; a stale one is replaced and the login
+   * retried once. */
+  async function login(username: string, password: string): Promise<LoginResponse> {
+    await ensureCsrfCookie();
+    const post = () => request<LoginResponse>('POST', '/api/auth/login/', { body: { username, password } });
+    try {
+      return await post();
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 403 && /CSRF/i.test(err.message))) throw err;
+      await ensureCsrfCookie(true);
+      return post();
+    }
+  }
+
   return {
     request,
     me: (signal?: AbortSignal) => request<User>('GET', '/api/auth/me/', { signal }),
-    login: (username: string, password: string) =>
-      request<LoginResponse>('POST', '/api/auth/login/', { body: { username, password } }),
+    login,
     logout: () => request<void>('POST', '/api/auth/logout/'),
     projects: (signal?: AbortSignal) => request<Project[]>('GET', '/api/projects/', { signal }),
     scenes: (projectId: number, signal?: AbortSignal) =>

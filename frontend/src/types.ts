@@ -8,6 +8,8 @@ export interface User {
 
 export interface LoginResponse {
   token: string;
+  /** ISO time after which the token is refused (GEOLOOP_TOKEN_TTL_HOURS after it was issued). */
+  expires_at: string;
   user: User;
 }
 

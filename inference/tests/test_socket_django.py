@@ -20,8 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _url(app_server, scene_id: int, token: str | None) -> str:
-    query = f"?token={token}" if token else ""
-    return f"{app_server.ws_url}/ws/annotate/{scene_id}/{query}"
+    return app_server.ws(f"/ws/annotate/{scene_id}/", token)
 
 
 async def _recv(socket, timeout: float = 120) -> dict:

@@ -1,5 +1,6 @@
 """Settings, one module per integration. Everything comes from the environment with working defaults."""
 
+from webapp.settings.accounts import *  # noqa: F403
 from webapp.settings.base import *  # noqa: F403
 from webapp.settings.celery import *  # noqa: F403
 from webapp.settings.channels import *  # noqa: F403

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -70,6 +72,11 @@ class Command(BaseCommand):
     def _admin(self, password: str):
         user_model = get_user_model()
         admin = user_model.objects.filter(username=USERNAME).first()
+        try:  # the generated password passes; one edited into the file must pass AUTH_PASSWORD_VALIDATORS too
+            validate_password(password, admin or user_model(username=USERNAME))
+        except ValidationError as exc:
+            raise CommandError(f"The password in {password_file()} is refused: {' '.join(exc.messages)} "
+                               "Put a stronger one there, or delete the file to have one generated.") from None
         if admin is None:
             return user_model.objects.create_superuser(USERNAME, email="", password=password)
         if not admin.check_password(password) or not admin.is_superuser or not admin.is_active:
