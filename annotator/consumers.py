@@ -1,33 +1,38 @@
 """WebSocket: /ws/scenes/<id>/events/ streams what happens to a scene (ingest progress, annotation changes).
 
-`EventsConsumer` is the read-only event stream other apps' sockets reuse (feedback's training progress)."""
+`EventsConsumer` is the read-only event stream other apps' sockets reuse (feedback's training progress). Who may
+listen is decided by the same lookups as the REST views (`annotator.permissions`): a refused socket is closed before
+it opens, 4404 when the record does not exist, 4403 for an anonymous user or one without the role."""
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.urls import path
 
 from annotator.events import scene_group
-from annotator.models import Role, Scene
-from annotator.permissions import has_role
+from annotator.models import Role
+from annotator.permissions import scene_for_user, socket_refusal
 
 
 class EventsConsumer(AsyncJsonWebsocketConsumer):
     """Follows one channel-layer group for a user allowed to listen. Layer messages
     `{"type": "<kind>.event", "event": name, "payload": {...}}` go out as `{"type": name, **payload}`;
-    subclasses name the group, decide who may listen, and point their `<kind>_event` handler at `forward`."""
+    subclasses name the group, say who may listen (`access_check`: one of the `annotator.permissions` lookups,
+    raising NotFound or PermissionDenied) and point their `<kind>_event` handler at `forward`."""
 
     group: str | None = None
 
     def group_name(self) -> str:
         raise NotImplementedError
 
-    async def may_listen(self, user) -> bool:
+    def access_check(self, user) -> None:
+        """Raise core.errors.NotFound / PermissionDenied unless `user` may listen (runs on Django's thread)."""
         raise NotImplementedError
 
     async def connect(self):
         user = self.scope.get("user")
-        if not user or not user.is_authenticated or not await self.may_listen(user):
-            await self.close(code=4403)
+        refusal = await database_sync_to_async(socket_refusal)(user=user, check=lambda: self.access_check(user))
+        if refusal is not None:
+            await self.close(code=refusal)
             return
         self.group = self.group_name()
         await self.channel_layer.group_add(self.group, self.channel_name)
@@ -47,18 +52,12 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": message["event"], **message["payload"]})
 
 
-@database_sync_to_async
-def _may_view(user, scene_id: int) -> bool:
-    scene = Scene.objects.select_related("project").filter(pk=scene_id).first()
-    return scene is not None and has_role(user=user, project=scene.project, role=Role.ANNOTATOR)
-
-
 class SceneEventsConsumer(EventsConsumer):
     def group_name(self) -> str:
         return scene_group(self.scope["url_route"]["kwargs"]["scene_id"])
 
-    async def may_listen(self, user) -> bool:
-        return await _may_view(user, int(self.scope["url_route"]["kwargs"]["scene_id"]))
+    def access_check(self, user) -> None:
+        scene_for_user(user=user, scene_id=int(self.scope["url_route"]["kwargs"]["scene_id"]), role=Role.ANNOTATOR)
 
     scene_event = EventsConsumer.forward
 

@@ -1,19 +1,62 @@
-"""Project roles: annotator < reviewer < admin. Site staff count as admin everywhere."""
+"""Who may see and change what: the one room for access rules, used by APIs, consumers and services alike.
 
-from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.permissions import BasePermission
+Roles: annotator < reviewer < admin, per project; site staff count as admin everywhere.
 
-from annotator.models import ROLE_RANK, Membership, Project, Role
+Lookups ``<entity>_for_user`` fetch a record by id through the selectors (which only read and return ``None`` when
+nothing is there) and check the caller's role in the record's project: ``core.errors.NotFound`` (404) when it does
+not exist, ``core.errors.PermissionDenied`` (403) when the caller lacks the role, a non-member included.
+``role_of_cached`` serves hot read-only paths (tiles, vector tiles); writes always read the role afresh.
+
+Who may change an annotation (``annotation_edit_refusal``), checked by the annotation services so that every path
+(REST, sockets, imports, review) obeys it:
+- reviewers and admins may change any annotation of their project;
+- an annotator may change an annotation that they drew, or one inside a task whose lease they hold (the
+  annotation's task, or for an annotation outside any task, a held task on its scene whose area its geometry
+  intersects), unless a reviewer approved it: approved annotations are changed only by reviewers and admins;
+- a non-member changes nothing. ``user=None`` is the system itself (management commands, jobs) and may.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from annotator.models import (
+    ROLE_RANK,
+    Annotation,
+    ExportJob,
+    LabelClass,
+    Membership,
+    Project,
+    ReviewState,
+    Role,
+    Scene,
+    Task,
+)
+from annotator.selectors.annotations import annotation_get
+from annotator.selectors.projects import label_class_get, project_get
+from annotator.selectors.scenes import scene_get
+from annotator.selectors.tasks import task_get, task_held_covers
 from core.cache import TtlCache
+from core.errors import NotFound, PermissionDenied
+
+# WebSocket close codes for a refused socket: 4000 + the status its REST twin answers.
+SOCKET_FORBIDDEN = 4403
+SOCKET_NOT_FOUND = 4404
+
+
+# -- roles ----------------------------------------------------------------------------------------------------------
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
 def role_of(*, user, project: Project) -> str | None:
-    if not user or not user.is_authenticated:
+    """The user's role in the project (``admin`` for site staff), or None for a non-member or anonymous user."""
+    if not _signed_in(user):
         return None
     if user.is_staff:
         return Role.ADMIN
-    membership = Membership.objects.filter(project=project, user=user).only("role").first()
-    return membership.role if membership else None
+    return Membership.objects.filter(project=project, user=user).values_list("role", flat=True).first()
 
 
 ROLE_TTL_S = 5.0
@@ -23,6 +66,8 @@ _cached_roles = TtlCache(ROLE_TTL_S)
 def role_of_cached(*, user, project_id: int) -> str | None:
     """`role_of` for hot read-only paths (tiles): a member's role is looked up at most once per ROLE_TTL_S seconds,
     so a change of membership shows within that time."""
+    if not _signed_in(user):
+        return None
     if user.is_staff:
         return Role.ADMIN
     key = (user.pk, project_id)
@@ -33,32 +78,161 @@ def role_of_cached(*, user, project_id: int) -> str | None:
     return role
 
 
+def role_at_least(current: str | None, needed: str) -> bool:
+    return current is not None and ROLE_RANK[current] >= ROLE_RANK[needed]
+
+
 def has_role(*, user, project: Project, role: str) -> bool:
-    current = role_of(user=user, project=project)
-    return current is not None and ROLE_RANK[current] >= ROLE_RANK[role]
+    return role_at_least(role_of(user=user, project=project), role)
 
 
-def require_role(*, user, project: Project, role: str) -> str:
-    """Return the user's role in the project or raise 403 (member without the role, or not a member)."""
-    current = role_of(user=user, project=project)
+def _role_check(current: str | None, needed: str, where: str) -> str:
     if current is None:
         raise PermissionDenied("You are not a member of this project.")
-    if ROLE_RANK[current] < ROLE_RANK[role]:
-        raise PermissionDenied(f"This needs the {role} role in project {project.slug}; you are {current}.")
+    if ROLE_RANK[current] < ROLE_RANK[needed]:
+        raise PermissionDenied(f"This needs the {needed} role in {where}; you are {current}.")
     return current
 
 
-def project_for(*, user, project_id, role: str = Role.ANNOTATOR) -> Project:
-    """Fetch a project by id and check the user's role in it (404 when it does not exist)."""
-    project = Project.objects.filter(pk=project_id).first()
+def require_role(*, user, project: Project, role: str, cached: bool = False) -> str:
+    """The user's role in the project, or PermissionDenied (403: a member without the role, or not a member).
+    `cached` reads the role through `role_of_cached` (read-only hot paths only)."""
+    current = (role_of_cached(user=user, project_id=project.pk) if cached
+               else role_of(user=user, project=project))
+    return _role_check(current, role, f"project {project.slug}")
+
+
+def require_role_cached(*, user, project_id: int, role: str) -> str:
+    """`require_role` for a hot path that has only the project's id (tiles)."""
+    return _role_check(role_of_cached(user=user, project_id=project_id), role, f"project {project_id}")
+
+
+def user_is_site_admin(user) -> bool:
+    return _signed_in(user) and bool(user.is_staff)
+
+
+def require_site_admin(*, user, action: str = "do this") -> None:
+    if not user_is_site_admin(user):
+        raise PermissionDenied(f"Only site administrators may {action}.")
+
+
+# -- records, by id, with the role checked ----------------------------------------------------------------------
+
+_ID_MAX = 2**63 - 1  # bigint
+
+
+def _as_id(value) -> int | None:
+    """A record id from a URL or query string; None for anything no record can have (text, 0, past bigint)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= _ID_MAX else None
+
+
+def object_for_user(*, user, obj, role: str, what: str, cached: bool = False):
+    """`obj` (any record with a `project`) when the user has `role` in its project; NotFound when `obj` is None.
+    Other apps use it for their own records (proposals, training jobs...)."""
+    if obj is None:
+        raise NotFound(f"No such {what}.")
+    require_role(user=user, project=obj.project, role=role, cached=cached)
+    return obj
+
+
+def project_for_user(*, user, project_id, role: str = Role.ANNOTATOR) -> Project:
+    key = _as_id(project_id)
+    project = project_get(project_id=key) if key else None
     if project is None:
         raise NotFound("No such project.")
     require_role(user=user, project=project, role=role)
     return project
 
 
-class IsSiteAdmin(BasePermission):
-    message = "Only site administrators may do this."
+def scene_for_user(*, user, scene_id, role: str = Role.ANNOTATOR, cached: bool = False) -> Scene:
+    """The scene with its project; `cached` for read-only hot paths (vector tiles)."""
+    key = _as_id(scene_id)
+    scene = scene_get(scene_id=key) if key else None
+    return object_for_user(user=user, obj=scene, role=role, what="scene", cached=cached)
 
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.is_staff)
+
+def annotation_for_user(*, user, annotation_id, role: str = Role.ANNOTATOR) -> Annotation:
+    key = _as_id(annotation_id)
+    annotation = annotation_get(annotation_id=key) if key else None
+    return object_for_user(user=user, obj=annotation, role=role, what="annotation")
+
+
+def task_for_user(*, user, task_id, role: str = Role.ANNOTATOR) -> Task:
+    key = _as_id(task_id)
+    return object_for_user(user=user, obj=task_get(task_id=key) if key else None, role=role, what="task")
+
+
+def label_class_for_user(*, user, class_id, role: str = Role.ANNOTATOR) -> LabelClass:
+    key = _as_id(class_id)
+    label_class = label_class_get(class_id=key) if key else None
+    return object_for_user(user=user, obj=label_class, role=role, what="label class")
+
+
+def export_job_for_user(*, user, job_id, role: str = Role.REVIEWER) -> ExportJob:
+    from annotator.selectors.exports import export_job_get  # deferred: the export selectors import rasterio
+
+    key = _as_id(job_id)
+    return object_for_user(user=user, obj=export_job_get(job_id=key) if key else None, role=role, what="export")
+
+
+# -- sockets --------------------------------------------------------------------------------------------------------
+
+def socket_refusal(*, user, check: Callable[[], object]) -> int | None:
+    """Whether a socket may open: None when `check` (one of the lookups above) passes, else the close code:
+    4403 for an anonymous or refused user, 4404 when the record does not exist. Runs database queries: call it
+    through `database_sync_to_async`."""
+    if not _signed_in(user):
+        return SOCKET_FORBIDDEN
+    try:
+        check()
+    except NotFound:
+        return SOCKET_NOT_FOUND
+    except PermissionDenied:
+        return SOCKET_FORBIDDEN
+    return None
+
+
+# -- who may change an annotation ----------------------------------------------------------------------------------
+
+RULE_APPROVED = "approved annotations are changed only by reviewers and admins"
+RULE_OWN_OR_TASK = "annotators change only their own annotations and those inside a task they hold"
+
+
+def annotation_edit_refusal(*, user, annotation: Annotation) -> str | None:
+    """None when `user` may edit, delete or restore `annotation` (see the module docstring), else why not, naming
+    the rule. Reads the role afresh and, for an annotator and someone else's annotation, the held tasks."""
+    if user is None:
+        return None
+    role = role_of(user=user, project=annotation.project)
+    if role is None:
+        return "You are not a member of this project."
+    if role_at_least(role, Role.REVIEWER):
+        return None
+    if annotation.review_state == ReviewState.APPROVED:
+        return f"Annotation {annotation.id} was approved by a reviewer: {RULE_APPROVED}."
+    if annotation.author_id is not None and annotation.author_id == user.pk:
+        return None
+    if task_held_covers(user=user, annotation=annotation):
+        return None
+    return f"Annotation {annotation.id} is someone else's and not inside a task you hold: {RULE_OWN_OR_TASK}."
+
+
+def annotation_may_edit(*, user, annotation: Annotation) -> bool:
+    return annotation_edit_refusal(user=user, annotation=annotation) is None
+
+
+def require_annotation_edit(*, user, annotation: Annotation) -> None:
+    """PermissionDenied (403, reason `edit_not_allowed`) unless the user may change the annotation."""
+    refusal = annotation_edit_refusal(user=user, annotation=annotation)
+    if refusal is not None:
+        raise PermissionDenied(refusal, extra={"reason": "edit_not_allowed"})
+
+
+def require_annotation_review(*, user, annotation: Annotation) -> None:
+    """Accepting, rejecting and fixing in review need the reviewer role (`user=None`, the system, may)."""
+    if user is not None:
+        require_role(user=user, project=annotation.project, role=Role.REVIEWER)

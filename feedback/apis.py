@@ -2,12 +2,12 @@
 
 from django.urls import path
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from annotator.apis.base import GeoLoopApi
 from annotator.models import Project, Role, Task
-from annotator.permissions import project_for, require_role
+from annotator.permissions import object_for_user, project_for_user, require_role
+from core.errors import NotFound
 from feedback import services
 from feedback.models import TrainingJob, Trigger
 from feedback.selectors import active_model_version, version_comparison
@@ -59,10 +59,7 @@ class VersionOutput(serializers.Serializer):
 
 def _proposal(request, proposal_id: int) -> MaskProposal:
     proposal = proposal_get(proposal_id=proposal_id, wait_s=3.0)  # the mask is sent before its row is stored
-    if proposal is None:
-        raise NotFound("No such proposal.")
-    require_role(user=request.user, project=proposal.project, role=Role.ANNOTATOR)
-    return proposal
+    return object_for_user(user=request.user, obj=proposal, role=Role.ANNOTATOR, what="proposal")
 
 
 class ProposalAcceptApi(GeoLoopApi):
@@ -107,12 +104,12 @@ class TrainingJobListApi(GeoLoopApi):
         parameters = serializers.DictField(required=False, default=dict)
 
     def get(self, request, project_id: int):
-        project = project_for(user=request.user, project_id=project_id, role=Role.ADMIN)
+        project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
         jobs = TrainingJob.objects.filter(project=project).order_by("-id")[:50]
         return Response(JobOutput(jobs, many=True).data)
 
     def post(self, request, project_id: int):
-        project = project_for(user=request.user, project_id=project_id, role=Role.ADMIN)
+        project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         job = services.training_job_create(project=project, trigger=Trigger.MANUAL, user=request.user,
@@ -123,16 +120,14 @@ class TrainingJobListApi(GeoLoopApi):
 class TrainingJobCancelApi(GeoLoopApi):
     def post(self, request, job_id: int):
         job = TrainingJob.objects.select_related("project").filter(pk=job_id).first()
-        if job is None:
-            raise NotFound("No such training job.")
-        require_role(user=request.user, project=job.project, role=Role.ADMIN)
+        job = object_for_user(user=request.user, obj=job, role=Role.ADMIN, what="training job")
         job = services.training_job_cancel(job=job, user=request.user)
         return Response(JobOutput(job).data)
 
 
 class ModelVersionCompareApi(GeoLoopApi):
     def get(self, request, project_id: int):
-        project = project_for(user=request.user, project_id=project_id, role=Role.ADMIN)
+        project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
         return Response({"versions": version_comparison(project=project)})
 
 
@@ -141,16 +136,12 @@ def _version_and_project(request, version_id: int) -> tuple[ModelVersion, Projec
     if mv is None:
         raise NotFound("No such model version.")
     if mv.project is not None:
-        project = mv.project
-    else:
-        project_id = request.data.get("project") if hasattr(request.data, "get") else None
-        if not project_id:
-            raise serializers.ValidationError({"project": "A global version needs the project it is for."})
-        project = Project.objects.filter(pk=project_id).first()
-        if project is None:
-            raise NotFound("No such project.")
-    require_role(user=request.user, project=project, role=Role.ADMIN)
-    return mv, project
+        require_role(user=request.user, project=mv.project, role=Role.ADMIN)
+        return mv, mv.project
+    project_id = request.data.get("project") if hasattr(request.data, "get") else None
+    if not project_id:
+        raise serializers.ValidationError({"project": "A global version needs the project it is for."})
+    return mv, project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
 
 
 class ModelVersionPromoteApi(GeoLoopApi):

@@ -1,26 +1,19 @@
 """WebSocket: /ws/projects/<id>/training/ streams a project's training-job events (admins of the project)."""
 
-from channels.db import database_sync_to_async
 from django.urls import path
 
 from annotator.consumers import EventsConsumer
-from annotator.models import Project, Role
-from annotator.permissions import has_role
+from annotator.models import Role
+from annotator.permissions import project_for_user
 from feedback.services.jobs import training_group
-
-
-@database_sync_to_async
-def _may_view(user, project_id: int) -> bool:
-    project = Project.objects.filter(pk=project_id).first()
-    return project is not None and has_role(user=user, project=project, role=Role.ADMIN)
 
 
 class TrainingEventsConsumer(EventsConsumer):
     def group_name(self) -> str:
         return training_group(self.scope["url_route"]["kwargs"]["project_id"])
 
-    async def may_listen(self, user) -> bool:
-        return await _may_view(user, int(self.scope["url_route"]["kwargs"]["project_id"]))
+    def access_check(self, user) -> None:
+        project_for_user(user=user, project_id=int(self.scope["url_route"]["kwargs"]["project_id"]), role=Role.ADMIN)
 
     training_event = EventsConsumer.forward
 

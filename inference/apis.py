@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from django.urls import path
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotator.models import Project, Role
-from annotator.permissions import require_role
-from annotator.selectors.scenes import scene_get
+from annotator.permissions import project_for_user, require_site_admin, scene_for_user
 from inference import selectors
 from inference.models import Architecture
 from inference.services import as_geoloop_error, mask_message, model_version_register, prompt_input_parse
@@ -22,10 +20,7 @@ class PromptApi(APIView):
     ``mask`` message body."""
 
     def post(self, request, scene_id: int):
-        scene = scene_get(scene_id=scene_id)
-        if scene is None:
-            raise NotFound("No such scene.")
-        require_role(user=request.user, project=scene.project, role=Role.ANNOTATOR)
+        scene = scene_for_user(user=request.user, scene_id=scene_id, role=Role.ANNOTATOR)
         try:
             inp = prompt_input_parse(request.data)
             proposal, timings = proposal_create(
@@ -71,10 +66,8 @@ class ModelVersionListApi(APIView):
     def get(self, request):
         project = None
         if request.query_params.get("project"):
-            project = Project.objects.filter(pk=request.query_params["project"]).first()
-            if project is None:
-                raise NotFound("No such project.")
-            require_role(user=request.user, project=project, role=Role.ANNOTATOR)
+            project = project_for_user(user=request.user, project_id=request.query_params["project"],
+                                       role=Role.ANNOTATOR)
         versions = selectors.model_version_list(user=request.user, project=project)
         active = selectors.active_model_version(project=project) if project is not None else None
         rows = VersionOutput(versions, many=True).data
@@ -83,8 +76,7 @@ class ModelVersionListApi(APIView):
         return Response(rows)
 
     def post(self, request):
-        if not request.user.is_staff:
-            raise PermissionDenied("Only site administrators register model checkpoints.")
+        require_site_admin(user=request.user, action="register model checkpoints")
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data

@@ -46,7 +46,7 @@ from django.db import close_old_connections
 from django.urls import path
 
 from annotator.models import Role
-from annotator.permissions import has_role
+from annotator.permissions import scene_for_user, socket_refusal
 from annotator.selectors.scenes import scene_get
 from inference.services.embeddings import embedding_hot
 from inference.services.errors import SceneNotReady, as_geoloop_error
@@ -88,9 +88,8 @@ def _threaded(fn, *args, **kwargs):
 
 
 @database_sync_to_async
-def _may_annotate(user, scene_id: int) -> bool:
-    scene = scene_get(scene_id=scene_id)
-    return scene is not None and has_role(user=user, project=scene.project, role=Role.ANNOTATOR)
+def _access_refusal(user, scene_id: int) -> int | None:
+    return socket_refusal(user=user, check=lambda: scene_for_user(user=user, scene_id=scene_id, role=Role.ANNOTATOR))
 
 
 def _log_store_failure(fut) -> None:
@@ -115,8 +114,9 @@ class AnnotateConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         self.scene_id = int(self.scope["url_route"]["kwargs"]["scene_id"])
         self.user = self.scope.get("user")
-        if not self.user or not self.user.is_authenticated or not await _may_annotate(self.user, self.scene_id):
-            await self.close(code=4403)
+        refusal = await _access_refusal(self.user, self.scene_id)
+        if refusal is not None:
+            await self.close(code=refusal)
             return
         self.prompt_lock = asyncio.Lock()
         self.pending: set[asyncio.Task] = set()

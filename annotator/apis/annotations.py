@@ -8,18 +8,18 @@ from rest_framework.response import Response
 
 from annotator import vector_tiles
 from annotator.apis.base import GeoLoopApi
-from annotator.models import AnnotationStatus, Task
+from annotator.models import Annotation, AnnotationStatus
+from annotator.permissions import annotation_edit_refusal, annotation_for_user, scene_for_user
 from annotator.selectors.annotations import (
     LIST_DEFAULT_LIMIT,
     annotation_feature,
-    annotation_for,
     annotation_history,
     annotation_list,
     geojson_of,
     label_class_out,
     parse_bbox,
-    scene_for,
 )
+from annotator.selectors.tasks import task_get
 from annotator.services import annotations as services
 from core.errors import ValidationFailed
 
@@ -47,6 +47,16 @@ def _int_param(request, name: str, default: int) -> int:
     return value
 
 
+def annotation_out(annotation: Annotation, *, user) -> dict:
+    """One annotation as a Feature, with whether `user` may change it (`can_edit`) and if not, why
+    (`edit_refusal`): the rule of `annotator.permissions.annotation_edit_refusal`, so clients offer no edit that
+    would be refused."""
+    feature = annotation_feature(annotation)
+    refusal = annotation_edit_refusal(user=user, annotation=annotation)
+    feature["properties"].update(can_edit=refusal is None, edit_refusal=refusal)
+    return feature
+
+
 class SceneAnnotationListApi(GeoLoopApi):
     class InputSerializer(serializers.Serializer):
         geometry = GeometryField()
@@ -57,7 +67,7 @@ class SceneAnnotationListApi(GeoLoopApi):
 
     def get(self, request, scene_id: int):
         """GeoJSON FeatureCollection; ?bbox=minlon,minlat,maxlon,maxlat&limit=&offset= (limit ≤ 5000)."""
-        scene = scene_for(user=request.user, scene_id=scene_id)
+        scene = scene_for_user(user=request.user, scene_id=scene_id)
         bbox = request.query_params.get("bbox")
         limit = _int_param(request, "limit", LIST_DEFAULT_LIMIT)
         offset = _int_param(request, "offset", 0)
@@ -69,20 +79,21 @@ class SceneAnnotationListApi(GeoLoopApi):
                          "annotations_version": scene.annotations_version})
 
     def post(self, request, scene_id: int):
-        scene = scene_for(user=request.user, scene_id=scene_id)
+        scene = scene_for_user(user=request.user, scene_id=scene_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         task = None
         if values.get("task") is not None:
-            task = Task.objects.filter(pk=values["task"], scene=scene).first()
-            if task is None:
+            task = task_get(task_id=values["task"])
+            if task is None or task.scene_id != scene.id:
                 raise ValidationFailed("No such task on this scene.")
         annotation, info = services.annotation_create(
             project=scene.project, scene=scene, geometry=values["geometry"], label_class=values.get("label_class"),
             user=request.user, task=task, status=values["status"],
         )
-        return Response({**annotation_feature(annotation), "info": info}, status=status.HTTP_201_CREATED)
+        return Response({**annotation_out(annotation, user=request.user), "info": info},
+                        status=status.HTTP_201_CREATED)
 
 
 class AnnotationDetailApi(GeoLoopApi):
@@ -97,10 +108,11 @@ class AnnotationDetailApi(GeoLoopApi):
         version = serializers.IntegerField(min_value=1)
 
     def get(self, request, annotation_id: int):
-        return Response(annotation_feature(annotation_for(user=request.user, annotation_id=annotation_id)))
+        return Response(annotation_out(annotation_for_user(user=request.user, annotation_id=annotation_id),
+                                       user=request.user))
 
     def patch(self, request, annotation_id: int):
-        annotation = annotation_for(user=request.user, annotation_id=annotation_id)
+        annotation = annotation_for_user(user=request.user, annotation_id=annotation_id)
         data = self.PatchSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -109,22 +121,23 @@ class AnnotationDetailApi(GeoLoopApi):
             geometry=values.get("geometry"), label_class=values.get("label_class"), reason=values["reason"],
             status=values.get("status"),
         )
-        return Response({**annotation_feature(annotation), "info": getattr(annotation, "geometry_info", {})})
+        return Response({**annotation_out(annotation, user=request.user),
+                         "info": getattr(annotation, "geometry_info", {})})
 
     def delete(self, request, annotation_id: int):
         """The version comes in the body ({"version": n}) or the query string (?version=n)."""
-        annotation = annotation_for(user=request.user, annotation_id=annotation_id)
+        annotation = annotation_for_user(user=request.user, annotation_id=annotation_id)
         body = request.data if isinstance(request.data, dict) and request.data else request.query_params
         data = self.DeleteSerializer(data=body)
         data.is_valid(raise_exception=True)
         annotation = services.annotation_delete(annotation=annotation, user=request.user,
                                                 expected_version=data.validated_data["version"])
-        return Response(annotation_feature(annotation))
+        return Response(annotation_out(annotation, user=request.user))
 
 
 class AnnotationHistoryApi(GeoLoopApi):
     def get(self, request, annotation_id: int):
-        annotation = annotation_for(user=request.user, annotation_id=annotation_id)
+        annotation = annotation_for_user(user=request.user, annotation_id=annotation_id)
         return Response([
             {"version": r.version, "geometry": geojson_of(r.geometry), "class": label_class_out(r.label_class),
              "status": r.status, "deleted": r.deleted, "author": r.author.username if r.author else None,
@@ -138,12 +151,12 @@ class AnnotationRestoreApi(GeoLoopApi):
         version = serializers.IntegerField(min_value=1)
 
     def post(self, request, annotation_id: int):
-        annotation = annotation_for(user=request.user, annotation_id=annotation_id)
+        annotation = annotation_for_user(user=request.user, annotation_id=annotation_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         annotation = services.annotation_restore(annotation=annotation, user=request.user,
                                                  revision_version=data.validated_data["version"])
-        return Response(annotation_feature(annotation))
+        return Response(annotation_out(annotation, user=request.user))
 
 
 class SceneAnnotationTileApi(GeoLoopApi):
@@ -151,7 +164,7 @@ class SceneAnnotationTileApi(GeoLoopApi):
     clients revalidate every time, and an unchanged tile costs a 304 without touching the annotations."""
 
     def get(self, request, scene_id: int, z: int, x: int, y: int):
-        scene = scene_for(user=request.user, scene_id=scene_id)
+        scene = scene_for_user(user=request.user, scene_id=scene_id, cached=True)
         try:
             vector_tiles.tile_check(z, x, y)
         except vector_tiles.TileOutOfRange as exc:

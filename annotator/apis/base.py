@@ -1,11 +1,22 @@
 """What every GeoLoop API view shares: the client is recorded for the audit trail."""
 
+from rest_framework.permissions import BasePermission
 from rest_framework.views import APIView
 
 from annotator.audit import client_of_request, current_client
+from annotator.permissions import user_is_site_admin
 
 
 class GeoLoopApi(APIView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         current_client.set(client_of_request(request))
+
+
+class IsSiteAdmin(BasePermission):
+    """DRF's face of `annotator.permissions.user_is_site_admin`, for views only site staff may use."""
+
+    message = "Only site administrators may do this."
+
+    def has_permission(self, request, view) -> bool:
+        return user_is_site_admin(request.user)

@@ -13,19 +13,18 @@ POST /api/scenes/{id}/imports/              multipart: file, format?, layer?, cl
 from django.http import FileResponse
 from django.urls import path
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from annotator.apis.base import GeoLoopApi
 from annotator.exports.registry import formats
-from annotator.models import JobStatus, Role, Scene
-from annotator.permissions import project_for, require_role
-from annotator.selectors.exports import export_job_get, export_job_list, export_result_file
+from annotator.models import JobStatus, Role
+from annotator.permissions import export_job_for_user, project_for_user, scene_for_user
+from annotator.selectors.exports import export_job_list, export_result_file
 from annotator.services import exports as services
 from annotator.services.imports import FORMATS as IMPORT_FORMATS
 from annotator.services.imports import annotations_import_upload
-from core.errors import NotReady
+from core.errors import NotFound, NotReady
 
 
 class ExportOutput(serializers.Serializer):
@@ -57,31 +56,25 @@ class ExportListApi(GeoLoopApi):
         parameters = serializers.DictField(required=False, default=dict)
 
     def get(self, request, project_id: int):
-        project = project_for(user=request.user, project_id=project_id, role=Role.REVIEWER)
+        project = project_for_user(user=request.user, project_id=project_id, role=Role.REVIEWER)
         return Response([export_out(job) for job in export_job_list(project=project)[:100]])
 
     def post(self, request, project_id: int):
-        project = project_for(user=request.user, project_id=project_id, role=Role.REVIEWER)
+        project = project_for_user(user=request.user, project_id=project_id, role=Role.REVIEWER)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         job = services.export_job_create(project=project, user=request.user, **data.validated_data)
         return Response(export_out(job), status=status.HTTP_202_ACCEPTED)
 
 
-def _job_for(request, export_id: int):
-    job = export_job_get(job_id=export_id)
-    require_role(user=request.user, project=job.project, role=Role.REVIEWER)
-    return job
-
-
 class ExportDetailApi(GeoLoopApi):
     def get(self, request, export_id: int):
-        return Response(export_out(_job_for(request, export_id)))
+        return Response(export_out(export_job_for_user(user=request.user, job_id=export_id, role=Role.REVIEWER)))
 
 
 class ExportDownloadApi(GeoLoopApi):
     def get(self, request, export_id: int):
-        job = _job_for(request, export_id)
+        job = export_job_for_user(user=request.user, job_id=export_id, role=Role.REVIEWER)
         if job.status != JobStatus.SUCCEEDED:
             raise NotReady(f"Export {job.id} is {job.status}; download it once it has succeeded.")
         path = export_result_file(job=job)
@@ -109,10 +102,7 @@ class SceneImportApi(GeoLoopApi):
         default_class = serializers.CharField(required=False, allow_blank=True, default="")
 
     def post(self, request, scene_id: int):
-        scene = Scene.objects.select_related("project").filter(pk=scene_id).first()
-        if scene is None:
-            raise NotFound("No such scene.")
-        require_role(user=request.user, project=scene.project, role=Role.ADMIN)
+        scene = scene_for_user(user=request.user, scene_id=scene_id, role=Role.ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = {k: (v or None) for k, v in data.validated_data.items() if k != "file"}

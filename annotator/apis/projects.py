@@ -2,12 +2,11 @@
 
 from django.urls import path
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from annotator.apis.base import GeoLoopApi
+from annotator.apis.base import GeoLoopApi, IsSiteAdmin
 from annotator.models import LabelClass, Role
-from annotator.permissions import IsSiteAdmin, project_for, role_of
+from annotator.permissions import label_class_for_user, project_for_user, role_of
 from annotator.selectors.projects import label_class_list, membership_list, project_list
 from annotator.services import projects as services
 
@@ -64,11 +63,11 @@ class ProjectDetailApi(GeoLoopApi):
         archived = serializers.BooleanField(required=False)
 
     def get(self, request, project_id: int):
-        project = project_for(user=request.user, project_id=project_id)
+        project = project_for_user(user=request.user, project_id=project_id)
         return Response(project_out(project, role_of(user=request.user, project=project)))
 
     def patch(self, request, project_id: int):
-        project = project_for(user=request.user, project_id=project_id, role=Role.ADMIN)
+        project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
         data = self.InputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         project = services.project_update(project=project, user=request.user, **data.validated_data)
@@ -77,7 +76,7 @@ class ProjectDetailApi(GeoLoopApi):
 
 class ProjectArchiveApi(GeoLoopApi):
     def post(self, request, project_id: int):
-        project = project_for(user=request.user, project_id=project_id, role=Role.ADMIN)
+        project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
         project = services.project_update(project=project, user=request.user, archived=True)
         return Response(project_out(project, Role.ADMIN))
 
@@ -88,11 +87,11 @@ class LabelClassListApi(GeoLoopApi):
         color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False)
 
     def get(self, request, project_id: int):
-        project = project_for(user=request.user, project_id=project_id)
+        project = project_for_user(user=request.user, project_id=project_id)
         return Response(LabelClassOutput(label_class_list(project=project), many=True).data)
 
     def post(self, request, project_id: int):
-        project = project_for(user=request.user, project_id=project_id, role=Role.ADMIN)
+        project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         label_class = services.label_class_create(project=project, user=request.user, **data.validated_data)
@@ -106,11 +105,7 @@ class LabelClassDetailApi(GeoLoopApi):
         archived = serializers.BooleanField(required=False)
 
     def _get(self, request, class_id: int, role: str) -> LabelClass:
-        label_class = LabelClass.objects.select_related("project").filter(pk=class_id).first()
-        if label_class is None:
-            raise NotFound("No such label class.")
-        project_for(user=request.user, project_id=label_class.project_id, role=role)
-        return label_class
+        return label_class_for_user(user=request.user, class_id=class_id, role=role)
 
     def patch(self, request, class_id: int):
         label_class = self._get(request, class_id, Role.ADMIN)
@@ -131,12 +126,12 @@ class MemberListApi(GeoLoopApi):
         role = serializers.ChoiceField(choices=Role.choices)
 
     def get(self, request, project_id: int):
-        project = project_for(user=request.user, project_id=project_id, role=Role.ADMIN)
+        project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
         members = membership_list(project=project)
         return Response([{"user_id": m.user_id, "username": m.user.username, "role": m.role} for m in members])
 
     def post(self, request, project_id: int):
-        project = project_for(user=request.user, project_id=project_id, role=Role.ADMIN)
+        project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         membership = services.membership_set(project=project, user=request.user, **data.validated_data)
@@ -146,7 +141,7 @@ class MemberListApi(GeoLoopApi):
 
 class MemberDetailApi(GeoLoopApi):
     def delete(self, request, project_id: int, user_id: int):
-        project = project_for(user=request.user, project_id=project_id, role=Role.ADMIN)
+        project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
         services.membership_remove(project=project, user_id=user_id, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

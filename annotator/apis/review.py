@@ -7,8 +7,8 @@ from rest_framework.response import Response
 from annotator.apis.annotations import GeometryField, _int_param
 from annotator.apis.base import GeoLoopApi
 from annotator.models import Role
-from annotator.permissions import project_for
-from annotator.selectors.annotations import annotation_feature, annotation_for
+from annotator.permissions import annotation_for_user, project_for_user
+from annotator.selectors.annotations import annotation_feature
 from annotator.selectors.review import review_queue
 from annotator.services.review import ACTIONS, annotation_review
 
@@ -19,7 +19,7 @@ QUEUE_MAX_LIMIT = 500
 class ReviewQueueApi(GeoLoopApi):
     def get(self, request, project_id: int):
         """?scene=&limit=&offset=; {count, results: [Feature]}"""
-        project = project_for(user=request.user, project_id=project_id, role=Role.REVIEWER)
+        project = project_for_user(user=request.user, project_id=project_id, role=Role.REVIEWER)
         scene = _int_param(request, "scene", 0) or None
         limit = max(1, min(_int_param(request, "limit", QUEUE_DEFAULT_LIMIT), QUEUE_MAX_LIMIT))
         offset = _int_param(request, "offset", 0)
@@ -37,7 +37,7 @@ class AnnotationReviewApi(GeoLoopApi):
         label_class = serializers.IntegerField(required=False)
 
     def post(self, request, annotation_id: int):
-        annotation = annotation_for(user=request.user, annotation_id=annotation_id, role=Role.REVIEWER)
+        annotation = annotation_for_user(user=request.user, annotation_id=annotation_id, role=Role.REVIEWER)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data

@@ -1,7 +1,7 @@
 """Scenes: list, upload, register from the imagery folder, read, edit; and their Web Mercator tiles.
 
 Tiles answer fast: one primary-key query for the scene (then cached a moment per process), the user and their role
-cached a few seconds (settings.GEOLOOP_CACHED_AUTHENTICATION, annotator.permissions.role_of_cached), an ETag from
+cached a few seconds (settings.GEOLOOP_CACHED_AUTHENTICATION, annotator.permissions.require_role_cached), an ETag from
 checksum + recipe + z/x/y checked before any pixel is read, and rio-tiler Readers kept open in one process-wide pool.
 """
 
@@ -12,7 +12,6 @@ from django.http import HttpResponse
 from django.urls import path, re_path
 from django.utils.module_loading import import_string
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -20,11 +19,11 @@ from rest_framework.response import Response
 from annotator.apis.base import GeoLoopApi
 from annotator.imagery import InvalidTile, TileOutsideBounds
 from annotator.imagery.tiles import MEDIA_TYPES, render_tile, tile_check, zoom_range
-from annotator.models import ROLE_RANK, Role, Scene, SceneStatus
-from annotator.permissions import project_for, require_role, role_of_cached
-from annotator.selectors.scenes import scene_get, scene_list, scene_tile_source
+from annotator.models import Role, Scene, SceneStatus
+from annotator.permissions import project_for_user, require_role_cached, scene_for_user
+from annotator.selectors.scenes import scene_list, scene_tile_source
 from annotator.services import scenes as services
-from core.errors import NotReady, ValidationFailed
+from core.errors import NotFound, NotReady, ValidationFailed
 
 TILES_URL = "/api/scenes/{id}/tiles/{{z}}/{{x}}/{{y}}.png"
 TILE_CACHE_CONTROL = "private, no-cache"  # always revalidate: the ETag changes when the render recipe does
@@ -66,14 +65,6 @@ def scene_out(scene: Scene) -> dict:
     }
 
 
-def _scene_for(request, scene_id: int, role: str) -> Scene:
-    scene = scene_get(scene_id=scene_id)
-    if scene is None:
-        raise NotFound("No such scene.")
-    require_role(user=request.user, project=scene.project, role=role)
-    return scene
-
-
 class SceneListApi(GeoLoopApi):
     parser_classes = [MultiPartParser, FormParser]
 
@@ -82,11 +73,11 @@ class SceneListApi(GeoLoopApi):
         name = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
 
     def get(self, request, project_id: int):
-        project = project_for(user=request.user, project_id=project_id)
+        project = project_for_user(user=request.user, project_id=project_id)
         return Response([scene_out(scene) for scene in scene_list(project=project)])
 
     def post(self, request, project_id: int):
-        project = project_for(user=request.user, project_id=project_id, role=Role.ADMIN)
+        project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
         if declared > settings.UPLOAD_MAX_BYTES + MULTIPART_SLACK:  # refuse before reading the body
             raise services._too_large(settings.UPLOAD_MAX_BYTES)
@@ -103,7 +94,7 @@ class SceneRegisterApi(GeoLoopApi):
         name = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
 
     def post(self, request, project_id: int):
-        project = project_for(user=request.user, project_id=project_id, role=Role.ADMIN)
+        project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         scene = services.scene_create_from_path(project=project, user=request.user, **data.validated_data)
@@ -118,10 +109,10 @@ class SceneDetailApi(GeoLoopApi):
         render_recipe = serializers.DictField(required=False)
 
     def get(self, request, scene_id: int):
-        return Response(scene_out(_scene_for(request, scene_id, Role.ANNOTATOR)))
+        return Response(scene_out(scene_for_user(user=request.user, scene_id=scene_id, role=Role.ANNOTATOR)))
 
     def patch(self, request, scene_id: int):
-        scene = _scene_for(request, scene_id, Role.ADMIN)
+        scene = scene_for_user(user=request.user, scene_id=scene_id, role=Role.ADMIN)
         data = self.InputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         scene = services.scene_update(scene=scene, user=request.user, **data.validated_data)
@@ -166,11 +157,7 @@ class SceneTileApi(GeoLoopApi):
         source = scene_tile_source(scene_id=int(scene_id))
         if source is None:
             raise NotFound("No such scene.")
-        role = role_of_cached(user=request.user, project_id=source.project_id)
-        if role is None:
-            raise PermissionDenied("You are not a member of this project.")
-        if ROLE_RANK[role] < ROLE_RANK[Role.ANNOTATOR]:
-            raise PermissionDenied("This needs the annotator role.")
+        require_role_cached(user=request.user, project_id=source.project_id, role=Role.ANNOTATOR)
         if source.status != SceneStatus.READY:
             raise NotReady("The scene is not ready yet.")
         etag = f'"{source.version}-{tz}-{tx}-{ty}-{fmt}"'

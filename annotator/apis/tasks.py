@@ -7,9 +7,9 @@ from rest_framework.response import Response
 from annotator.apis.annotations import GeometryField
 from annotator.apis.base import GeoLoopApi
 from annotator.models import Role, TaskStatus
-from annotator.permissions import project_for
-from annotator.selectors.annotations import geojson_of, scene_for
-from annotator.selectors.tasks import task_for, task_list
+from annotator.permissions import project_for_user, scene_for_user, task_for_user
+from annotator.selectors.annotations import geojson_of
+from annotator.selectors.tasks import task_list
 from annotator.services import tasks as services
 from core.errors import ValidationFailed
 
@@ -35,7 +35,7 @@ class SceneTaskGridApi(GeoLoopApi):
         assignees = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
 
     def post(self, request, scene_id: int):
-        scene = scene_for(user=request.user, scene_id=scene_id, role=Role.ADMIN)
+        scene = scene_for_user(user=request.user, scene_id=scene_id, role=Role.ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         tasks = services.task_grid_create(scene=scene, user=request.user, **data.validated_data)
@@ -48,7 +48,7 @@ class SceneTaskCreateApi(GeoLoopApi):
         assignee = serializers.IntegerField(required=False, allow_null=True)
 
     def post(self, request, scene_id: int):
-        scene = scene_for(user=request.user, scene_id=scene_id, role=Role.ADMIN)
+        scene = scene_for_user(user=request.user, scene_id=scene_id, role=Role.ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         task = services.task_create(scene=scene, user=request.user, area=data.validated_data["area"],
@@ -59,7 +59,7 @@ class SceneTaskCreateApi(GeoLoopApi):
 class ProjectTaskListApi(GeoLoopApi):
     def get(self, request, project_id: int):
         """?scene=&status=&mine=1"""
-        project = project_for(user=request.user, project_id=project_id)
+        project = project_for_user(user=request.user, project_id=project_id)
         params = request.query_params
         task_status = params.get("status") or None
         if task_status and task_status not in TaskStatus.values:
@@ -79,7 +79,7 @@ class ProjectTaskNextApi(GeoLoopApi):
 
     def post(self, request, project_id: int):
         """200 with the leased task, or 204 when no task is free."""
-        project = project_for(user=request.user, project_id=project_id)
+        project = project_for_user(user=request.user, project_id=project_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         task = services.task_next(project=project, user=request.user, scene_id=data.validated_data.get("scene"))
@@ -90,13 +90,13 @@ class ProjectTaskNextApi(GeoLoopApi):
 
 class TaskHeartbeatApi(GeoLoopApi):
     def post(self, request, task_id: int):
-        task = task_for(user=request.user, task_id=task_id, role=Role.ANNOTATOR)
+        task = task_for_user(user=request.user, task_id=task_id, role=Role.ANNOTATOR)
         return Response(task_out(services.task_heartbeat(task=task, user=request.user)))
 
 
 class TaskSubmitApi(GeoLoopApi):
     def post(self, request, task_id: int):
-        task = task_for(user=request.user, task_id=task_id, role=Role.ANNOTATOR)
+        task = task_for_user(user=request.user, task_id=task_id, role=Role.ANNOTATOR)
         return Response(task_out(services.task_submit(task=task, user=request.user)))
 
 

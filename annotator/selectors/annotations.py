@@ -1,36 +1,23 @@
-"""Reads for annotations: lookups with role checks, GeoJSON features, bounding-box lists, history."""
+"""Reads for annotations: lookups, GeoJSON features, bounding-box lists, history. Who may read them is decided in
+`annotator.permissions`."""
 
 import json
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.gis.geos import Polygon
 from django.db.models import QuerySet
-from rest_framework.exceptions import NotFound
 
-from annotator.models import Annotation, AnnotationRevision, Role, Scene
-from annotator.permissions import require_role
+from annotator.models import Annotation, AnnotationRevision, Scene
 from core.errors import ValidationFailed
 
 LIST_DEFAULT_LIMIT = 1000
 LIST_MAX_LIMIT = 5000
 
 
-def scene_for(*, user, scene_id: int, role: str = Role.ANNOTATOR) -> Scene:
-    """A scene by id with the user's role in its project checked (404 when missing, 403 without the role)."""
-    scene = Scene.objects.select_related("project").filter(pk=scene_id).first()
-    if scene is None:
-        raise NotFound("No such scene.")
-    require_role(user=user, project=scene.project, role=role)
-    return scene
-
-
-def annotation_for(*, user, annotation_id: int, role: str = Role.ANNOTATOR) -> Annotation:
-    annotation = (Annotation.objects.select_related("project", "scene", "label_class")
-                  .filter(pk=annotation_id).first())
-    if annotation is None:
-        raise NotFound("No such annotation.")
-    require_role(user=user, project=annotation.project, role=role)
-    return annotation
+def annotation_get(*, annotation_id: int) -> Annotation | None:
+    """The annotation with its project, scene and label class, or None."""
+    return (Annotation.objects.select_related("project", "scene", "label_class")
+            .filter(pk=annotation_id).first())
 
 
 def label_class_out(label_class) -> dict | None:

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from annotator.exports.common import ExportAnnotation, ExportClass, ExportDataset, ExportFilters, ExportScene
 from annotator.models import Annotation, ExportJob, LabelClass, Project, ReviewState, Scene, SceneStatus
-from core.errors import NotFound, ValidationFailed
+from core.errors import ValidationFailed
 
 
 def export_classes(*, project: Project) -> list[ExportClass]:
@@ -99,11 +99,8 @@ def export_dataset_select(*, project: Project, filters: ExportFilters) -> Export
                          filters=filters.as_dict())
 
 
-def export_job_get(*, job_id: int) -> ExportJob:
-    job = ExportJob.objects.select_related("project").filter(pk=job_id).first()
-    if job is None:
-        raise NotFound("No such export.")
-    return job
+def export_job_get(*, job_id: int) -> ExportJob | None:
+    return ExportJob.objects.select_related("project").filter(pk=job_id).first()
 
 
 def export_job_list(*, project: Project) -> QuerySet[ExportJob]:

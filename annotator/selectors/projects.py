@@ -5,6 +5,14 @@ from django.db.models import QuerySet
 from annotator.models import LabelClass, Membership, Project
 
 
+def project_get(*, project_id: int) -> Project | None:
+    return Project.objects.filter(pk=project_id).first()
+
+
+def label_class_get(*, class_id: int) -> LabelClass | None:
+    return LabelClass.objects.select_related("project").filter(pk=class_id).first()
+
+
 def project_list(*, user, include_archived: bool = False) -> list[tuple[Project, str]]:
     """Projects the user can see, each with the user's role in it."""
     if user.is_staff:

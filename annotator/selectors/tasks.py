@@ -1,18 +1,27 @@
 """Reads for tasks."""
 
 from django.db.models import Count, Q, QuerySet
-from rest_framework.exceptions import NotFound
 
-from annotator.models import Project, Task
-from annotator.permissions import require_role
+from annotator.models import Annotation, Project, Task, TaskStatus
 
 
-def task_for(*, user, task_id: int, role: str) -> Task:
-    task = Task.objects.select_related("project").filter(pk=task_id).first()
-    if task is None:
-        raise NotFound("No such task.")
-    require_role(user=user, project=task.project, role=role)
-    return task
+def task_get(*, task_id: int) -> Task | None:
+    return Task.objects.select_related("project").filter(pk=task_id).first()
+
+
+def tasks_held(*, user) -> QuerySet[Task]:
+    """Tasks whose lease the user holds: in progress with the user as holder. As for a heartbeat, a lease past its
+    expiry still counts until someone else takes the task (then the holder changes)."""
+    return Task.objects.filter(status=TaskStatus.IN_PROGRESS, lease_holder_id=user.pk)
+
+
+def task_held_covers(*, user, annotation: Annotation) -> bool:
+    """Whether the annotation lies inside a task the user holds: its own task when it has one, else a held task on
+    its scene whose area its geometry intersects (pre-labels and imports carry no task)."""
+    held = tasks_held(user=user)
+    if annotation.task_id is not None:
+        return held.filter(pk=annotation.task_id).exists()
+    return held.filter(scene_id=annotation.scene_id, area__intersects=annotation.geometry).exists()
 
 
 def task_list(*, project: Project, scene_id: int | None = None, status: str | None = None,

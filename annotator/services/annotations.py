@@ -2,6 +2,9 @@
 an audit event, Scene.annotations_version + 1 (what vector-tile ETags are made of) and the `annotation_changed`
 signal; after commit, a scene event `annotation.created|updated|deleted` to every socket viewing the scene.
 
+Who may change what (`annotator.permissions.annotation_edit_refusal`) is checked here, on the locked row, for
+every update, delete and restore, whatever path it came by: 403 naming the rule (reason `edit_not_allowed`).
+
 Optimistic concurrency: writers pass the version they last saw; the row is locked (SELECT … FOR UPDATE) and a
 stale version raises Conflict (409) carrying the current version and geometry, so nothing is overwritten silently.
 """
@@ -26,6 +29,7 @@ from annotator.models import (
     SceneStatus,
     Task,
 )
+from annotator.permissions import require_annotation_edit
 from annotator.selectors.annotations import annotation_feature
 from annotator.signals import annotation_changed
 from core.errors import Conflict, NotFound, ValidationFailed
@@ -180,6 +184,7 @@ def annotation_update(*, annotation: Annotation, user, expected_version: int, ge
     """Change geometry and/or class (and optionally status draft/accepted). A changed annotation goes back to
     the review queue (review_state pending)."""
     annotation = _locked(annotation)
+    require_annotation_edit(user=user, annotation=annotation)
     _version_check(annotation, expected_version)
     if annotation.deleted:
         raise Conflict(f"Annotation {annotation.id} is deleted; restore it first.", extra={"reason": "deleted"})
@@ -201,6 +206,7 @@ def annotation_update(*, annotation: Annotation, user, expected_version: int, ge
 def annotation_delete(*, annotation: Annotation, user, expected_version: int) -> Annotation:
     """Soft delete: the row stays (deleted=True) with all its revisions; `annotation_restore` brings it back."""
     annotation = _locked(annotation)
+    require_annotation_edit(user=user, annotation=annotation)
     _version_check(annotation, expected_version)
     if annotation.deleted:
         return annotation
@@ -217,6 +223,7 @@ def annotation_restore(*, annotation: Annotation, user, revision_version: int) -
     """Make the annotation look as it did at `revision_version` (geometry, class, status, not deleted), as a new
     revision on top: history is never rewritten. Restoring a deleted annotation undeletes it."""
     annotation = _locked(annotation)
+    require_annotation_edit(user=user, annotation=annotation)
     revision = AnnotationRevision.objects.filter(annotation=annotation, version=revision_version).first()
     if revision is None:
         raise NotFound(f"Annotation {annotation.id} has no version {revision_version}.")

@@ -5,6 +5,7 @@ app counts as a correction of whatever produced the annotation."""
 from django.db import transaction
 
 from annotator.models import Annotation, AnnotationStatus, ReviewState, Task, TaskStatus
+from annotator.permissions import require_annotation_review
 from annotator.services.annotations import _apply, _changed, _locked, _version_check
 from core.errors import Conflict, ValidationFailed
 
@@ -26,6 +27,7 @@ def annotation_review(*, annotation: Annotation, user, action: str, expected_ver
     if action not in ACTIONS:
         raise ValidationFailed(f"Unknown review action {action!r}; use accept, reject or fix.")
     annotation = _locked(annotation)
+    require_annotation_review(user=user, annotation=annotation)
     _version_check(annotation, expected_version)
     if annotation.deleted:
         raise Conflict(f"Annotation {annotation.id} is deleted.", extra={"reason": "deleted"})

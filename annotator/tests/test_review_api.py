@@ -66,8 +66,9 @@ def test_accept_and_reject_are_versioned_and_leave_the_queue(actors, scene):
     assert queue_ids(client, actors.project.id) == []
     stale = client.post(f"/api/annotations/{a.id}/review/", {"action": "accept", "version": 1}, format="json")
     assert stale.status_code == 409 and stale.json()["current_version"] == 2
-    # An annotator's later edit sends it back to the queue.
-    actors.client("annotator").patch(f"/api/annotations/{a.id}/", {"version": 2, "geometry": inside(3)},
+    # A later edit sends it back to the queue (an admin's: approved annotations are changed only by reviewers and
+    # admins, see test_annotation_edit_policy.py).
+    actors.client("admin").patch(f"/api/annotations/{a.id}/", {"version": 2, "geometry": inside(3)},
                                      format="json")
     assert queue_ids(client, actors.project.id) == [a.id]
 

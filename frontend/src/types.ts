@@ -103,6 +103,10 @@ export interface AnnotationProperties {
   proposal_id: number | null;
   predicted_quality: number | null;
   updated_at: string | null;
+  /** Whether the signed-in user may edit, delete or restore it (single-annotation answers only). */
+  can_edit?: boolean;
+  /** Why not, naming the rule, when can_edit is false. */
+  edit_refusal?: string | null;
 }
 
 export interface AnnotationFeature {

@@ -75,7 +75,9 @@ def annotate_setup(sample_scene) -> AnnotateSetup:
     project = Project.objects.get(pk=sample_scene.project_id)
     scene = Scene.objects.get(pk=sample_scene.scene_id)
     admin = User.objects.get(username=sample_scene.username)
-    for name, role in (("e2e-other", "annotator"), ("e2e-reviewer", "reviewer")):
+    # "other" changes A's annotation inside A's task: annotators may not (issue 10: their own annotations and those
+    # inside a task they hold), so the second editor is a reviewer.
+    for name, role in (("e2e-other", "reviewer"), ("e2e-reviewer", "reviewer")):
         User.objects.create_user(name, password="e2e-password")
         membership_set(project=project, username=name, role=role, user=admin)
     task = task_create(scene=scene, user=admin, area=json.loads(scene.footprint.geojson))
@@ -330,7 +332,7 @@ def test_annotate_accept_edit_live_conflict_review(app_server, annotate_setup, a
     assert api_get(a, f"{url}/api/annotations/{annotation_id}/history/")[-1]["version"] in (1, 2)
     shots(a, "after_reload")
 
-    # --- a second browser context (another annotator) changes it: A sees it live ---
+    # --- a second browser context (a reviewer) changes it: A sees it live ---
     other = new_page(chromium)
     login(other, url, s.other)
     other.goto(f"{url}/#/projects/{s.project_id}/scenes/{s.scene_id}/annotate")

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MaskMessage } from '../types';
-import { adoptVersion, commitKind, editAnnotation, EMPTY_SNAPSHOT, isEmpty, withSession, withShape, workingGeometry } from './editor';
+import { adoptVersion, commitKind, editAnnotation, editRefusal, EMPTY_SNAPSHOT, isEmpty, withSession, withShape, workingGeometry } from './editor';
 import { addPoint, applyMask, EMPTY_SESSION } from './promptSession';
 
 const g = (d: number) => ({ type: 'MultiPolygon' as const, coordinates: [[[[0, 0], [d, 0], [d, d], [0, 0]]]] });
@@ -32,5 +32,15 @@ describe('editor snapshot', () => {
     expect(adoptVersion(e, 3, 2, g(5)).edit).toMatchObject({ version: 2, geometry: g(5) });
     expect(adoptVersion(e, 4, 2, g(5))).toBe(e);
     expect(adoptVersion(e, 3, 2, null)).toEqual(EMPTY_SNAPSHOT);
+  });
+});
+
+describe('edit refusal', () => {
+  it('opens an annotation for editing only when the server allows it', () => {
+    expect(editRefusal({ id: 4, can_edit: true, edit_refusal: null })).toBeNull();
+    expect(editRefusal({ id: 4 })).toBeNull(); // an older server that does not say: it still checks every change
+    expect(editRefusal({ id: 4, can_edit: false, edit_refusal: 'approved annotations are changed only by reviewers and admins' }))
+      .toBe('approved annotations are changed only by reviewers and admins');
+    expect(editRefusal({ id: 4, can_edit: false })).toBe('You may not change annotation 4.');
   });
 });

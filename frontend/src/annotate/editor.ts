@@ -1,6 +1,6 @@
 // What the annotation screen is working on, as one immutable snapshot (the unit of undo/redo and of the draft):
 // a prompt session with the model, or a shape drawn by hand, or an existing annotation being edited.
-import type { GeoJsonMultiPolygon } from '../types';
+import type { AnnotationProperties, GeoJsonMultiPolygon } from '../types';
 import type { EditTarget } from './draft';
 import { currentGeometry, EMPTY_SESSION, editGeometry, hasPrompts, type PromptSession } from './promptSession';
 
@@ -13,6 +13,13 @@ export interface Snapshot {
 export const EMPTY_SNAPSHOT: Snapshot = { session: EMPTY_SESSION, manual: null, edit: null };
 
 export type CommitKind = 'acceptProposal' | 'createManual' | 'saveEdit' | null;
+
+/** Why the user may not change an annotation, as the server says (null when they may, or when it does not say:
+ *  the server checks every change anyway). A refused annotation is shown, never opened for editing. */
+export function editRefusal(p: Pick<AnnotationProperties, 'id' | 'can_edit' | 'edit_refusal'>): string | null {
+  if (p.can_edit !== false) return null;
+  return p.edit_refusal || `You may not change annotation ${p.id}.`;
+}
 
 /** The shape shown as editable (vertex handles, add/cut target). */
 export function workingGeometry(s: Snapshot): GeoJsonMultiPolygon | null {

@@ -4,7 +4,7 @@ import GeoJSON from 'ol/format/GeoJSON';
 import { MultiPolygon } from 'ol/geom';
 import { transformExtent } from 'ol/proj';
 import { conflictFrom } from '../../annotate/conflict';
-import { commitKind, EMPTY_SNAPSHOT, editAnnotation, withShape } from '../../annotate/editor';
+import { commitKind, EMPTY_SNAPSHOT, editAnnotation, editRefusal, withShape } from '../../annotate/editor';
 import { addPolygon, countMovedVertices, cutPolygon, type MultiPolygonCoords } from '../../annotate/polygonOps';
 import { acceptBody, secondsSpent } from '../../annotate/promptSession';
 import { toGeoJson, toMapGeometry } from '../../map/editLayers';
@@ -51,6 +51,12 @@ export function createEditing(sh: Shared) {
   async function selectAnnotation(id: number): Promise<void> {
     try {
       const f = await ctx.api.annotation(id, sh.aborter.signal);
+      const refusal = editRefusal(f.properties);
+      if (refusal) {
+        // No vertex handles, no delete, no class change: the server would refuse them.
+        sh.showNotice(`Annotation ${f.id} is read-only for you. ${refusal}`);
+        return;
+      }
       state.loaded = { id: f.id, version: f.properties.version, geometry: f.geometry, classId: f.properties.class?.id ?? null };
       if (f.properties.class) state.classId = f.properties.class.id;
       history.reset(editAnnotation(f.id, f.properties.version, f.geometry));
