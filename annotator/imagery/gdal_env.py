@@ -21,3 +21,20 @@ READ_OPTIONS: dict[str, object] = {
     # Fail loudly on a damaged block instead of returning zeros.
     "GTIFF_IGNORE_READ_ERRORS": "NO",
 }
+
+# Opening files that someone else wrote (uploads, registered files, imports). A raster must never reach data outside
+# itself: no directory listing (so no sidecar .ovr/.msk/.aux.xml/.tfw is found), no PAM sidecar read or written, no
+# network (/vsicurl/ accepts no file name; short timeouts and no retries should anything slip through), and the VRT
+# features that read raw files or run code switched off in case a VRT is ever reached despite the driver allow-list.
+UNTRUSTED_OPTIONS: dict[str, object] = {
+    "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
+    "GDAL_PAM_ENABLED": "NO",
+    "GTIFF_IGNORE_READ_ERRORS": "NO",
+    "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".geoloop-network-disabled",
+    "CPL_VSIL_CURL_ALLOWED_FILENAME": "/vsicurl/geoloop-network-disabled",
+    "GDAL_HTTP_TIMEOUT": 1,
+    "GDAL_HTTP_CONNECTTIMEOUT": 1,
+    "GDAL_HTTP_MAX_RETRY": 0,
+    "GDAL_VRT_ENABLE_RAWRASTERBAND": "NO",
+    "GDAL_VRT_ENABLE_PYTHON": "NO",
+}
