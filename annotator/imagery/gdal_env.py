@@ -1,5 +1,7 @@
-"""GDAL configuration for reading COGs, after TiTiler's performance guide (the options that apply to local files
-and to object storage later). Used as `rasterio.Env(**READ_OPTIONS)` by the readers."""
+"""GDAL configuration, in one place. READ_OPTIONS: reading GeoLoop's own COGs, after TiTiler's performance guide
+(the options that apply to local files and to object storage later), used as `rasterio.Env(**READ_OPTIONS)` by the
+tile readers. UNTRUSTED_OPTIONS: opening files someone else wrote (uploads, registered imagery, imports), used by
+`annotator.imagery.guard` (rasterio's GDAL) and `annotator.imports.guard` (pyogrio's GDAL)."""
 
 READ_OPTIONS: dict[str, object] = {
     # Block cache shared by every dataset of the process. In bytes: rasterio passes an integer straight to

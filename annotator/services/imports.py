@@ -73,6 +73,17 @@ def _read(path: Path, fmt: str, *, layer: str | None, class_property: str | None
                            extra={"reason": "unknown_format"})
 
 
+def _size_check(path: Path, name: str) -> None:
+    """A plain file is read whole (JSON) or opened by GDAL: it is held to the same size as a zip's members."""
+    limit = settings.IMPORT_MAX_UNCOMPRESSED_BYTES
+    if not limit or not path.is_file() or zipfile.is_zipfile(path):
+        return
+    size = path.stat().st_size
+    if size > limit:
+        message = f"The file is {size:,} bytes; an import reads at most {limit:,}."
+        raise _reject(f"{name}: {message} Nothing was imported.", [ImportItemError("file", "too_large", message)])
+
+
 def _reject(message: str, errors: list[ImportItemError]) -> ImportRejected:
     return ImportRejected(message, extra={"errors": [e.as_dict() for e in errors], "imported": 0})
 
@@ -88,6 +99,7 @@ def annotations_import(*, project: Project, scene: Scene, user, path: Path, form
         raise ValidationFailed("That scene belongs to another project.")
     if scene.status != SceneStatus.READY:
         raise ValidationFailed(f"Scene {scene.id} is {scene.status}, not ready.", extra={"reason": "scene_not_ready"})
+    _size_check(path, name)
     fmt = format or import_format_guess(path)
     try:
         read = _read(path, fmt, layer=layer, class_property=class_property)

@@ -374,6 +374,16 @@ def test_import_archive_limits_come_from_settings(actors, scene, settings, tmp_p
 
 
 @pytest.mark.django_db
+def test_a_plain_import_file_is_held_to_the_same_size(actors, scene, settings, tmp_path):
+    path = tmp_path / "labels.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [], "pad": "x" * 5000}))
+    settings.IMPORT_MAX_UNCOMPRESSED_BYTES = 4000
+    with pytest.raises(ImportRejected) as info:
+        annotations_import(project=actors.project, scene=scene, user=None, path=path)
+    assert info.value.extra["errors"][0]["reason"] == "too_large"
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("name", ["../../evil.json", "/etc/evil.json", "..\\..\\evil.json", "C:/evil.json"])
 def test_unsafe_member_names_are_refused_before_extraction(actors, scene, tmp_path, temp_root, name):
     path = tmp_path / "trav.zip"
