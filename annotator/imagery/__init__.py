@@ -4,12 +4,16 @@ Plain modules with no Django import: rasterio and rio-tiler live here (and in ex
 """
 
 from annotator.imagery.errors import (
+    ExternalReference,
+    FormatRefused,
     ImageryError,
     InvalidRaster,
     InvalidRecipe,
     InvalidTile,
+    RasterTooLarge,
     TileOutsideBounds,
     UnsupportedRaster,
 )
 
-__all__ = ["ImageryError", "InvalidRaster", "InvalidRecipe", "InvalidTile", "TileOutsideBounds", "UnsupportedRaster"]
+__all__ = ["ExternalReference", "FormatRefused", "ImageryError", "InvalidRaster", "InvalidRecipe", "InvalidTile",
+           "RasterTooLarge", "TileOutsideBounds", "UnsupportedRaster"]

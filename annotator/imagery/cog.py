@@ -8,14 +8,13 @@ import uuid
 import warnings
 from pathlib import Path
 
-import rasterio
 from rasterio.enums import MaskFlags
 from rasterio.errors import RasterioError
 from rio_cogeo.cogeo import cog_translate, cog_validate
 from rio_cogeo.profiles import cog_profiles
 
 from annotator.imagery.errors import InvalidRaster
-from annotator.imagery.inspect import first_line
+from annotator.imagery.guard import DEFAULT_LIMITS, RasterLimits, first_line, raster_open
 
 BLOCK_SIZE = 512
 
@@ -27,12 +26,15 @@ def cog_profile(dtype: str) -> dict:
     return profile
 
 
-def write_cog(src_path: str | os.PathLike, dst_path: str | os.PathLike) -> Path:
+def write_cog(src_path: str | os.PathLike, dst_path: str | os.PathLike, *,
+              limits: RasterLimits = DEFAULT_LIMITS) -> Path:
     """Translate `src_path` into a COG at `dst_path` (written beside it under a temporary name, then renamed, so a
     half-written COG never carries the final name). Returns the destination path.
 
     Overviews are decimated by 2 until the smallest fits one 512-px block, resampled with "average" (nodata and masked
-    pixels are left out of the average). Raises InvalidRaster when the source cannot be read through.
+    pixels are left out of the average). The source is opened through the guard (allowed drivers only, nothing
+    outside the file, header `limits` checked before any pixel is read). Raises InvalidRaster (or a narrower
+    refusal) when the source cannot be read through.
     """
     dst = Path(dst_path)
     dst.parent.mkdir(parents=True, exist_ok=True)
@@ -40,8 +42,7 @@ def write_cog(src_path: str | os.PathLike, dst_path: str | os.PathLike) -> Path:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            with rasterio.Env(GDAL_DISABLE_READDIR_ON_OPEN="EMPTY_DIR", GTIFF_IGNORE_READ_ERRORS="NO",
-                              GDAL_PAM_ENABLED="NO"), rasterio.open(src_path) as src:
+            with raster_open(src_path, limits=limits) as src:
                 has_alpha = src.count > 1 and src.colorinterp[-1].name == "alpha"
                 has_mask = (not has_alpha and src.nodata is None
                             and any(MaskFlags.per_dataset in flags for flags in src.mask_flag_enums))

@@ -1,7 +1,7 @@
 """Imagery errors: a branch of :class:`core.errors.GeoLoopError`, with narrow subclasses. Messages are written for
 people."""
 
-from core.errors import GeoLoopError, NotFound, ValidationFailed
+from core.errors import GeoLoopError, NotFound, TooLarge, ValidationFailed
 
 
 class ImageryError(GeoLoopError):
@@ -20,6 +20,27 @@ class UnsupportedRaster(InvalidRaster):
     """A valid raster of a kind GeoLoop does not handle (data type, too many bands...)."""
 
     code = "unsupported_raster"
+
+
+class FormatRefused(UnsupportedRaster):
+    """A file in a format outside the allow-list of GDAL drivers (a VRT, a netCDF, a zip, an ENVI header...): formats
+    that can point at other files or URLs are never opened."""
+
+    code = "format_not_allowed"
+
+
+class ExternalReference(UnsupportedRaster):
+    """A raster that reaches data outside its own file (sidecars, subdatasets, external overviews, /vsi or URL
+    paths)."""
+
+    code = "external_reference"
+
+
+class RasterTooLarge(TooLarge, UnsupportedRaster):
+    """A raster whose header declares more pixels, bytes or compression than the configured limits allow; refused
+    before any pixel is read. A TooLarge first (413), and still an InvalidRaster for callers that catch those."""
+
+    code = "raster_too_large"
 
 
 class InvalidRecipe(ImageryError, ValidationFailed):

@@ -5,21 +5,19 @@ from __future__ import annotations
 
 import math
 import os
-import warnings
 from dataclasses import dataclass
 
-import rasterio
 from pyproj import Geod
 from rasterio.enums import ColorInterp, MaskFlags
-from rasterio.errors import NotGeoreferencedWarning, RasterioError
+from rasterio.errors import RasterioError
 from rasterio.warp import transform as warp_transform
 from rasterio.windows import Window
 
 from annotator.imagery.errors import InvalidRaster, UnsupportedRaster
+from annotator.imagery.guard import DEFAULT_LIMITS, RasterLimits, first_line, raster_open
 
 SUPPORTED_DTYPES = ("uint8", "uint16", "int16", "float32", "float64")
 COMPLEX_DTYPES = ("complex_int16", "complex64", "complex128", "cint16", "cint32", "cfloat32", "cfloat64")
-MAX_BANDS = 256
 FOOTPRINT_POINTS_PER_EDGE = 16
 _GEOD = Geod(ellps="WGS84")
 
@@ -77,10 +75,10 @@ def _check_blocks(dataset, *, read_all: bool) -> None:
     dataset.read(indexes, window=_last_block_window(dataset.width, dataset.height, block))
 
 
-def _check_overviews(path: str, count: int) -> None:
+def _check_overviews(path: str, count: int, name: str) -> None:
     """Read the last block of each internal overview level."""
     for level in range(count):
-        with rasterio.open(path, overview_level=level) as overview:
+        with raster_open(path, name=name, overview_level=level) as overview:
             block = overview.block_shapes[0]
             overview.read(list(overview.indexes),
                           window=_last_block_window(overview.width, overview.height, block))
@@ -118,39 +116,31 @@ def footprint_lonlat(crs, transform, width: int, height: int,
     return (*ring, ring[0])
 
 
-def inspect_raster(path: str | os.PathLike, *, read_all: bool = False) -> RasterInfo:
-    """Open `path`, check it is a georeferenced north-up raster GeoLoop can show, and describe it.
+def inspect_raster(path: str | os.PathLike, *, read_all: bool = False, limits: RasterLimits = DEFAULT_LIMITS,
+                   name: str | None = None) -> RasterInfo:
+    """Open `path` through the guard (allowed drivers only, nothing outside the file, header limits), check it is a
+    georeferenced north-up raster GeoLoop can show, and describe it.
 
-    Raises InvalidRaster (or UnsupportedRaster) with a reason: not a raster, truncated, no georeferencing, rotated or
-    sheared grid, complex-valued data, unsupported data type.
+    Raises InvalidRaster (or a narrower UnsupportedRaster, FormatRefused, ExternalReference, RasterTooLarge) with a
+    reason: not a raster, not an allowed format, reaches other files, too large, truncated, no georeferencing,
+    rotated or sheared grid, complex-valued data, unsupported data type.
     """
     path = os.fspath(path)
-    name = os.path.basename(path)
+    name = name or os.path.basename(path)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", NotGeoreferencedWarning)
-            with rasterio.Env(GDAL_DISABLE_READDIR_ON_OPEN="EMPTY_DIR", GTIFF_IGNORE_READ_ERRORS="NO"), \
-                    rasterio.open(path) as dataset:
-                info = _describe(dataset, name)
-                try:
-                    _check_blocks(dataset, read_all=read_all)
-                    _check_overviews(path, len(dataset.overviews(1)))
-                except RasterioError as exc:
-                    raise InvalidRaster(f"{name} is damaged or truncated: reading its pixels failed "
-                                        f"({first_line(exc)}).") from exc
-                return info
+        with raster_open(path, limits=limits, name=name) as dataset:
+            info = _describe(dataset, name)
+            try:
+                _check_blocks(dataset, read_all=read_all)
+                _check_overviews(path, len(dataset.overviews(1)), name)
+            except RasterioError as exc:
+                raise InvalidRaster(f"{name} is damaged or truncated: reading its pixels failed "
+                                    f"({first_line(exc)}).") from exc
+            return info
     except InvalidRaster:
         raise
     except (RasterioError, OSError) as exc:
         raise InvalidRaster(f"{name} is not a raster GDAL can read ({first_line(exc)}).") from exc
-
-
-def first_line(exc: BaseException) -> str:
-    """The most telling line of a GDAL error: rasterio often wraps the real one ("See previous exception")."""
-    while "previous exception" in str(exc) and (exc.__cause__ or exc.__context__) is not None:
-        exc = exc.__cause__ or exc.__context__
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
 
 
 def _describe(dataset, name: str) -> RasterInfo:
@@ -165,8 +155,6 @@ def _describe(dataset, name: str) -> RasterInfo:
         raise UnsupportedRaster(f"{name} mixes data types across bands ({', '.join(sorted(set(dataset.dtypes)))}).")
     if dtype not in SUPPORTED_DTYPES:
         raise UnsupportedRaster(f"{name} has data type {dtype}; GeoLoop reads {', '.join(SUPPORTED_DTYPES)}.")
-    if dataset.count > MAX_BANDS:
-        raise UnsupportedRaster(f"{name} has {dataset.count} bands; at most {MAX_BANDS} are supported.")
     if dataset.crs is None:
         if dataset.gcps[0]:
             raise InvalidRaster(f"{name} is georeferenced only by ground control points; warp it onto a map grid "

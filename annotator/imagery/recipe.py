@@ -13,9 +13,9 @@ import warnings
 from collections.abc import Sequence
 
 import numpy as np
-import rasterio
 
 from annotator.imagery.errors import InvalidRecipe
+from annotator.imagery.guard import NO_SIZE_LIMITS, raster_open
 
 PERCENTILES = (2.0, 98.0)
 STATS_MAX_SIZE = 1024
@@ -32,7 +32,7 @@ def band_percentiles(path: str | os.PathLike, bands: Sequence[int],
     whose longest side is nearest `STATS_MAX_SIZE` pixels."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        with rasterio.Env(GDAL_DISABLE_READDIR_ON_OPEN="EMPTY_DIR"), rasterio.open(path) as dataset:
+        with raster_open(path, limits=NO_SIZE_LIMITS) as dataset:  # a COG GeoLoop wrote; the read is bounded
             scale = max(dataset.width, dataset.height) / STATS_MAX_SIZE
             height = max(1, round(dataset.height / scale)) if scale > 1 else dataset.height
             width = max(1, round(dataset.width / scale)) if scale > 1 else dataset.width

@@ -22,8 +22,7 @@ from shapely.geometry import shape
 
 from annotator.exports.common import crs_of, from_pixels, reproject
 from annotator.imports.common import ImportedFeature, ImportFileError, ImportItemError, ImportRead, quality_of
-
-MAX_MEMBERS = 100_000
+from annotator.imports.guard import DEFAULT_ARCHIVE_LIMITS, ArchiveLimits, archive_extract
 
 
 def _is_coco(data) -> bool:
@@ -135,20 +134,14 @@ def _read_one(json_path: Path, root: Path, result: ImportRead) -> None:
                                                predicted_quality=quality_of(ann)))
 
 
-def _safe_extract(archive: zipfile.ZipFile, target: Path) -> None:
-    members = archive.infolist()
-    if len(members) > MAX_MEMBERS:
-        raise ImportFileError("The zip has too many files.")
-    for member in members:
-        parts = PurePosixPath(member.filename).parts
-        if PurePosixPath(member.filename).is_absolute() or ".." in parts:
-            raise ImportFileError(f"The zip has an unsafe path {member.filename!r}.")
-        if member.filename.lower().endswith((".tif", ".tiff", ".png", ".jpg", ".jpeg")):
-            continue  # the images themselves are not needed to place the labels
-        archive.extract(member, target)
+def _wanted(member: zipfile.ZipInfo) -> bool:
+    """Only the JSON files (annotations and georeference sidecars) are read; images and anything else stay packed."""
+    return member.filename.lower().endswith(".json")
 
 
-def coco_read(path: Path) -> ImportRead:
+def coco_read(path: Path, *, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS) -> ImportRead:
+    """Read a COCO folder, zip or JSON file. A zip is checked from its member list against `limits` (members, size,
+    compression ratio, member names) before anything is extracted, and only its JSON files are extracted."""
     path = Path(path)
     with tempfile.TemporaryDirectory(prefix="geoloop-coco-") as tmp:
         if path.is_dir():
@@ -157,7 +150,7 @@ def coco_read(path: Path) -> ImportRead:
             root = Path(tmp)
             try:
                 with zipfile.ZipFile(path) as archive:
-                    _safe_extract(archive, root)
+                    archive_extract(archive, root, wanted=_wanted, limits=limits)
             except (zipfile.BadZipFile, OSError) as exc:
                 raise ImportFileError(f"Not a readable zip: {exc}.") from exc
         else:

@@ -12,11 +12,22 @@ from pyogrio.raw import read
 
 from annotator.exports.common import reproject
 from annotator.imports.common import ImportedFeature, ImportFileError, ImportItemError, ImportRead, class_of, quality_of
+from annotator.imports.guard import untrusted_ogr, vector_check, vector_recheck
+
+DRIVER = "GPKG"
 
 
 def geopackage_read(path: Path, *, layer: str | None = None, class_property: str | None = None) -> ImportRead:
+    """Read one layer. The file reaches GDAL only if it is a GeoPackage (first bytes, application id, no virtual
+    tables but spatial indexes), under the untrusted GDAL options, and the driver GDAL chose is checked again."""
+    real = vector_check(Path(path), DRIVER)
+    with untrusted_ogr():
+        return _read(real, layer=layer, class_property=class_property)
+
+
+def _read(path: str, *, layer: str | None, class_property: str | None) -> ImportRead:
     try:
-        layers = [str(name) for name, _ in pyogrio.list_layers(str(path))]
+        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
     except (DataSourceError, DataLayerError) as exc:
         raise ImportFileError(f"Not a readable GeoPackage: {exc}.") from exc
     if layer is None:
@@ -27,7 +38,8 @@ def geopackage_read(path: Path, *, layer: str | None = None, class_property: str
     if layer not in layers:
         raise ImportFileError(f"No layer {layer!r}; the GeoPackage has {', '.join(layers)}.", "unknown_layer")
     try:
-        meta, fids, geoms, field_data = read(str(path), layer=layer)
+        vector_recheck(pyogrio.read_info(path, layer=layer), DRIVER)
+        meta, fids, geoms, field_data = read(path, layer=layer)
     except (DataSourceError, DataLayerError) as exc:
         raise ImportFileError(f"Layer {layer!r} cannot be read: {exc}.") from exc
     if not meta.get("crs"):

@@ -22,6 +22,7 @@ from annotator.imports.coco import coco_read
 from annotator.imports.common import ImportFileError, ImportItemError, ImportRead, features_validate
 from annotator.imports.geojson import geojson_read
 from annotator.imports.geopackage import geopackage_read
+from annotator.imports.guard import ArchiveLimits
 from annotator.models import AnnotationSource, LabelClass, Project, Scene, SceneStatus
 from annotator.services.annotations import annotation_create
 from core.errors import TooLarge, ValidationFailed
@@ -54,15 +55,33 @@ def import_format_guess(path: Path) -> str:
                            extra={"reason": "unknown_format"})
 
 
+def archive_limits() -> ArchiveLimits:
+    """The limits an import zip is held to before extraction (settings IMPORT_*)."""
+    return ArchiveLimits(max_members=settings.IMPORT_MAX_MEMBERS, max_bytes=settings.IMPORT_MAX_UNCOMPRESSED_BYTES,
+                         max_ratio=settings.IMPORT_MAX_COMPRESSION_RATIO,
+                         ratio_free_bytes=settings.IMPORT_RATIO_FREE_BYTES)
+
+
 def _read(path: Path, fmt: str, *, layer: str | None, class_property: str | None) -> ImportRead:
     if fmt == "geojson":
         return geojson_read(path, class_property=class_property)
     if fmt == "geopackage":
         return geopackage_read(path, layer=layer, class_property=class_property)
     if fmt == "coco":
-        return coco_read(path)
+        return coco_read(path, limits=archive_limits())
     raise ValidationFailed(f"Unknown import format {fmt!r}; use one of {', '.join(FORMATS)}.",
                            extra={"reason": "unknown_format"})
+
+
+def _size_check(path: Path, name: str) -> None:
+    """A plain file is read whole (JSON) or opened by GDAL: it is held to the same size as a zip's members."""
+    limit = settings.IMPORT_MAX_UNCOMPRESSED_BYTES
+    if not limit or not path.is_file() or zipfile.is_zipfile(path):
+        return
+    size = path.stat().st_size
+    if size > limit:
+        message = f"The file is {size:,} bytes; an import reads at most {limit:,}."
+        raise _reject(f"{name}: {message} Nothing was imported.", [ImportItemError("file", "too_large", message)])
 
 
 def _reject(message: str, errors: list[ImportItemError]) -> ImportRejected:
@@ -80,6 +99,7 @@ def annotations_import(*, project: Project, scene: Scene, user, path: Path, form
         raise ValidationFailed("That scene belongs to another project.")
     if scene.status != SceneStatus.READY:
         raise ValidationFailed(f"Scene {scene.id} is {scene.status}, not ready.", extra={"reason": "scene_not_ready"})
+    _size_check(path, name)
     fmt = format or import_format_guess(path)
     try:
         read = _read(path, fmt, layer=layer, class_property=class_property)

@@ -20,8 +20,9 @@ from django.db import transaction
 
 from annotator.audit import audit_record
 from annotator.events import scene_event_send
-from annotator.imagery import ImageryError
+from annotator.imagery import ImageryError, RasterTooLarge
 from annotator.imagery.cog import write_cog
+from annotator.imagery.guard import RasterLimits
 from annotator.imagery.inspect import inspect_raster
 from annotator.imagery.recipe import recipe_default, recipe_merge
 from annotator.models import Project, Scene, SceneStatus
@@ -40,6 +41,13 @@ class ImageryRefused(ValidationFailed):
     """The file is not imagery GeoLoop can take; the message says why."""
 
     code = "invalid_raster"
+
+
+class ImageryTooLarge(TooLarge):
+    """The raster's header declares more pixels or bytes than the settings allow (checked before any pixel is read);
+    `extra["reason"]` says which limit."""
+
+    code = "too_large"
 
 
 class PathRefused(ValidationFailed):
@@ -91,11 +99,25 @@ def _store_upload(uploaded_file, *, max_bytes: int) -> tuple[Path, str]:
     return destination, digest.hexdigest()
 
 
+def raster_limits() -> RasterLimits:
+    """The header limits every untrusted raster is held to (settings IMAGERY_*)."""
+    return RasterLimits(max_pixels=settings.IMAGERY_MAX_PIXELS, max_bands=settings.IMAGERY_MAX_BANDS,
+                        max_bytes=settings.IMAGERY_MAX_DECOMPRESSED_BYTES,
+                        max_block_bytes=settings.IMAGERY_MAX_BLOCK_BYTES,
+                        max_ratio=settings.IMAGERY_MAX_COMPRESSION_RATIO,
+                        ratio_free_bytes=settings.IMAGERY_RATIO_FREE_BYTES)
+
+
 def _quick_check(path: Path, label: str) -> None:
+    """Open through the imagery guard (allowed formats only, nothing outside the file, header limits) and read the
+    first and last blocks. The refusal names the file as the caller knows it and carries the imagery error's code as
+    `reason` (format_not_allowed, external_reference, raster_too_large, ...)."""
     try:
-        inspect_raster(path)
+        inspect_raster(path, limits=raster_limits())
+    except RasterTooLarge as exc:
+        raise ImageryTooLarge(str(exc).replace(path.name, label), extra=exc.extra) from exc
     except ImageryError as exc:
-        raise ImageryRefused(str(exc).replace(path.name, label)) from exc
+        raise ImageryRefused(str(exc).replace(path.name, label), extra={"reason": exc.code, **exc.extra}) from exc
 
 
 def _scene_create(*, project: Project, name: str, user, source_name: str, source_path: Path, checksum: str,
@@ -118,7 +140,8 @@ def scene_create_from_upload(*, project: Project, uploaded_file, name: str, user
     """Store an uploaded raster (streamed to disk with its sha256, at most `max_bytes`, default
     settings.UPLOAD_MAX_BYTES), check it quickly, create the scene (ingesting) and queue the ingestion on commit.
 
-    Raises TooLarge (413) or ImageryRefused (400); in both cases nothing is stored."""
+    Raises TooLarge (413: the file, or the pixels its header declares) or ImageryRefused (400); in both cases nothing
+    is stored."""
     limit = settings.UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
     source_name = PurePosixPath(str(getattr(uploaded_file, "name", "") or "upload.tif").replace("\\", "/")).name
     stored, checksum = _store_upload(uploaded_file, max_bytes=limit)
@@ -160,7 +183,7 @@ def imagery_path_resolve(path: str) -> Path:
 @transaction.atomic
 def scene_create_from_path(*, project: Project, path: str, name: str, user, enqueue: bool = True) -> Scene:
     """Register a file under settings.IMAGERY_ROOT (the file stays where it is; its checksum is computed by the
-    ingestion). Raises PathRefused or ImageryRefused (400)."""
+    ingestion). Raises PathRefused or ImageryRefused (400), ImageryTooLarge (413)."""
     resolved = imagery_path_resolve(path)
     _quick_check(resolved, path)
     return _scene_create(project=project, name=name, user=user, source_name=path, source_path=resolved, checksum="",
@@ -195,14 +218,14 @@ def scene_ingest(*, scene_id: int) -> Scene:
     folder = _media_root() / SCENES_DIR / str(scene.pk)
     try:
         _progress(scene, 0.05, "validating")
-        inspect_raster(source, read_all=False)
+        inspect_raster(source, read_all=False, limits=raster_limits())
         if not scene.checksum:
             _progress(scene, 0.1, "checksum")
             scene.checksum = sha256_file(source)
         _progress(scene, 0.2, "writing COG")
-        cog = write_cog(source, folder / f"{scene.checksum}.tif")
+        cog = write_cog(source, folder / f"{scene.checksum}.tif", limits=raster_limits())
         _progress(scene, 0.8, "reading metadata")
-        info = inspect_raster(cog)
+        info = inspect_raster(cog, limits=raster_limits())
         recipe = recipe_default(cog, band_count=info.band_count)
         _progress(scene, 0.95, "render recipe")
         scene.cog_path = str(cog.relative_to(_media_root()))
