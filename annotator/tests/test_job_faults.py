@@ -28,7 +28,6 @@ from annotator.tasks import reap_stale_jobs
 from annotator.tests import rasters
 from annotator.tests.export_fixtures import annotations_make, scene_ready
 
-pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 
@@ -79,6 +78,12 @@ class SlowWorker:
     def send(self, task: str, *args) -> None:
         current_app.send_task(task, args=list(args), queue=self.queue)
 
+    def kill_pool_child(self) -> None:
+        """SIGKILL only the process running the task (as the OOM killer would); the worker itself lives on."""
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        assert len(children) == 1, children
+        os.kill(int(children[0]), signal.SIGKILL)
+
     def kill(self) -> None:
         os.killpg(self.proc.pid, signal.SIGKILL)  # the main process and its pool child, as a lost machine
         self.proc.wait(timeout=30)
@@ -112,6 +117,7 @@ def _reap_until(predicate, what: str):
     return _wait(reaped, 60, what)
 
 
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.timeout(300)
 def test_export_killed_mid_run_ends_failed_and_leaves_no_partial_file(media, slow_worker):
     project = Project.objects.create(slug="faults-export", name="Faults export")
@@ -136,6 +142,28 @@ def test_export_killed_mid_run_ends_failed_and_leaves_no_partial_file(media, slo
     assert not list(exports.glob("*"))  # no staging folder, no job folder
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout(300)
+def test_export_whose_pool_child_is_killed_ends_failed_at_once(media, slow_worker):
+    """The worker survives and reports WorkerLostError: the job fails by task id, without waiting for a reaper."""
+    project = Project.objects.create(slug="faults-child", name="Faults child")
+    scene = scene_ready(project)
+    annotations_make(project, scene, [LabelClass.objects.create(project=project, name="building")])
+    job = export_job_create(project=project, user=None, format="geojson", enqueue=False)
+    exports = media / "exports" / project.slug
+    worker = slow_worker(30)
+
+    worker.send("annotator.export_dataset", job.id)
+    _wait(lambda: ExportJob.objects.filter(pk=job.pk, status="running", progress__gt=0).exists(), 120,
+          "the export to write its files")
+    assert _files(exports)
+    worker.kill_pool_child()
+    failed = _wait(lambda: ExportJob.objects.filter(pk=job.pk, status="failed").first(), 60, "the job to fail")
+    assert "WorkerLostError" in failed.error, failed.error
+    assert _files(exports) == [] and not list(exports.glob("*"))
+
+
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.timeout(300)
 def test_ingestion_killed_mid_run_ends_failed_and_leaves_no_partial_file(media, slow_worker, tmp_path):
     project = Project.objects.create(slug="faults-ingest", name="Faults ingest")
@@ -175,6 +203,7 @@ scene_create_from_upload(project=Project.objects.get(slug=sys.argv[1]), uploaded
 """
 
 
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.timeout(120)
 def test_killed_upload_is_removed_on_next_start_and_a_live_one_is_kept(media, child_env, settings):
     project = Project.objects.create(slug="faults-upload", name="Faults upload")
@@ -211,3 +240,25 @@ def test_killed_upload_is_removed_on_next_start_and_a_live_one_is_kept(media, ch
         assert new_request.exists() and live.path.exists()
     finally:
         live.discard()
+
+
+def test_liveness_tells_a_slow_job_from_a_dead_one(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from annotator.services.jobs import Liveness
+
+    settings.JOB_HEARTBEAT_STALE_S, settings.JOB_QUEUED_MAX_S = 60, 3600
+    now = timezone.now()
+    old, fresh = now - timedelta(seconds=61), now - timedelta(seconds=5)
+    answered = Liveness(alive=frozenset({"t-running"}), now=now)
+    silent = Liveness(alive=None, now=now)
+    assert answered.verdict(task_id="t-running", heartbeat_at=old) is None  # slow: a worker still runs it
+    assert answered.verdict(task_id="t-other", heartbeat_at=fresh) is None  # still beating
+    assert silent.verdict(task_id="t-other", heartbeat_at=fresh) is None
+    assert "no worker is running it" in answered.verdict(task_id="t-other", heartbeat_at=old)
+    assert "no worker answers" in silent.verdict(task_id="t-other", heartbeat_at=old)
+    assert answered.never_started(task_id="", queued_since=now - timedelta(seconds=3599), queue="export") is None
+    assert answered.never_started(task_id="t-running", queued_since=now - timedelta(days=2), queue="export") is None
+    assert "queue 'export'" in silent.never_started(task_id="", queued_since=now - timedelta(days=2), queue="export")
