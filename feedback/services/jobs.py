@@ -31,7 +31,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from annotator.audit import audit_record
-from annotator.services.jobs import Liveness, job_heartbeat, liveness
+from annotator.services.jobs import Liveness, heartbeat_stale_s, job_heartbeat, liveness
 from core.errors import Conflict, ValidationFailed
 from feedback.models import TrainingJob, TrainingStatus, Trigger
 from feedback.selectors import active_model_version, feedback_settings, open_training_job
@@ -159,6 +159,8 @@ def training_jobs_reap(*, project=None, exclude_task_id: str | None = None,
         qs = qs.filter(project=project)
     if exclude_task_id:
         qs = qs.exclude(celery_task_id=exclude_task_id)
+    if project is None:
+        _checkpoint_leftovers_remove()
     open_jobs = list(qs)
     if not open_jobs:
         return []
@@ -172,6 +174,21 @@ def training_jobs_reap(*, project=None, exclude_task_id: str | None = None,
         if why and training_job_fail(job_id=job.id, reason=why):
             reaped.append(job.id)
     return reaped
+
+
+def _checkpoint_leftovers_remove() -> list[Path]:
+    """Remove partial checkpoints (``checkpoints/.ckpt-*.part``, see feedback.training.save_checkpoint) that a killed
+    job left: a live one is being written or hashed, so one unchanged for JOB_HEARTBEAT_STALE_S has no writer."""
+    stale = heartbeat_stale_s()
+    removed = []
+    for path in (Path(settings.MEDIA_ROOT) / "checkpoints").glob(".ckpt-*.part"):
+        try:
+            if time.time() - path.stat().st_mtime > stale:
+                path.unlink(missing_ok=True)
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
 
 
 def training_schedule_nightly(*, project, hour: int = 2, minute: int = 0, user=None):

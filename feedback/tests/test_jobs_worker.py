@@ -127,6 +127,10 @@ def test_the_reapers_on_beat_end_every_kind_of_dead_job(transactional_db, projec
     half_cog = media / "scenes" / str(scene.pk) / "tmpabc.tif"
     half_cog.parent.mkdir(parents=True)
     half_cog.write_bytes(b"II*\0")
+    half_checkpoint = media / "checkpoints" / ".ckpt-gone.part"
+    half_checkpoint.parent.mkdir(parents=True, exist_ok=True)
+    half_checkpoint.write_bytes(b"PK")
+    os.utime(half_checkpoint, (time.time() - 3600,) * 2)  # written by a job killed an hour ago
 
     with open(ARTIFACTS_LOG("feedback-beat-reapers.log"), "w") as log:
         beat = subprocess.Popen([str(VENV_BIN / "celery"), "-A", "webapp", "beat", "-l", "info",
@@ -148,4 +152,4 @@ def test_the_reapers_on_beat_end_every_kind_of_dead_job(transactional_db, projec
     assert export.status == "failed" and "its worker stopped" in export.error, export.error
     assert never.status == "failed" and "no worker started it" in never.error, never.error
     assert scene.status == "failed" and "its worker stopped" in scene.status_reason, scene.status_reason
-    assert not staging.parent.exists() and not half_cog.parent.exists()
+    assert not staging.parent.exists() and not half_cog.parent.exists() and not half_checkpoint.exists()
