@@ -31,7 +31,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from annotator.audit import audit_record
-from annotator.services.jobs import Liveness, heartbeat_stale_s, job_heartbeat, liveness
+from annotator.services.jobs import Liveness, heartbeat_stale_s, job_heartbeat, job_task_send, liveness
 from core.errors import Conflict, ValidationFailed
 from feedback.models import TrainingJob, TrainingStatus, Trigger
 from feedback.selectors import active_model_version, feedback_settings, open_training_job
@@ -102,9 +102,7 @@ def training_job_create(*, project, trigger: str = Trigger.MANUAL, user=None, pa
 
 
 def _enqueue(job: TrainingJob) -> None:
-    from celery import current_app
-
-    current_app.send_task("feedback.train_model", args=[job.id], task_id=job.celery_task_id)
+    job_task_send("feedback.train_model", args=[job.id], task_id=job.celery_task_id)
 
 
 def training_job_cancel(*, job: TrainingJob, user=None) -> TrainingJob:
