@@ -262,3 +262,16 @@ def test_liveness_tells_a_slow_job_from_a_dead_one(settings):
     assert answered.never_started(task_id="", queued_since=now - timedelta(seconds=3599), queue="export") is None
     assert answered.never_started(task_id="t-running", queued_since=now - timedelta(days=2), queue="export") is None
     assert "queue 'export'" in silent.never_started(task_id="", queued_since=now - timedelta(days=2), queue="export")
+
+
+def test_beat_and_a_starting_worker_run_a_reaper_for_every_job_kind(settings, monkeypatch):
+    import annotator.tasks  # noqa: F401 - register the tasks
+    import feedback.tasks  # noqa: F401
+    from webapp.celery import REAPERS, app, reap_on_worker_start
+
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert set(REAPERS) <= scheduled and set(REAPERS) <= set(app.tasks)
+    sent = []
+    monkeypatch.setattr(app, "send_task", lambda name, *a, **k: sent.append(name))
+    reap_on_worker_start(sender=None)
+    assert sent == list(REAPERS)
