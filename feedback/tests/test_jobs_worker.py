@@ -122,10 +122,10 @@ def test_the_reapers_on_beat_end_every_kind_of_dead_job(transactional_db, projec
                                  heartbeat_at=long_ago)
     media = Path(settings.MEDIA_ROOT)
     staging = media / "exports" / project.slug / f".{export.pk}-gone-export.part" / "files"
-    staging.mkdir(parents=True)
+    staging.mkdir(parents=True, exist_ok=True)
     (staging / "annotations.geojson").write_text("{")
     half_cog = media / "scenes" / str(scene.pk) / "tmpabc.tif"
-    half_cog.parent.mkdir(parents=True)
+    half_cog.parent.mkdir(parents=True, exist_ok=True)  # media persists across test runs
     half_cog.write_bytes(b"II*\0")
     half_checkpoint = media / "checkpoints" / ".ckpt-gone.part"
     half_checkpoint.parent.mkdir(parents=True, exist_ok=True)
