@@ -86,6 +86,9 @@ class Scene(models.Model):
     status = models.CharField(max_length=16, choices=SceneStatus.choices, default=SceneStatus.INGESTING)
     status_reason = models.TextField(blank=True)
     progress = models.FloatField(default=0.0)
+    # The ingestion run: the Celery task that claimed it and its heartbeat (see annotator.services.jobs).
+    celery_task_id = models.CharField(max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -233,10 +236,14 @@ class ExportJob(models.Model):
     error = models.TextField(blank=True)
     result_path = models.CharField(max_length=1000, blank=True)
     manifest = models.JSONField(default=dict, blank=True)
+    # The run: the Celery task that claimed the job and its heartbeat (see annotator.services.jobs).
+    celery_task_id = models.CharField(max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,18 +1,38 @@
-"""Thin Celery tasks of the annotator app: take ids, call a service."""
+"""Thin Celery tasks of the annotator app: take ids, call a service.
+
+A killed pool child makes the worker report the task failed (WorkerLostError): the job is failed at once, by task
+id. A whole worker killed is caught by ``annotator.reap_stale_jobs`` (on beat, and when a worker starts), which
+also removes partial files and the temporary files of killed uploads (annotator.services.jobs, .scratch).
+"""
 
 from celery import shared_task
 
-from annotator.services.exports import export_job_run
-from annotator.services.scenes import scene_ingest
+from annotator.services.exports import export_job_run, export_job_task_failed, export_jobs_reap
+from annotator.services.jobs import liveness, task_failure_route
+from annotator.services.scenes import scene_ingest, scene_ingest_task_failed, scenes_reap, upload_leftovers_sweep
+from annotator.services.scratch import scratch_sweep
 
 
-@shared_task(name="annotator.ingest_scene")
-def ingest_scene(scene_id: int) -> str:
+@shared_task(name="annotator.ingest_scene", bind=True)
+def ingest_scene(self, scene_id: int) -> str:
     """Ingest one scene (queue `default`); returns its final status. Failures are recorded on the scene."""
-    return scene_ingest(scene_id=scene_id).status
+    return scene_ingest(scene_id=scene_id, task_id=self.request.id).status
 
 
-@shared_task(name="annotator.export_dataset")
-def export_dataset(job_id: int) -> str:
+@shared_task(name="annotator.export_dataset", bind=True)
+def export_dataset(self, job_id: int) -> str:
     """Run one export job (queue `export`); returns its final status. Failures are recorded on the job."""
-    return export_job_run(job_id=job_id).status
+    return export_job_run(job_id=job_id, task_id=self.request.id).status
+
+
+@shared_task(name="annotator.reap_stale_jobs")
+def reap_stale_jobs() -> dict:
+    """Beat entry point: fail ingestions and exports whose worker is gone, remove their partial files and the
+    temporary files of killed uploads and imports."""
+    alive = liveness()
+    return {"scenes": scenes_reap(alive=alive), "exports": export_jobs_reap(alive=alive),
+            "files": [str(p) for p in upload_leftovers_sweep() + scratch_sweep()]}
+
+
+task_failure_route(task_names=["annotator.ingest_scene"], fail=scene_ingest_task_failed)
+task_failure_route(task_names=["annotator.export_dataset"], fail=export_job_task_failed)

@@ -1,15 +1,15 @@
 """Thin Celery tasks: take ids, call a service.
 
 ``feedback.train_*`` route to queue ``train`` (acks late, the queue's long time limits). A worker child killed
-mid-job makes the parent worker send ``task_failure`` with WorkerLostError: the handler below fails the job with
+mid-job makes the parent worker send ``task_failure`` with WorkerLostError: the route below fails the job with
 that in its log. A whole worker killed is caught by the next task start (``training_job_run`` reaps) and by the
-periodic ``feedback.reap_stale_jobs``.
+periodic ``feedback.reap_stale_jobs`` (on beat and when a worker starts), with the liveness rule every job kind
+shares (annotator.services.jobs).
 """
 
 from celery import shared_task
-from celery.signals import task_failure
 
-from feedback.models import TrainingJob
+from annotator.services.jobs import task_failure_route
 
 
 @shared_task(name="feedback.train_model", bind=True)
@@ -44,11 +44,10 @@ def reap_stale_jobs() -> list[int]:
     return training_jobs_reap()
 
 
-@task_failure.connect
-def _training_task_failed(sender=None, task_id=None, exception=None, **kwargs):
-    if getattr(sender, "name", None) != "feedback.train_model" or not task_id:
-        return
-    from feedback.services import training_job_fail
+def _training_task_failed(task_id: str, reason: str) -> bool:
+    from feedback.services.jobs import training_job_task_failed
 
-    if TrainingJob.objects.filter(celery_task_id=task_id).exists():
-        training_job_fail(task_id=task_id, reason=f"task failed: {type(exception).__name__}: {exception}")
+    return training_job_task_failed(task_id, reason)
+
+
+task_failure_route(task_names=["feedback.train_model"], fail=_training_task_failed)

@@ -1,8 +1,10 @@
 """The Celery app. Queues are named by purpose; each queue's time limits apply to every task routed to it."""
 
+import logging
 import os
 
 from celery import Celery
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
 
@@ -27,3 +29,17 @@ class QueueLimits:
 
 
 app.conf.task_annotations = (QueueLimits(),)
+
+
+REAPERS = ("annotator.reap_stale_jobs", "feedback.reap_stale_jobs")
+
+
+@worker_ready.connect
+def reap_on_worker_start(sender=None, **kwargs):
+    """A worker that starts (often the one restarted after a kill) asks for a reaper pass at once, so jobs its
+    predecessor left do not wait for beat."""
+    for name in REAPERS:
+        try:
+            app.send_task(name)
+        except Exception:  # noqa: BLE001 - beat runs the reapers anyway
+            logging.getLogger(__name__).warning("could not queue %s at worker start", name, exc_info=True)

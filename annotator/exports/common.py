@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -340,9 +341,15 @@ def window_affine(affine: Affine, window: Window) -> Affine:
 
 
 def json_dump(path: Path, data, *, indent: int | None = 1) -> None:
+    """Write JSON with sorted keys (written beside under a temporary name, then renamed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(data, sort_keys=True, indent=indent, ensure_ascii=False, allow_nan=False)
-    path.write_text(text + "\n", encoding="utf-8")
+    partial = path.with_name(f".{path.name}.part")
+    try:
+        partial.write_text(text + "\n", encoding="utf-8")
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def files_under(root: Path) -> list[str]:
@@ -354,8 +361,18 @@ STORED_SUFFIXES = (".tif", ".tiff", ".png", ".jpg", ".jpeg", ".gpkg.zip")
 
 
 def zip_write(root: Path, zip_path: Path) -> None:
-    """Zip every file under root: sorted entries, fixed timestamps and modes, so equal inputs give equal bytes."""
+    """Zip every file under root: sorted entries, fixed timestamps and modes, so equal inputs give equal bytes.
+    Written as ``<name>.part`` and renamed when complete: a half-written zip never carries the final name."""
     zip_path.parent.mkdir(parents=True, exist_ok=True)
+    partial = zip_path.with_name(f"{zip_path.name}.part")
+    try:
+        _zip_entries(root, partial)
+        os.replace(partial, zip_path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _zip_entries(root: Path, zip_path: Path) -> None:
     with zipfile.ZipFile(zip_path, "w", allowZip64=True) as archive:
         for rel in files_under(root):
             info = zipfile.ZipInfo(rel, date_time=ZIP_EPOCH)

@@ -9,6 +9,7 @@ same export of unchanged data gives byte-identical files and zip. Progress goes 
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import time
 from pathlib import Path
@@ -24,6 +25,8 @@ from annotator.exports.manifest import export_write
 from annotator.exports.registry import exporter_for
 from annotator.models import ExportJob, JobStatus, Project
 from annotator.selectors.exports import export_dataset_select, export_filters_check
+from annotator.services.jobs import Liveness, job_heartbeat, job_progress_pause, job_task_id, liveness, send_job_task
+from annotator.services.scratch import PART_SUFFIX
 from core.errors import ValidationFailed
 
 log = logging.getLogger(__name__)
@@ -49,9 +52,7 @@ def export_job_create(*, project: Project, user, format: str, filters: dict | No
     audit_record(user=user, project=project, action="export.create", obj=job,
                  details={"format": format, "filters": job.filters, "parameters": job.parameters})
     if enqueue:
-        from annotator.tasks import export_dataset
-
-        transaction.on_commit(lambda: export_dataset.delay(job.id))
+        send_job_task("annotator.export_dataset", args=[job.id])
     return job
 
 
@@ -68,8 +69,9 @@ class _JobProgress:
             return
         self.last_value, self.last_time = fraction, now
         value = round(0.95 * fraction, 4)  # the last 5% are the manifest and the zip
-        ExportJob.objects.filter(pk=self.job.pk).update(progress=value)
+        ExportJob.objects.filter(pk=self.job.pk).update(progress=value, heartbeat_at=timezone.now())
         self.send(JobStatus.RUNNING, value, message)
+        job_progress_pause()
 
     def send(self, status: str, progress: float, message: str = "") -> None:
         payload = {"export_id": self.job.pk, "format": self.job.format, "status": status, "progress": progress,
@@ -86,36 +88,116 @@ def _job_folder(job: ExportJob) -> Path:
     return Path(settings.MEDIA_ROOT) / EXPORTS_DIR / job.project.slug / str(job.pk)
 
 
-def export_job_run(*, job_id: int) -> ExportJob:
+def _staging_folders(job: ExportJob) -> list[Path]:
+    """Where runs of the job write before their zip is complete: ``.<job id>-<run>.part`` beside the job folder."""
+    return list(_job_folder(job).parent.glob(f".{job.pk}-*{PART_SUFFIX}"))
+
+
+def _files_remove(job: ExportJob, *, keep_result: bool = False) -> None:
+    for folder in _staging_folders(job):
+        shutil.rmtree(folder, ignore_errors=True)
+    if not keep_result:
+        shutil.rmtree(_job_folder(job), ignore_errors=True)
+
+
+def export_job_fail(*, job: ExportJob, reason: str, task_id: str | None = None,
+                    scene_ids: list[int] | None = None) -> bool:
+    """Mark a queued or running job failed with ``reason`` (under ``task_id`` when given) and remove its partial
+    files. Returns whether the job was failed here."""
+    qs = ExportJob.objects.filter(pk=job.pk, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+    if task_id is not None:
+        qs = qs.filter(celery_task_id=task_id)
+    if not qs.update(status=JobStatus.FAILED, error=reason[:4000], finished_at=timezone.now(), heartbeat_at=None):
+        return False
+    _files_remove(job)
+    progress = _JobProgress(job, scene_ids if scene_ids is not None else list(job.filters.get("scenes") or []))
+    progress.send(JobStatus.FAILED, 0.0, reason)
+    return True
+
+
+def export_job_task_failed(task_id: str, reason: str) -> bool:
+    """The worker reported the export task failed (a killed pool child, a hard time limit)."""
+    job = ExportJob.objects.select_related("project").filter(celery_task_id=task_id).first()
+    return job is not None and export_job_fail(job=job, reason=reason, task_id=task_id)
+
+
+def export_jobs_reap(*, alive: Liveness | None = None) -> list[int]:
+    """Fail running jobs whose worker is gone and queued jobs no worker started within JOB_QUEUED_MAX_S, removing
+    their partial files; remove staging folders no running job owns. Returns the ids of the jobs failed."""
+    open_jobs = list(ExportJob.objects.select_related("project")
+                     .filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]))
+    reaped = []
+    if open_jobs:
+        alive = alive or liveness()
+        for job in open_jobs:
+            if job.status == JobStatus.RUNNING:
+                why = alive.verdict(task_id=job.celery_task_id, heartbeat_at=job.heartbeat_at)
+            else:
+                why = alive.never_started(task_id=job.celery_task_id, queued_since=job.created_at, queue="export")
+            if why and export_job_fail(job=job, reason=f"Export failed: {why}.", task_id=job.celery_task_id):
+                reaped.append(job.pk)
+    _orphan_staging_remove()
+    return reaped
+
+
+def _orphan_staging_remove() -> None:
+    running = {(slug, pk) for slug, pk in ExportJob.objects.filter(status=JobStatus.RUNNING)
+               .values_list("project__slug", "pk")}
+    for folder in (Path(settings.MEDIA_ROOT) / EXPORTS_DIR).glob(f"*/.*{PART_SUFFIX}"):
+        job_id = folder.name[1:].split("-", 1)[0]
+        if not job_id.isdigit() or (folder.parent.name, int(job_id)) not in running:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def export_job_run(*, job_id: int, task_id: str | None = None) -> ExportJob:
     """Run a queued export job: select, write the format's files and manifest, zip them, record the result.
-    A failure marks the job failed with the reason and removes what was written."""
+    A failure marks the job failed with the reason and removes what was written.
+
+    Everything is written in a staging folder ``.<job id>-<run>.part`` and only the finished zip is renamed into the
+    job folder, so a killed run never leaves a file that looks finished; the run beats a heartbeat
+    (annotator.services.jobs), so the reaper fails a job whose worker was killed and removes its staging folder."""
+    run_id = job_task_id(task_id)
+    claimed = ExportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, progress=0.0, celery_task_id=run_id, started_at=timezone.now(),
+        heartbeat_at=timezone.now())
     job = ExportJob.objects.select_related("project").get(pk=job_id)
-    if job.status != JobStatus.QUEUED:
+    if not claimed:
         return job
-    ExportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress=0.0)
-    folder = _job_folder(job)
-    shutil.rmtree(folder, ignore_errors=True)
+    with job_heartbeat(model=ExportJob, pk=job.pk):
+        return _run(job, run_id)
+
+
+def _run(job: ExportJob, run_id: str) -> ExportJob:
+    _files_remove(job)
+    staging = _job_folder(job).with_name(f".{job.pk}-{run_id[-12:]}{PART_SUFFIX}")
     progress = _JobProgress(job, [])
+    zip_path = _job_folder(job) / f"{job.project.slug}-{job.format}.zip"
     try:
         filters, exporter = _checked(format=job.format, filters=job.filters, parameters=job.parameters)
         dataset = export_dataset_select(project=job.project, filters=filters)
         progress.scene_ids = [s.id for s in dataset.scenes]
-        manifest = export_write(dataset=dataset, exporter=exporter, out_dir=folder / "files", progress=progress)
-        zip_path = folder / f"{job.project.slug}-{job.format}.zip"
-        zip_write(folder / "files", zip_path)
-        shutil.rmtree(folder / "files")
+        manifest = export_write(dataset=dataset, exporter=exporter, out_dir=staging / "files", progress=progress)
+        zip_write(staging / "files", staging / zip_path.name)
+        with transaction.atomic():
+            current = ExportJob.objects.select_for_update().filter(pk=job.pk).values_list(
+                "status", "celery_task_id").first()
+            if current != (JobStatus.RUNNING, run_id):  # failed meanwhile (the reaper took it for dead)
+                shutil.rmtree(staging, ignore_errors=True)
+                log.warning("export job %s finished after it was %s; result dropped", job.pk, current)
+                return ExportJob.objects.get(pk=job.pk)
+            zip_path.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / zip_path.name, zip_path)
+            ExportJob.objects.filter(pk=job.pk).update(
+                status=JobStatus.SUCCEEDED, progress=1.0, manifest=manifest, finished_at=timezone.now(),
+                result_path=str(zip_path.relative_to(Path(settings.MEDIA_ROOT))))
+        shutil.rmtree(staging, ignore_errors=True)
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the job, with its reason
         log.exception("export job %s failed", job.pk)
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
         reason = exc.message if isinstance(exc, ValidationFailed) else f"{type(exc).__name__}: {exc}"
-        ExportJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error=reason[:4000],
-                                                   finished_at=timezone.now())
-        progress.send(JobStatus.FAILED, 0.0, reason)
+        export_job_fail(job=job, reason=reason, task_id=run_id, scene_ids=progress.scene_ids)
         job.refresh_from_db()
         return job
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=JobStatus.SUCCEEDED, progress=1.0, manifest=manifest, finished_at=timezone.now(),
-        result_path=str(zip_path.relative_to(Path(settings.MEDIA_ROOT))))
     progress.send(JobStatus.SUCCEEDED, 1.0)
     job.refresh_from_db()
     return job

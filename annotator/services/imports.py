@@ -8,7 +8,6 @@ other annotation.
 from __future__ import annotations
 
 import json
-import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -25,6 +24,7 @@ from annotator.imports.geopackage import geopackage_read
 from annotator.imports.guard import ArchiveLimits
 from annotator.models import AnnotationSource, LabelClass, Project, Scene, SceneStatus
 from annotator.services.annotations import annotation_create
+from annotator.services.scratch import scratch_dir
 from core.errors import TooLarge, ValidationFailed
 
 FORMATS = ("geojson", "geopackage", "coco")
@@ -150,7 +150,7 @@ def annotations_import_upload(*, project: Project, scene: Scene, user, uploaded_
         raise TooLarge(f"The file is larger than the upload limit of {limit:,} bytes.")
     original = PurePosixPath(str(getattr(uploaded_file, "name", "") or "upload").replace("\\", "/")).name
     suffix = "".join(PurePosixPath(original).suffixes[-1:])
-    with tempfile.TemporaryDirectory(prefix="geoloop-import-") as tmp:
+    with scratch_dir(prefix="import-") as tmp:  # locked while in use; swept if this process is killed
         path = Path(tmp) / f"upload{suffix}"
         written = 0
         with open(path, "wb") as out:

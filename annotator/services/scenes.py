@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
-import uuid
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.contrib.gis.geos import Polygon
 from django.db import transaction
+from django.utils import timezone
 
 from annotator.audit import audit_record
 from annotator.events import scene_event_send
@@ -27,6 +27,8 @@ from annotator.imagery.inspect import inspect_raster
 from annotator.imagery.recipe import recipe_default, recipe_merge
 from annotator.models import Project, Scene, SceneStatus
 from annotator.selectors.scenes import scene_cog_file, scene_tile_source_forget
+from annotator.services.jobs import Liveness, job_heartbeat, job_progress_pause, job_task_id, job_task_send, liveness
+from annotator.services.scratch import PART_SUFFIX, Held, scratch_file, scratch_sweep
 from core.errors import NotReady, TooLarge, ValidationFailed
 from core.hashing import sha256_file
 
@@ -73,18 +75,20 @@ def _too_large(limit: int) -> TooLarge:
                     extra={"limit_bytes": limit})
 
 
-def _store_upload(uploaded_file, *, max_bytes: int) -> tuple[Path, str]:
-    """Copy the upload to MEDIA_ROOT/uploads/<random>.tif, hashing as it goes. Over `max_bytes`: nothing kept."""
+def _store_upload(uploaded_file, *, max_bytes: int) -> tuple[Held, str]:
+    """Stream the upload to MEDIA_ROOT/uploads/<random>.tif, hashing as it goes. Over `max_bytes`: nothing kept.
+
+    The file is written as ``<random>.tif.part`` and renamed once complete; it is locked (annotator.services.scratch)
+    until the caller releases it, so a process killed mid-upload leaves only an unlocked ``.part`` that the sweep at
+    the next start (or the reaper) removes, and a live upload is never swept."""
     declared = getattr(uploaded_file, "size", None)
     if declared is not None and declared > max_bytes:
         raise _too_large(max_bytes)
-    folder = _media_root() / UPLOADS_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    destination = folder / f"{uuid.uuid4().hex}.tif"
+    held, out = scratch_file(_media_root() / UPLOADS_DIR, suffix=".tif")
     digest = hashlib.sha256()
     written = 0
     try:
-        with open(destination, "wb") as out:
+        with out:
             for chunk in _chunks(uploaded_file):
                 written += len(chunk)
                 if written > max_bytes:
@@ -93,10 +97,24 @@ def _store_upload(uploaded_file, *, max_bytes: int) -> tuple[Path, str]:
                 out.write(chunk)
         if written == 0:
             raise ImageryRefused("The uploaded file is empty.")
+        held.rename(held.path.with_name(held.path.name.removesuffix(PART_SUFFIX)))
     except BaseException:
-        destination.unlink(missing_ok=True)
+        held.discard()
         raise
-    return destination, digest.hexdigest()
+    return held, digest.hexdigest()
+
+
+def upload_leftovers_sweep(*, with_database: bool = True) -> list[Path]:
+    """Remove what killed uploads left in MEDIA_ROOT/uploads: unlocked partial files, and (``with_database``)
+    complete ones no ingesting scene refers to and no live request holds. Returns the removed paths."""
+    folder = _media_root() / UPLOADS_DIR
+    if not folder.is_dir():
+        return []
+    if not with_database:
+        return scratch_sweep(folders=[folder], keep=lambda path: True)
+    referenced = set(Scene.objects.filter(status=SceneStatus.INGESTING).exclude(source_path="")
+                     .values_list("source_path", flat=True))
+    return scratch_sweep(folders=[folder], keep=lambda path: str(path) in referenced)
 
 
 def raster_limits() -> RasterLimits:
@@ -121,17 +139,22 @@ def _quick_check(path: Path, label: str) -> None:
 
 
 def _scene_create(*, project: Project, name: str, user, source_name: str, source_path: Path, checksum: str,
-                  enqueue: bool, action: str) -> Scene:
+                  enqueue: bool, action: str, held: Held | None = None) -> Scene:
     scene = Scene.objects.create(
         project=project, name=name or Path(source_name).stem or "scene", source_name=source_name[:500],
         source_path=str(source_path), checksum=checksum, status=SceneStatus.INGESTING, progress=0.0,
         created_by=user if user is not None and getattr(user, "is_authenticated", False) else None,
     )
     audit_record(user=user, project=project, action=action, obj=scene, details={"source": source_name})
-    if enqueue:
-        from annotator.tasks import ingest_scene
 
-        transaction.on_commit(lambda: ingest_scene.delay(scene.id))
+    def after_commit() -> None:
+        if held is not None:
+            held.release()  # the committed scene row refers to the upload from now on
+        if enqueue:
+            job_task_send("annotator.ingest_scene", args=[scene.id])
+
+    if enqueue or held is not None:
+        transaction.on_commit(after_commit)
     return scene
 
 
@@ -144,14 +167,15 @@ def scene_create_from_upload(*, project: Project, uploaded_file, name: str, user
     is stored."""
     limit = settings.UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
     source_name = PurePosixPath(str(getattr(uploaded_file, "name", "") or "upload.tif").replace("\\", "/")).name
-    stored, checksum = _store_upload(uploaded_file, max_bytes=limit)
+    held, checksum = _store_upload(uploaded_file, max_bytes=limit)
     try:
-        _quick_check(stored, source_name)
+        _quick_check(held.path, source_name)
         with transaction.atomic():
-            return _scene_create(project=project, name=name, user=user, source_name=source_name, source_path=stored,
-                                 checksum=checksum, enqueue=enqueue, action="scene.upload")
+            return _scene_create(project=project, name=name, user=user, source_name=source_name,
+                                 source_path=held.path, checksum=checksum, enqueue=enqueue, action="scene.upload",
+                                 held=held)
     except BaseException:
-        stored.unlink(missing_ok=True)
+        held.discard()
         raise
 
 
@@ -199,23 +223,74 @@ def _send(scene_id: int, event: str, payload: dict) -> None:
 
 def _progress(scene: Scene, progress: float, stage: str) -> None:
     scene.progress = progress
-    Scene.objects.filter(pk=scene.pk).update(progress=progress)
+    Scene.objects.filter(pk=scene.pk).update(progress=progress, heartbeat_at=timezone.now())
     _send(scene.pk, "scene.progress", {"progress": progress, "stage": stage})
+    job_progress_pause()
 
 
 def _is_upload(path: Path) -> bool:
     return path.is_relative_to(_media_root() / UPLOADS_DIR)
 
 
-def scene_ingest(*, scene_id: int) -> Scene:
+def _scene_folder(scene_id: int) -> Path:
+    return _media_root() / SCENES_DIR / str(scene_id)
+
+
+def _scene_claim(scene_id: int, task_id: str) -> tuple[Scene, bool]:
+    """Record that ``task_id`` runs the ingestion. Returns (scene, claimed). A scene claimed by another run is left
+    to it (and to the reaper); the same task delivered again after its worker died is failed, not re-run (the file
+    that killed a worker would kill the next one)."""
+    now = timezone.now()
+    claimed = Scene.objects.filter(pk=scene_id, status=SceneStatus.INGESTING, celery_task_id="").update(
+        celery_task_id=task_id, heartbeat_at=now)
+    scene = Scene.objects.get(pk=scene_id)
+    if not claimed and scene.status == SceneStatus.INGESTING and scene.celery_task_id == task_id:
+        scene_ingest_fail(scene=scene, task_id=task_id,
+                          reason="Ingestion failed: the task was delivered again after its worker died; not re-run.")
+        scene.refresh_from_db()
+    return scene, bool(claimed)
+
+
+def scene_ingest_fail(*, scene: Scene, reason: str, task_id: str | None = None) -> bool:
+    """Mark an ingesting scene failed with ``reason`` (only while it is still ingesting, and under ``task_id`` when
+    given) and remove what its ingestion wrote: the scene folder (COG and temporary files) and an uploaded source.
+    Returns whether the scene was failed here."""
+    qs = Scene.objects.filter(pk=scene.pk, status=SceneStatus.INGESTING)
+    if task_id is not None:
+        qs = qs.filter(celery_task_id=task_id)
+    source = Path(scene.source_path) if scene.source_path else None
+    upload = source is not None and _is_upload(source)
+    updated = qs.update(status=SceneStatus.FAILED, status_reason=reason[:2000], heartbeat_at=None,
+                        **({"source_path": ""} if upload else {}))
+    if not updated:
+        return False
+    shutil.rmtree(_scene_folder(scene.pk), ignore_errors=True)
+    if upload:
+        source.unlink(missing_ok=True)
+    scene.refresh_from_db()
+    _send(scene.pk, "scene.status", {"status": scene.status, "status_reason": scene.status_reason,
+                                     "progress": scene.progress})
+    return True
+
+
+def scene_ingest(*, scene_id: int, task_id: str | None = None) -> Scene:
     """Validate the source, write its COG to MEDIA_ROOT/scenes/<id>/<checksum>.tif, record its metadata and the
     default render recipe, and mark the scene ready. Any failure marks it failed with a readable reason and removes
-    what was written (and an uploaded source). Progress goes to the scene row and to `scene.progress` events."""
-    scene = Scene.objects.get(pk=scene_id)
-    if scene.status != SceneStatus.INGESTING:
+    what was written (and an uploaded source). Progress goes to the scene row and to `scene.progress` events.
+
+    The run claims the scene under ``task_id`` and beats its heartbeat while it works (annotator.services.jobs), so
+    a run whose worker is killed is failed by the reaper, which removes its files."""
+    run_id = job_task_id(task_id)
+    scene, claimed = _scene_claim(scene_id, run_id)
+    if not claimed:
         return scene
+    with job_heartbeat(model=Scene, pk=scene.pk):
+        return _ingest(scene, run_id)
+
+
+def _ingest(scene: Scene, run_id: str) -> Scene:
     source = Path(scene.source_path)
-    folder = _media_root() / SCENES_DIR / str(scene.pk)
+    folder = _scene_folder(scene.pk)
     try:
         _progress(scene, 0.05, "validating")
         inspect_raster(source, read_all=False, limits=raster_limits())
@@ -238,27 +313,60 @@ def scene_ingest(*, scene_id: int) -> Scene:
         scene.overview_count = info.overview_count
         scene.render_recipe = recipe
         scene.status, scene.status_reason, scene.progress = SceneStatus.READY, "", 1.0
+        scene.heartbeat_at = timezone.now()
         if _is_upload(source):
             scene.source_path = ""
-        scene.save()
+        with transaction.atomic():
+            current = Scene.objects.select_for_update().filter(pk=scene.pk).values_list(
+                "status", "celery_task_id").first()
+            if current != (SceneStatus.INGESTING, run_id):  # failed meanwhile (the reaper took it for dead)
+                raise _Superseded(f"the scene is {current[0] if current else 'gone'}; this run's result is dropped")
+            scene.save()
+    except _Superseded as exc:
+        logger.warning("scene %s ingestion finished after %s", scene.pk, exc)
+        shutil.rmtree(folder, ignore_errors=True)
+        return Scene.objects.filter(pk=scene.pk).first() or scene
     except Exception as exc:
         reason = str(exc) if isinstance(exc, ImageryError) else f"Ingestion failed: {type(exc).__name__}: {exc}"
-        logger.warning("scene %s ingestion failed: %s", scene_id, reason, exc_info=not isinstance(exc, ImageryError))
-        shutil.rmtree(folder, ignore_errors=True)
-        if _is_upload(source):
-            source.unlink(missing_ok=True)
-        Scene.objects.filter(pk=scene.pk).update(status=SceneStatus.FAILED, status_reason=reason[:2000],
-                                                 source_path="" if _is_upload(source) else scene.source_path)
-        scene.refresh_from_db()
-        _send(scene.pk, "scene.status", {"status": scene.status, "status_reason": scene.status_reason,
-                                         "progress": scene.progress})
-        return scene
+        logger.warning("scene %s ingestion failed: %s", scene.pk, reason, exc_info=not isinstance(exc, ImageryError))
+        scene_ingest_fail(scene=scene, reason=reason, task_id=run_id)
+        return Scene.objects.get(pk=scene.pk)
     if _is_upload(source):
         source.unlink(missing_ok=True)
     scene_tile_source_forget(scene.pk)
     _send(scene.pk, "scene.progress", {"progress": 1.0, "stage": "ready"})
     _send(scene.pk, "scene.status", {"status": scene.status, "status_reason": "", "progress": 1.0})
     return scene
+
+
+class _Superseded(Exception):
+    pass
+
+
+def scene_ingest_task_failed(task_id: str, reason: str) -> bool:
+    """The worker reported the ingestion task failed (a killed pool child, a hard time limit)."""
+    scene = Scene.objects.filter(status=SceneStatus.INGESTING, celery_task_id=task_id).first()
+    return scene is not None and scene_ingest_fail(scene=scene, task_id=task_id,
+                                                   reason=f"Ingestion failed: {reason}")
+
+
+def scenes_reap(*, alive: Liveness | None = None) -> list[int]:
+    """Fail ingestions whose worker is gone (or that no worker started within JOB_QUEUED_MAX_S), removing their
+    files. Returns the ids of the scenes failed."""
+    stuck = list(Scene.objects.filter(status=SceneStatus.INGESTING))
+    if not stuck:
+        return []
+    alive = alive or liveness()
+    reaped = []
+    for scene in stuck:
+        if scene.celery_task_id:
+            why = alive.verdict(task_id=scene.celery_task_id, heartbeat_at=scene.heartbeat_at)
+        else:
+            why = alive.never_started(task_id="", queued_since=scene.created_at, queue="default")
+        if why and scene_ingest_fail(scene=scene, reason=f"Ingestion failed: {why}.",
+                                     task_id=scene.celery_task_id):
+            reaped.append(scene.pk)
+    return reaped
 
 
 def scene_update_recipe(*, scene: Scene, recipe: dict, user) -> Scene:

@@ -20,7 +20,6 @@ import socket
 import time
 import traceback
 import uuid
-from datetime import timedelta
 from pathlib import Path
 
 from asgiref.sync import async_to_sync
@@ -32,6 +31,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from annotator.audit import audit_record
+from annotator.services.jobs import Liveness, heartbeat_stale_s, job_heartbeat, job_task_send, liveness
 from core.errors import Conflict, ValidationFailed
 from feedback.models import TrainingJob, TrainingStatus, Trigger
 from feedback.selectors import active_model_version, feedback_settings, open_training_job
@@ -39,8 +39,6 @@ from inference.models import ModelState, ModelVersion
 
 log = logging.getLogger(__name__)
 
-HEARTBEAT_STALE_S = 600  # a running job whose heartbeat is older (and no worker vouches for it) is dead
-START_GRACE_S = 30
 TRAIN_PARAMETER_KEYS = ("steps", "lr", "max_clicks", "seed", "iou_weight", "weight_decay")
 
 
@@ -104,9 +102,7 @@ def training_job_create(*, project, trigger: str = Trigger.MANUAL, user=None, pa
 
 
 def _enqueue(job: TrainingJob) -> None:
-    from feedback.tasks import train_model
-
-    train_model.apply_async((job.id,), task_id=job.celery_task_id)
+    job_task_send("feedback.train_model", args=[job.id], task_id=job.celery_task_id)
 
 
 def training_job_cancel(*, job: TrainingJob, user=None) -> TrainingJob:
@@ -147,43 +143,50 @@ def training_job_fail(*, job_id: int | None = None, task_id: str | None = None, 
     return bool(updated)
 
 
-def _active_task_ids() -> set[str] | None:
-    """Ids of tasks some worker is executing now; None when no worker answered."""
-    from celery import current_app as app
-
-    try:
-        active = app.control.inspect(timeout=1.0).active()
-    except Exception:  # noqa: BLE001 - broker trouble: we simply do not know
-        return None
-    if not active:
-        return None
-    return {t["id"] for tasks in active.values() for t in tasks}
+def training_job_task_failed(task_id: str, reason: str) -> bool:
+    """The worker reported the training task failed (a killed pool child: WorkerLostError; a hard time limit)."""
+    return training_job_fail(task_id=task_id, reason=reason)
 
 
-def training_jobs_reap(*, project=None, exclude_task_id: str | None = None) -> list[int]:
-    """Fail running jobs whose task no worker is executing (or, when no worker answers, whose heartbeat is stale)."""
-    qs = TrainingJob.objects.filter(status=TrainingStatus.RUNNING)
+def training_jobs_reap(*, project=None, exclude_task_id: str | None = None,
+                       alive: Liveness | None = None) -> list[int]:
+    """Fail running jobs whose worker is gone and queued jobs no worker started within JOB_QUEUED_MAX_S (the
+    liveness rule shared by every job kind: annotator.services.jobs). Returns the ids of the jobs failed."""
+    qs = TrainingJob.objects.filter(status__in=[TrainingStatus.QUEUED, TrainingStatus.RUNNING])
     if project is not None:
         qs = qs.filter(project=project)
     if exclude_task_id:
         qs = qs.exclude(celery_task_id=exclude_task_id)
-    running = list(qs)
-    if not running:
+    if project is None:
+        _checkpoint_leftovers_remove()
+    open_jobs = list(qs)
+    if not open_jobs:
         return []
-    active = _active_task_ids()
-    now = timezone.now()
+    alive = alive or liveness()
     reaped = []
-    for job in running:
-        beat = job.heartbeat_at or job.started_at or job.created_at
-        if active is not None:
-            dead = job.celery_task_id not in active and beat < now - timedelta(seconds=START_GRACE_S)
-            why = "its worker is no longer executing it (worker crashed or was killed)"
+    for job in open_jobs:
+        if job.status == TrainingStatus.RUNNING:
+            why = alive.verdict(task_id=job.celery_task_id, heartbeat_at=job.heartbeat_at or job.started_at)
         else:
-            dead = beat < now - timedelta(seconds=HEARTBEAT_STALE_S)
-            why = f"no heartbeat for over {HEARTBEAT_STALE_S} s and no worker answers"
-        if dead and training_job_fail(job_id=job.id, reason=why):
+            why = alive.never_started(task_id=job.celery_task_id, queued_since=job.created_at, queue="train")
+        if why and training_job_fail(job_id=job.id, reason=why):
             reaped.append(job.id)
     return reaped
+
+
+def _checkpoint_leftovers_remove() -> list[Path]:
+    """Remove partial checkpoints (``checkpoints/.ckpt-*.part``, see feedback.training.save_checkpoint) that a killed
+    job left: a live one is being written or hashed, so one unchanged for JOB_HEARTBEAT_STALE_S has no writer."""
+    stale = heartbeat_stale_s()
+    removed = []
+    for path in (Path(settings.MEDIA_ROOT) / "checkpoints").glob(".ckpt-*.part"):
+        try:
+            if time.time() - path.stat().st_mtime > stale:
+                path.unlink(missing_ok=True)
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
 
 
 def training_schedule_nightly(*, project, hour: int = 2, minute: int = 0, user=None):
@@ -274,7 +277,8 @@ def training_job_run(*, job_id: int, task_id: str | None = None) -> TrainingJob 
     _log_append(job.id, f"started on {job.worker.get('hostname')} pid {job.worker.get('pid')}")
     _push(job, "training.started")
     try:
-        _run(job)
+        with job_heartbeat(model=TrainingJob, pk=job.id):
+            _run(job)
     except Exception as exc:  # noqa: BLE001 - any failure ends the job failed, with its traceback in the log
         log.exception("training job %s failed", job.id)
         _log_append(job.id, traceback.format_exc()[-4000:])

@@ -93,3 +93,63 @@ def test_a_job_killed_mid_run_ends_failed_with_its_log(transactional_db, project
     assert "started on" in failed.log and failed.finished_at is not None
     # the project is free for the next job
     assert services.training_job_create(project=project, trigger=Trigger.MANUAL, enqueue=False).pk != job.pk
+
+
+@pytest.mark.timeout(300)
+def test_the_reapers_on_beat_end_every_kind_of_dead_job(transactional_db, project_env, celery_worker, child_env):
+    """Beat (DatabaseScheduler, the static schedule of settings) runs both reapers on the real worker: a training
+    job, an export and an ingestion whose workers vanished end failed with a reason and their files removed, and an
+    export no worker ever started is given up."""
+    from datetime import timedelta
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from annotator.models import ExportJob, Scene
+    from conftest import ARTIFACTS_LOG, ROOT, VENV_BIN
+
+    env = project_env
+    project = env["project"]
+    long_ago = timezone.now() - timedelta(days=3)
+    training = TrainingJob.objects.create(project=project, base_model=env["base"], status=TrainingStatus.RUNNING,
+                                          celery_task_id="gone-training", started_at=long_ago, heartbeat_at=long_ago)
+    export = ExportJob.objects.create(project=project, format="geojson", status="running",
+                                      celery_task_id="gone-export", started_at=long_ago, heartbeat_at=long_ago)
+    never = ExportJob.objects.create(project=project, format="geojson", status="queued")
+    ExportJob.objects.filter(pk=never.pk).update(created_at=long_ago)
+    scene = Scene.objects.create(project=project, name="half", status="ingesting", celery_task_id="gone-scene",
+                                 heartbeat_at=long_ago)
+    media = Path(settings.MEDIA_ROOT)
+    staging = media / "exports" / project.slug / f".{export.pk}-gone-export.part" / "files"
+    staging.mkdir(parents=True, exist_ok=True)
+    (staging / "annotations.geojson").write_text("{")
+    half_cog = media / "scenes" / str(scene.pk) / "tmpabc.tif"
+    half_cog.parent.mkdir(parents=True, exist_ok=True)  # media persists across test runs
+    half_cog.write_bytes(b"II*\0")
+    half_checkpoint = media / "checkpoints" / ".ckpt-gone.part"
+    half_checkpoint.parent.mkdir(parents=True, exist_ok=True)
+    half_checkpoint.write_bytes(b"PK")
+    os.utime(half_checkpoint, (time.time() - 3600,) * 2)  # written by a job killed an hour ago
+
+    with open(ARTIFACTS_LOG("feedback-beat-reapers.log"), "w") as log:
+        beat = subprocess.Popen([str(VENV_BIN / "celery"), "-A", "webapp", "beat", "-l", "info",
+                                 "-S", "django_celery_beat.schedulers:DatabaseScheduler", "--max-interval", "1"],
+                                cwd=ROOT, env={**child_env, "GEOLOOP_JOB_REAP_EVERY_S": "1"}, stdout=log,
+                                stderr=subprocess.STDOUT)
+        try:
+            _wait(lambda: not TrainingJob.objects.filter(pk=training.pk, status="running").exists()
+                  and not ExportJob.objects.filter(status__in=["queued", "running"]).exists()
+                  and not Scene.objects.filter(pk=scene.pk, status="ingesting").exists(), 120, "the reapers")
+        finally:
+            beat.terminate()
+            beat.wait(timeout=15)
+    training.refresh_from_db()
+    export.refresh_from_db()
+    never.refresh_from_db()
+    scene.refresh_from_db()
+    assert training.status == "failed" and "its worker stopped" in training.log, training.log
+    assert export.status == "failed" and "its worker stopped" in export.error, export.error
+    assert never.status == "failed" and "no worker started it" in never.error, never.error
+    assert scene.status == "failed" and "its worker stopped" in scene.status_reason, scene.status_reason
+    assert not staging.parent.exists() and not half_cog.parent.exists() and not half_checkpoint.exists()

@@ -2,7 +2,7 @@
 
 from kombu import Queue
 
-from webapp.settings.env import env_bool, env_str
+from webapp.settings.env import env_bool, env_int, env_str
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:56379/0")
 
@@ -34,6 +34,18 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Static entries the DatabaseScheduler copies into the admin-editable schedule; per-project retraining schedules
 # are made in the admin ("schedule nightly retraining").
+# The reapers end jobs whose worker is gone and remove partial and temporary files (annotator.services.jobs).
+JOB_REAP_EVERY_S = env_int("GEOLOOP_JOB_REAP_EVERY_S", 60)
 CELERY_BEAT_SCHEDULE = {
-    "reap-stale-training-jobs": {"task": "feedback.reap_stale_jobs", "schedule": 300.0},
+    "reap-stale-training-jobs": {"task": "feedback.reap_stale_jobs", "schedule": float(JOB_REAP_EVERY_S)},
+    "reap-stale-annotator-jobs": {"task": "annotator.reap_stale_jobs", "schedule": float(JOB_REAP_EVERY_S)},
 }
+
+# Job liveness (annotator.services.jobs). A running job beats every JOB_HEARTBEAT_EVERY_S from a thread beside it; a
+# job no answering worker holds is dead once its heartbeat is older than JOB_HEARTBEAT_STALE_S, so a killed job ends
+# failed within about JOB_HEARTBEAT_STALE_S + GEOLOOP_JOB_REAP_EVERY_S. A job no worker started is failed after
+# JOB_QUEUED_MAX_S. JOB_PROGRESS_DELAY_S pauses at each progress step (tests only: 0 in production).
+JOB_HEARTBEAT_EVERY_S = env_int("GEOLOOP_JOB_HEARTBEAT_EVERY_S", 10)
+JOB_HEARTBEAT_STALE_S = env_int("GEOLOOP_JOB_HEARTBEAT_STALE_S", 6 * JOB_HEARTBEAT_EVERY_S)
+JOB_QUEUED_MAX_S = env_int("GEOLOOP_JOB_QUEUED_MAX_S", 24 * 3600)
+JOB_PROGRESS_DELAY_S = env_int("GEOLOOP_JOB_PROGRESS_DELAY_S", 0)

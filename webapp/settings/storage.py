@@ -8,5 +8,8 @@ IMAGERY_ROOT = env_path("GEOLOOP_IMAGERY_ROOT", BASE_DIR / "samples")
 # Uploads are streamed to disk; anything bigger is refused with 413.
 UPLOAD_MAX_BYTES = env_int("GEOLOOP_UPLOAD_MAX_BYTES", 2 * 1024**3)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # always stream uploads to a temporary file
-FILE_UPLOAD_TEMP_DIR = None
+# Request upload files go under MEDIA_ROOT/tmp so that those a killed web process leaves are swept (unchanged for
+# TEMP_MAX_AGE_S; annotator.services.scratch), on the media volume beside the uploads folder.
+FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / "tmp" / "requests")
+TEMP_MAX_AGE_S = env_int("GEOLOOP_TEMP_MAX_AGE_S", 6 * 3600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024**2
