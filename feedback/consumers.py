@@ -4,14 +4,15 @@ from channels.db import database_sync_to_async
 from django.urls import path
 
 from annotator.consumers import EventsConsumer
-from annotator.models import Project, Role
+from annotator.models import Role
 from annotator.permissions import has_role
+from annotator.selectors.projects import project_get
 from feedback.services.jobs import training_group
 
 
 @database_sync_to_async
 def _may_view(user, project_id: int) -> bool:
-    project = Project.objects.filter(pk=project_id).first()
+    project = project_get(project_id=project_id)
     return project is not None and has_role(user=user, project=project, role=Role.ADMIN)
 
 

@@ -40,6 +40,11 @@ def open_training_job(*, project) -> TrainingJob | None:
                                       status__in=[TrainingStatus.QUEUED, TrainingStatus.RUNNING]).first()
 
 
+def training_job_of_task_exists(*, task_id: str) -> bool:
+    """Whether a training job runs (or ran) as the Celery task ``task_id``."""
+    return TrainingJob.objects.filter(celery_task_id=task_id).exists()
+
+
 def corrections_since_last_job(*, project) -> int:
     last = TrainingJob.objects.filter(project=project).order_by("-created_at").first()
     qs = Correction.objects.filter(project=project)

@@ -9,8 +9,6 @@ periodic ``feedback.reap_stale_jobs``.
 from celery import shared_task
 from celery.signals import task_failure
 
-from feedback.models import TrainingJob
-
 
 @shared_task(name="feedback.train_model", bind=True)
 def train_model(self, job_id: int) -> str | None:
@@ -23,12 +21,12 @@ def train_model(self, job_id: int) -> str | None:
 @shared_task(name="feedback.train_scheduled")
 def train_scheduled(project_id: int) -> int | None:
     """Beat entry point: a scheduled job for the project, unless one is already open."""
-    from annotator.models import Project
+    from annotator.selectors.projects import project_get
     from core.errors import Conflict
     from feedback.models import Trigger
     from feedback.services import training_job_create
 
-    project = Project.objects.filter(pk=project_id).first()
+    project = project_get(project_id=project_id)
     if project is None or project.archived:
         return None
     try:
@@ -48,7 +46,8 @@ def reap_stale_jobs() -> list[int]:
 def _training_task_failed(sender=None, task_id=None, exception=None, **kwargs):
     if getattr(sender, "name", None) != "feedback.train_model" or not task_id:
         return
+    from feedback.selectors import training_job_of_task_exists
     from feedback.services import training_job_fail
 
-    if TrainingJob.objects.filter(celery_task_id=task_id).exists():
+    if training_job_of_task_exists(task_id=task_id):
         training_job_fail(task_id=task_id, reason=f"task failed: {type(exception).__name__}: {exception}")

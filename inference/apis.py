@@ -8,38 +8,27 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotator.models import Project, Role
+from annotator.models import Role
 from annotator.permissions import require_role
+from annotator.selectors.projects import project_get
 from annotator.selectors.scenes import scene_get
 from inference import selectors
 from inference.models import Architecture
-from inference.services import as_geoloop_error, mask_message, model_version_register, prompt_input_parse
-from inference.services.proposals import proposal_create
+from inference.services import model_version_register
+from inference.services.proposals import PromptSession
 
 
 class PromptApi(APIView):
     """POST /api/scenes/{id}/prompt/ — body as the WebSocket ``prompt`` message (without ``type``); answers the
-    ``mask`` message body."""
+    ``mask`` message body. The same :class:`PromptSession` as the socket, one prompt long."""
 
     def post(self, request, scene_id: int):
         scene = scene_get(scene_id=scene_id)
         if scene is None:
             raise NotFound("No such scene.")
         require_role(user=request.user, project=scene.project, role=Role.ANNOTATOR)
-        try:
-            inp = prompt_input_parse(request.data)
-            proposal, timings = proposal_create(
-                scene=scene, user=request.user, points_lonlat=inp.points, labels=inp.labels, box_lonlat=inp.box,
-                map_resolution=inp.map_resolution, previous_proposal_id=inp.previous_proposal_id,
-                model_version=inp.model_version_id,
-            )
-        except Exception as exc:
-            err = as_geoloop_error(exc)
-            if err is None:
-                raise
-            raise err from exc
-        request_id = request.data.get("request_id") if hasattr(request.data, "get") else None
-        return Response(mask_message(proposal, timings, request_id=request_id))
+        _, message = PromptSession(scene_id=scene.pk, user=request.user, scene=scene).prompt(request.data)
+        return Response(message)
 
 
 class VersionOutput(serializers.Serializer):
@@ -71,7 +60,7 @@ class ModelVersionListApi(APIView):
     def get(self, request):
         project = None
         if request.query_params.get("project"):
-            project = Project.objects.filter(pk=request.query_params["project"]).first()
+            project = project_get(project_id=request.query_params["project"])
             if project is None:
                 raise NotFound("No such project.")
             require_role(user=request.user, project=project, role=Role.ANNOTATOR)
@@ -88,7 +77,7 @@ class ModelVersionListApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        project = Project.objects.filter(pk=v["project"]).first() if v.get("project") else None
+        project = project_get(project_id=v["project"]) if v.get("project") else None
         parent = selectors.model_version_get(version_id=v["parent"]) if v.get("parent") else None
         mv = model_version_register(arch=v["architecture"], checkpoint_path=v["checkpoint_path"],
                                     sha256=v.get("sha256") or None, name=v.get("name", ""), project=project,

@@ -5,6 +5,14 @@ from django.db.models import QuerySet
 from annotator.models import LabelClass, Membership, Project
 
 
+def project_get(*, project_id) -> Project | None:
+    """The project, or None (also for an id that is not a number)."""
+    try:
+        return Project.objects.filter(pk=int(project_id)).first()
+    except (TypeError, ValueError):
+        return None
+
+
 def project_list(*, user, include_archived: bool = False) -> list[tuple[Project, str]]:
     """Projects the user can see, each with the user's role in it."""
     if user.is_staff:
