@@ -85,7 +85,10 @@ def queues_without_consumers(*, queues: Iterable[str] | None = None, cached: boo
 
 
 def inference_worker_require() -> None:
-    """Raise :class:`NoInferenceWorker` when no worker consumes the queue of ``inference.encode_window``."""
+    """Raise :class:`NoInferenceWorker` when no worker consumes the queue of ``inference.encode_window`` (with
+    ``CELERY_TASK_ALWAYS_EAGER`` tasks run in the caller: nothing to check)."""
+    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        return
     queue = task_queue("inference.encode_window")
     if queues_without_consumers(queues=[queue]):
         raise NoInferenceWorker(f"no inference worker is running (nothing consumes the {queue!r} queue); "
