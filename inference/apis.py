@@ -7,34 +7,23 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotator.models import Project, Role
+from annotator.models import Role
 from annotator.permissions import project_for_user, require_site_admin, scene_for_user
+from annotator.selectors.projects import project_get
 from inference import selectors
 from inference.models import Architecture
-from inference.services import as_geoloop_error, mask_message, model_version_register, prompt_input_parse
-from inference.services.proposals import proposal_create
+from inference.services import model_version_register
+from inference.services.proposals import PromptSession
 
 
 class PromptApi(APIView):
     """POST /api/scenes/{id}/prompt/ — body as the WebSocket ``prompt`` message (without ``type``); answers the
-    ``mask`` message body."""
+    ``mask`` message body. The same :class:`PromptSession` as the socket, one prompt long."""
 
     def post(self, request, scene_id: int):
         scene = scene_for_user(user=request.user, scene_id=scene_id, role=Role.ANNOTATOR)
-        try:
-            inp = prompt_input_parse(request.data)
-            proposal, timings = proposal_create(
-                scene=scene, user=request.user, points_lonlat=inp.points, labels=inp.labels, box_lonlat=inp.box,
-                map_resolution=inp.map_resolution, previous_proposal_id=inp.previous_proposal_id,
-                model_version=inp.model_version_id,
-            )
-        except Exception as exc:
-            err = as_geoloop_error(exc)
-            if err is None:
-                raise
-            raise err from exc
-        request_id = request.data.get("request_id") if hasattr(request.data, "get") else None
-        return Response(mask_message(proposal, timings, request_id=request_id))
+        _, message = PromptSession(scene_id=scene.pk, user=request.user, scene=scene).prompt(request.data)
+        return Response(message)
 
 
 class VersionOutput(serializers.Serializer):
@@ -80,7 +69,7 @@ class ModelVersionListApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        project = Project.objects.filter(pk=v["project"]).first() if v.get("project") else None
+        project = project_get(project_id=v["project"]) if v.get("project") else None
         parent = selectors.model_version_get(version_id=v["parent"]) if v.get("parent") else None
         mv = model_version_register(arch=v["architecture"], checkpoint_path=v["checkpoint_path"],
                                     sha256=v.get("sha256") or None, name=v.get("name", ""), project=project,

@@ -1,9 +1,15 @@
-"""Thin Celery tasks of the inference app (queue ``gpu`` via the ``inference.*`` route): take ids, call a service."""
+"""Thin Celery tasks of the inference app (queue ``gpu`` via the ``inference.*`` route): take ids, call a service.
+
+Every worker (whatever its queues: each imports this module through autodiscovery) also writes the queue
+heartbeat that tells callers which queues have a consumer (:mod:`inference.services.workers`).
+"""
 
 from celery import shared_task
+from celery.signals import worker_ready, worker_shutdown
 
 from inference.services.embeddings import embedding_encode
 from inference.services.proposals import prompt_decode_remote
+from inference.services.workers import queue_heartbeat_start, queue_heartbeat_stop
 
 
 @shared_task(name="inference.encode_window")
@@ -17,3 +23,13 @@ def encode_window(version_id: int, scene_id: int, window_key: str, prefetch: lis
 def decode_prompt(payload: dict) -> dict:
     """Decode one prompt on a cached embedding (only with ``GEOLOOP_DECODE_IN=worker``)."""
     return prompt_decode_remote(payload)
+
+
+@worker_ready.connect
+def _queue_heartbeat_start(sender=None, **kwargs) -> None:
+    queue_heartbeat_start(consumer=sender)
+
+
+@worker_shutdown.connect
+def _queue_heartbeat_stop(sender=None, **kwargs) -> None:
+    queue_heartbeat_stop()

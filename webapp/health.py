@@ -1,11 +1,16 @@
-"""/healthz: database, Redis and Celery worker reachability."""
+"""/healthz: database, Redis, and a live worker on every Celery queue.
+
+The ``celery`` check reads the workers' queue heartbeat (:mod:`inference.services.workers`, one Redis round
+trip); the body's ``queues_without_consumers`` names each queue of ``CELERY_TASK_QUEUES`` that no worker consumes
+(``null`` when that could not be read).
+"""
 
 import redis
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 
-from webapp.celery import app as celery_app
+from inference.services.workers import queues_without_consumers
 
 
 def _database() -> None:
@@ -17,23 +22,23 @@ def _redis() -> None:
     redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1).ping()
 
 
-def _celery() -> None:
-    replies = celery_app.control.ping(timeout=1.0)
-    if not replies:
-        raise RuntimeError("no Celery worker answered a ping")
-
-
-CHECKS = {"database": _database, "redis": _redis, "celery": _celery}
-
-
 def healthz(request):
     results, failing = {}, []
-    for name, check in CHECKS.items():
+    for name, check in (("database", _database), ("redis", _redis)):
         try:
             check()
             results[name] = "ok"
         except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
             results[name] = f"unreachable: {exc}"
             failing.append(name)
-    body = {"status": "ok" if not failing else "unhealthy", "checks": results, "failing": failing}
+    missing = None
+    try:
+        missing = queues_without_consumers(cached=False)
+        results["celery"] = "ok" if not missing else f"no worker consumes: {', '.join(missing)}"
+    except Exception as exc:  # noqa: BLE001
+        results["celery"] = f"unreachable: {exc}"
+    if results["celery"] != "ok":
+        failing.append("celery")
+    body = {"status": "ok" if not failing else "unhealthy", "checks": results, "failing": failing,
+            "queues_without_consumers": missing}
     return JsonResponse(body, status=200 if not failing else 503)

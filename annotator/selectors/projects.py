@@ -5,8 +5,12 @@ from django.db.models import QuerySet
 from annotator.models import LabelClass, Membership, Project
 
 
-def project_get(*, project_id: int) -> Project | None:
-    return Project.objects.filter(pk=project_id).first()
+def project_get(*, project_id) -> Project | None:
+    """The project, or None (also for an id that is not a number)."""
+    try:
+        return Project.objects.filter(pk=int(project_id)).first()
+    except (TypeError, ValueError):
+        return None
 
 
 def label_class_get(*, class_id: int) -> LabelClass | None:

@@ -251,6 +251,15 @@ def embedding_request(*, key: EmbeddingKey, version_id: int, scene_id: int, know
     return "queued"
 
 
+def db_connection_release() -> None:
+    """Give this thread's database connection back (to the pool) before it blocks on something else (an encode,
+    a socket); the next query takes one again. Inside a transaction it stays (it cannot be given back)."""
+    from django.db import connection
+
+    if not connection.in_atomic_block:
+        connection.close()
+
+
 def embedding_wait(
     *,
     key: EmbeddingKey,
@@ -260,17 +269,25 @@ def embedding_wait(
     load: Callable[[EmbeddingKey], np.ndarray | None] = embedding_load,
 ) -> np.ndarray:
     """Block until the encode of ``key`` ends and return the embedding (``load`` reads it: pass
-    :func:`embedding_present` to only wait). Raises :class:`EncodingFailed` / :class:`EncodingTimeout`."""
+    :func:`embedding_present` to only wait). Raises :class:`EncodingFailed` / :class:`EncodingTimeout`, and
+    :class:`NoInferenceWorker` when the workers go away meanwhile.
+
+    No database connection is held while blocked: ``load`` (a query unless hot) runs at the start, when the encode
+    announces its end, and when its flag disappears; the connection is given back before each wait."""
+    from inference.services.workers import inference_worker_require
+
     timeout = float(settings.GEOLOOP_ENCODE_WAIT_S if timeout is None else timeout)
     r = redis_client()
     pubsub = r.pubsub(ignore_subscribe_messages=True)
     pubsub.subscribe(_channel(key))
     deadline = time.monotonic() + timeout
+    look = True
     try:
         while True:
-            arr = load(key)
-            if arr is not None:
-                return arr
+            if look:
+                arr = load(key)
+                if arr is not None:
+                    return arr
             error = r.get(_error_name(key))
             if error is not None:
                 raise EncodingFailed(f"encoding window {key.window} failed: {error.decode(errors='replace')}")
@@ -279,11 +296,16 @@ def embedding_wait(
                 arr = load(key)
                 if arr is not None:
                     return arr
+                inference_worker_require()
                 embedding_request(key=key, version_id=version_id, scene_id=scene_id, known=False)
+            else:
+                inference_worker_require()  # cached: one Redis read every few seconds
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise EncodingTimeout(f"window {key.window} was not encoded within {timeout:.0f} s")
+            db_connection_release()
             msg = pubsub.get_message(timeout=min(1.0, remaining))
+            look = msg is not None
             if msg is not None and str(msg.get("data", b""), errors="replace").startswith("error"):
                 reason = str(msg["data"], errors="replace").partition(":")[2]
                 raise EncodingFailed(f"encoding window {key.window} failed: {reason}")

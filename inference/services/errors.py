@@ -40,6 +40,12 @@ class ModelUnavailable(Unavailable):
     code = "model_unavailable"
 
 
+class NoInferenceWorker(Unavailable):
+    """No worker consumes the queue that encodes windows: a prompt that needs an encode would wait in vain."""
+
+    code = "no_inference_worker"
+
+
 class EncodingFailed(UpstreamFailed):
     code = "encoding_failed"
 

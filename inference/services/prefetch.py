@@ -61,3 +61,15 @@ def viewport_prefetch(*, scene, bbox, map_resolution, model_version=None, limit:
                                   prefetch=prefetch)
         counts[state] += 1
     return {**counts, "level": level, "windows": [w.key for w in windows]}
+
+
+def scene_viewport_prefetch(*, scene_id: int, bbox, map_resolution, model_version=None,
+                            viewer: str | None = None) -> dict:
+    """:func:`viewport_prefetch` for a scene given by id (the socket's viewport reports)."""
+    from annotator.selectors.scenes import scene_get
+
+    scene = scene_get(scene_id=scene_id)
+    if scene is None:
+        raise SceneNotReady(f"scene {scene_id} no longer exists")
+    return viewport_prefetch(scene=scene, bbox=bbox, map_resolution=map_resolution, model_version=model_version,
+                             viewer=viewer)

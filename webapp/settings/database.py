@@ -8,9 +8,14 @@ DATABASE_URL = env_str("DATABASE_URL", "postgis://geoloop@127.0.0.1:55432/geoloo
 
 
 def pool_options() -> dict:
+    """The per-process pool. It bounds queries running at once, not requests or prompts in flight: nothing holds
+    a connection while it waits for an encode, a task or a socket (``inference.services.proposals.session``), and
+    every thread outside Django's request cycle gives its connection back when its job ends. A request that finds
+    the pool empty waits ``GEOLOOP_DB_POOL_TIMEOUT`` seconds for one."""
     if not env_bool("GEOLOOP_DB_POOL", True):
         return {}
-    return {"pool": {"min_size": 0, "max_size": env_int("GEOLOOP_DB_POOL_MAX", 8), "timeout": 10}}
+    return {"pool": {"min_size": 0, "max_size": env_int("GEOLOOP_DB_POOL_MAX", 8),
+                     "timeout": env_int("GEOLOOP_DB_POOL_TIMEOUT", 10)}}
 
 
 def database_from_url(url: str) -> dict:

@@ -1,8 +1,8 @@
 """Prompt -> mask -> polygon -> ``MaskProposal``.
 
-The work is cut into steps so that the WebSocket consumer can run each where it belongs (database steps on
-Django's thread, the decode on a small executor, waits for an encode on their own threads) while the REST view and
-scripts run :func:`proposal_create`, which chains them:
+The work is cut into steps; :class:`PromptSession` (:mod:`.session`) chains them for the WebSocket consumer and
+the REST view alike, and decides which thread runs each (the decode pool, a thread of its own for a wait, the
+caller's thread for REST); scripts run :func:`proposal_create`, a one-prompt session:
 
 1. :func:`prompt_input_parse` — the message body -> :class:`PromptInput` (pure; every malformed field named);
 2. :func:`prompt_prepare` — scene ready, model version, lon/lat -> scene CRS -> scene px, points inside the
@@ -17,8 +17,9 @@ Decoding runs in this process (``GEOLOOP_DECODE_IN=web``, the measured faster ch
 
 The modules, by step: :mod:`.parse` (1), :mod:`.prepare` (2) with :mod:`.logits` (the previous answers' logits)
 and :mod:`.context` (a socket's cached scene and version, the fingerprint query), :mod:`.embedding` (3),
-:mod:`.decode` (4) with :mod:`.runtime` (decoder threads and buffers), :mod:`.store` (5), :mod:`.pipeline` (all of
-them); :mod:`.timing`. This package re-exports their names, so ``inference.services.proposals`` imports as before.
+:mod:`.decode` (4) with :mod:`.runtime` (decoder threads and buffers), :mod:`.store` (5), :mod:`.session` (all
+of them, their threads and connections), :mod:`.pipeline` (one prompt); :mod:`.timing`. This package re-exports
+their names, so ``inference.services.proposals`` imports as before.
 """
 
 from inference.services.proposals.context import PromptContext, prompt_context
@@ -44,6 +45,7 @@ from inference.services.proposals.prepare import (
     scene_gsd,
     scene_level_range,
 )
+from inference.services.proposals.session import Answer, PromptSession, db_job, decode_pool, prompt_error_message
 from inference.services.proposals.store import mask_message, proposal_build, proposal_save, proposal_store
 
 __all__ = [
@@ -52,15 +54,19 @@ __all__ = [
     "LOGITS_TTL_S",
     "MAX_POINTS",
     "DecodeResult",
+    "Answer",
     "LogitsMemory",
     "PreparedPrompt",
     "Previous",
     "PromptContext",
+    "PromptSession",
     "PromptInput",
     "_number",
     "_upscale_crop",
     "_version",
+    "db_job",
     "decode_mode",
+    "decode_pool",
     "decode_payload",
     "mask_message",
     "prompt_context",
@@ -68,6 +74,7 @@ __all__ = [
     "prompt_decode_in_worker",
     "prompt_decode_remote",
     "prompt_embedding",
+    "prompt_error_message",
     "prompt_input_parse",
     "prompt_prepare",
     "proposal_build",

@@ -42,13 +42,14 @@ def _context_sql() -> str:
                nextval(pg_get_serial_sequence('{proposals}', 'id'))"""
 
 
-def prompt_context(*, scene_id: int, requested: int | None, cached: PromptContext | None = None
+def prompt_context(*, scene_id: int, requested: int | None, cached: PromptContext | None = None, scene=None
                    ) -> tuple[object, ModelVersion, int, PromptContext]:
     """The scene, the model version a prompt uses and a reserved ``MaskProposal`` id, in one database round trip
     when ``cached`` (the socket's last context) still matches: the query returns a hash of the scene's row and of
     the resolved version's row (any change to either — a recipe edit, a status change, a newly promoted version,
     even through ``QuerySet.update`` — reloads them with the usual checks). Returns (scene, version, proposal
-    id, context to keep)."""
+    id, context to keep). ``scene``: the scene row the caller has just read (the REST view, for its access check),
+    used instead of reading it again when there is no matching context."""
     from django.db import connection
 
     from annotator.selectors.scenes import scene_get
@@ -64,7 +65,8 @@ def prompt_context(*, scene_id: int, requested: int | None, cached: PromptContex
             and version_id is not None):
         cached.hits += 1
         return cached.scene, cached.version, proposal_id, cached
-    scene = scene_get(scene_id=scene_id)
+    if scene is None or scene.pk != scene_id:
+        scene = scene_get(scene_id=scene_id)
     if scene is None:
         raise SceneNotReady(f"scene {scene_id} no longer exists")
     version = _version(scene, requested)

@@ -1,17 +1,12 @@
-"""All steps together: :func:`proposal_create`."""
+"""All steps together for one prompt: :func:`proposal_create` (scripts, tests; the REST view uses the same
+:class:`~.session.PromptSession`)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from inference.models import MaskProposal, ModelVersion
-from inference.services.proposals.decode import decode_mode, prompt_decode, prompt_decode_in_worker
-from inference.services.proposals.embedding import prompt_embedding
-from inference.services.proposals.parse import prompt_input_parse
-from inference.services.proposals.prepare import prompt_prepare
-from inference.services.proposals.store import proposal_store
-from inference.services.proposals.timing import _ms
+from inference.services.proposals.session import PromptSession
 
 
 def proposal_create(
@@ -28,19 +23,12 @@ def proposal_create(
 ) -> tuple[MaskProposal, dict]:
     """One prompt, end to end (synchronous). Returns the stored proposal and its timings (milliseconds:
     ``embedding_ms``, ``decode_ms``, ``polygon_ms``, ``total_ms``...; ``encoded`` says whether it waited for an
-    encode). Raises :class:`webapp.errors.GeoLoopError` subclasses (see :mod:`inference.services.errors`)."""
-    started = time.perf_counter()
-    inp = prompt_input_parse({
+    encode). Raises :class:`core.errors.GeoLoopError` subclasses (see :mod:`inference.services.errors`)."""
+    data = {
         "points": [list(p) for p in points_lonlat or []], "labels": list(labels or []),
         "box": list(box_lonlat) if box_lonlat is not None else None, "map_resolution": map_resolution,
         "previous_proposal_id": previous_proposal_id,
-    })
-    prepared = prompt_prepare(scene=scene, inp=inp, model_version=model_version)
-    embedding = prompt_embedding(prepared, on_encoding=on_encoding)
-    if decode_mode() == "worker":
-        result = prompt_decode_in_worker(prepared)
-    else:
-        result = prompt_decode(prepared, embedding)
-    proposal = proposal_store(prepared, result, user=user, total_ms=_ms(started))
-    timings = {**proposal.timings, "total_ms": _ms(started)}
-    return proposal, timings
+        "model_version": model_version.pk if isinstance(model_version, ModelVersion) else model_version,
+    }
+    proposal, message = PromptSession(scene_id=scene.pk, user=user, scene=scene).prompt(data, on_encoding=on_encoding)
+    return proposal, message["timings"]
