@@ -36,4 +36,6 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # are made in the admin ("schedule nightly retraining").
 CELERY_BEAT_SCHEDULE = {
     "reap-stale-training-jobs": {"task": "feedback.reap_stale_jobs", "schedule": 300.0},
+    "purge-export-archives": {"task": "annotator.purge_export_archives", "schedule": 24 * 3600.0},
+    "purge-import-uploads": {"task": "annotator.purge_import_uploads", "schedule": 900.0},
 }
