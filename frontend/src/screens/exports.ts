@@ -61,7 +61,7 @@ export const mountExports: Screen = (el, ctx) => {
       h('div', { class: 'filter' }, h('h3', {}, 'Classes'), h('small', { class: 'muted' }, 'none ticked = every class'), classesBox),
       h('div', { class: 'filter' }, h('h3', {}, 'Status'), statusesBox, h('h3', {}, 'Source'), sourcesBox,
         h('label', { class: 'check' }, reviewedOnly, ' reviewed (approved) only')),
-      h('div', { class: 'filter' }, h('h3', {}, 'Created'), h('label', {}, 'from ', since), h('label', {}, 'to ', until))),
+      h('div', { class: 'filter dates' }, h('h3', {}, 'Created'), h('label', {}, 'from', since), h('label', {}, 'to (included)', until))),
     h('div', { class: 'actions' }, startButton, selection),
   );
   const history = h('table', { class: 'grid jobs', 'data-testid': 'export-history' });
@@ -195,7 +195,7 @@ export const mountExports: Screen = (el, ctx) => {
 
   function progressCell(job: ExportJob): HTMLTableCellElement {
     const bar = h('progress', { max: 1, value: job.progress, 'data-testid': 'export-progress' });
-    return h('td', { class: `job-status status-${job.status}` },
+    return h('td', { class: `job-status status-${job.expired ? 'expired' : job.status}` },
       isActive(job) ? bar : null,
       h('span', { 'data-testid': 'export-status' }, statusText(job)),
       job.status === 'failed' || job.status === 'cancelled' ? h('div', { class: 'reason' }, job.error) : null);
@@ -209,14 +209,14 @@ export const mountExports: Screen = (el, ctx) => {
   }
 
   function jobRows(job: ExportJob): HTMLTableRowElement[] {
-    const actions = h('td', { class: 'actions' },
+    const actions = h('div', { class: 'job-actions' },
       job.download_url && h('a', { href: job.download_url, class: 'button', download: '', 'data-testid': 'export-download' }, 'Download'),
       isActive(job) && h('button', { type: 'button', 'data-testid': 'export-cancel', onclick: () => void cancel(job) }, 'Cancel'),
       job.status === 'succeeded' && h('button', { type: 'button', 'data-testid': 'export-manifest-toggle', onclick: () => toggleManifest(job.id) },
         openManifests.has(job.id) ? 'Hide manifest' : 'Manifest'));
     const row = h('tr', { 'data-testid': 'export-item', 'data-export-id': job.id, 'data-status': job.status },
       h('td', {}, String(job.id)), h('td', {}, job.format), h('td', { class: 'muted' }, filtersText(job.filters)),
-      progressCell(job), h('td', {}, new Date(job.created_at).toLocaleString()), h('td', {}, job.created_by ?? ''), actions);
+      progressCell(job), h('td', {}, new Date(job.created_at).toLocaleString()), h('td', {}, job.created_by ?? ''), h('td', {}, actions));
     if (!openManifests.has(job.id) || job.status !== 'succeeded') return [row];
     const rows = manifestRows(job.manifest);
     const table = h('table', { class: 'manifest', 'data-testid': 'export-manifest' },

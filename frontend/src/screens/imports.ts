@@ -118,7 +118,9 @@ export const mountImports: Screen = (el, ctx) => {
     resultBox.className = `import-result ${kind}`;
     resultBox.replaceChildren();
     append(resultBox, h('h2', {}, kind === 'done' ? 'Imported' : 'Not imported'),
-      h('p', { 'data-testid': 'import-result-text' }, text), errors.length ? errorTable(errors, 'import-errors') : null,
+      h('p', { 'data-testid': 'import-result-text' }, text),
+      errors.length && kind === 'done' ? h('p', { class: 'muted' }, 'Skipped:') : null,
+      errors.length ? errorTable(errors, 'import-errors') : null,
       kind === 'done' ? h('a', { href: `#/projects/${projectId}/scenes/${previewScene}` }, 'Open the scene') : null);
   }
 
