@@ -3,6 +3,7 @@
 POST /api/projects/{id}/exports/            {format, filters, parameters}  reviewer or admin -> 202 job
 GET  /api/projects/{id}/exports/            the project's export jobs (newest first, 100)  reviewer or admin
 POST /api/projects/{id}/exports/count/      {filters} -> what an export would take (scenes, annotations by class)
+GET  /api/projects/{id}/exports/purge/      the retention setting (days)
 POST /api/projects/{id}/exports/purge/      {older_than_days?} admin: remove old archives now (rows stay)
 GET  /api/exports/{id}/                     status, progress, error, manifest
 POST /api/exports/{id}/cancel/              reviewer or admin: a queued or running export ends "cancelled" (409 else)
@@ -152,8 +153,17 @@ class ExportPurgeOutput(serializers.Serializer):
     older_than_days = serializers.IntegerField()
 
 
+class ExportRetentionOutput(serializers.Serializer):
+    retention_days = serializers.IntegerField(help_text="Archives older than this are removed daily; 0 = kept.")
+
+
 class ExportPurgeApi(GeoLoopApi):
     parser_classes = [JSONParser]
+
+    @extend_schema(responses={200: ExportRetentionOutput})
+    def get(self, request, project_id: int):
+        project_for_user(user=request.user, project_id=project_id, role=Role.REVIEWER)
+        return Response(ExportRetentionOutput({"retention_days": settings.EXPORT_RETENTION_DAYS}).data)
 
     @extend_schema(request=ExportPurgeInput, responses={200: ExportPurgeOutput})
     def post(self, request, project_id: int):

@@ -104,6 +104,8 @@ def test_retention_removes_old_archives_keeps_rows_and_manifests_and_new_archive
 def test_purge_on_demand_is_for_project_admins(data, actors):
     job = _finished_export(actors, 3)
     url = f"/api/projects/{actors.project.id}/exports/purge/"
+    assert actors.client("reviewer").get(url).json() == {"retention_days": settings.EXPORT_RETENTION_DAYS}
+    assert actors.client("annotator").get(url).status_code == 403
     assert actors.client("reviewer").post(url, {"older_than_days": 1}, format="json").status_code == 403
     response = actors.client("admin").post(url, {"older_than_days": 5}, format="json")
     assert response.status_code == 200 and response.json()["removed"] == 0 and folder_of(job).exists()

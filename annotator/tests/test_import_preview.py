@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from annotator.exports.common import zip_write
 from annotator.models import Annotation, LabelClass
 from annotator.services.exports import dataset_export
 from annotator.services.imports import STAGING_DIR, import_staging_purge
@@ -135,3 +136,26 @@ def test_a_kept_upload_expires(data, actors, settings):
     later = timezone.now() + dt.timedelta(seconds=settings.IMPORT_STAGING_TTL_SECONDS + 1)
     assert import_staging_purge(now=later) >= 1 and staged(settings) == []
     assert commit(actors, scene, token).status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["geopackage", "coco"])
+def test_preview_then_commit_of_a_geopackage_and_a_coco_zip_with_its_sidecars(data, actors, tmp_path, fmt):
+    project, scene, anns, payload = data
+    out = tmp_path / fmt
+    dataset_export(project=project, format=fmt, filters={}, parameters={"include_images": False} if fmt == "coco"
+                   else {}, out_dir=out)
+    if fmt == "coco":
+        upload = tmp_path / "coco.zip"
+        zip_write(out, upload)  # annotations.json with its georeference sidecars
+    else:
+        upload = out / "annotations.gpkg"
+    before = Annotation.objects.count()
+    response = actors.client("admin").post(f"/api/scenes/{scene.id}/imports/preview/",
+                                           {"file": _upload(upload.read_bytes(), upload.name)}, format="multipart")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["format"] == fmt and body["valid"] == len(anns) and body["can_import"]
+    assert Annotation.objects.count() == before
+    report = commit(actors, scene, body["token"]).json()
+    assert report["imported"] == len(anns) and report["by_class"] == body["by_class"]
+    assert Annotation.objects.count() == before + len(anns)
