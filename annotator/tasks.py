@@ -7,7 +7,8 @@ also removes partial files and the temporary files of killed uploads (annotator.
 
 from celery import shared_task
 
-from annotator.services.exports import export_job_run, export_job_task_failed, export_jobs_reap
+from annotator.services.exports import export_archives_purge, export_job_run, export_job_task_failed, export_jobs_reap
+from annotator.services.imports import import_staging_purge
 from annotator.services.jobs import liveness, task_failure_route
 from annotator.services.scenes import scene_ingest, scene_ingest_task_failed, scenes_reap, upload_leftovers_sweep
 from annotator.services.scratch import scratch_sweep
@@ -32,6 +33,18 @@ def reap_stale_jobs() -> dict:
     alive = liveness()
     return {"scenes": scenes_reap(alive=alive), "exports": export_jobs_reap(alive=alive),
             "files": [str(p) for p in upload_leftovers_sweep() + scratch_sweep()]}
+
+
+@shared_task(name="annotator.purge_export_archives")
+def purge_export_archives() -> dict:
+    """Remove export archives older than settings.EXPORT_RETENTION_DAYS (beat, daily; queue `default`)."""
+    return export_archives_purge()
+
+
+@shared_task(name="annotator.purge_import_uploads")
+def purge_import_uploads() -> int:
+    """Remove import files uploaded for a preview and never committed, past settings.IMPORT_STAGING_TTL_SECONDS."""
+    return import_staging_purge()
 
 
 task_failure_route(task_names=["annotator.ingest_scene"], fail=scene_ingest_task_failed)

@@ -1,6 +1,6 @@
 """Every annotator API, one module per entity family under annotator/apis/."""
 
-from annotator.apis import annotations, exports, projects, review, scenes, tasks
+from annotator.apis import annotations, exports, imports, projects, review, scenes, tasks
 
 urlpatterns = [
     *projects.urlpatterns,
@@ -9,4 +9,5 @@ urlpatterns = [
     *tasks.urlpatterns,
     *review.urlpatterns,
     *exports.urlpatterns,
+    *imports.urlpatterns,
 ]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import shapely
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from annotator.exports.common import ExportAnnotation, ExportClass, ExportDataset, ExportFilters, ExportScene
 from annotator.models import Annotation, ExportJob, LabelClass, Project, ReviewState, Scene, SceneStatus
@@ -111,3 +111,15 @@ def export_result_file(*, job: ExportJob) -> Path:
     return Path(settings.MEDIA_ROOT) / job.result_path
 
 
+
+
+def export_selection_count(*, project: Project, filters: ExportFilters) -> dict:
+    """How much an export with `filters` would take, without reading geometry: {"scenes", "annotations",
+    "by_class": {name or "(no class)": count}} (ValidationFailed for unknown scenes or classes)."""
+    classes = export_classes(project=project)
+    names = {c.id: c.name for c in classes}
+    scenes = export_scenes(project=project, filters=filters).count()
+    rows = (export_annotations(project=project, filters=filters, classes=classes)
+            .order_by().values_list("label_class_id").annotate(n=Count("id")))
+    by_class = {names.get(class_id, "(no class)") if class_id else "(no class)": n for class_id, n in rows}
+    return {"scenes": scenes, "annotations": sum(by_class.values()), "by_class": dict(sorted(by_class.items()))}

@@ -8,6 +8,7 @@ same export of unchanged data gives byte-identical files and zip. Progress goes 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import shutil
@@ -27,7 +28,7 @@ from annotator.models import ExportJob, JobStatus, Project
 from annotator.selectors.exports import export_dataset_select, export_filters_check
 from annotator.services.jobs import Liveness, job_heartbeat, job_progress_pause, job_task_id, liveness, send_job_task
 from annotator.services.scratch import PART_SUFFIX
-from core.errors import ValidationFailed
+from core.errors import Conflict, ValidationFailed
 
 log = logging.getLogger(__name__)
 EXPORTS_DIR = "exports"
@@ -217,3 +218,121 @@ def dataset_export(*, project: Project, format: str, filters: dict | None, param
     audit_record(user=user, project=project, action="export.cli", obj=None,
                  details={"format": format, "filters": parsed.as_dict(), "out": str(out_dir)})
     return manifest
+
+
+# ---------------------------------------------------------------- cancel and retention (own functions; the runner
+# above stays as it is: a cancelled job is no longer QUEUED, so a task that has not started yet returns at once)
+
+EXPORT_TASK_NAME = "annotator.export_dataset"
+_OPEN_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+CANCEL_CHECKS = 5  # asks of the workers (about a second each) whether a terminated export task is gone
+
+
+def _export_task_ids(job_id: int) -> list[str]:
+    """Ids of the Celery tasks running (or reserved by a worker) for this job, asked of the workers."""
+    from celery import current_app
+
+    inspector = current_app.control.inspect(timeout=1.0)
+    ids: list[str] = []
+    for answer in (inspector.active() or {}, inspector.reserved() or {}):
+        for tasks in answer.values():
+            for task in tasks or []:
+                args = task.get("args")
+                if task.get("name") == EXPORT_TASK_NAME and isinstance(args, list | tuple) and list(args) == [job_id]:
+                    ids.append(task["id"])
+    return ids
+
+
+def export_job_cancel(*, job: ExportJob, user) -> ExportJob:
+    """Cancel a queued or running export: the job ends `cancelled`, its task is revoked (a running one is
+    terminated) and whatever it had written is removed. Conflict (409) when the job has already ended."""
+    now = timezone.now()
+    who = getattr(user, "username", "") or "someone"
+    changed = ExportJob.objects.filter(pk=job.pk, status__in=_OPEN_STATUSES).update(
+        status=JobStatus.CANCELLED, error=f"Cancelled by {who}.", finished_at=now)
+    if not changed:
+        job.refresh_from_db()
+        raise Conflict(f"Export {job.pk} is {job.status}; only a queued or running export can be cancelled.",
+                       extra={"reason": "not_running", "status": job.status})
+    try:
+        task_ids = _export_task_ids(job.pk)
+        if task_ids:
+            from celery import current_app
+
+            current_app.control.revoke(task_ids, terminate=True, signal="SIGTERM")
+            for _ in range(CANCEL_CHECKS):  # let the terminated child go before its files are removed
+                if not _export_task_ids(job.pk):
+                    break
+    except Exception:  # noqa: BLE001 - the row says cancelled; a task that still starts returns at once
+        log.exception("could not revoke the task of export job %s", job.pk)
+        task_ids = []
+    job.refresh_from_db()
+    if job.status == JobStatus.CANCELLED:
+        shutil.rmtree(_job_folder(job), ignore_errors=True)
+        if job.result_path:
+            ExportJob.objects.filter(pk=job.pk).update(result_path="")
+    audit_record(user=user, project=job.project, action="export.cancel", obj=job,
+                 details={"revoked_tasks": len(task_ids)})
+    _JobProgress(job, export_job_scene_ids(job=job)).send(JobStatus.CANCELLED, job.progress, job.error)
+    job.refresh_from_db()
+    return job
+
+
+def export_job_scene_ids(*, job: ExportJob) -> list[int]:
+    """The scenes whose sockets hear about this job: its scene filter, or every ready scene of the project."""
+    from annotator.models import Scene, SceneStatus
+
+    scenes = Scene.objects.filter(project_id=job.project_id, status=SceneStatus.READY)
+    wanted = (job.filters or {}).get("scenes") or []
+    if wanted:
+        scenes = scenes.filter(pk__in=wanted)
+    return list(scenes.order_by("id").values_list("id", flat=True))
+
+
+def _folder_bytes(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) if folder.is_dir() else 0
+
+
+def export_archives_purge(*, older_than_days: int | None = None, project: Project | None = None, user=None,
+                          now=None) -> dict:
+    """Remove export archives older than `older_than_days` (default settings.EXPORT_RETENTION_DAYS; 0 keeps them),
+    of one project or of all. The job rows and manifests stay; a purged job answers `expired`. Folders of jobs
+    that ended without a file (failed, cancelled) or whose row is gone are removed too once as old.
+    Returns {"removed": jobs whose archive was removed, "folders": folders removed, "freed_bytes"}."""
+    days = settings.EXPORT_RETENTION_DAYS if older_than_days is None else older_than_days
+    if days < 0:
+        raise ValidationFailed("older_than_days must be 0 or more.", extra={"reason": "invalid_retention"})
+    if days == 0 and older_than_days is None:
+        return {"removed": 0, "folders": 0, "freed_bytes": 0, "older_than_days": 0}
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    jobs = ExportJob.objects.select_related("project").filter(finished_at__lt=cutoff).exclude(result_path="")
+    if project is not None:
+        jobs = jobs.filter(project=project)
+    removed, freed, folders = 0, 0, 0
+    for job in jobs:
+        folder = _job_folder(job)
+        freed += _folder_bytes(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+        ExportJob.objects.filter(pk=job.pk).update(result_path="")
+        removed += 1
+        folders += 1
+    root = Path(settings.MEDIA_ROOT) / EXPORTS_DIR
+    slugs = [project.slug] if project is not None else None
+    for project_dir in (root.iterdir() if root.is_dir() else []):
+        if not project_dir.is_dir() or (slugs is not None and project_dir.name not in slugs):
+            continue
+        for folder in project_dir.iterdir():
+            if not folder.is_dir() or not folder.name.isdigit():
+                continue
+            open_job = ExportJob.objects.filter(pk=int(folder.name), status__in=_OPEN_STATUSES).exists()
+            kept = ExportJob.objects.filter(pk=int(folder.name)).exclude(result_path="").exists()
+            mtime = dt.datetime.fromtimestamp(folder.stat().st_mtime, tz=dt.UTC)
+            if open_job or kept or mtime >= cutoff:
+                continue
+            freed += _folder_bytes(folder)
+            shutil.rmtree(folder, ignore_errors=True)
+            folders += 1
+    result = {"removed": removed, "folders": folders, "freed_bytes": freed, "older_than_days": days}
+    if user is not None or removed or folders:
+        audit_record(user=user, project=project, action="export.purge", obj=None, details=result)
+    return result

@@ -8,6 +8,8 @@ import { mountSceneView } from './screens/sceneView';
 import { mountAnnotate } from './screens/annotate';
 import { mountReview } from './screens/review';
 import { mountAdmin } from './screens/admin';
+import { mountExports } from './screens/exports';
+import { mountImports } from './screens/imports';
 import { createStore, type Store } from './store';
 import type { User } from './types';
 import { h } from './ui/dom';
@@ -93,6 +95,10 @@ export function createApp(root: HTMLElement, api: Api, store: Store<AppState>): 
         return [key, mountReview];
       case 'admin':
         return [key, mountAdmin];
+      case 'exports':
+        return [key, mountExports];
+      case 'imports':
+        return [key, mountImports];
       case 'notFound':
         return [key, mountNotFound];
     }

@@ -8,6 +8,8 @@ export type Route =
   | { name: 'annotate'; projectId: number; sceneId: number; taskId: number | null }
   | { name: 'review'; projectId: number }
   | { name: 'admin'; projectId: number }
+  | { name: 'exports'; projectId: number }
+  | { name: 'imports'; projectId: number }
   | { name: 'notFound'; path: string };
 
 const ID = '([1-9][0-9]*)';
@@ -29,6 +31,8 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => Route][] = [
   ],
   [new RegExp(`^/projects/${ID}/review/?$`), (m) => ({ name: 'review', projectId: Number(m[1]) })],
   [new RegExp(`^/projects/${ID}/admin/?$`), (m) => ({ name: 'admin', projectId: Number(m[1]) })],
+  [new RegExp(`^/projects/${ID}/exports/?$`), (m) => ({ name: 'exports', projectId: Number(m[1]) })],
+  [new RegExp(`^/projects/${ID}/imports/?$`), (m) => ({ name: 'imports', projectId: Number(m[1]) })],
 ];
 
 /** Parses `location.hash` ("#/projects/3", "" or "#") into a Route. Query strings are ignored. */
@@ -57,6 +61,10 @@ export function routeToHash(route: Route): string {
       return `#/projects/${route.projectId}/review`;
     case 'admin':
       return `#/projects/${route.projectId}/admin`;
+    case 'exports':
+      return `#/projects/${route.projectId}/exports`;
+    case 'imports':
+      return `#/projects/${route.projectId}/imports`;
     case 'notFound':
       return `#${route.path}`;
   }

@@ -39,6 +39,8 @@ JOB_REAP_EVERY_S = env_int("GEOLOOP_JOB_REAP_EVERY_S", 60)
 CELERY_BEAT_SCHEDULE = {
     "reap-stale-training-jobs": {"task": "feedback.reap_stale_jobs", "schedule": float(JOB_REAP_EVERY_S)},
     "reap-stale-annotator-jobs": {"task": "annotator.reap_stale_jobs", "schedule": float(JOB_REAP_EVERY_S)},
+    "purge-export-archives": {"task": "annotator.purge_export_archives", "schedule": 24 * 3600.0},
+    "purge-import-uploads": {"task": "annotator.purge_import_uploads", "schedule": 900.0},
 }
 
 # Job liveness (annotator.services.jobs). A running job beats every JOB_HEARTBEAT_EVERY_S from a thread beside it; a

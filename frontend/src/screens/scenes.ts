@@ -23,12 +23,17 @@ export const mountScenes: Screen = (el, ctx) => {
       ctx.report(err);
     }
   };
+  // Exports are for reviewers and admins, imports for admins: the links show once the role is known.
+  const exportsLink = h('a', { href: `#/projects/${projectId}/exports`, 'data-testid': 'exports-link', hidden: true }, 'Exports');
+  const importsLink = h('a', { href: `#/projects/${projectId}/imports`, 'data-testid': 'imports-link', hidden: true }, 'Import');
   const projectBar = h(
     'div',
     { class: 'project-bar' },
     h('button', { type: 'button', 'data-testid': 'next-task', onclick: () => void nextTask() }, 'Next task'),
     h('a', { href: `#/projects/${projectId}/review`, 'data-testid': 'review-link' }, 'Review queue'),
     h('a', { href: `#/projects/${projectId}/admin`, 'data-testid': 'admin-link' }, 'Admin'),
+    exportsLink,
+    importsLink,
   );
   el.append(h('section', { class: 'panel' }, h('a', { href: '#/', class: 'back' }, '← Projects'), title, projectBar, list));
 
@@ -36,6 +41,8 @@ export const mountScenes: Screen = (el, ctx) => {
     (projects: Project[]) => {
       const project = projects.find((p) => p.id === projectId);
       title.textContent = project ? `Scenes of ${project.name}` : `Scenes of project ${projectId}`;
+      exportsLink.hidden = !(project?.role === 'reviewer' || project?.role === 'admin');
+      importsLink.hidden = project?.role !== 'admin';
     },
     (err: unknown) => ctx.report(err),
   );
