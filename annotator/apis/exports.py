@@ -10,11 +10,13 @@ POST /api/scenes/{id}/imports/              multipart: file, format?, layer?, cl
                                             imported
 """
 
+from django.conf import settings
 from django.http import FileResponse
 from django.urls import path
+from django.utils.module_loading import import_string
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from annotator.apis.base import GeoLoopApi
@@ -49,7 +51,7 @@ def export_out(job) -> dict:
 
 
 class ExportListApi(GeoLoopApi):
-    parser_classes = [JSONParser]
+    parser_classes = [import_string(path) for path in settings.GEOLOOP_JSON_PARSER_CLASSES]
 
     class InputSerializer(serializers.Serializer):
         format = serializers.CharField(max_length=32)
