@@ -1,0 +1,57 @@
+"""OpenAPI schema for the API's plain ``APIView`` classes (the styleguide's thin views with nested serializers).
+
+drf-spectacular guesses bodies only for generic views. Here a view's nested ``InputSerializer`` is the request body
+of its POST/PUT/PATCH, and its ``OutputSerializer`` (when it has one) the response; otherwise the response is a
+JSON object. Views annotated with ``@extend_schema`` keep what they say. The schema is what the fuzz test
+(tests/fuzz/) generates requests from, so a body documented here is a body fuzzed."""
+
+from drf_spectacular.authentication import SessionScheme, TokenScheme
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+class GeoLoopAutoSchema(AutoSchema):
+    def _nested(self, name: str):
+        serializer = getattr(self.view, name, None)
+        return serializer() if isinstance(serializer, type) else None
+
+    def get_request_serializer(self):
+        if hasattr(self.view, "get_serializer"):
+            return super().get_request_serializer()
+        if self.method not in BODY_METHODS:
+            return None
+        return self._nested("InputSerializer")
+
+    def get_response_serializers(self):
+        if hasattr(self.view, "get_serializer"):
+            return super().get_response_serializers()
+        return self._nested("OutputSerializer") or OpenApiTypes.OBJECT
+
+    def get_operation_id(self):
+        # One view class per path: its name and the method are unique where path-derived ids collide.
+        name = type(self.view).__name__.removesuffix("Api")
+        return f"{name}_{self.method.lower()}"
+
+    def _get_serializer_name(self, serializer, direction, bypass_extensions=False):
+        # Nested serializers share names ("InputSerializer") across views: prefix the view's name.
+        cls = serializer if isinstance(serializer, type) else type(serializer)
+        outer, _, inner = cls.__qualname__.rpartition(".")
+        if outer and inner in {"InputSerializer", "OutputSerializer"}:
+            return outer.removesuffix("Api") + inner.removesuffix("Serializer")
+        return super()._get_serializer_name(serializer, direction, bypass_extensions)
+
+
+class CachedTokenScheme(TokenScheme):
+    """The tile views' cached token authentication: the same header as the API's."""
+
+    target_class = "annotator.authentication.CachedTokenAuthentication"
+    name = "cachedTokenAuth"
+    priority = 0
+
+
+class CachedSessionScheme(SessionScheme):
+    target_class = "annotator.authentication.CachedSessionAuthentication"
+    name = "cachedCookieAuth"
+    priority = 0
