@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from annotator.models import Project, Role
 from annotator.permissions import require_role
 from annotator.selectors.scenes import scene_get
+from core.errors import ValidationFailed
 from inference import selectors
 from inference.models import Architecture
 from inference.services import as_geoloop_error, mask_message, model_version_register, prompt_input_parse
@@ -71,7 +72,10 @@ class ModelVersionListApi(APIView):
     def get(self, request):
         project = None
         if request.query_params.get("project"):
-            project = Project.objects.filter(pk=request.query_params["project"]).first()
+            raw = request.query_params["project"]
+            if not raw.isascii() or not raw.isdigit():
+                raise ValidationFailed(f"project must be a project id, got {raw[:40]!r}.")
+            project = Project.objects.filter(pk=int(raw)).first()
             if project is None:
                 raise NotFound("No such project.")
             require_role(user=request.user, project=project, role=Role.ANNOTATOR)

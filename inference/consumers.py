@@ -17,6 +17,7 @@ Server -> client
     "timings": {"embedding_ms", "decode_ms", "polygon_ms", "total_ms", "encoded", ...}}``;
     ``{"type": "prefetch", "request_id", "queued", "cached", "pending", "level"}``;
     ``{"type": "error", "request_id", "code", "detail"}`` — bad input never closes the socket. Codes: ``malformed``,
+    ``json_limit`` (nesting deeper than ``GEOLOOP_JSON_MAX_DEPTH``, unsafe integers, non-finite numbers),
     ``unknown_type``, ``invalid_prompt``, ``too_many_points``, ``outside_scene``, ``scene_not_ready``,
     ``unknown_model_version``, ``model_unavailable``, ``encoding_failed``, ``encoding_timeout``, ``internal``;
     ``proposal_not_stored`` (with ``proposal_id``) when an answered mask's proposal row could not be written.
@@ -32,7 +33,6 @@ encode run on their own threads; viewport reports use Django's thread (``databas
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import threading
 import time
@@ -48,6 +48,7 @@ from django.urls import path
 from annotator.models import Role
 from annotator.permissions import has_role
 from annotator.selectors.scenes import scene_get
+from core.json_limits import JsonLimitExceeded, json_loads_limited
 from inference.services.embeddings import embedding_hot
 from inference.services.errors import SceneNotReady, as_geoloop_error
 from inference.services.prefetch import viewport_prefetch
@@ -131,7 +132,10 @@ class AnnotateConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         try:
-            content = json.loads(text_data) if text_data is not None else None
+            content = None if text_data is None else json_loads_limited(text_data, max_depth=settings.JSON_MAX_DEPTH)
+        except JsonLimitExceeded as exc:
+            await self._error(None, exc.code, exc.message)
+            return
         except ValueError as exc:
             await self._error(None, "malformed", f"not JSON: {exc}")
             return

@@ -1,15 +1,18 @@
 """OpenAPI schema for the API's plain ``APIView`` classes (the styleguide's thin views with nested serializers).
 
-drf-spectacular guesses bodies only for generic views. Here a view's nested ``InputSerializer`` is the request body
-of its POST/PUT/PATCH, and its ``OutputSerializer`` (when it has one) the response; otherwise the response is a
-JSON object. Views annotated with ``@extend_schema`` keep what they say. The schema is what the fuzz test
-(tests/fuzz/) generates requests from, so a body documented here is a body fuzzed."""
+drf-spectacular guesses bodies only for generic views. Here a view's nested ``<Method>Serializer``
+(``PatchSerializer``, ``DeleteSerializer``, ...) or else ``InputSerializer`` is the request body of its
+POST/PUT/PATCH (a DELETE only with its own), and its ``OutputSerializer`` (when it has one) the response;
+otherwise the response is a JSON object. Views annotated with ``@extend_schema`` keep what they say. The schema
+is what the fuzz test (tests/fuzz/) generates requests from, so a body documented here is a body fuzzed."""
 
 from drf_spectacular.authentication import SessionScheme, TokenScheme
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 
 BODY_METHODS = {"POST", "PUT", "PATCH"}
+NESTED = {"InputSerializer", "OutputSerializer", "PostSerializer", "PutSerializer", "PatchSerializer",
+          "DeleteSerializer"}
 
 
 class GeoLoopAutoSchema(AutoSchema):
@@ -20,8 +23,9 @@ class GeoLoopAutoSchema(AutoSchema):
     def get_request_serializer(self):
         if hasattr(self.view, "get_serializer"):
             return super().get_request_serializer()
-        if self.method not in BODY_METHODS:
-            return None
+        own = self._nested(f"{self.method.capitalize()}Serializer")
+        if own is not None or self.method not in BODY_METHODS:
+            return own
         return self._nested("InputSerializer")
 
     def get_response_serializers(self):
@@ -38,7 +42,7 @@ class GeoLoopAutoSchema(AutoSchema):
         # Nested serializers share names ("InputSerializer") across views: prefix the view's name.
         cls = serializer if isinstance(serializer, type) else type(serializer)
         outer, _, inner = cls.__qualname__.rpartition(".")
-        if outer and inner in {"InputSerializer", "OutputSerializer"}:
+        if outer and inner in NESTED:
             return outer.removesuffix("Api") + inner.removesuffix("Serializer")
         return super()._get_serializer_name(serializer, direction, bypass_extensions)
 
