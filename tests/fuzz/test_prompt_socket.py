@@ -71,7 +71,7 @@ class Socket:
     def open(self):
         if self.ws is None:
             self.ws = connect(self.url, additional_headers=self.headers, origin=self.origin, open_timeout=30,
-                              max_size=None)
+                              max_size=None, legacy=True)
         return self.ws
 
     def exchange(self, frame: str | bytes) -> str:
