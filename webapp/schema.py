@@ -7,6 +7,7 @@ otherwise the response is a JSON object. Views annotated with ``@extend_schema``
 is what the fuzz test (tests/fuzz/) generates requests from, so a body documented here is a body fuzzed."""
 
 from drf_spectacular.authentication import SessionScheme, TokenScheme
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 
@@ -59,3 +60,25 @@ class CachedSessionScheme(SessionScheme):
     target_class = "annotator.authentication.CachedSessionAuthentication"
     name = "cachedCookieAuth"
     priority = 0
+
+
+POSITION = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}
+RING = {"type": "array", "items": POSITION, "minItems": 4}
+
+
+class GeometryFieldSchema(OpenApiSerializerFieldExtension):
+    """A GeoJSON Polygon or MultiPolygon (EPSG:4326), so generated requests look like geometries and broken ones
+    are broken in the places that matter (the type, the nesting, the numbers)."""
+
+    target_class = "annotator.apis.annotations.GeometryField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        polygon = {"type": "array", "items": RING, "minItems": 1}
+        return {
+            "type": "object",
+            "required": ["type", "coordinates"],
+            "properties": {
+                "type": {"type": "string", "enum": ["Polygon", "MultiPolygon"]},
+                "coordinates": {"oneOf": [polygon, {"type": "array", "items": polygon, "minItems": 1}]},
+            },
+        }
