@@ -3,7 +3,7 @@
 Every operation gets schema-conforming (positive) and schema-violating (negative) requests, as the project admin of
 a project with a ready scene (not site staff), half of them aimed at the ids that exist (so the request gets past
 the 404 into validation and the services) and half at whatever ids the generator picks. Examples per operation and
-mode: ``GEOLOOP_FUZZ_EXAMPLES`` (default 12; deterministic unless ``GEOLOOP_FUZZ_RANDOM=1``). Operations that
+mode: ``GEOLOOP_FUZZ_EXAMPLES`` (default 10; deterministic unless ``GEOLOOP_FUZZ_RANDOM=1``). Operations that
 delete or archive run last; the world is restored before every request. All failures are collected and reported
 together, each with a curl command that replays it.
 """
@@ -23,7 +23,7 @@ from schemathesis.checks import not_a_server_error
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-EXAMPLES = int(os.environ.get("GEOLOOP_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("GEOLOOP_FUZZ_EXAMPLES", "10"))
 LAST = ("delete", "archive")  # run after everything else: they remove what other operations need
 
 

@@ -153,3 +153,17 @@ def test_odd_bodies_and_paths(admin, fuzz_data):
         admin.post(f"/api/scenes/{s}/prompt/", body, format="json")
     for path in ODD_PATHS:
         admin.get(path.format(s=s))
+
+
+def test_odd_checkpoint_paths_from_site_staff(fuzz_data):
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    staff = get_user_model().objects.create_user("fuzz-staff", password="pw", is_staff=True)
+    admin = Admin(fuzz_data)
+    admin.client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=staff).key}")
+    for path in ["a" * 1000, "/" + "a" * 300 + "/b.pt", "~no-such-user-here/x.pt", "../" * 300 + "x.pt"]:
+        admin.post("/api/model-versions/", {"architecture": "vit_t", "checkpoint_path": path}, format="json")
+    admin.post("/api/model-versions/", '{"architecture": "vit_t", "checkpoint_path": "\\ud800.pt"}',
+               content_type="application/json")
+    assert not admin.bad, "\n".join(admin.bad)

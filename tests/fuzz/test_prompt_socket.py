@@ -3,7 +3,8 @@
 Whatever a client sends (arbitrary JSON, text that is not JSON, binary frames, near-valid prompts and viewport
 reports), the server answers with a message (``error`` with a code, or the normal ``pong`` / ``prefetch`` /
 ``encoding`` + ``mask``), or closes the socket with a close frame that carries a code. A connection that drops
-without a close frame, or no answer at all, is a failure. Examples: ``GEOLOOP_FUZZ_EXAMPLES`` x 5 per strategy.
+without a close frame, or no answer at all, is a failure. Examples: ``GEOLOOP_FUZZ_EXAMPLES`` (default 10) x 4
+for arbitrary JSON and for near-valid messages, x 2 for raw frames.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from websockets.sync.client import connect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-EXAMPLES = int(os.environ.get("GEOLOOP_FUZZ_EXAMPLES", "12")) * 5
+EXAMPLES = int(os.environ.get("GEOLOOP_FUZZ_EXAMPLES", "10")) * 4
 ANSWERS = {"error", "pong", "prefetch", "mask"}  # a request is answered by one of these ("encoding" comes first)
 TIMEOUT = 150  # a prompt may wait for an encode (GEOLOOP_ENCODE_WAIT_S, 120 s)
 
@@ -30,24 +31,32 @@ any_json = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.
     max_size=4), max_leaves=20)
 
 
-def near_valid(extent: tuple[float, float, float, float]):
-    """Prompts and viewport reports that are right in most fields and wrong in some."""
+def near_valid(extent: tuple[float, float, float, float], version_id: int):
+    """Valid prompts and viewport reports with none or one field broken: a valid message is drawn, then one field
+    (or none) is replaced by something wrong (a wrong type, a value out of range, an unknown id)."""
     minx, miny, maxx, maxy = extent
-    lon = st.floats(minx - (maxx - minx), maxx + (maxx - minx)) | st.sampled_from([-181.0, 180.0, 0.0]) | scalars
-    lat = st.floats(miny - (maxy - miny), maxy + (maxy - miny)) | st.sampled_from([-91.0, 90.0]) | scalars
-    point = st.lists(lon, min_size=2, max_size=2).map(lambda p: p) | st.tuples(lon, lat).map(list) | any_json
-    resolution = (st.floats(min_value=1e-4, max_value=1e4) | st.sampled_from([0, -1, 1e308, 5e-324]) | scalars)
-    box = st.none() | st.tuples(lon, lat, lon, lat).map(list) | any_json
-    ident = st.none() | st.integers(-(2**70), 2**70) | scalars
-    prompt = st.fixed_dictionaries({
-        "type": st.just("prompt"), "request_id": any_json,
-        "points": st.lists(point, max_size=4) | any_json,
-        "labels": st.lists(st.sampled_from([0, 1]) | scalars, max_size=4) | any_json,
-        "box": box, "map_resolution": resolution,
-    }, optional={"previous_proposal_id": ident, "model_version": ident})
-    viewport = st.fixed_dictionaries({"type": st.just("viewport"), "request_id": any_json, "bbox": box,
-                                      "map_resolution": resolution}, optional={"model_version": ident})
-    return prompt | viewport
+    w, h = maxx - minx, maxy - miny
+    inside = st.tuples(st.floats(minx + w * 0.3, maxx - w * 0.3), st.floats(miny + h * 0.3, maxy - h * 0.3)).map(list)
+    resolution = st.sampled_from([0.25, 0.5])  # few windows, so encodes are reused
+    box = st.tuples(st.floats(0.3, 0.45), st.floats(0.3, 0.45), st.floats(0.55, 0.7), st.floats(0.55, 0.7)).map(
+        lambda f: [minx + w * f[0], miny + h * f[1], minx + w * f[2], miny + h * f[3]])
+    prompt = st.lists(inside, min_size=1, max_size=3).flatmap(lambda points: st.fixed_dictionaries({
+        "type": st.just("prompt"), "request_id": st.uuids().map(str), "points": st.just(points),
+        "labels": st.lists(st.sampled_from([0, 1]), min_size=len(points), max_size=len(points)),
+        "box": st.none() | box, "map_resolution": resolution,
+    }, optional={"model_version": st.just(version_id), "previous_proposal_id": st.none()}))
+    viewport = st.fixed_dictionaries({"type": st.just("viewport"), "request_id": st.uuids().map(str),
+                                      "bbox": box, "map_resolution": resolution})
+    wrong = (scalars | any_json | st.sampled_from([[], [[]], [[0, 0]], [[-181.0, 0.0]], [[0.0, 91.0]], [1, 2, 3],
+                                                   [[minx - w, miny - h]], [minx, miny, minx, miny], 0, -1, 1e308,
+                                                   5e-324, 2**53 - 1, -(2**53), "1", True, [True], [2]]))
+    fields = st.sampled_from([None, None, "points", "labels", "box", "bbox", "map_resolution", "model_version",
+                              "previous_proposal_id", "request_id", "type"])
+
+    def broken(message: dict, field: str | None, value) -> dict:
+        return message if field is None else {**message, field: value}
+
+    return st.builds(broken, prompt | viewport, fields, wrong)
 
 
 def raw_frames():
@@ -124,7 +133,7 @@ def test_the_prompt_socket_answers_every_frame(app_server, fuzz_world):
         record(socket.exchange(json.dumps(message)))
 
     @_settings(EXAMPLES)
-    @hypothesis.given(message=near_valid(extent))
+    @hypothesis.given(message=near_valid(extent, fuzz_world.version_id))
     def near_valid_messages(message):
         record(socket.exchange(json.dumps(message)))
 
@@ -141,5 +150,6 @@ def test_the_prompt_socket_answers_every_frame(app_server, fuzz_world):
         assert socket.exchange(json.dumps({"type": "ping", "request_id": "end"})) == "pong"
     finally:
         socket.close()
+    print(f"answers: {seen}; closes: {socket.closes}")
     assert seen.get("error", 0) > EXAMPLES, seen  # the generators do reach the validation
 

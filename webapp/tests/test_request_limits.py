@@ -178,7 +178,10 @@ def _probe(server, path: str, *, chunked: bool, declared: int | None = None, tot
     before = _rss_bytes(server.proc.pid)
     status, response, sent = Upload(server.url).post(path, headers=hdrs, total=total, chunked=chunked)
     time.sleep(0.5)  # let the server finish with the connection before reading its memory again
-    return status, response, sent, _rss_bytes(server.proc.pid) - before
+    grew = _rss_bytes(server.proc.pid) - before
+    print(f"{path} {'chunked' if chunked else f'Content-Length {declared}'}: {status} after {sent / MiB:.0f} MiB "
+          f"sent, server RSS {grew / MiB:+.1f} MiB")
+    return status, response, sent, grew
 
 
 def _post_whole(server, path: str, body: bytes, headers: dict) -> tuple[int, bytes]:
