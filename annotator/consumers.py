@@ -6,11 +6,13 @@ it opens, 4404 when the record does not exist, 4403 for an anonymous user or one
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 from django.urls import path
 
 from annotator.events import scene_group
 from annotator.models import Role
 from annotator.permissions import scene_for_user, socket_refusal
+from core.json_limits import JsonLimitExceeded, json_loads_limited
 
 
 class EventsConsumer(AsyncJsonWebsocketConsumer):
@@ -41,6 +43,15 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        # Anything a client sends gets an answer, never an exception: binary frames and text that is not (limited)
+        # JSON included.
+        try:
+            content = None if text_data is None else json_loads_limited(text_data, max_depth=settings.JSON_MAX_DEPTH)
+        except (ValueError, JsonLimitExceeded):
+            content = None
+        await self.receive_json(content, **kwargs)
 
     async def receive_json(self, content, **kwargs):
         if isinstance(content, dict) and content.get("type") == "ping":

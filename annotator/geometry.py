@@ -57,7 +57,9 @@ def _parse(value) -> BaseGeometry:
         raise GeometryRefused("invalid_geojson", "Geometry must be a GeoJSON object.")
     if value.get("type") == "Feature":
         value = value.get("geometry") or {}
-    if value.get("type") not in POLYGONAL_INPUT:
+        if not isinstance(value, dict):
+            raise GeometryRefused("invalid_geojson", "A Feature's geometry must be a GeoJSON object.")
+    if not isinstance(value.get("type"), str) or value["type"] not in POLYGONAL_INPUT:
         kind = value.get("type")
         raise GeometryRefused("not_polygonal", f"Geometry must be a Polygon or MultiPolygon, not {kind!r}.")
     try:

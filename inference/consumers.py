@@ -17,6 +17,7 @@ Server -> client
     "timings": {"embedding_ms", "decode_ms", "polygon_ms", "total_ms", "encoded", ...}}``;
     ``{"type": "prefetch", "request_id", "queued", "cached", "pending", "level"}``;
     ``{"type": "error", "request_id", "code", "detail"}`` — bad input never closes the socket. Codes: ``malformed``,
+    ``json_limit`` (nesting deeper than ``GEOLOOP_JSON_MAX_DEPTH``, unsafe integers, non-finite numbers),
     ``unknown_type``, ``invalid_prompt``, ``too_many_points``, ``outside_scene``, ``scene_not_ready``,
     ``unknown_model_version``, ``model_unavailable``, ``no_inference_worker`` (no worker consumes the encode queue:
     said at once instead of waiting), ``encoding_failed``, ``encoding_timeout``, ``internal``;
@@ -31,16 +32,16 @@ and model version, the steps, their threads and database connections, and the er
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 from django.urls import path
 
 from annotator.models import Role
 from annotator.permissions import scene_for_user, socket_refusal
-from annotator.selectors.scenes import scene_get
+from core.json_limits import JsonLimitExceeded, json_loads_limited
 from inference.services.proposals import PromptSession
 
 
@@ -71,7 +72,10 @@ class AnnotateConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         try:
-            content = json.loads(text_data) if text_data is not None else None
+            content = None if text_data is None else json_loads_limited(text_data, max_depth=settings.JSON_MAX_DEPTH)
+        except JsonLimitExceeded as exc:
+            await self._error(None, exc.code, exc.message)
+            return
         except ValueError as exc:
             await self._error(None, "malformed", f"not JSON: {exc}")
             return

@@ -16,10 +16,10 @@ Progress goes out as `export.progress` events on the sockets of the scenes the e
 from django.conf import settings
 from django.http import FileResponse
 from django.urls import path
+from django.utils.module_loading import import_string
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from annotator.apis.base import GeoLoopApi
@@ -102,7 +102,7 @@ class ExportCreateInput(serializers.Serializer):
 
 
 class ExportListApi(GeoLoopApi):
-    parser_classes = [JSONParser]
+    parser_classes = [import_string(path) for path in settings.GEOLOOP_JSON_PARSER_CLASSES]
 
     @extend_schema(responses={200: ExportOutput(many=True)})
     def get(self, request, project_id: int):
@@ -130,7 +130,7 @@ class ExportCountOutput(serializers.Serializer):
 
 
 class ExportCountApi(GeoLoopApi):
-    parser_classes = [JSONParser]
+    parser_classes = [import_string(path) for path in settings.GEOLOOP_JSON_PARSER_CLASSES]
 
     @extend_schema(request=ExportCountInput, responses={200: ExportCountOutput})
     def post(self, request, project_id: int):
@@ -158,7 +158,7 @@ class ExportRetentionOutput(serializers.Serializer):
 
 
 class ExportPurgeApi(GeoLoopApi):
-    parser_classes = [JSONParser]
+    parser_classes = [import_string(path) for path in settings.GEOLOOP_JSON_PARSER_CLASSES]
 
     @extend_schema(responses={200: ExportRetentionOutput})
     def get(self, request, project_id: int):

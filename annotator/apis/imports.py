@@ -12,10 +12,12 @@ DELETE /api/scenes/{id}/imports/{token}/            discard the upload. 204
 A kept upload expires after settings.IMPORT_STAGING_TTL_SECONDS; only the user who uploaded it may use it.
 """
 
+from django.conf import settings
 from django.urls import path
+from django.utils.module_loading import import_string
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from annotator.apis.base import GeoLoopApi
@@ -119,7 +121,7 @@ class ImportCommitInput(serializers.Serializer):
 
 
 class SceneImportCommitApi(GeoLoopApi):
-    parser_classes = [JSONParser]
+    parser_classes = [import_string(path) for path in settings.GEOLOOP_JSON_PARSER_CLASSES]
 
     @extend_schema(request=ImportCommitInput, responses={201: ImportReport, 400: ImportRejectedOutput})
     def post(self, request, scene_id: int, token: str):

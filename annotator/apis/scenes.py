@@ -13,7 +13,7 @@ from django.urls import path, re_path
 from django.utils.module_loading import import_string
 from rest_framework import serializers, status
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from annotator.apis.base import GeoLoopApi
@@ -102,7 +102,7 @@ class SceneRegisterApi(GeoLoopApi):
 
 
 class SceneDetailApi(GeoLoopApi):
-    parser_classes = [JSONParser]
+    parser_classes = [import_string(path) for path in settings.GEOLOOP_JSON_PARSER_CLASSES]
 
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=200, required=False)

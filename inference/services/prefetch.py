@@ -16,6 +16,7 @@ from inference.services.embeddings import (
 )
 from inference.services.errors import OutsideScene, PromptInvalid, SceneNotReady
 from inference.services.proposals import _number, _version, scene_gsd, scene_level_range
+from inference.services.proposals.parse import _optional_id
 from inference.windows import choose_level, windows_in_viewport
 
 
@@ -35,7 +36,7 @@ def viewport_prefetch(*, scene, bbox, map_resolution, model_version=None, limit:
         raise PromptInvalid("map_resolution must be positive (metres per screen pixel)")
     if scene.status != SceneStatus.READY or not scene.transform:
         raise SceneNotReady(f"scene {scene.pk} is {scene.status}, not ready")
-    version = _version(scene, model_version)
+    version = _version(scene, _optional_id(model_version, "model_version"))
     transform = Affine.from_gdal(*scene.transform)
     inverse = ~transform
     xs, ys = transformer("EPSG:4326", scene.crs).transform([bbox[0], bbox[2], bbox[2], bbox[0]],

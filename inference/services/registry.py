@@ -101,8 +101,12 @@ def model_version_register(
     """
     if arch not in Architecture.values:
         raise CheckpointRefused(f"unknown architecture {arch!r}; expected one of {', '.join(Architecture.values)}")
-    path = checkpoint_resolve(checkpoint_path)
-    if not path.is_file():
+    try:
+        path = checkpoint_resolve(checkpoint_path)
+        found = path.is_file()
+    except (OSError, RuntimeError, ValueError) as exc:  # name too long, ~unknown-user, unencodable characters
+        raise CheckpointRefused(f"{arch} checkpoint path {str(checkpoint_path)[:200]!r} is not usable: {exc}") from exc
+    if not found:
         raise CheckpointRefused(f"{arch} checkpoint not found: {path}; {_hint(arch)}")
     actual = sha256_file(path)
     if sha256 and actual != sha256.strip().lower():

@@ -1,4 +1,4 @@
-from webapp.settings.env import BASE_DIR, env_bool
+from webapp.settings.env import BASE_DIR, env_bool, env_int
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
@@ -13,6 +13,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "csp",
     "channels",
     "django_celery_beat",
     "annotator",
@@ -22,6 +23,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,7 +71,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": [
+        "webapp.parsers.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "webapp.schema.GeoLoopAutoSchema",
     "EXCEPTION_HANDLER": "webapp.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -79,6 +86,20 @@ REST_FRAMEWORK = {
 GEOLOOP_CACHED_AUTHENTICATION = [
     "annotator.authentication.CachedTokenAuthentication",
     "annotator.authentication.CachedSessionAuthentication",
+]
+
+# Views that take JSON only name their parser through this (apps do not import webapp).
+GEOLOOP_JSON_PARSER_CLASSES = ["webapp.parsers.LimitedJSONParser"]
+# JSON from clients (API bodies, socket messages): at most this many nested arrays/objects; integers within
+# +/-(2**53 - 1) and finite numbers only (core.json_limits). Past a limit: 400 (code json_limit).
+JSON_MAX_DEPTH = env_int("GEOLOOP_JSON_MAX_DEPTH", 32)
+
+# Request bodies, limited while they stream in, before Django reads them (webapp.request_limits): 413 past the
+# limit. File routes take the named setting's limit (plus multipart framing), every other request this one.
+REQUEST_BODY_MAX_BYTES = env_int("GEOLOOP_REQUEST_BODY_MAX_BYTES", 2 * 1024**2)
+REQUEST_BODY_ROUTE_LIMITS = [
+    (r"^/api/projects/[0-9]+/scenes/$", "UPLOAD_MAX_BYTES"),  # scene upload
+    (r"^/api/scenes/[0-9]+/imports/$", "UPLOAD_MAX_BYTES"),  # annotation import (its service uses the same limit)
 ]
 
 SPECTACULAR_SETTINGS = {
