@@ -7,11 +7,14 @@ import signal
 import subprocess
 import time
 
+import kombu
 import pytest
 import redis
 from django.contrib.auth import get_user_model
 from django.test import Client
 from rest_framework.authtoken.models import Token
+from rest_framework.test import APIRequestFactory
+from rest_framework.views import APIView
 from websockets.sync.client import connect
 
 from annotator.models import Membership, Project, Role
@@ -138,3 +141,23 @@ def test_a_redis_restart_leaves_the_api_up_and_the_events_socket_hearing_again(w
         assert json.loads(socket.recv(timeout=30)) == {"type": "pong"}
         assert _next_annotation_event(socket, save(30))["type"] == "annotation.created"
     assert web.poll() is None  # the same web process throughout
+
+
+class _NeedsRedis(APIView):
+    authentication_classes: list = []
+    permission_classes: list = []
+
+    def get(self, request):
+        redis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=1).ping()
+
+    def post(self, request):
+        with kombu.Connection("redis://127.0.0.1:1/0", connect_timeout=1) as connection:
+            connection.ensure_connection(max_retries=1)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_redis_or_the_broker_out_of_reach_is_a_503_with_a_code_not_a_500(method):
+    request = getattr(APIRequestFactory(), method)("/needs-redis/")
+    response = _NeedsRedis.as_view()(request)
+    assert response.status_code == 503
+    assert response.data["code"] == "unavailable" and "retry" in response.data["detail"]
