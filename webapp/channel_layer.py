@@ -1,9 +1,9 @@
 """The Channels layer: channels-redis, made to outlive a Redis restart.
 
 Plain channels-redis raises from ``receive`` when Redis goes away: the consumer's task ends and its WebSocket is
-dropped without a close frame; and a restarted Redis has forgotten every group, so sockets that reconnect nothing
-and stayed open would hear nothing more. Here a receiver waits for Redis to answer again instead (with a growing
-pause, cancelled with its consumer), then joins its channel's groups again before it goes on receiving.
+dropped without a close frame; and a restarted Redis has forgotten every group, so sockets that stayed open would
+hear nothing more. Here a receiver waits for Redis to answer again instead (with a growing pause, cancelled with its
+consumer), then the process's channels join their groups again before receiving goes on.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ class ReconnectingRedisChannelLayer(RedisChannelLayer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.memberships: dict[str, set[str]] = {}  # channel -> groups it joined through this layer
+        self._rejoin: asyncio.Future | None = None  # the running "wait for Redis, rejoin" task, once per outage
 
     async def group_add(self, group, channel):
         await super().group_add(group, channel)
@@ -51,17 +52,25 @@ class ReconnectingRedisChannelLayer(RedisChannelLayer):
                 return await super().receive(channel)
             except REDIS_DOWN as exc:
                 log.warning("channel layer lost Redis (%s); %s waits for it", exc, channel)
-            await self._rejoin_when_back(channel)
+            # The receivers of a process share one blocking read, so only one of them sees the error: one rejoin
+            # for all of them, in a task of its own so that a receiver cancelled meanwhile does not stop it.
+            if self._rejoin is None or self._rejoin.done():
+                self._rejoin = asyncio.ensure_future(self._rejoin_when_back())
+            await asyncio.shield(self._rejoin)
 
-    async def _rejoin_when_back(self, channel: str) -> None:
+    async def _rejoin_when_back(self) -> None:
+        """Wait until Redis answers, then join every group this process's channels joined (a restarted Redis has
+        none)."""
         delay = self.retry_first_s
         while True:
             await asyncio.sleep(delay)
             try:
                 for index in range(self.ring_size):
                     await self.connection(index).ping()
-                for group in list(self.memberships.get(channel, ())):
-                    await super().group_add(group, channel)
-                return
+                for channel, groups in list(self.memberships.items()):
+                    for group in list(groups):
+                        await super().group_add(group, channel)
+                break
             except REDIS_DOWN:
                 delay = min(delay * 2, self.retry_max_s)
+        log.warning("channel layer reached Redis again; %d channels rejoined their groups", len(self.memberships))

@@ -113,8 +113,13 @@ def test_a_redis_restart_leaves_the_api_up_and_the_events_socket_hearing_again(w
         assert status == 201, body
         return body["id"]
 
-    with connect(events, origin=url, additional_headers={"Cookie": cookie}, open_timeout=30) as socket:
-        assert _next_annotation_event(socket, save(0))["type"] == "annotation.created"
+    def watch():
+        return connect(events, origin=url, additional_headers={"Cookie": cookie}, open_timeout=30)
+
+    with watch() as first, watch() as second:  # two sockets: a process's receivers share one read of Redis
+        annotation = save(0)
+        for socket in (first, second):
+            assert _next_annotation_event(socket, annotation)["type"] == "annotation.created"
 
         private_redis.kill()
         status, health = call(url, "", "GET", "/healthz")
@@ -126,14 +131,17 @@ def test_a_redis_restart_leaves_the_api_up_and_the_events_socket_hearing_again(w
         while call(url, "", "GET", "/healthz")[1]["checks"]["redis"] != "ok":
             assert time.monotonic() < deadline, "/healthz never saw Redis again"
             time.sleep(0.5)
-        # the socket opened before the restart is still open and, once it has rejoined its group, hears what
-        # happens next (saves until one is heard; before the fix the socket was dropped at the restart)
-        heard = None
+        # the sockets opened before the restart are still open and, once they have rejoined their group, hear what
+        # happens next (saves until one is heard; before the fix they were dropped without a close frame)
+        heard = {}
         for i in range(2, 22):
-            heard = _next_annotation_event(socket, save(i), timeout=3)
-            if heard is not None:
+            annotation = save(i)
+            for name, socket in (("first", first), ("second", second)):
+                if name not in heard and _next_annotation_event(socket, annotation, timeout=3) is not None:
+                    heard[name] = annotation
+            if len(heard) == 2:
                 break
-        assert heard is not None and heard["type"] == "annotation.created"
+        assert set(heard) == {"first", "second"}
 
     # and a socket opened after the restart joins its group on the first try
     with connect(events, origin=url, additional_headers={"Cookie": cookie}, open_timeout=30) as socket:
