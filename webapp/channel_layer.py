@@ -1,9 +1,10 @@
 """The Channels layer: channels-redis, made to outlive a Redis restart.
 
 Plain channels-redis raises from ``receive`` when Redis goes away: the consumer's task ends and its WebSocket is
-dropped without a close frame; and a restarted Redis has forgotten every group, so sockets that stayed open would
-hear nothing more. Here a receiver waits for Redis to answer again instead (with a growing pause, cancelled with its
-consumer), then the process's channels join their groups again before receiving goes on.
+dropped without a close frame; a socket opening meanwhile fails its handshake with a 500; and a restarted Redis has
+forgotten every group, so sockets that stayed open would hear nothing more. Here a receiver waits for Redis to answer
+again instead (with a growing pause, cancelled with its consumer), a join is remembered and done when Redis is back,
+and then the process's channels join their groups again before receiving goes on.
 """
 
 from __future__ import annotations
@@ -32,8 +33,13 @@ class ReconnectingRedisChannelLayer(RedisChannelLayer):
         self._rejoin: asyncio.Future | None = None  # the running "wait for Redis, rejoin" task, once per outage
 
     async def group_add(self, group, channel):
-        await super().group_add(group, channel)
+        """Join now, or, while Redis is out of reach, as soon as it answers again (the socket still opens)."""
         self.memberships.setdefault(channel, set()).add(group)
+        try:
+            await super().group_add(group, channel)
+        except REDIS_DOWN as exc:
+            log.warning("channel layer cannot reach Redis (%s); %s joins %s when it is back", exc, channel, group)
+            self._rejoin_soon()
 
     async def group_discard(self, group, channel):
         groups = self.memberships.get(channel)
@@ -54,9 +60,12 @@ class ReconnectingRedisChannelLayer(RedisChannelLayer):
                 log.warning("channel layer lost Redis (%s); %s waits for it", exc, channel)
             # The receivers of a process share one blocking read, so only one of them sees the error: one rejoin
             # for all of them, in a task of its own so that a receiver cancelled meanwhile does not stop it.
-            if self._rejoin is None or self._rejoin.done():
-                self._rejoin = asyncio.ensure_future(self._rejoin_when_back())
-            await asyncio.shield(self._rejoin)
+            await asyncio.shield(self._rejoin_soon())
+
+    def _rejoin_soon(self) -> asyncio.Future:
+        if self._rejoin is None or self._rejoin.done():
+            self._rejoin = asyncio.ensure_future(self._rejoin_when_back())
+        return self._rejoin
 
     async def _rejoin_when_back(self) -> None:
         """Wait until Redis answers, then join every group this process's channels joined (a restarted Redis has
