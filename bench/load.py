@@ -26,18 +26,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import http.client
 import json
 import math
 import os
-import random
 import shutil
 import signal
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -45,17 +42,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import free_port, latency_summary, machine, start_uvicorn  # noqa: E402
+from bench.load_client import PASSWORD, RESOLUTIONS, Annotator, Recorder, is_ok, login  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 BENCH_DB = "geoloop_bench_load"
 MEDIA = ROOT / ".local" / "bench-load-media"
 LOGS = ROOT / ".local" / "bench" / "load"
 ATLANTA = ROOT / "samples" / "spacenet-atlanta" / "sample_geotiff.tif"
-PASSWORD = "load-drill-password-1"  # noqa: S105 - throwaway users of a throwaway database
-RESOLUTIONS = (0.125, 0.25)  # ground metres per screen pixel of the simulated map views
 BUILDINGS = 12  # the largest buildings of the sample are the ones clicked
-SOCKET_TIMEOUT_S = 30.0
-HTTP_TIMEOUT_S = 30.0
+WARM_TIMEOUT_S = 300.0  # a warm-up click waits for its window's encode, however busy the machine
 
 
 # --- services -------------------------------------------------------------------------------------------------
@@ -203,227 +198,17 @@ def stop(procs) -> None:
             proc.wait()
 
 
-# --- client ---------------------------------------------------------------------------------------------------
-
-
-class Http:
-    """One keep-alive connection (reopened after an error) with the cookies the server set."""
-
-    def __init__(self, base: str):
-        parts = urlsplit(base)
-        self.host, self.port = parts.hostname, parts.port
-        self.conn: http.client.HTTPConnection | None = None
-        self.cookies: dict[str, str] = {}
-
-    def cookie_header(self) -> str:
-        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-
-    def request(self, method: str, path: str, body: dict | None = None,
-                headers: dict | None = None) -> tuple[int, bytes]:
-        headers = dict(headers or {})
-        if self.cookies:
-            headers["Cookie"] = self.cookie_header()
-        if method not in ("GET", "HEAD") and "csrftoken" in self.cookies:
-            headers["X-CSRFToken"] = self.cookies["csrftoken"]
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        for attempt in range(2):  # a keep-alive connection the server closed meanwhile: one retry on a new one
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=HTTP_TIMEOUT_S)
-            try:
-                self.conn.request(method, path, body=data, headers=headers)
-                response = self.conn.getresponse()
-                payload = response.read()
-            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
-                self.close()
-                if attempt:
-                    raise
-                continue
-            except Exception:
-                self.close()
-                raise
-            for header in response.headers.get_all("Set-Cookie") or []:
-                for name, morsel in SimpleCookie(header).items():
-                    self.cookies[name] = morsel.value
-            if response.headers.get("Connection", "").lower() == "close":
-                self.close()
-            return response.status, payload
-        raise RuntimeError("unreachable")
-
-    def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
-
-
-def login(client: Http, username: str, password: str) -> None:
-    """Log in as the SPA does: get the CSRF cookie first (an endpoint for it, if the app has one), then post the
-    credentials with X-CSRFToken; the session cookie (and a fresh csrftoken) come back as cookies."""
-    client.request("GET", "/api/auth/csrf/")  # 404 where the app sets the cookie only at login
-    status, body = client.request("POST", "/api/auth/login/", {"username": username, "password": password})
-    if status != 200 or "sessionid" not in client.cookies:
-        raise RuntimeError(f"login as {username} failed: {status} {body[:200]!r}")
-
-
-def socket_failure(exc: Exception) -> str:
-    """A refused handshake counts as its HTTP status; a drop as its close code (1006: no close frame)."""
-    response = getattr(exc, "response", None)
-    if response is not None and getattr(response, "status_code", None):
-        return str(response.status_code)
-    code = getattr(getattr(exc, "rcvd", None), "code", None)
-    if code is not None:
-        return f"closed:{code}"
-    return f"exc:{type(exc).__name__}"
-
-
-class Recorder:
-    def __init__(self, t0: float):
-        self.t0 = t0
-        self.samples: list[tuple[float, str, str, float]] = []  # (t, endpoint, outcome, ms)
-
-    def add(self, endpoint: str, outcome: str, started: float) -> None:
-        now = time.monotonic()
-        self.samples.append((round(started - self.t0, 3), endpoint, outcome, (now - started) * 1000))
-
-
-def is_ok(outcome: str) -> bool:
-    return outcome in {"200", "201", "204", "304", "mask", "prefetch", "open"}
-
-
-class Annotator:
-    """One simulated annotator: an HTTP connection, the prompt socket and the scene's events socket."""
-
-    def __init__(self, i: int, base: str, data: dict, rec: Recorder, pool: ThreadPoolExecutor, deadline: float):
-        self.i, self.base, self.data, self.rec, self.pool, self.deadline = i, base, data, rec, pool, deadline
-        self.http = Http(base)
-        self.rng = random.Random(i)
-        self.prompt = None
-        self.n = 0
-        self.last_mask = None
-        self.events_at: list[float] = []  # when events arrived on the scene's events socket (s into the run)
-
-    async def call(self, endpoint: str, method: str, path: str, body=None) -> tuple[str, bytes]:
-        started = time.monotonic()
-        try:
-            status, payload = await asyncio.get_running_loop().run_in_executor(
-                self.pool, lambda: self.http.request(method, path, body))
-            outcome = str(status)
-        except Exception as exc:  # noqa: BLE001 - a refused or dropped connection is an outcome to count
-            outcome, payload = f"exc:{type(exc).__name__}", b""
-        self.rec.add(endpoint, outcome, started)
-        return outcome, payload
-
-    def ws_url(self, path: str) -> str:
-        return self.base.replace("http://", "ws://") + path
-
-    async def connect(self, path: str):
-        from websockets.asyncio.client import connect
-
-        return await connect(self.ws_url(path), origin=self.base, open_timeout=SOCKET_TIMEOUT_S, max_size=None,
-                             additional_headers={"Cookie": self.http.cookie_header()})
-
-    async def ask(self, socket, message: dict, want: str) -> str:
-        """Send one message, wait for the answer with its request_id; the outcome is the answer's type or code."""
-        await socket.send(json.dumps(message))
-        while True:
-            answer = json.loads(await asyncio.wait_for(socket.recv(), SOCKET_TIMEOUT_S))
-            if answer.get("request_id") != message["request_id"] or answer.get("type") == "encoding":
-                continue
-            if answer.get("type") == "mask":
-                self.last_mask = answer.get("geometry")
-            return want if answer.get("type") == want else f"{answer.get('type')}:{answer.get('code')}"
-
-    async def socket_call(self, endpoint: str, message: dict, want: str) -> None:
-        started = time.monotonic()
-        try:
-            if self.prompt is None:
-                self.prompt = await self.connect(f"/ws/annotate/{self.data['scene_id']}/")
-            outcome = await self.ask(self.prompt, message, want)
-        except Exception as exc:  # noqa: BLE001 - dropped, refused, timed out: counted, reconnected next time
-            outcome = socket_failure(exc)
-            if self.prompt is not None:
-                await self.prompt.close()
-            self.prompt = None
-        self.rec.add(endpoint, outcome, started)
-
-    async def events(self) -> None:
-        """Hold the scene's events socket as the SPA does; a drop is counted and the socket reopened."""
-        while time.monotonic() < self.deadline:
-            started = time.monotonic()
-            try:
-                sock = await self.connect(f"/ws/scenes/{self.data['scene_id']}/events/")
-            except Exception as exc:  # noqa: BLE001
-                self.rec.add("ws_events", socket_failure(exc), started)
-                await asyncio.sleep(1)
-                continue
-            self.rec.add("ws_events", "open", started)
-            try:
-                while time.monotonic() < self.deadline:
-                    try:
-                        await asyncio.wait_for(sock.recv(), max(0.1, self.deadline - time.monotonic()))
-                        self.events_at.append(time.monotonic() - self.rec.t0)
-                    except TimeoutError:
-                        break
-            except Exception as exc:  # noqa: BLE001 - the server dropped the socket
-                self.rec.add("ws_events", socket_failure(exc), time.monotonic())
-            finally:
-                await sock.close()
-
-    async def run(self, think: float, max_actions: int) -> None:
-        login(self.http, self.data["users"][self.i], PASSWORD)
-        events = asyncio.create_task(self.events())
-        scene, tiles = self.data["scene_id"], self.data["tiles"]
-        try:
-            for _ in range(max_actions):
-                if time.monotonic() >= self.deadline:
-                    break
-                action = self.rng.choices(("click", "raster", "vector", "save", "viewport"), (4, 4, 2, 1, 1))[0]
-                if action == "click":
-                    self.n += 1
-                    lon, lat = self.rng.choice(self.data["clicks"])
-                    await self.socket_call("ws_click", {
-                        "type": "prompt", "request_id": self.n, "points": [[lon, lat]], "labels": [1], "box": None,
-                        "map_resolution": self.rng.choice(RESOLUTIONS), "previous_proposal_id": None}, "mask")
-                elif action == "viewport":
-                    self.n += 1
-                    lon, lat = self.rng.choice(self.data["clicks"])
-                    res = self.rng.choice(RESOLUTIONS)
-                    dlon, dlat = 1280 * res / 2 / 92_700, 800 * res / 2 / 111_000
-                    await self.socket_call("ws_viewport", {
-                        "type": "viewport", "request_id": self.n, "map_resolution": res,
-                        "bbox": [lon - dlon, lat - dlat, lon + dlon, lat + dlat]}, "prefetch")
-                elif action in ("raster", "vector"):
-                    z, x, y = self.rng.choice(tiles)
-                    path = (f"/api/scenes/{scene}/tiles/{z}/{x}/{y}.png" if action == "raster"
-                            else f"/api/scenes/{scene}/annotations/{z}/{x}/{y}.mvt")
-                    await self.call(f"{action}_tile", "GET", path)
-                else:
-                    lon, lat = self.rng.choice(self.data["clicks"])
-                    d = 0.00003
-                    geometry = self.last_mask or {"type": "Polygon", "coordinates": [[
-                        [lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d],
-                        [lon - d, lat - d]]]}
-                    await self.call("annotation_save", "POST", f"/api/scenes/{scene}/annotations/",
-                                    {"geometry": geometry, "label_class": self.data["label_class"]})
-                await asyncio.sleep(think * self.rng.uniform(0.5, 1.5))
-        finally:
-            self.deadline = min(self.deadline, time.monotonic())
-            if self.prompt is not None:
-                await self.prompt.close()
-            await asyncio.wait_for(events, 10)
-            self.http.close()
-
-
 async def probe(base: str, data: dict, rec: Recorder, pool: ThreadPoolExecutor, deadline: float,
-                rounds: list) -> None:
-    """Every half second: /healthz, the user's own record and a click on a fresh prompt socket, all must pass."""
+                rounds: dict) -> None:
+    """Two probes of "answering normally", each as often as it can (every half second at most): ``http``:
+    /healthz 200 and the user's own record 200; ``click``: a click on a fresh prompt socket answered with a mask."""
     me = Annotator(len(data["users"]) - 1, base, data, Recorder(rec.t0), pool, deadline)
+    clicker = Annotator(len(data["users"]) - 1, base, data, Recorder(rec.t0), pool, deadline)
     login(me.http, data["users"][-1], PASSWORD)
+    clicker.http.cookies = dict(me.http.cookies)
     lon, lat = data["clicks"][0]
-    while time.monotonic() < deadline:
-        started = time.monotonic()
+
+    async def http_round() -> tuple[bool, dict]:
         health, body = await me.call("healthz", "GET", "/healthz")
         if health != "200":
             try:
@@ -431,17 +216,28 @@ async def probe(base: str, data: dict, rec: Recorder, pool: ThreadPoolExecutor, 
             except ValueError:
                 pass
         own, _ = await me.call("me", "GET", "/api/auth/me/")
-        me.n += 1
-        await me.socket_call("ws_click", {"type": "prompt", "request_id": me.n, "points": [[lon, lat]],
-                                          "labels": [1], "box": None, "map_resolution": RESOLUTIONS[0],
-                                          "previous_proposal_id": None}, "mask")
-        if me.prompt is not None:
-            await me.prompt.close()
-            me.prompt = None
-        click = me.rec.samples[-1][2]
-        rounds.append((started - rec.t0, time.monotonic() - rec.t0, health == "200" and own == "200" and
-                       click == "mask", {"healthz": health, "me": own, "click": click}))
-        await asyncio.sleep(max(0.0, 0.5 - (time.monotonic() - started)))
+        return health == "200" and own == "200", {"healthz": health, "me": own}
+
+    async def click_round() -> tuple[bool, dict]:
+        clicker.n += 1
+        await clicker.socket_call("ws_click", {"type": "prompt", "request_id": clicker.n, "points": [[lon, lat]],
+                                               "labels": [1], "box": None, "map_resolution": RESOLUTIONS[0],
+                                               "previous_proposal_id": None}, "mask")
+        if clicker.prompt is not None:
+            await clicker.prompt.close()
+            clicker.prompt = None
+        outcome = clicker.rec.samples[-1][2]
+        return outcome == "mask", {"click": outcome}
+
+    async def loop(kind, round_):
+        rounds[kind] = []
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            ok, detail = await round_()
+            rounds[kind].append((started - rec.t0, time.monotonic() - rec.t0, ok, detail))
+            await asyncio.sleep(max(0.0, 0.5 - (time.monotonic() - started)))
+
+    await asyncio.gather(loop("http", http_round), loop("click", click_round))
 
 
 async def faults(args, redis_server: RedisServer, workers: list, env: dict, t0: float, log: list) -> None:
@@ -472,25 +268,28 @@ async def faults(args, redis_server: RedisServer, workers: list, env: dict, t0: 
                         "back_at_s": round(time.monotonic() - t0, 2) if ready else None})
 
 
-def recovery(faults_log: list, rounds: list, annotators: list) -> list:
-    """Per fault: the probe rounds that failed between it and the next fault (or the end), and when the app
-    answered normally again: the end of the first passing round after the last failing one (the fault itself when
-    no round failed); for a Redis restart also how many events sockets heard nothing after it came back."""
+def recovery(faults_log: list, rounds: dict, annotators: list) -> list:
+    """Per fault and probe: the rounds that failed between the fault and the next one (or the end), and when the
+    app answered normally again: the end of the first passing round after the last failing one (the fault itself
+    when none failed); for a Redis restart also how many events sockets heard nothing after it came back."""
     ends = [f["at_s"] for f in faults_log[1:]] + [math.inf]
     for fault, until in zip(faults_log, ends, strict=True):
-        window = [r for r in rounds if fault["at_s"] <= r[0] < until]
-        failed = [r for r in window if not r[2]]
-        fault["failed_probe_rounds"] = len(failed)
-        fault["first_failed_probe"] = failed[0][3] if failed else None
-        if not failed:
-            normal = fault["at_s"]
-        else:
-            first = next((r for r in window if r[0] > failed[-1][0] and r[2]), None)
-            normal = first[1] if first else None
-        fault["normal_again_after_fault_s"] = round(normal - fault["at_s"], 2) if normal is not None else None
         back = fault["back_at_s"]
-        fault["normal_again_after_back_s"] = (round(max(0.0, normal - back), 2)
-                                              if normal is not None and back is not None else None)
+        for kind, kind_rounds in rounds.items():
+            window = [r for r in kind_rounds if fault["at_s"] <= r[0] < until]
+            failed = [r for r in window if not r[2]]
+            if not failed:
+                normal = fault["at_s"]
+            else:
+                first = next((r for r in window if r[0] > failed[-1][0] and r[2]), None)
+                normal = first[1] if first else None
+            fault[kind] = {
+                "failed_rounds": len(failed), "of_rounds": len(window),
+                "first_failure": failed[0][3] if failed else None,
+                "normal_again_after_fault_s": round(normal - fault["at_s"], 2) if normal is not None else None,
+                "normal_again_after_back_s": (round(max(0.0, normal - back), 2)
+                                              if normal is not None and back is not None else None),
+            }
         if fault["fault"] == "redis_restart" and back is not None:
             fault["events_sockets_deaf_after"] = len([a for a in annotators if a.events_at and
                                                       not [t for t in a.events_at if t > back]])
@@ -515,7 +314,7 @@ async def drill(args, base: str, data: dict, redis_server: RedisServer, workers:
     t0 = time.monotonic()
     deadline = t0 + args.seconds
     rec = Recorder(t0)
-    rounds: list = []
+    rounds: dict = {}
     fault_log: list = []
     annotators = [Annotator(i, base, data, rec, pool, deadline) for i in range(args.annotators)]
     max_actions = int(args.seconds / max(args.think * 0.5, 0.05)) + 1
@@ -539,8 +338,8 @@ async def drill(args, base: str, data: dict, redis_server: RedisServer, workers:
         "http_5xx_by_status": {code: len([s for s in five if s[2] == code]) for code in sorted({s[2] for s in five})},
         "endpoints": summarize(samples),
         "faults": recovery(fault_log, rounds, annotators),
-        "probe_rounds": len(rounds),
-        "probe_failed_rounds": len([r for r in rounds if not r[2]]),
+        "probe_rounds": {kind: len(r) for kind, r in rounds.items()},
+        "probe_failed_rounds": {kind: len([x for x in r if not x[2]]) for kind, r in rounds.items()},
         "events_received": sum(len(a.events_at) for a in annotators),
         "crashed_tasks": crashed,
         "errors_by_second": _errors_by_second(errors),
@@ -562,6 +361,7 @@ def warm_up(base: str, data: dict) -> float:
     async def run():
         a = Annotator(len(data["users"]) - 1, base, data, Recorder(time.monotonic()),
                       ThreadPoolExecutor(max_workers=1), time.monotonic() + 600)
+        a.socket_timeout = WARM_TIMEOUT_S
         login(a.http, data["users"][-1], PASSWORD)
         for res in RESOLUTIONS:
             for lon, lat in data["clicks"]:
@@ -652,10 +452,13 @@ def main(argv=None) -> dict:
     for name, e in figures["endpoints"].items():
         print(f"{name:<16}{e['requests']:>9}{e['errors']:>8}{e['p50_ms']:>9}{e['p95_ms']:>9}  {e['outcomes']}")
     for fault in figures["faults"]:
-        print(f"{fault['fault']} at {fault['at_s']} s, back at {fault['back_at_s']} s: answering normally "
-              f"{fault['normal_again_after_fault_s']} s after the fault ({fault['normal_again_after_back_s']} s after "
-              f"it came back); failed probe rounds {fault['failed_probe_rounds']}, first "
-              f"{fault['first_failed_probe']}; deaf events sockets {fault.get('events_sockets_deaf_after', '-')}")
+        print(f"{fault['fault']} at {fault['at_s']} s, back at {fault['back_at_s']} s; deaf events sockets "
+              f"{fault.get('events_sockets_deaf_after', '-')}")
+        for kind in ("http", "click"):
+            p = fault.get(kind, {})
+            print(f"  {kind} probe: normal again {p.get('normal_again_after_fault_s')} s after the fault "
+                  f"({p.get('normal_again_after_back_s')} s after it came back); failed rounds "
+                  f"{p.get('failed_rounds')} of {p.get('of_rounds')}, first {p.get('first_failure')}")
     print(f"requests {figures['requests']}, errors {figures['errors']} ({figures['error_rate']:.2%}), "
           f"5xx {figures['http_5xx']} {figures['http_5xx_by_status']}; web process restarted: "
           f"{figures['web_process_restarted']}")
