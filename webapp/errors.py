@@ -4,6 +4,9 @@ A class not in the table takes the status of its nearest ancestor that is (walki
 error needs no entry of its own unless its status differs from its parent's.
 """
 
+from kombu.exceptions import OperationalError as BrokerUnreachable
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -31,7 +34,13 @@ def status_of(exc: errors.GeoLoopError) -> int:
     return status.HTTP_400_BAD_REQUEST
 
 
+# Redis (cache, locks, channel layer) or the Celery broker out of reach: a 503 to retry, not a 500.
+BACKEND_DOWN = (RedisConnectionError, RedisTimeoutError, BrokerUnreachable)
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, BACKEND_DOWN):
+        exc = errors.Unavailable(f"A service the server needs is unreachable ({type(exc).__name__}); retry shortly.")
     if isinstance(exc, errors.GeoLoopError):
         response = Response({"detail": exc.message, "code": exc.code, **exc.extra}, status=status_of(exc))
         if isinstance(exc, errors.RateLimited) and "retry_after" in exc.extra:
