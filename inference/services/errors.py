@@ -6,6 +6,10 @@ The same ``code`` goes into the WebSocket ``{"type": "error", "code": ...}`` mes
 
 from __future__ import annotations
 
+from kombu.exceptions import OperationalError as BrokerUnreachable
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
 from core.errors import GeoLoopError, NotReady, Unavailable, UpstreamFailed, UpstreamTimeout, ValidationFailed
 from inference import errors as plain
 
@@ -66,6 +70,9 @@ _CORE_TABLE: tuple[tuple[type[plain.InferenceError], type[GeoLoopError]], ...] =
     (plain.InvalidImage, EncodingFailed),
 )
 
+# Redis (embedding locks, logits, the channel layer) or the broker gone for a moment: a retryable 503, not internal.
+_SERVICES_DOWN = (RedisConnectionError, RedisTimeoutError, BrokerUnreachable)
+
 
 def as_geoloop_error(exc: Exception) -> GeoLoopError | None:
     """The service-level :class:`GeoLoopError` for ``exc``: a plain module's error translated through the table,
@@ -73,4 +80,6 @@ def as_geoloop_error(exc: Exception) -> GeoLoopError | None:
     for plain_type, ours in _CORE_TABLE:
         if isinstance(exc, plain_type):
             return ours(str(exc))
+    if isinstance(exc, _SERVICES_DOWN):
+        return Unavailable("Redis or the task broker is out of reach; try again in a few seconds.")
     return exc if isinstance(exc, GeoLoopError) else None
