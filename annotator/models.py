@@ -13,7 +13,7 @@ class Role(models.TextChoices):
     ADMIN = "admin"
 
 
-ROLE_RANK = {Role.ANNOTATOR: 1, Role.REVIEWER: 2, Role.ADMIN: 3}
+ROLE_RANK: dict[str, int] = {Role.ANNOTATOR: 1, Role.REVIEWER: 2, Role.ADMIN: 3}
 
 
 def default_project_settings() -> dict:

@@ -10,6 +10,8 @@ magnitude, the range every JSON reader represents exactly).
 
 import json
 import math
+from collections.abc import Iterable
+from typing import Any
 
 from core.errors import ValidationFailed
 
@@ -47,6 +49,7 @@ def json_depth(value) -> int:
     stack = [(value, 0)]
     while stack:
         item, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(item, dict):
             children = item.values()
         elif isinstance(item, list):

@@ -208,12 +208,11 @@ def training_set_build(*, project, model: LoadedModel, encoder_key: str, block_m
     result = TrainingSet()
     counts = {"objects": 0, "train_objects": 0, "held_out_objects": 0, "negatives": 0, "held_out_negatives": 0,
               "empty_masks": 0, "block_m": block_m, "held_out_share": share}
-    for n, (label, (scene, geom, window)) in enumerate(objects.items()):
+    for n, (label, (scene, geom, known_window)) in enumerate(objects.items()):
         if max_objects is not None and n >= max_objects:
             break
         grid = grid_of(scene)
-        if window is None:
-            window = window_for_object(grid.pixel_bounds(geom))
+        window = known_window if known_window is not None else window_for_object(grid.pixel_bounds(geom))
         block = block_of(*grid.metric_xy(geom), block_m=block_m)
         held = block_held_out(scene.checksum or str(scene.id), block, share=share)
         mask = grid.mask(geom, window)

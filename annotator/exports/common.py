@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import zipfile
@@ -322,7 +323,7 @@ def object_masks(pixel_geoms: Sequence, windows: Sequence[Window], *, tile: int 
             rows = slice(int(w.row_off) - r0, int(w.row_off + w.height) - r0)
             cols = slice(int(w.col_off) - c0, int(w.col_off + w.width) - c0)
             out[i] = (burnt[rows, cols] == k).astype(np.uint8)
-    return out
+    return [mask for mask in out if mask is not None]  # every index was filled above
 
 
 def class_values(annotations: Sequence[ExportAnnotation]) -> list[int]:
@@ -381,7 +382,7 @@ def _zip_entries(root: Path, zip_path: Path) -> None:
             stored = rel.lower().endswith(STORED_SUFFIXES)  # already compressed
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             with open(root / rel, "rb") as src, archive.open(info, "w", force_zip64=True) as dst:
-                for block in iter(lambda s=src: s.read(1 << 20), b""):
+                for block in iter(functools.partial(src.read, 1 << 20), b""):
                     dst.write(block)
 
 

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from annotator.exports.common import ExportDataset, ExportInputError, Progress, parameters_check
 
-_EXPORTERS: dict[str, type[Exporter]] = {}
+_EXPORTERS: dict[str, type[BaseExporter]] = {}
 _NOT_FORMATS = {"common", "registry", "manifest"}
 
 

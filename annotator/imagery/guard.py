@@ -208,7 +208,7 @@ def first_line(exc: BaseException | None) -> str:
     """The most telling line of a GDAL error: rasterio often wraps the real one ("See previous exception")."""
     if exc is None:
         return "no reason given"
-    while "previous exception" in str(exc) and (exc.__cause__ or exc.__context__) is not None:
-        exc = exc.__cause__ or exc.__context__
+    while "previous exception" in str(exc) and (inner := exc.__cause__ or exc.__context__) is not None:
+        exc = inner
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__

@@ -99,7 +99,7 @@ def _read_one(json_path: Path, root: Path, result: ImportRead) -> None:
     data = _load(json_path)
     rel = json_path.relative_to(root).as_posix()
     categories = {c.get("id"): str(c.get("name")) for c in data.get("categories", []) if isinstance(c, dict)}
-    images = {}
+    images: dict[object, tuple | None] = {}
     for image in data["images"]:
         item = f"{rel}: image {image.get('id')} ({image.get('file_name')})"
         sidecar, why = _sidecar(json_path.parent, image)

@@ -75,6 +75,8 @@ def class_of(properties: dict, class_property: str | None) -> str | None:
 
 def quality_of(properties: dict) -> float | None:
     value = properties.get("predicted_quality")
+    if value is None:
+        return None
     try:
         value = float(value)
     except (TypeError, ValueError):

@@ -76,10 +76,10 @@ def annotation_list(*, scene: Scene, bbox: Polygon | None = None, include_delete
         rows = rows.filter(deleted=False)
     if bbox is not None:
         rows = rows.filter(geometry__intersects=bbox)  # ST_Intersects: GIST index, then exact test
-    rows = rows.annotate(geojson=AsGeoJSON("geometry")).defer("geometry").order_by("id")[offset:offset + limit + 1]
-    rows = list(rows)
-    features = [annotation_feature(a, json.loads(a.geojson)) for a in rows[:limit]]
-    return features, len(rows) > limit
+    page = list(rows.annotate(geojson=AsGeoJSON("geometry")).defer("geometry").order_by("id")
+                [offset:offset + limit + 1])
+    features = [annotation_feature(a, json.loads(a.geojson)) for a in page[:limit]]
+    return features, len(page) > limit
 
 
 def annotation_history(*, annotation: Annotation) -> QuerySet[AnnotationRevision]:

@@ -265,7 +265,7 @@ def scene_ingest_fail(*, scene: Scene, reason: str, task_id: str | None = None) 
     if not updated:
         return False
     shutil.rmtree(_scene_folder(scene.pk), ignore_errors=True)
-    if upload:
+    if upload and source is not None:
         source.unlink(missing_ok=True)
     scene.refresh_from_db()
     _send(scene.pk, "scene.status", {"status": scene.status, "status_reason": scene.status_reason,

@@ -21,6 +21,7 @@ import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 
@@ -65,7 +66,7 @@ class Held:
         self.release()
 
 
-def scratch_file(folder: Path, *, suffix: str = "") -> tuple[Held, object]:
+def scratch_file(folder: Path, *, suffix: str = "") -> tuple[Held, BinaryIO]:
     """A new locked file ``folder/<random><suffix>.part`` opened for writing; returns (held, binary file object).
     Closing the file object does not drop the lock; ``held.release()`` does."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,7 @@ After each correction, "retrain after every N corrections" is checked under a ro
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 import shapely
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
@@ -43,12 +44,13 @@ def geometry_iou(a: GEOSGeometry | None, b: GEOSGeometry | None, *, crs: str) ->
     return 1.0 if union == 0 else float(shapely.area(shapely.intersection(pa, pb)) / union)
 
 
-def _multi(geom: GEOSGeometry | None) -> GEOSGeometry | None:
+def _multi(geom: GEOSGeometry | None) -> MultiPolygon | None:
+    """Annotations are (multi)polygons: a Polygon becomes a one-part MultiPolygon."""
     if geom is None:
         return None
     if geom.geom_type == "Polygon":
         return MultiPolygon(geom, srid=geom.srid)
-    return geom
+    return cast(MultiPolygon, geom)
 
 
 NEGATIVE = (Outcome.REJECTED, Outcome.DELETED)
@@ -70,10 +72,11 @@ def correction_record(*, proposal: MaskProposal | None, outcome: str, user,
         raise ValidationFailed("An accepted or edited proposal needs its final geometry.")
     if min(clicks_added, vertices_moved) < 0 or seconds_spent < 0:
         raise ValidationFailed("clicks_added, vertices_moved and seconds_spent cannot be negative.")
-    scene = proposal.scene if proposal is not None else annotation.scene
+    about = proposal if proposal is not None else annotation
+    assert about is not None  # checked above
     before = proposal.geometry if proposal is not None else previous_geometry
-    iou = 0.0 if outcome in NEGATIVE else geometry_iou(before, final_geometry, crs=scene.crs or "EPSG:4326")
-    project_id = proposal.project_id if proposal is not None else annotation.project_id
+    iou = 0.0 if outcome in NEGATIVE else geometry_iou(before, final_geometry, crs=about.scene.crs or "EPSG:4326")
+    project_id = about.project_id
     with transaction.atomic():
         correction = Correction.objects.create(
             project_id=project_id, proposal=proposal, annotation=annotation, outcome=outcome,

@@ -288,7 +288,7 @@ def training_job_run(*, job_id: int, task_id: str | None = None) -> TrainingJob 
 
 def _run(job: TrainingJob) -> None:
     from feedback import benchmark as bench
-    from feedback.dataset import training_set_build
+    from feedback.dataset import EvalObject, training_set_build
     from feedback.evaluation_gate import evaluate_objects, gate_decide
     from feedback.services.versions import model_version_promote
     from feedback.training import finetune_decoder, full_state_with_decoder, save_checkpoint
@@ -349,7 +349,7 @@ def _run(job: TrainingJob) -> None:
         limit = params.get("benchmark_objects")
         objs = objs[: int(limit)] if limit else objs
         embs = bench.window_embeddings(base, [o.window for o in objs], encoder_key=enc_key)
-        sets["benchmark"] = [_Obj(embs[o.window.key], o.gt, o.label) for o in objs]
+        sets["benchmark"] = [EvalObject(embedding=embs[o.window.key], gt=o.gt, label=o.label) for o in objs]
     max_clicks = int(params.get("eval_max_clicks", cfg["eval_max_clicks"]))
     t0 = time.perf_counter()
     cand_metrics, base_metrics = {}, {}
@@ -377,13 +377,6 @@ def _run(job: TrainingJob) -> None:
     )
     job.refresh_from_db()
     _push(job, "training.succeeded")
-
-
-class _Obj:
-    __slots__ = ("embedding", "gt", "label")
-
-    def __init__(self, embedding, gt, label):
-        self.embedding, self.gt, self.label = embedding, gt, label
 
 
 def _mean(values) -> float | None:

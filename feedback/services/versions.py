@@ -51,7 +51,7 @@ def _activate(*, project, version: ModelVersion, user, action: str, override_rea
             version.promoted_by = user if getattr(user, "is_authenticated", False) else None
             version.override_reason = override_reason
             version.save(update_fields=["state", "promoted_at", "promoted_by", "override_reason"])
-        details = {"version": version.id, "gate_passed": version.gate_passed}
+        details: dict[str, object] = {"version": version.id, "gate_passed": version.gate_passed}
         if override_reason:
             details["override_reason"] = override_reason
         audit_record(user=user, project=project, action=f"model_version.{action}", obj=version, details=details)
@@ -95,5 +95,4 @@ def model_version_rollback(*, project, to_version: ModelVersion, user=None) -> M
     if to_version.project_id is not None and to_version.promoted_at is None:
         raise ValidationFailed(f"Version {to_version.id} has never been in use; promote it instead of rolling back.")
     keep = to_version.override_reason if to_version.project_id is not None else ""
-    _activate(project=project, version=to_version, user=user, action="rollback", override_reason=keep)
-    return active_model_version(project=project)
+    return _activate(project=project, version=to_version, user=user, action="rollback", override_reason=keep)

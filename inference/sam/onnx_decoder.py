@@ -16,6 +16,7 @@ import os
 import tempfile
 import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -31,7 +32,7 @@ OPSET = 17
 class _PromptDecoder(nn.Module):
     """Traceable prompt embedding + mask decoder (all 4 tokens, no selection, no upscaling)."""
 
-    def __init__(self, sam: nn.Module) -> None:
+    def __init__(self, sam: Any) -> None:  # a segment_anything ``Sam`` (untyped)
         super().__init__()
         pe = sam.prompt_encoder
         self.image_size = float(pe.input_image_size[0])

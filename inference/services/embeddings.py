@@ -96,6 +96,11 @@ def _error_name(key: EmbeddingKey) -> str:
 _redis: tuple[int, redis.Redis] | None = None
 
 
+def _text(value: bytes | str) -> str:
+    """A Redis value as text (the client returns bytes)."""
+    return value.decode(errors="replace") if isinstance(value, bytes) else value
+
+
 def redis_client() -> redis.Redis:
     """A process-wide client (re-made after a fork: Celery's prefork children)."""
     global _redis
@@ -220,7 +225,7 @@ def _prefetch_stale(prefetch: tuple[str, str] | None) -> bool:
         return False
     viewer, generation = prefetch
     current = redis_client().get(f"geoloop:prefetch:gen:{viewer}")
-    return current is not None and current.decode() != generation
+    return current is not None and _text(current) != generation
 
 
 def embedding_request(*, key: EmbeddingKey, version_id: int, scene_id: int, known: bool | None = None,
@@ -290,7 +295,7 @@ def embedding_wait(
                     return arr
             error = r.get(_error_name(key))
             if error is not None:
-                raise EncodingFailed(f"encoding window {key.window} failed: {error.decode(errors='replace')}")
+                raise EncodingFailed(f"encoding window {key.window} failed: {_text(error)}")
             if not r.exists(_lock_name(key)):
                 # nobody is encoding it (a worker died, or it ended between our checks): one more look, then ask
                 arr = load(key)

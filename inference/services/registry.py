@@ -80,7 +80,7 @@ def _state_keys(path: Path) -> list[str] | None:
 
 
 def is_decoder_delta(keys: list[str] | None) -> bool:
-    return bool(keys) and all(k.startswith(DECODER_PREFIX) for k in keys)
+    return bool(keys) and all(k.startswith(DECODER_PREFIX) for k in keys or ())
 
 
 def model_version_register(

@@ -48,7 +48,7 @@ def _client() -> redis.Redis:
 
 def queue_names() -> list[str]:
     """The queues the project defines (``CELERY_TASK_QUEUES``)."""
-    return [getattr(q, "name", q) for q in settings.CELERY_TASK_QUEUES]
+    return [q if isinstance(q, str) else q.name for q in settings.CELERY_TASK_QUEUES]
 
 
 def task_queue(task_name: str) -> str:

@@ -64,6 +64,7 @@ def prompt_context(*, scene_id: int, requested: int | None, cached: PromptContex
     if (cached is not None and cached.fingerprint == fingerprint and cached.requested == requested
             and version_id is not None):
         cached.hits += 1
+        assert cached.version is not None  # cached only with a resolved version (version_id above)
         return cached.scene, cached.version, proposal_id, cached
     if scene is None or scene.pk != scene_id:
         scene = scene_get(scene_id=scene_id)

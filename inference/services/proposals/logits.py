@@ -61,6 +61,7 @@ def _previous(proposal_id: int | None) -> tuple[dict, np.ndarray | None] | None:
         return None
     meta = json.loads(raw[b"meta"])
     logits = None
-    if b"logits" in raw and len(raw[b"logits"]) == LOW_RES_SIZE * LOW_RES_SIZE * 2:
-        logits = np.frombuffer(raw[b"logits"], dtype=np.float16).reshape(LOW_RES_SIZE, LOW_RES_SIZE)
+    data = raw.get(b"logits")
+    if isinstance(data, bytes) and len(data) == LOW_RES_SIZE * LOW_RES_SIZE * 2:
+        logits = np.frombuffer(data, dtype=np.float16).reshape(LOW_RES_SIZE, LOW_RES_SIZE)
     return meta, logits

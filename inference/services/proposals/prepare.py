@@ -107,7 +107,7 @@ def prompt_prepare(*, scene, inp: PromptInput, model_version: ModelVersion | int
     if prev is not None:
         meta, logits = prev
         prev_window = Window.from_key(meta["window"])
-        if (meta.get("scene") == scene.pk and prev_window.level == level
+        if (inp.previous_proposal_id is not None and meta.get("scene") == scene.pk and prev_window.level == level
                 and _fits(prev_window, points_scene, box_scene)):
             window = prev_window
             key = embedding_key(encoder_sha256=encoder, scene=scene, window=window)

@@ -41,7 +41,7 @@ from django.db import close_old_connections, connections
 
 from inference.models import MaskProposal
 from inference.services.embeddings import embedding_hot
-from inference.services.errors import as_geoloop_error
+from inference.services.errors import EncodingFailed, as_geoloop_error
 from inference.services.proposals.context import PromptContext, prompt_context
 from inference.services.proposals.decode import DecodeResult, decode_mode, prompt_decode, prompt_decode_in_worker
 from inference.services.proposals.embedding import prompt_embedding
@@ -154,6 +154,8 @@ class PromptSession:
         if worker:
             inference_worker_require()
             result = prompt_decode_in_worker(prepared)
+        elif embedding is None:
+            raise EncodingFailed(f"no embedding for window {prepared.key.window}")
         else:
             result = prompt_decode(prepared, embedding)
         return self._answer(prepared, proposal_id, received, result)
@@ -218,7 +220,7 @@ class PromptSession:
 
         def on_encoding(window: dict) -> None:  # on the waiting thread, which holds no connection by now
             msg = {"type": "encoding", "request_id": request_id, "window": window}
-            asyncio.run_coroutine_threadsafe(send(msg), loop).result(timeout=10)
+            asyncio.run_coroutine_threadsafe(_awaited(send(msg)), loop).result(timeout=10)
 
         embedding = await asyncio.to_thread(db_job, self._embedding, prepared, worker, on_encoding)
         if worker:
@@ -265,3 +267,8 @@ class PromptSession:
 
 
 __all__ = ["Answer", "PromptSession", "db_job", "decode_pool", "prompt_error_message"]
+
+
+async def _awaited(awaitable: Awaitable[None]) -> None:
+    """A coroutine around any awaitable (``run_coroutine_threadsafe`` takes coroutines only)."""
+    await awaitable

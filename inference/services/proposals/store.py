@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import time
+from typing import cast
 
 import numpy as np
-from django.contrib.gis.geos import GEOSGeometry
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 
 from inference.models import MaskProposal
 from inference.services.embeddings import redis_client
@@ -23,7 +24,7 @@ def proposal_build(prepared: PreparedPrompt, result: DecodeResult, *, user, tota
     inp = prepared.inp
     geometry = None
     if result.geometry is not None:
-        geometry = GEOSGeometry(json.dumps(result.geometry), srid=4326)
+        geometry = cast(MultiPolygon, GEOSGeometry(json.dumps(result.geometry), srid=4326))  # always a MultiPolygon
     timings = {k: v for k, v in prepared.timings.items()}
     timings.update(decode_ms=result.decode_ms, polygon_ms=result.polygon_ms)
     return MaskProposal(
@@ -61,7 +62,7 @@ def proposal_save(proposal: MaskProposal, prepared: PreparedPrompt, result: Deco
     pipe = r.pipeline(transaction=False)
     if result.logits_tmp_key is not None:
         pipe.rename(result.logits_tmp_key, name)
-    else:
+    elif logits is not None:
         pipe.hset(name, "logits", logits.tobytes())
     pipe.hset(name, "meta", json.dumps(meta))
     pipe.expire(name, LOGITS_TTL_S)
