@@ -29,6 +29,7 @@ export const mountScenes: Screen = (el, ctx) => {
     h('button', { type: 'button', 'data-testid': 'next-task', onclick: () => void nextTask() }, 'Next task'),
     h('a', { href: `#/projects/${projectId}/review`, 'data-testid': 'review-link' }, 'Review queue'),
     h('a', { href: `#/projects/${projectId}/admin`, 'data-testid': 'admin-link' }, 'Admin'),
+    h('a', { href: `#/projects/${projectId}/models`, 'data-testid': 'models-link' }, 'Models'),
   );
   el.append(h('section', { class: 'panel' }, h('a', { href: '#/', class: 'back' }, '← Projects'), title, projectBar, list));
 
