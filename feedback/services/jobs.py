@@ -204,11 +204,15 @@ CURVE_POINTS = 300  # loss-curve points kept in a job's progress (older ones thi
 class _Reporter:
     """Throttled progress: DB row (progress, heartbeat) and Channels push at most every ``every_s`` seconds.
 
-    Every phase reports ``{"phase", "step", "total", "eta_s", "figure": {"name", "value"}}``; the train phase also
-    keeps ``curve``, the loss curve so far as ``[[step, loss], ...]`` (thinned to at most CURVE_POINTS points by
-    dropping every other one, so a screen opened mid-run draws the whole run)."""
+    ``progress`` keeps the training counters at its top level (``step``, ``total``, ``loss``, ``eta_s``... of the
+    fine-tune, as ever) plus ``phase`` and ``current``, the current phase's own ``{"step", "total", "eta_s",
+    "figure": {"name", "value"}}`` (and ``split``/``model`` while evaluating), so every phase shows its steps, ETA
+    and figure. ``curve`` is the loss curve so far as ``[[step, loss], ...]``, thinned to at most CURVE_POINTS
+    points by dropping every other one, so a screen opened mid-run draws the whole run."""
 
-    def __init__(self, job: TrainingJob, every_s: float = 1.0):
+    CURRENT_KEYS = ("step", "total", "eta_s", "figure", "split", "model")
+
+    def __init__(self, job: TrainingJob, every_s: float = 1.0, *, train_total: int | None = None):
         self.job = job
         self.every_s = every_s
         self.last = 0.0
@@ -218,6 +222,8 @@ class _Reporter:
         self.curve_stride = 1
         self.phase_started = time.monotonic()
         self.phase = None
+        if train_total is not None:
+            self.job.progress = {**(self.job.progress or {}), "step": 0, "total": int(train_total)}
 
     def _record_loss(self, info: dict) -> None:
         step, loss = info.get("step"), info.get("loss")
@@ -229,21 +235,26 @@ class _Reporter:
             self.curve = [p for p in self.curve if p[0] % self.curve_stride == 0]
 
     def progress(self, info: dict, *, force: bool = False) -> None:
-        if info.get("phase") and info["phase"] != self.phase:
-            self.phase, self.phase_started = info["phase"], time.monotonic()
+        phase = info.get("phase", self.phase)
+        if phase != self.phase:
+            self.phase, self.phase_started = phase, time.monotonic()
             force = True
-        if info.get("phase") == "train":
+        current = {k: info[k] for k in self.CURRENT_KEYS if k in info}
+        update: dict = {"phase": phase}
+        if phase == "train":
             self._record_loss(info)
-            info = {**info, "curve": self.curve, "figure": {"name": "loss (mean of last 10)",
-                                                            "value": info.get("loss_avg10", info.get("loss"))}}
-        elif "eta_s" not in info and info.get("step") and info.get("total"):
+            update.update({k: v for k, v in info.items() if k not in ("figure", "split", "model")})
+            update["curve"] = self.curve
+            current["figure"] = {"name": "loss (mean of last 10)", "value": info.get("loss_avg10", info.get("loss"))}
+        elif "eta_s" not in current and current.get("step") and current.get("total"):
             elapsed = time.monotonic() - self.phase_started
-            info = {**info, "eta_s": round(elapsed / info["step"] * (info["total"] - info["step"]), 1)}
+            current["eta_s"] = round(elapsed / current["step"] * (current["total"] - current["step"]), 1)
+        update["current"] = current
         now = time.monotonic()
-        if not force and now - self.last < self.every_s and info.get("step") != info.get("total"):
+        if not force and now - self.last < self.every_s and current.get("step") != current.get("total"):
             return
         self.last = now
-        self.job.progress = {**self.job.progress, **info}
+        self.job.progress = {**self.job.progress, **update}
         TrainingJob.objects.filter(pk=self.job.pk).update(progress=self.job.progress, heartbeat_at=timezone.now())
         _push(self.job, "training.progress")
 
@@ -316,7 +327,9 @@ def _run(job: TrainingJob) -> None:
     cfg = feedback_settings(project)
     params = {**{k[len("train_"):]: cfg[k] for k in ("train_steps", "train_lr", "train_max_clicks")},
               **job.parameters}
-    reporter = _Reporter(job)
+    reporter = _Reporter(job, train_total=int(params["steps"]))
+    reporter.progress({"phase": "dataset", "step": 0, "total": 0, "eta_s": None,
+                       "figure": {"name": "loading the base model", "value": None}}, force=True)
     base_mv = job.base_model
     base = model_load(base_mv)
     enc_key = model_version_encoder(base_mv)  # the embedding cache key the candidate will share
@@ -334,6 +347,7 @@ def _run(job: TrainingJob) -> None:
         raise ValidationFailed("no training data: no corrections or reviewed annotations outside held-out blocks")
 
     train_kwargs = {k: params[k] for k in TRAIN_PARAMETER_KEYS if k in params}
+    reporter.progress({"phase": "train", "step": 0, "total": int(params["steps"]), "eta_s": None}, force=True)
     result = finetune_decoder(base, data.train, progress_cb=lambda info: reporter.progress({"phase": "train", **info}),
                               should_cancel=reporter.should_cancel, **train_kwargs)
     _log_append(job.id, f"fine-tuned {result.steps_done} steps in {result.seconds:.1f} s; probe loss "

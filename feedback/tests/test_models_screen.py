@@ -135,18 +135,24 @@ def test_reporter_keeps_a_thinned_loss_curve_and_phase_etas(project_env, no_enqu
     from feedback.services import training_job_create
 
     job = training_job_create(project=project_env["project"], enqueue=False)
-    rep = _Reporter(job, every_s=0.0)
     steps = 5 * CURVE_POINTS
+    rep = _Reporter(job, every_s=0.0, train_total=steps)
+    rep.progress({"phase": "dataset", "step": 1, "total": 4, "figure": {"name": "objects read", "value": 1}})
+    p = TrainingJob.objects.get(pk=job.pk).progress
+    assert p["step"] == 0 and p["total"] == steps  # the top level counts training steps
+    assert p["current"]["step"] == 1 and p["current"]["total"] == 4 and p["current"]["eta_s"] is not None
     for step in range(1, steps + 1):
         rep.progress({"phase": "train", "step": step, "total": steps, "loss": 1.0 / step, "eta_s": 1.0})
-    curve = TrainingJob.objects.get(pk=job.pk).progress["curve"]
+    p = TrainingJob.objects.get(pk=job.pk).progress
+    curve = p["curve"]
     assert CURVE_POINTS // 2 <= len(curve) <= CURVE_POINTS
-    xs = [p[0] for p in curve]
+    xs = [pt[0] for pt in curve]
     assert xs == sorted(xs) and xs[-1] >= steps - rep.curve_stride and xs[0] <= 2 * rep.curve_stride
+    assert p["current"]["figure"]["value"] == pytest.approx(1.0 / steps)
     rep.progress({"phase": "evaluate", "step": 1, "total": 4, "figure": {"name": "NoC@85", "value": 3.0}})
     p = TrainingJob.objects.get(pk=job.pk).progress
-    assert p["phase"] == "evaluate" and p["eta_s"] is not None and p["figure"]["value"] == 3.0
-    assert p["curve"] == curve  # the loss curve stays for the finished job
+    assert p["phase"] == "evaluate" and p["current"]["eta_s"] is not None and p["current"]["figure"]["value"] == 3.0
+    assert p["step"] == steps and p["curve"] == curve  # training counters and loss curve stay for the finished job
 
 
 # ------------------------------------------------------------------------------------------------ evaluation parts

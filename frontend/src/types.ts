@@ -193,8 +193,21 @@ export interface AnnotationEvent {
 
 export type TrainingPhase = 'dataset' | 'train' | 'evaluate';
 
+/** The current phase's own counters and figure. */
+export interface PhaseProgress {
+  step?: number;
+  total?: number;
+  eta_s?: number | null;
+  split?: string;
+  model?: string;
+  figure?: { name: string; value: number | null } | null;
+}
+
+/** A job's progress: `step`/`total`/`loss`/`eta_s` at the top level count the fine-tune; `current` is the phase
+ * running now (dataset objects, training steps, evaluated objects). */
 export interface TrainingProgress {
   phase?: TrainingPhase;
+  current?: PhaseProgress;
   step?: number;
   total?: number;
   eta_s?: number | null;

@@ -129,18 +129,20 @@ export function createJobsPanel(ctx: Ctx, projectId: number, signal: AbortSignal
     }
     const job = current;
     const p = job.progress ?? {};
-    const total = p.total ?? 0;
-    const step = p.step ?? 0;
+    const c = p.current ?? p;
+    const total = c.total ?? 0;
+    const step = c.step ?? 0;
     const share = total > 0 ? Math.min(1, step / total) : 0;
     const open = OPEN.has(job.status);
     const bar = h('div', { class: 'bar', 'data-testid': 'job-progress-bar' }, h('div', { class: 'fill', style: `width:${(open ? share : job.status === 'succeeded' ? 1 : share) * 100}%` }));
-    const figure = p.figure && p.figure.value !== null && p.figure.value !== undefined ? `${p.figure.name}: ${Number(p.figure.value).toFixed(3)}` : '';
-    const where = p.phase === 'evaluate' && p.split ? ` (${p.split.replace('_', '-')}, ${p.model})` : '';
+    const fig = c.figure;
+    const figure = fig ? (fig.value !== null && fig.value !== undefined ? `${fig.name}: ${Number(fig.value).toFixed(3)}` : fig.name) : '';
+    const where = p.phase === 'evaluate' && c.split ? ` (${c.split.replace('_', '-')}, ${c.model})` : '';
     const stats = h('div', { class: 'job-stats' },
       h('span', { 'data-testid': 'job-status', 'data-status': job.status, class: `tag status-${job.status}` }, job.status),
       h('span', { 'data-testid': 'job-phase' }, p.phase ? `${p.phase}${where}` : ''),
       h('span', { 'data-testid': 'job-steps' }, total ? `${step} / ${total}` : ''),
-      h('span', { 'data-testid': 'job-eta' }, open && p.eta_s !== undefined && p.eta_s !== null ? `ETA ${formatDuration(p.eta_s)}` : ''),
+      h('span', { 'data-testid': 'job-eta' }, open && c.eta_s !== undefined && c.eta_s !== null ? `ETA ${formatDuration(c.eta_s)}` : ''),
       h('span', { 'data-testid': 'job-figure' }, figure));
     const cancelBtn = open ? h('button', { type: 'button', 'data-testid': 'job-cancel', disabled: job.cancel_requested, onclick: () => void cancel(job) }, job.cancel_requested ? 'Cancelling…' : 'Cancel') : null;
     const curve = p.curve ?? [];
