@@ -28,21 +28,23 @@ export interface ChartOptions {
   testid?: string;
   /** Draw a marker on every point (short series). */
   markers?: boolean;
+  /** The x axis counts things (clicks, steps): whole-number ticks only. */
+  integerX?: boolean;
 }
 
-const M = { top: 12, right: 14, bottom: 38, left: 52 };
+const M = { top: 24, right: 14, bottom: 38, left: 52 };
 
 function fmt(v: number): string {
   return Math.abs(v) >= 100 || Number.isInteger(v) ? String(v) : v.toPrecision(2);
 }
 
-function axes(svg: SVGSVGElement, x: ReturnType<typeof linearScale>, y: ReturnType<typeof linearScale>, o: ChartOptions, w: number, hgt: number): void {
+function axes(svg: SVGSVGElement, x: ReturnType<typeof linearScale>, y: ReturnType<typeof linearScale>, o: Pick<ChartOptions, 'xLabel' | 'yLabel' | 'integerX'>, w: number, hgt: number): void {
   const g = s('g', { class: 'axes' });
   for (const t of niceTicks(y.domain[0], y.domain[1], 4)) {
     g.append(s('line', { x1: M.left, x2: w - M.right, y1: y(t), y2: y(t), class: 'grid-line' }));
     g.append(s('text', { x: M.left - 6, y: y(t) + 4, 'text-anchor': 'end' }, fmt(t)));
   }
-  for (const t of niceTicks(x.domain[0], x.domain[1], 6)) {
+  for (const t of niceTicks(x.domain[0], x.domain[1], 6, o.integerX)) {
     g.append(s('line', { x1: x(t), x2: x(t), y1: hgt - M.bottom, y2: hgt - M.bottom + 4, class: 'tick' }));
     g.append(s('text', { x: x(t), y: hgt - M.bottom + 16, 'text-anchor': 'middle' }, fmt(t)));
   }
@@ -68,9 +70,9 @@ export function lineChart(series: Series[], o: ChartOptions): SVGSVGElement {
     if (se.dashed) path.setAttribute('stroke-dasharray', '5 3');
     svg.append(path);
     if (o.markers) for (const [px, py] of se.points) if (Number.isFinite(py)) svg.append(s('circle', { cx: x(px), cy: y(py), r: 2.5, fill: se.color }));
-    const ly = M.top + 4 + i * 15;
-    svg.append(s('line', { x1: w - M.right - 110, x2: w - M.right - 94, y1: ly, y2: ly, stroke: se.color, 'stroke-width': 2 }));
-    svg.append(s('text', { x: w - M.right - 90, y: ly + 4, class: 'legend' }, se.name));
+    const lx = M.left + i * 110;
+    svg.append(s('line', { x1: lx, x2: lx + 16, y1: 10, y2: 10, stroke: se.color, 'stroke-width': 2, 'stroke-dasharray': se.dashed ? '5 3' : 'none' }));
+    svg.append(s('text', { x: lx + 20, y: 14, class: 'legend' }, se.name));
   });
   return svg;
 }
@@ -104,9 +106,9 @@ export function reliabilityChart(sides: { name: string; color: string; bins: Bin
       bar.append(s('title', {}, `${side.name}: predicted ${b.lo.toFixed(1)}–${b.hi.toFixed(1)}, ${b.count} clicks, real IoU ${b.mean_actual.toFixed(2)}`));
       svg.append(bar);
     }
-    const ly = M.top + 4 + k * 15;
-    svg.append(s('rect', { x: M.left + 8, y: ly - 5, width: 12, height: 10, fill: side.color, opacity: 0.75 }));
-    svg.append(s('text', { x: M.left + 24, y: ly + 4, class: 'legend' }, side.name));
+    const lx = M.left + k * 110;
+    svg.append(s('rect', { x: lx, y: 5, width: 12, height: 10, fill: side.color, opacity: 0.75 }));
+    svg.append(s('text', { x: lx + 16, y: 14, class: 'legend' }, side.name));
   });
   return svg;
 }

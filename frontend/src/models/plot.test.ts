@@ -21,6 +21,8 @@ describe('plot arithmetic', () => {
     expect(niceTicks(1, 20, 4)).toEqual([5, 10, 15, 20]);
     expect(niceTicks(0.013, 0.0871, 4)).toEqual([0.02, 0.04, 0.06, 0.08]);
     expect(niceTicks(2, 2)).toEqual([2]);
+    expect(niceTicks(1, 4, 6, true)).toEqual([1, 2, 3, 4]);
+    expect(niceTicks(1, 3, 6)).toEqual([1, 1.5, 2, 2.5, 3]);
   });
 
   it('draws paths, breaking the line at missing values', () => {

@@ -31,14 +31,16 @@ export function extent(values: Iterable<number>, fallback: [number, number] = [0
   return [lo, hi];
 }
 
-/** "Nice" tick values (1, 2 or 5 times a power of ten apart) covering [lo, hi], about `count` of them. */
-export function niceTicks(lo: number, hi: number, count = 5): number[] {
+/** "Nice" tick values (1, 2 or 5 times a power of ten apart) covering [lo, hi], about `count` of them; with
+ * `integer` (click counts, steps) never closer than 1 apart. */
+export function niceTicks(lo: number, hi: number, count = 5, integer = false): number[] {
   if (!Number.isFinite(lo) || !Number.isFinite(hi) || count < 1) return [];
   if (hi < lo) [lo, hi] = [hi, lo];
   if (hi === lo) return [lo];
   const raw = (hi - lo) / count;
   const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
+  let step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
+  if (integer) step = Math.max(1, Math.round(step));
   const first = Math.ceil(lo / step - 1e-9) * step;
   const out: number[] = [];
   for (let v = first; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));

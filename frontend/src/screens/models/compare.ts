@@ -104,16 +104,16 @@ export function createComparePanel(ctx: Ctx, projectId: number, signal: AbortSig
           h('td', {}, fmt(split.a?.figures[key])), h('td', {}, fmt(split.b?.figures[key])),
           key === 'n_objects' ? h('td', {}) : deltaCell(split.deltas[key], lower))));
       const series = [];
-      if (split.a?.iou_curve.length) series.push({ name: `#${pair.a.id}`, color: COLORS.a, points: clickSeries(split.a.iou_curve), dashed: true });
-      if (split.b?.iou_curve.length) series.push({ name: `#${pair.b.id}`, color: COLORS.b, points: clickSeries(split.b.iou_curve) });
+      if (split.a?.iou_curve.length) series.push({ name: `#${pair.a.id} ${pair.a.name}`.slice(0, 16), color: COLORS.a, points: clickSeries(split.a.iou_curve), dashed: true });
+      if (split.b?.iou_curve.length) series.push({ name: `#${pair.b.id} ${pair.b.name}`.slice(0, 16), color: COLORS.b, points: clickSeries(split.b.iou_curve) });
       const maxClicks = Math.max(1, ...series.map((s) => s.points.length));
       const curve = series.length
-        ? lineChart(series, { xLabel: 'clicks', yLabel: 'mean IoU', yDomain: [0, 1], xDomain: [1, Math.max(2, maxClicks)], markers: maxClicks <= 20, testid: 'iou-curve', width: 400, height: 240 })
+        ? lineChart(series, { xLabel: 'clicks', yLabel: 'mean IoU', yDomain: [0, 1], xDomain: [1, Math.max(2, maxClicks)], markers: maxClicks <= 20, integerX: true, testid: 'iou-curve', width: 370, height: 240 })
         : h('p', { class: 'muted' }, 'No per-click curve stored (evaluated before curves were kept).');
       const sides = [];
       if (split.a?.reliability.length) sides.push({ name: `#${pair.a.id}`, color: COLORS.a, bins: split.a.reliability });
       if (split.b?.reliability.length) sides.push({ name: `#${pair.b.id}`, color: COLORS.b, bins: split.b.reliability });
-      const reliability = sides.length ? reliabilityChart(sides, { testid: 'reliability', width: 400, height: 240 }) : h('p', { class: 'muted' }, 'No reliability bins stored.');
+      const reliability = sides.length ? reliabilityChart(sides, { testid: 'reliability', width: 370, height: 240 }) : h('p', { class: 'muted' }, 'No reliability bins stored.');
       parts.push(h('h3', {}, title), h('div', { class: 'compare-grid' }, figs, curve, reliability), objectTable(split.objects, name));
     }
     body.replaceChildren(...parts);

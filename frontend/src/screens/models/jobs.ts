@@ -140,7 +140,7 @@ export function createJobsPanel(ctx: Ctx, projectId: number, signal: AbortSignal
     const where = p.phase === 'evaluate' && c.split ? ` (${c.split.replace('_', '-')}, ${c.model})` : '';
     const stats = h('div', { class: 'job-stats' },
       h('span', { 'data-testid': 'job-status', 'data-status': job.status, class: `tag status-${job.status}` }, job.status),
-      h('span', { 'data-testid': 'job-phase' }, p.phase ? `${p.phase}${where}` : ''),
+      h('span', { 'data-testid': 'job-phase' }, open ? (p.phase ? `${p.phase}${where}` : 'waiting for a worker') : job.status === 'succeeded' ? 'done' : p.phase ? `stopped during ${p.phase}` : ''),
       h('span', { 'data-testid': 'job-steps' }, total ? `${step} / ${total}` : ''),
       h('span', { 'data-testid': 'job-eta' }, open && c.eta_s !== undefined && c.eta_s !== null ? `ETA ${formatDuration(c.eta_s)}` : ''),
       h('span', { 'data-testid': 'job-figure' }, figure));
@@ -150,7 +150,7 @@ export function createJobsPanel(ctx: Ctx, projectId: number, signal: AbortSignal
       ? lineChart([
           { name: 'loss', color: '#98a2b3', points: curve },
           { name: 'smoothed', color: '#1f6feb', points: smooth(curve, Math.max(2, Math.round(curve.length / 15))) },
-        ], { xLabel: 'step', yLabel: 'loss', testid: 'loss-curve', width: 460, height: 220 })
+        ], { xLabel: 'step', yLabel: 'loss', testid: 'loss-curve', width: 460, height: 220, integerX: true })
       : h('p', { class: 'muted', 'data-testid': 'loss-curve-empty' }, 'The loss curve appears once fine-tuning starts.');
     const log = h('pre', { class: 'log', 'data-testid': 'job-log' }, job.log || '');
     currentBox.replaceChildren(
