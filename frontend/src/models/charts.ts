@@ -70,7 +70,7 @@ export function lineChart(series: Series[], o: ChartOptions): SVGSVGElement {
     if (se.dashed) path.setAttribute('stroke-dasharray', '5 3');
     svg.append(path);
     if (o.markers) for (const [px, py] of se.points) if (Number.isFinite(py)) svg.append(s('circle', { cx: x(px), cy: y(py), r: 2.5, fill: se.color }));
-    const lx = M.left + i * 110;
+    const lx = M.left + (i * (w - M.left - M.right)) / Math.max(2, series.length);
     svg.append(s('line', { x1: lx, x2: lx + 16, y1: 10, y2: 10, stroke: se.color, 'stroke-width': 2, 'stroke-dasharray': se.dashed ? '5 3' : 'none' }));
     svg.append(s('text', { x: lx + 20, y: 14, class: 'legend' }, se.name));
   });
@@ -106,7 +106,7 @@ export function reliabilityChart(sides: { name: string; color: string; bins: Bin
       bar.append(s('title', {}, `${side.name}: predicted ${b.lo.toFixed(1)}–${b.hi.toFixed(1)}, ${b.count} clicks, real IoU ${b.mean_actual.toFixed(2)}`));
       svg.append(bar);
     }
-    const lx = M.left + k * 110;
+    const lx = M.left + (k * (w - M.left - M.right)) / Math.max(2, sides.length);
     svg.append(s('rect', { x: lx, y: 5, width: 12, height: 10, fill: side.color, opacity: 0.75 }));
     svg.append(s('text', { x: lx + 16, y: 14, class: 'legend' }, side.name));
   });

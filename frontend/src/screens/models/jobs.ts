@@ -135,13 +135,14 @@ export function createJobsPanel(ctx: Ctx, projectId: number, signal: AbortSignal
     const share = total > 0 ? Math.min(1, step / total) : 0;
     const open = OPEN.has(job.status);
     const bar = h('div', { class: 'bar', 'data-testid': 'job-progress-bar' }, h('div', { class: 'fill', style: `width:${(open ? share : job.status === 'succeeded' ? 1 : share) * 100}%` }));
-    const fig = c.figure;
+    const gate = (job.metrics as { gate?: { promote?: boolean; reasons?: string[] } }).gate;
+    const fig = open ? c.figure : gate ? { name: `gate ${gate.promote ? 'passed' : 'refused'}: ${(gate.reasons ?? []).join('; ')}`, value: null } : null;
     const figure = fig ? (fig.value !== null && fig.value !== undefined ? `${fig.name}: ${Number(fig.value).toFixed(3)}` : fig.name) : '';
     const where = p.phase === 'evaluate' && c.split ? ` (${c.split.replace('_', '-')}, ${c.model})` : '';
     const stats = h('div', { class: 'job-stats' },
       h('span', { 'data-testid': 'job-status', 'data-status': job.status, class: `tag status-${job.status}` }, job.status),
       h('span', { 'data-testid': 'job-phase' }, open ? (p.phase ? `${p.phase}${where}` : 'waiting for a worker') : job.status === 'succeeded' ? 'done' : p.phase ? `stopped during ${p.phase}` : ''),
-      h('span', { 'data-testid': 'job-steps' }, total ? `${step} / ${total}` : ''),
+      h('span', { 'data-testid': 'job-steps' }, open ? (total ? `${step} / ${total}` : '') : p.total ? `${p.step ?? 0} / ${p.total} training steps` : ''),
       h('span', { 'data-testid': 'job-eta' }, open && c.eta_s !== undefined && c.eta_s !== null ? `ETA ${formatDuration(c.eta_s)}` : ''),
       h('span', { 'data-testid': 'job-figure' }, figure));
     const cancelBtn = open ? h('button', { type: 'button', 'data-testid': 'job-cancel', disabled: job.cancel_requested, onclick: () => void cancel(job) }, job.cancel_requested ? 'Cancelling…' : 'Cancel') : null;
