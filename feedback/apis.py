@@ -1,6 +1,7 @@
 """Thin DRF views: proposal accept/reject, training jobs, model-version comparison, promotion and rollback."""
 
 from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -10,7 +11,16 @@ from annotator.permissions import object_for_user, project_for_user, require_rol
 from core.errors import NotFound
 from feedback import services
 from feedback.models import TrainingJob, Trigger
-from feedback.selectors import active_model_version, version_comparison
+from feedback.selectors import (
+    TRAINING_SETTINGS,
+    active_model_version,
+    log_tail,
+    training_job_get,
+    training_job_list,
+    training_settings_get,
+    version_comparison,
+    version_pair_comparison,
+)
 from inference.models import MaskProposal, ModelVersion
 from inference.selectors import proposal_get
 
@@ -41,6 +51,19 @@ class JobOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
     started_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
+
+
+class JobDetailOutput(JobOutput):
+    """A job as the Models screen shows it: the log cut to its tail."""
+
+    log = serializers.SerializerMethodField()
+    log_lines = serializers.SerializerMethodField()
+
+    def get_log(self, job) -> str:
+        return log_tail(job.log)
+
+    def get_log_lines(self, job) -> int:
+        return (job.log or "").count("\n")
 
 
 class VersionOutput(serializers.Serializer):
@@ -99,36 +122,275 @@ class ProposalRejectApi(GeoLoopApi):
         return Response({"correction": CorrectionOutput(correction).data}, status=status.HTTP_201_CREATED)
 
 
-class TrainingJobListApi(GeoLoopApi):
-    class InputSerializer(serializers.Serializer):
-        parameters = serializers.DictField(required=False, default=dict)
+class _StrictSerializer(serializers.Serializer):
+    """Refuses keys it does not know (a typo must not pass silently), naming the key."""
 
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data.keys()) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({unknown[0]: [f"Unknown field {unknown[0]!r}."]})
+        return super().to_internal_value(data)
+
+
+class TrainParameters(_StrictSerializer):
+    """Per-run overrides of the project's training settings (all optional)."""
+
+    steps = serializers.IntegerField(min_value=1, max_value=100_000, required=False)
+    lr = serializers.FloatField(min_value=1e-7, max_value=1e-2, required=False)
+    max_clicks = serializers.IntegerField(min_value=1, max_value=20, required=False)
+    eval_max_clicks = serializers.IntegerField(min_value=1, max_value=20, required=False)
+    seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
+    benchmark = serializers.BooleanField(required=False)
+    benchmark_objects = serializers.IntegerField(min_value=1, max_value=10_000, required=False)
+    max_objects = serializers.IntegerField(min_value=1, max_value=1_000_000, required=False)
+    iou_weight = serializers.FloatField(min_value=0.0, max_value=100.0, required=False)
+    weight_decay = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
+
+
+class TrainingJobCreateInput(serializers.Serializer):
+    parameters = TrainParameters(required=False, default=dict)
+
+
+class TrainingJobListApi(GeoLoopApi):
+    InputSerializer = TrainingJobCreateInput
+
+    @extend_schema(responses={200: JobDetailOutput(many=True)})
     def get(self, request, project_id: int):
         project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
-        jobs = TrainingJob.objects.filter(project=project).order_by("-id")[:50]
-        return Response(JobOutput(jobs, many=True).data)
+        return Response(JobDetailOutput(training_job_list(project=project), many=True).data)
 
+    @extend_schema(request=InputSerializer, responses={201: JobDetailOutput})
     def post(self, request, project_id: int):
         project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         job = services.training_job_create(project=project, trigger=Trigger.MANUAL, user=request.user,
-                                           parameters=data.validated_data["parameters"])
-        return Response(JobOutput(job).data, status=status.HTTP_201_CREATED)
+                                           parameters=dict(data.validated_data["parameters"]))
+        return Response(JobDetailOutput(job).data, status=status.HTTP_201_CREATED)
+
+
+def _job(request, job_id: int) -> TrainingJob:
+    return object_for_user(user=request.user, obj=training_job_get(job_id=job_id), role=Role.ADMIN,
+                           what="training job")
+
+
+class TrainingJobDetailApi(GeoLoopApi):
+    @extend_schema(responses={200: JobDetailOutput})
+    def get(self, request, job_id: int):
+        return Response(JobDetailOutput(_job(request, job_id)).data)
 
 
 class TrainingJobCancelApi(GeoLoopApi):
+    @extend_schema(request=None, responses={200: JobDetailOutput})
     def post(self, request, job_id: int):
-        job = TrainingJob.objects.select_related("project").filter(pk=job_id).first()
-        job = object_for_user(user=request.user, obj=job, role=Role.ADMIN, what="training job")
-        job = services.training_job_cancel(job=job, user=request.user)
-        return Response(JobOutput(job).data)
+        job = services.training_job_cancel(job=_job(request, job_id), user=request.user)
+        return Response(JobDetailOutput(job).data)
+
+
+def _setting_field(kind: str, lo, hi, help_text: str) -> serializers.Field:
+    if kind == "bool":
+        return serializers.BooleanField(required=False, help_text=help_text)
+    if kind == "int":
+        return serializers.IntegerField(required=False, min_value=lo, max_value=hi, help_text=help_text)
+    return serializers.FloatField(required=False, min_value=lo, max_value=hi, help_text=help_text)
+
+
+TrainingSettingsSerializer = type("TrainingSettingsSerializer", (_StrictSerializer,), {
+    key: _setting_field(*spec) for key, spec in TRAINING_SETTINGS.items()})
+
+
+class TrainingSettingsOutput(serializers.Serializer):
+    settings = TrainingSettingsSerializer()
+    ranges = serializers.DictField(help_text="per setting: kind, min, max, help")
+
+
+def _settings_payload(project) -> dict:
+    return {"settings": training_settings_get(project=project),
+            "ranges": {k: {"kind": kind, "min": lo, "max": hi, "help": what}
+                       for k, (kind, lo, hi, what) in TRAINING_SETTINGS.items()}}
+
+
+class TrainingSettingsApi(GeoLoopApi):
+    """The every-N-corrections threshold and the training settings of a project."""
+
+    @extend_schema(responses={200: TrainingSettingsOutput})
+    def get(self, request, project_id: int):
+        project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
+        return Response(_settings_payload(project))
+
+    @extend_schema(request=TrainingSettingsSerializer, responses={200: TrainingSettingsOutput})
+    def patch(self, request, project_id: int):
+        project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
+        data = TrainingSettingsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.training_settings_update(project=project, user=request.user, values=dict(data.validated_data))
+        return Response(_settings_payload(project))
+
+
+class ScheduleOutput(serializers.Serializer):
+    crontab = serializers.CharField()
+    preset = serializers.ChoiceField(choices=["nightly", "weekly", "custom"])
+    enabled = serializers.BooleanField()
+    timezone = serializers.CharField()
+    next_run_at = serializers.DateTimeField(allow_null=True)
+    last_run_at = serializers.DateTimeField(allow_null=True)
+    total_run_count = serializers.IntegerField()
+
+
+class ScheduleEnvelope(serializers.Serializer):
+    schedule = ScheduleOutput(allow_null=True)
+
+
+class TrainingScheduleInput(_StrictSerializer):
+    preset = serializers.ChoiceField(choices=["nightly", "weekly"], required=False)
+    crontab = serializers.CharField(required=False, max_length=200,
+                                    help_text="minute hour day-of-month month day-of-week")
+    enabled = serializers.BooleanField(required=False, default=True)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if ("preset" in attrs) == ("crontab" in attrs):
+            raise serializers.ValidationError({"crontab": "Give a preset or a crontab (one of them)."})
+        return attrs
+
+
+class TrainingScheduleApi(GeoLoopApi):
+    """The project's retraining schedule (django-celery-beat crontab)."""
+
+    InputSerializer = TrainingScheduleInput
+
+    @extend_schema(responses={200: ScheduleEnvelope})
+    def get(self, request, project_id: int):
+        project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
+        view = services.training_schedule_get(project=project)
+        return Response({"schedule": ScheduleOutput(view).data if view else None})
+
+    @extend_schema(request=InputSerializer, responses={200: ScheduleEnvelope})
+    def put(self, request, project_id: int):
+        project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        view = services.training_schedule_set(project=project, user=request.user, preset=v.get("preset"),
+                                              crontab=v.get("crontab"), enabled=v["enabled"])
+        return Response({"schedule": ScheduleOutput(view).data})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, project_id: int):
+        project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
+        services.training_schedule_delete(project=project, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ModelVersionCompareApi(GeoLoopApi):
+    @extend_schema(responses={200: {"type": "object", "properties": {"versions": {"type": "array",
+                                                                                  "items": {"type": "object"}}}}})
     def get(self, request, project_id: int):
         project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
         return Response({"versions": version_comparison(project=project)})
+
+
+def _figures_fields() -> dict:
+    fields = {"n_objects": serializers.IntegerField(allow_null=True),
+              "max_clicks": serializers.IntegerField(allow_null=True)}
+    for t in (80, 85, 90):
+        fields[f"NoC@{t}"] = serializers.FloatField(allow_null=True, help_text=f"mean clicks to IoU {t / 100}")
+        fields[f"never@{t}"] = serializers.IntegerField(allow_null=True, help_text="objects that never got there")
+    for n in (1, 5):
+        fields[f"mIoU@{n}"] = serializers.FloatField(allow_null=True, help_text=f"mean IoU after {n} click(s)")
+    fields["ece_predicted_iou"] = serializers.FloatField(allow_null=True, help_text="ECE of the predicted IoU")
+    return fields
+
+
+FiguresOutput = type("FiguresOutput", (serializers.Serializer,), _figures_fields())
+
+
+class ReliabilityBinOutput(serializers.Serializer):
+    lo = serializers.FloatField()
+    hi = serializers.FloatField()
+    count = serializers.IntegerField()
+    mean_predicted = serializers.FloatField(allow_null=True)
+    mean_actual = serializers.FloatField(allow_null=True)
+
+
+class SplitSideOutput(serializers.Serializer):
+    figures = FiguresOutput()
+    iou_curve = serializers.ListField(child=serializers.FloatField(), help_text="mean IoU after 1, 2, ... clicks")
+    reliability = ReliabilityBinOutput(many=True)
+
+
+class LocationOutput(serializers.Serializer):
+    scene = serializers.IntegerField(allow_null=True)
+    bbox = serializers.ListField(child=serializers.FloatField(), help_text="west, south, east, north (EPSG:4326)")
+    centroid = serializers.ListField(child=serializers.FloatField(), help_text="lon, lat")
+
+
+class ObjectDeltaOutput(serializers.Serializer):
+    label = serializers.CharField()
+    location = LocationOutput(allow_null=True)
+    a = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    b = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    delta = serializers.DictField(child=serializers.FloatField(), help_text="b minus a")
+
+
+class SplitCompareOutput(serializers.Serializer):
+    a = SplitSideOutput(allow_null=True)
+    b = SplitSideOutput(allow_null=True)
+    deltas = serializers.DictField(child=serializers.FloatField(), help_text="b minus a, keyed like the figures")
+    objects = ObjectDeltaOutput(many=True)
+
+
+class GateOutput(serializers.Serializer):
+    promote = serializers.BooleanField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    deltas = serializers.DictField()
+
+
+class VersionHeadOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    state = serializers.CharField()
+    project = serializers.IntegerField(allow_null=True)
+    parent = serializers.IntegerField(allow_null=True)
+    in_use = serializers.BooleanField()
+    training_job = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField(allow_null=True)
+    gate_passed = serializers.BooleanField(allow_null=True)
+    override_reason = serializers.CharField(allow_blank=True)
+    gate = GateOutput(allow_null=True)
+    training = serializers.DictField(allow_null=True)
+
+
+class PairOutput(serializers.Serializer):
+    a = VersionHeadOutput()
+    b = VersionHeadOutput()
+    paired = serializers.BooleanField(help_text="both scored in one run on the same objects")
+    splits = serializers.DictField(child=SplitCompareOutput(), help_text="held_out and/or benchmark")
+
+
+class ModelVersionPairApi(GeoLoopApi):
+    """Two versions side by side (``?a=<id>&b=<id>``; deltas are b minus a)."""
+
+    class QuerySerializer(serializers.Serializer):
+        a = serializers.IntegerField(min_value=1)
+        b = serializers.IntegerField(min_value=1)
+
+    @extend_schema(parameters=[OpenApiParameter("a", int, required=True), OpenApiParameter("b", int, required=True)],
+                   responses={200: PairOutput})
+    def get(self, request, project_id: int):
+        project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
+        query = self.QuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        versions = {mv.id: mv for mv in ModelVersion.objects.filter(
+            pk__in=[query.validated_data["a"], query.validated_data["b"]])}
+        pair = []
+        for key in ("a", "b"):
+            mv = versions.get(query.validated_data[key])
+            if mv is None or (mv.project_id is not None and mv.project_id != project.id):
+                raise NotFound(f"No model version {query.validated_data[key]} in this project.")
+            pair.append(mv)
+        return Response(PairOutput(version_pair_comparison(project=project, a=pair[0], b=pair[1])).data)
 
 
 def _version_and_project(request, version_id: int) -> tuple[ModelVersion, Project]:
@@ -169,6 +431,10 @@ urlpatterns = [
     path("proposals/<int:proposal_id>/accept/", ProposalAcceptApi.as_view(), name="proposal-accept"),
     path("proposals/<int:proposal_id>/reject/", ProposalRejectApi.as_view(), name="proposal-reject"),
     path("projects/<int:project_id>/training-jobs/", TrainingJobListApi.as_view(), name="training-job-list"),
+    path("training-jobs/<int:job_id>/", TrainingJobDetailApi.as_view(), name="training-job-detail"),
+    path("projects/<int:project_id>/training-settings/", TrainingSettingsApi.as_view(), name="training-settings"),
+    path("projects/<int:project_id>/training-schedule/", TrainingScheduleApi.as_view(), name="training-schedule"),
+    path("projects/<int:project_id>/model-versions/pair/", ModelVersionPairApi.as_view(), name="model-version-pair"),
     path("training-jobs/<int:job_id>/cancel/", TrainingJobCancelApi.as_view(), name="training-job-cancel"),
     path("projects/<int:project_id>/model-versions/compare/", ModelVersionCompareApi.as_view(),
          name="model-version-compare"),

@@ -163,8 +163,11 @@ def _shapely(geos) -> shapely.Geometry:
 
 
 def training_set_build(*, project, model: LoadedModel, encoder_key: str, block_m: float | None = None,
-                       held_out_share: float | None = None, max_objects: int | None = None) -> TrainingSet:
-    """Objects and negatives of ``project`` split into train / held-out (see module docstring)."""
+                       held_out_share: float | None = None, max_objects: int | None = None,
+                       progress_cb=None) -> TrainingSet:
+    """Objects and negatives of ``project`` split into train / held-out (see module docstring).
+
+    ``progress_cb({"step", "total", "objects"})`` is called after each object or negative is read."""
     cfg = feedback_settings(project)
     block_m = float(block_m if block_m is not None else cfg["split_block_m"])
     share = float(held_out_share if held_out_share is not None else cfg["held_out_share"])
@@ -208,9 +211,16 @@ def training_set_build(*, project, model: LoadedModel, encoder_key: str, block_m
     result = TrainingSet()
     counts = {"objects": 0, "train_objects": 0, "held_out_objects": 0, "negatives": 0, "held_out_negatives": 0,
               "empty_masks": 0, "block_m": block_m, "held_out_share": share}
+    total = min(len(objects), max_objects if max_objects is not None else len(objects)) + len(negatives)
+
+    def tick(n: int) -> None:
+        if progress_cb is not None:
+            progress_cb({"step": n, "total": total, "objects": counts["objects"]})
+
     for n, (label, (scene, geom, known_window)) in enumerate(objects.items()):
         if max_objects is not None and n >= max_objects:
             break
+        tick(n)
         grid = grid_of(scene)
         window = known_window if known_window is not None else window_for_object(grid.pixel_bounds(geom))
         block = block_of(*grid.metric_xy(geom), block_m=block_m)
@@ -227,7 +237,9 @@ def training_set_build(*, project, model: LoadedModel, encoder_key: str, block_m
         else:
             counts["train_objects"] += 1
             result.train.append(TrainSample(embedding=emb, target=mask, label=label))
-    for scene, prompt, window, geom, label in negatives:
+    done = total - len(negatives)
+    for i, (scene, prompt, window, geom, label) in enumerate(negatives):
+        tick(done + i)
         grid = grid_of(scene)
         if not prompt["points"] and not prompt["box"]:
             continue
@@ -243,5 +255,6 @@ def training_set_build(*, project, model: LoadedModel, encoder_key: str, block_m
         counts["negatives"] += 1
         emb = window_embedding(model, grid, window, encoder_key=encoder_key)
         result.train.append(TrainSample(embedding=emb, target=None, rejected_prompt=prompt, label=label))
+    tick(total)
     result.counts = counts
     return result

@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from inference.evaluation import MAX_CLICKS, evaluate_object, summarize
+from inference.evaluation import (
+    MAX_CLICKS,
+    evaluate_object,
+    iou_curve,
+    object_row,
+    reliability_bins,
+    summarize,
+)
 from inference.sam import LoadedModel, decode
 
 NOC_KEYS = ("NoC@80", "NoC@85", "NoC@90")
@@ -36,17 +43,38 @@ def predict_fn(model: LoadedModel, embedding: np.ndarray, *, backend: str = "tor
 
 
 def evaluate_objects(model: LoadedModel, objects: Sequence, *, max_clicks: int = MAX_CLICKS,
-                     backend: str = "torch", should_cancel=None) -> dict | None:
-    """Score ``objects`` (each with ``.embedding`` fp16 (1,256,64,64) and ``.gt`` bool mask); None when empty."""
+                     backend: str = "torch", should_cancel=None, progress_cb=None, locate=None) -> dict | None:
+    """Score ``objects`` (each with ``.embedding`` fp16 (1,256,64,64) and ``.gt`` bool mask); None when empty.
+
+    Besides the summary figures the result keeps what a side-by-side comparison draws: ``iou_curve`` (mean IoU
+    after each click count), ``reliability`` (the bins behind the ECE) and ``objects`` (one row per object, see
+    :func:`inference.evaluation.object_row`, plus ``location`` from ``locate(label)`` when given: where the object
+    is, e.g. ``{"scene": id, "bbox": [w, s, e, n], "centroid": [lon, lat]}`` in EPSG:4326).
+    ``progress_cb(done, total, results_so_far)`` is called after each object.
+    """
     results = []
+    total = len(objects)
     for obj in objects:
         if should_cancel is not None and should_cancel():
             raise InterruptedError("evaluation cancelled")
         results.append(evaluate_object(predict_fn(model, obj.embedding, backend=backend), obj.gt,
                                        max_clicks=max_clicks, label=getattr(obj, "label", "")))
+        if progress_cb is not None:
+            progress_cb(len(results), total, results)
     if not results:
         return None
-    return summarize(results).as_dict()
+    out = summarize(results).as_dict()
+    out["iou_curve"] = iou_curve(results, max_clicks=max_clicks)
+    out["reliability"] = reliability_bins([p for r in results for p in r.predicted_ious],
+                                          [v for r in results for v in r.ious])
+    rows = []
+    for r in results:
+        row = object_row(r)
+        if locate is not None:
+            row["location"] = locate(r.label)
+        rows.append(row)
+    out["objects"] = rows
+    return out
 
 
 @dataclass(frozen=True)

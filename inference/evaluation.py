@@ -256,3 +256,41 @@ def summarize(
         ece=expected_calibration_error(pred, real, bins=ece_bins),
         max_clicks=max(r.max_clicks for r in results),
     )
+
+
+def iou_curve(results: Iterable[ObjectResult], *, max_clicks: int | None = None) -> list[float]:
+    """Mean IoU after 1, 2, ... ``max_clicks`` clicks over objects (an object that stopped early keeps its last
+    IoU, as :meth:`ObjectResult.iou_after` does). ``max_clicks`` defaults to the largest of the results'."""
+    results = list(results)
+    if not results:
+        return []
+    n = max_clicks if max_clicks is not None else max(r.max_clicks for r in results)
+    return [round(float(np.mean([r.iou_after(k) for r in results])), 4) for k in range(1, n + 1)]
+
+
+def reliability_bins(predicted: Sequence[float], actual: Sequence[float], *, bins: int = 10) -> list[dict[str, Any]]:
+    """The reliability diagram behind :func:`expected_calibration_error`: for each equal-width bin of predicted
+    IoU, ``{"lo", "hi", "count", "mean_predicted", "mean_actual"}`` (means None for an empty bin)."""
+    p = np.clip(np.asarray(predicted, np.float64), 0.0, 1.0)
+    a = np.asarray(actual, np.float64)
+    which = np.minimum((p * bins).astype(int), bins - 1) if p.size else np.zeros(0, int)
+    out = []
+    for b in range(bins):
+        sel = which == b
+        count = int(sel.sum())
+        out.append({"lo": round(b / bins, 4), "hi": round((b + 1) / bins, 4), "count": count,
+                    "mean_predicted": round(float(p[sel].mean()), 4) if count else None,
+                    "mean_actual": round(float(a[sel].mean()), 4) if count else None})
+    return out
+
+
+def object_row(result: ObjectResult, *, thresholds: Sequence[float] = THRESHOLDS) -> dict[str, Any]:
+    """One object's figures for per-object tables: its label, NoC at each threshold, IoU after 1 and 5 clicks,
+    and the IoU after every click."""
+    return {
+        "label": result.label,
+        **{_key(t): result.noc(t) for t in thresholds},
+        "iou@1": round(result.iou_after(1), 4),
+        "iou@5": round(result.iou_after(5), 4),
+        "ious": [round(v, 4) for v in result.ious],
+    }

@@ -51,6 +51,18 @@ def project_update(*, project: Project, user, name: str | None = None, descripti
     return project
 
 
+@transaction.atomic
+def project_settings_merge(*, project: Project, user, values: dict, action: str = "project.settings") -> Project:
+    """Merge ``values`` into the project's settings, keys unchecked: for settings another app owns and has
+    validated itself (feedback's training settings). The row is locked so concurrent merges do not lose keys."""
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    locked.settings = {**(locked.settings or {}), **values}
+    locked.save(update_fields=["settings"])
+    project.settings = locked.settings
+    audit_record(user=user, project=project, action=action, obj=project, details={"changed": sorted(values)})
+    return project
+
+
 PALETTE = ["#e6194b", "#3cb44b", "#ffe119", "#4363d8", "#f58231", "#911eb4", "#46f0f0", "#f032e6"]
 
 

@@ -14,6 +14,8 @@ from feedback.services.jobs import (
     training_jobs_reap,
     training_schedule_nightly,
 )
+from feedback.services.schedules import training_schedule_delete, training_schedule_get, training_schedule_set
+from feedback.services.settings import training_settings_update
 from feedback.services.versions import model_version_promote, model_version_rollback
 
 __all__ = [
@@ -28,5 +30,9 @@ __all__ = [
     "training_job_fail",
     "training_job_run",
     "training_jobs_reap",
+    "training_schedule_delete",
+    "training_schedule_get",
     "training_schedule_nightly",
+    "training_schedule_set",
+    "training_settings_update",
 ]

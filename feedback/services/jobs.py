@@ -190,43 +190,74 @@ def _checkpoint_leftovers_remove() -> list[Path]:
 
 
 def training_schedule_nightly(*, project, hour: int = 2, minute: int = 0, user=None):
-    """Create (or update) the django-celery-beat PeriodicTask running ``feedback.train_scheduled(project_id)``."""
-    import json
+    """The project's retraining schedule set to every day at ``hour:minute`` (see :mod:`.schedules`); returns the
+    django-celery-beat PeriodicTask."""
+    from feedback.services.schedules import _tasks_of, training_schedule_set
 
-    from django_celery_beat.models import CrontabSchedule, PeriodicTask
-
-    schedule, _ = CrontabSchedule.objects.get_or_create(minute=str(minute), hour=str(hour), day_of_week="*",
-                                                        day_of_month="*", month_of_year="*",
-                                                        timezone=settings.TIME_ZONE)
-    task, _ = PeriodicTask.objects.update_or_create(
-        name=f"feedback: nightly retraining of {project.slug}",
-        defaults={"task": "feedback.train_scheduled", "crontab": schedule, "interval": None,
-                  "args": json.dumps([project.id]), "enabled": True},
-    )
-    audit_record(user=user, project=project, action="training.schedule", obj=task,
-                 details={"hour": hour, "minute": minute})
-    return task
+    training_schedule_set(project=project, user=user, crontab=f"{int(minute)} {int(hour)} * * *")
+    return _tasks_of(project).first()
 
 
 # ------------------------------------------------------------------------------------------------ run
 
 
-class _Reporter:
-    """Throttled progress: DB row (progress, heartbeat) and Channels push at most every ``every_s`` seconds."""
+CURVE_POINTS = 300  # loss-curve points kept in a job's progress (older ones thinned, the shape kept)
 
-    def __init__(self, job: TrainingJob, every_s: float = 1.0):
+
+class _Reporter:
+    """Throttled progress: DB row (progress, heartbeat) and Channels push at most every ``every_s`` seconds.
+
+    ``progress`` keeps the training counters at its top level (``step``, ``total``, ``loss``, ``eta_s``... of the
+    fine-tune, as ever) plus ``phase`` and ``current``, the current phase's own ``{"step", "total", "eta_s",
+    "figure": {"name", "value"}}`` (and ``split``/``model`` while evaluating), so every phase shows its steps, ETA
+    and figure. ``curve`` is the loss curve so far as ``[[step, loss], ...]``, thinned to at most CURVE_POINTS
+    points by dropping every other one, so a screen opened mid-run draws the whole run."""
+
+    CURRENT_KEYS = ("step", "total", "eta_s", "figure", "split", "model")
+
+    def __init__(self, job: TrainingJob, every_s: float = 1.0, *, train_total: int | None = None):
         self.job = job
         self.every_s = every_s
         self.last = 0.0
         self.last_cancel_check = 0.0
         self.cancel = False
+        self.curve: list[list[float]] = []
+        self.curve_stride = 1
+        self.phase_started = time.monotonic()
+        self.phase = None
+        if train_total is not None:
+            self.job.progress = {**(self.job.progress or {}), "step": 0, "total": int(train_total)}
+
+    def _record_loss(self, info: dict) -> None:
+        step, loss = info.get("step"), info.get("loss")
+        if step is None or loss is None or step % self.curve_stride:
+            return
+        self.curve.append([int(step), float(loss)])
+        if len(self.curve) > CURVE_POINTS:
+            self.curve_stride *= 2
+            self.curve = [p for p in self.curve if p[0] % self.curve_stride == 0]
 
     def progress(self, info: dict, *, force: bool = False) -> None:
+        phase = info.get("phase", self.phase)
+        if phase != self.phase:
+            self.phase, self.phase_started = phase, time.monotonic()
+            force = True
+        current = {k: info[k] for k in self.CURRENT_KEYS if k in info}
+        update: dict = {"phase": phase}
+        if phase == "train":
+            self._record_loss(info)
+            update.update({k: v for k, v in info.items() if k not in ("figure", "split", "model")})
+            update["curve"] = self.curve
+            current["figure"] = {"name": "loss (mean of last 10)", "value": info.get("loss_avg10", info.get("loss"))}
+        elif "eta_s" not in current and current.get("step") and current.get("total"):
+            elapsed = time.monotonic() - self.phase_started
+            current["eta_s"] = round(elapsed / current["step"] * (current["total"] - current["step"]), 1)
+        update["current"] = current
         now = time.monotonic()
-        if not force and now - self.last < self.every_s and info.get("step") != info.get("total"):
+        if not force and now - self.last < self.every_s and current.get("step") != current.get("total"):
             return
         self.last = now
-        self.job.progress = {**self.job.progress, **info}
+        self.job.progress = {**self.job.progress, **update}
         TrainingJob.objects.filter(pk=self.job.pk).update(progress=self.job.progress, heartbeat_at=timezone.now())
         _push(self.job, "training.progress")
 
@@ -290,6 +321,7 @@ def _run(job: TrainingJob) -> None:
     from feedback import benchmark as bench
     from feedback.dataset import EvalObject, training_set_build
     from feedback.evaluation_gate import evaluate_objects, gate_decide
+    from feedback.selectors import evaluation_object_locator
     from feedback.services.versions import model_version_promote
     from feedback.training import finetune_decoder, full_state_with_decoder, save_checkpoint
     from inference.sam import build_model, encoder_sha256
@@ -299,20 +331,27 @@ def _run(job: TrainingJob) -> None:
     cfg = feedback_settings(project)
     params = {**{k[len("train_"):]: cfg[k] for k in ("train_steps", "train_lr", "train_max_clicks")},
               **job.parameters}
-    reporter = _Reporter(job)
+    reporter = _Reporter(job, train_total=int(params["steps"]))
+    reporter.progress({"phase": "dataset", "step": 0, "total": 0, "eta_s": None,
+                       "figure": {"name": "loading the base model", "value": None}}, force=True)
     base_mv = job.base_model
     base = model_load(base_mv)
     enc_key = model_version_encoder(base_mv)  # the embedding cache key the candidate will share
 
-    reporter.progress({"phase": "dataset", "step": 0, "total": int(params["steps"])}, force=True)
+    reporter.progress({"phase": "dataset", "step": 0, "total": 0, "eta_s": None,
+                       "figure": {"name": "objects read", "value": 0}}, force=True)
     t0 = time.perf_counter()
-    data = training_set_build(project=project, model=base, encoder_key=enc_key,
-                              max_objects=params.get("max_objects"))
+    data = training_set_build(
+        project=project, model=base, encoder_key=enc_key, max_objects=params.get("max_objects"),
+        progress_cb=lambda info: reporter.progress({
+            "phase": "dataset", "step": info["step"], "total": info["total"],
+            "figure": {"name": "objects read", "value": info["objects"]}}))
     _log_append(job.id, f"dataset in {time.perf_counter() - t0:.1f} s: {data.counts}")
     if not data.train:
         raise ValidationFailed("no training data: no corrections or reviewed annotations outside held-out blocks")
 
     train_kwargs = {k: params[k] for k in TRAIN_PARAMETER_KEYS if k in params}
+    reporter.progress({"phase": "train", "step": 0, "total": int(params["steps"]), "eta_s": None}, force=True)
     result = finetune_decoder(base, data.train, progress_cb=lambda info: reporter.progress({"phase": "train", **info}),
                               should_cancel=reporter.should_cancel, **train_kwargs)
     _log_append(job.id, f"fine-tuned {result.steps_done} steps in {result.seconds:.1f} s; probe loss "
@@ -342,7 +381,7 @@ def _run(job: TrainingJob) -> None:
     job.result_model = mv
     _log_append(job.id, f"checkpoint {path} sha256 {sha}; candidate version {mv.id}")
 
-    reporter.progress({"phase": "evaluate"}, force=True)
+    reporter.progress({"phase": "evaluate", "step": 0, "total": 0, "eta_s": None, "figure": None}, force=True)
     sets = {"held_out": data.held_out}
     if params.get("benchmark", cfg["gate_benchmark"]):
         objs = bench.atlanta_objects()
@@ -352,12 +391,25 @@ def _run(job: TrainingJob) -> None:
         sets["benchmark"] = [EvalObject(embedding=embs[o.window.key], gt=o.gt, label=o.label) for o in objs]
     max_clicks = int(params.get("eval_max_clicks", cfg["eval_max_clicks"]))
     t0 = time.perf_counter()
-    cand_metrics, base_metrics = {}, {}
-    for split, objects in sets.items():
-        c = evaluate_objects(candidate_model, objects, max_clicks=max_clicks, should_cancel=reporter.should_cancel)
-        b = evaluate_objects(base, objects, max_clicks=max_clicks, should_cancel=reporter.should_cancel)
-        if c is not None:
-            cand_metrics[split], base_metrics[split] = c, b
+    locate = evaluation_object_locator(project=project)
+    total = 2 * sum(len(objects) for objects in sets.values())
+
+    def evaluated(split: str, which: str, done: int):
+        def cb(n: int, _total: int, results) -> None:
+            noc = sum(r.noc(0.85) for r in results) / len(results)
+            reporter.progress({"phase": "evaluate", "step": done + n, "total": total, "split": split, "model": which,
+                               "figure": {"name": f"{split} NoC@85 ({which}, so far)", "value": round(noc, 3)}})
+        return cb
+
+    try:
+        cand_metrics, base_metrics = _evaluate_sets(sets, candidate_model, base, evaluate_objects, max_clicks,
+                                                    reporter, evaluated, locate)
+    except InterruptedError:
+        TrainingJob.objects.filter(pk=job.pk).update(status=TrainingStatus.CANCELLED, finished_at=timezone.now())
+        job.refresh_from_db()
+        _log_append(job.id, "cancelled during evaluation")
+        _push(job, "training.cancelled")
+        return
     decision = gate_decide(candidate=cand_metrics, baseline=base_metrics,
                            tolerance_iou=float(cfg["gate_tolerance_iou"]),
                            tolerance_clicks=float(cfg["gate_tolerance_clicks"]))
@@ -372,11 +424,33 @@ def _run(job: TrainingJob) -> None:
         _log_append(job.id, f"promoted version {mv.id} automatically (project auto_promote)")
     TrainingJob.objects.filter(pk=job.pk).update(
         status=TrainingStatus.SUCCEEDED, finished_at=timezone.now(),
-        metrics={"candidate": cand_metrics, "baseline": base_metrics, "gate": decision.as_dict(),
+        metrics={"candidate": _without_objects(cand_metrics), "baseline": _without_objects(base_metrics),
+                 "gate": decision.as_dict(),
                  "promoted": promoted, "train_seconds": round(result.seconds, 2), "dataset": data.counts},
     )
     job.refresh_from_db()
     _push(job, "training.succeeded")
+
+
+def _evaluate_sets(sets, candidate_model, base, evaluate_objects, max_clicks, reporter, evaluated, locate):
+    """Candidate then base on each split's objects (the same objects for both), reporting progress per object."""
+    cand_metrics, base_metrics = {}, {}
+    done = 0
+    for split, objects in sets.items():
+        c = evaluate_objects(candidate_model, objects, max_clicks=max_clicks, should_cancel=reporter.should_cancel,
+                             progress_cb=evaluated(split, "candidate", done), locate=locate)
+        done += len(objects)
+        b = evaluate_objects(base, objects, max_clicks=max_clicks, should_cancel=reporter.should_cancel,
+                             progress_cb=evaluated(split, "base", done), locate=locate)
+        done += len(objects)
+        if c is not None:
+            cand_metrics[split], base_metrics[split] = c, b
+    return cand_metrics, base_metrics
+
+
+def _without_objects(metrics: dict) -> dict:
+    """A job's own metrics keep the figures; the per-object rows live on the version (shown by comparisons)."""
+    return {split: {k: v for k, v in part.items() if k != "objects"} for split, part in metrics.items()}
 
 
 def _mean(values) -> float | None:

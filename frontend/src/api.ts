@@ -12,7 +12,11 @@ import type {
   Role,
   Scene,
   Task,
+  TrainingJob,
+  TrainingSchedule,
+  TrainingSettings,
   User,
+  VersionPair,
 } from './types';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
@@ -201,6 +205,25 @@ export function createApi(deps: ApiDeps) {
       request<unknown>('POST', `/api/model-versions/${id}/rollback/`, { body: { project: projectId } }),
     modelVersions: (projectId: number, signal?: AbortSignal) =>
       request<{ versions: ModelVersionRow[] }>('GET', `/api/projects/${projectId}/model-versions/compare/`, { signal }),
+    modelVersionPair: (projectId: number, a: number, b: number, signal?: AbortSignal) =>
+      request<VersionPair>('GET', `/api/projects/${projectId}/model-versions/pair/?a=${a}&b=${b}`, { signal }),
+
+    // training (Models screen)
+    trainingJobs: (projectId: number, signal?: AbortSignal) =>
+      request<TrainingJob[]>('GET', `/api/projects/${projectId}/training-jobs/`, { signal }),
+    trainingJob: (id: number, signal?: AbortSignal) => request<TrainingJob>('GET', `/api/training-jobs/${id}/`, { signal }),
+    trainingJobCreate: (projectId: number, parameters: Record<string, number | boolean> = {}) =>
+      request<TrainingJob>('POST', `/api/projects/${projectId}/training-jobs/`, { body: { parameters } }),
+    trainingJobCancel: (id: number) => request<TrainingJob>('POST', `/api/training-jobs/${id}/cancel/`),
+    trainingSettings: (projectId: number, signal?: AbortSignal) =>
+      request<TrainingSettings>('GET', `/api/projects/${projectId}/training-settings/`, { signal }),
+    trainingSettingsUpdate: (projectId: number, values: Record<string, number | boolean>) =>
+      request<TrainingSettings>('PATCH', `/api/projects/${projectId}/training-settings/`, { body: values }),
+    trainingSchedule: (projectId: number, signal?: AbortSignal) =>
+      request<{ schedule: TrainingSchedule | null }>('GET', `/api/projects/${projectId}/training-schedule/`, { signal }),
+    trainingScheduleSet: (projectId: number, body: { preset?: string; crontab?: string; enabled: boolean }) =>
+      request<{ schedule: TrainingSchedule | null }>('PUT', `/api/projects/${projectId}/training-schedule/`, { body }),
+    trainingScheduleDelete: (projectId: number) => request<void>('DELETE', `/api/projects/${projectId}/training-schedule/`),
   };
 }
 

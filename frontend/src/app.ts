@@ -10,6 +10,7 @@ import { mountReview } from './screens/review';
 import { mountAdmin } from './screens/admin';
 import { mountExports } from './screens/exports';
 import { mountImports } from './screens/imports';
+import { mountModels } from './screens/models';
 import { createStore, type Store } from './store';
 import type { User } from './types';
 import { h } from './ui/dom';
@@ -99,6 +100,8 @@ export function createApp(root: HTMLElement, api: Api, store: Store<AppState>): 
         return [key, mountExports];
       case 'imports':
         return [key, mountImports];
+      case 'models':
+        return [key, mountModels];
       case 'notFound':
         return [key, mountNotFound];
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRoute, routeToHash, type Route } from './router';
+import { hashBbox, parseRoute, routeToHash, type Route } from './router';
 
 describe('parseRoute', () => {
   it.each<[string, Route]>([
@@ -19,6 +19,7 @@ describe('parseRoute', () => {
     ['#/projects/3/scenes/7/tasks/11', { name: 'annotate', projectId: 3, sceneId: 7, taskId: 11 }],
     ['#/projects/3/review', { name: 'review', projectId: 3 }],
     ['#/projects/3/admin/', { name: 'admin', projectId: 3 }],
+    ['#/projects/3/models', { name: 'models', projectId: 3 }],
   ])('%s', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
   });
@@ -32,7 +33,19 @@ describe('parseRoute', () => {
       { name: 'annotate', projectId: 1, sceneId: 2, taskId: 3 },
       { name: 'review', projectId: 4 },
       { name: 'admin', projectId: 4 },
+      { name: 'models', projectId: 4 },
     ];
     for (const route of routes) expect(parseRoute(routeToHash(route))).toEqual(route);
+  });
+});
+
+describe('hashBbox', () => {
+  it('reads a lon/lat box to zoom to, refusing anything malformed', () => {
+    expect(hashBbox('#/projects/1/scenes/2/annotate?bbox=-84.4,33.7,-84.39,33.71')).toEqual([-84.4, 33.7, -84.39, 33.71]);
+    expect(hashBbox('#/projects/1/scenes/2/annotate')).toBeNull();
+    expect(hashBbox('#/x?bbox=1,2,3')).toBeNull();
+    expect(hashBbox('#/x?bbox=3,2,1,4')).toBeNull();
+    expect(hashBbox('#/x?bbox=a,b,c,d')).toBeNull();
+    expect(hashBbox('#/x?bbox=-190,0,0,1')).toBeNull();
   });
 });

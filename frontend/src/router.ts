@@ -10,6 +10,8 @@ export type Route =
   | { name: 'admin'; projectId: number }
   | { name: 'exports'; projectId: number }
   | { name: 'imports'; projectId: number }
+  /** Training jobs, schedules, training settings and model versions side by side (admins). */
+  | { name: 'models'; projectId: number }
   | { name: 'notFound'; path: string };
 
 const ID = '([1-9][0-9]*)';
@@ -33,9 +35,11 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => Route][] = [
   [new RegExp(`^/projects/${ID}/admin/?$`), (m) => ({ name: 'admin', projectId: Number(m[1]) })],
   [new RegExp(`^/projects/${ID}/exports/?$`), (m) => ({ name: 'exports', projectId: Number(m[1]) })],
   [new RegExp(`^/projects/${ID}/imports/?$`), (m) => ({ name: 'imports', projectId: Number(m[1]) })],
+  [new RegExp(`^/projects/${ID}/models/?$`), (m) => ({ name: 'models', projectId: Number(m[1]) })],
 ];
 
-/** Parses `location.hash` ("#/projects/3", "" or "#") into a Route. Query strings are ignored. */
+/** Parses `location.hash` ("#/projects/3", "" or "#") into a Route. Query strings are ignored by the route (see
+ * `hashQuery`). */
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').split('?')[0] ?? '';
   for (const [pattern, build] of PATTERNS) {
@@ -43,6 +47,23 @@ export function parseRoute(hash: string): Route {
     if (match) return build(match);
   }
   return { name: 'notFound', path };
+}
+
+/** The query part of a hash ("#/projects/3/scenes/7/annotate?bbox=..." -> its parameters). */
+export function hashQuery(hash: string): URLSearchParams {
+  const i = hash.indexOf('?');
+  return new URLSearchParams(i < 0 ? '' : hash.slice(i + 1));
+}
+
+/** `?bbox=w,s,e,n` of a hash as four finite numbers (west < east, south < north, within lon/lat), else null. */
+export function hashBbox(hash: string): [number, number, number, number] | null {
+  const raw = hashQuery(hash).get('bbox');
+  if (!raw) return null;
+  const v = raw.split(',').map(Number);
+  if (v.length !== 4 || v.some((n) => !Number.isFinite(n))) return null;
+  const [w, s, e, n] = v as [number, number, number, number];
+  if (w > e || s > n || w < -180 || e > 180 || s < -90 || n > 90) return null;
+  return [w, s, e, n];
 }
 
 export function routeToHash(route: Route): string {
@@ -65,6 +86,8 @@ export function routeToHash(route: Route): string {
       return `#/projects/${route.projectId}/exports`;
     case 'imports':
       return `#/projects/${route.projectId}/imports`;
+    case 'models':
+      return `#/projects/${route.projectId}/models`;
     case 'notFound':
       return `#${route.path}`;
   }

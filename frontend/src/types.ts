@@ -192,3 +192,136 @@ export interface AnnotationEvent {
   geometry?: GeoJsonMultiPolygon;
   class?: { id: number; name: string; color: string } | null;
 }
+
+// ---- Models screen (training jobs, settings, schedules, two versions compared)
+
+export type TrainingPhase = 'dataset' | 'train' | 'evaluate';
+
+/** The current phase's own counters and figure. */
+export interface PhaseProgress {
+  step?: number;
+  total?: number;
+  eta_s?: number | null;
+  split?: string;
+  model?: string;
+  figure?: { name: string; value: number | null } | null;
+}
+
+/** A job's progress: `step`/`total`/`loss`/`eta_s` at the top level count the fine-tune; `current` is the phase
+ * running now (dataset objects, training steps, evaluated objects). */
+export interface TrainingProgress {
+  phase?: TrainingPhase;
+  current?: PhaseProgress;
+  step?: number;
+  total?: number;
+  eta_s?: number | null;
+  loss?: number;
+  loss_avg10?: number;
+  elapsed_s?: number;
+  split?: string;
+  model?: string;
+  figure?: { name: string; value: number | null } | null;
+  /** Loss curve so far: [step, loss] points. */
+  curve?: [number, number][];
+}
+
+export interface TrainingJob {
+  id: number;
+  project: number;
+  base_model: number;
+  result_model: number | null;
+  trigger: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  parameters: Record<string, unknown>;
+  progress: TrainingProgress;
+  metrics: Record<string, unknown>;
+  /** The last lines of the log. */
+  log: string;
+  log_lines: number;
+  cancel_requested: boolean;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+/** Training socket, server -> client. */
+export interface TrainingEvent {
+  type: string;
+  job: number;
+  status: TrainingJob['status'];
+  progress: TrainingProgress;
+  result_model: number | null;
+}
+
+export interface SettingRange {
+  kind: 'int' | 'float' | 'bool';
+  min: number | null;
+  max: number | null;
+  help: string;
+}
+
+export interface TrainingSettings {
+  settings: Record<string, number | boolean>;
+  ranges: Record<string, SettingRange>;
+}
+
+export interface TrainingSchedule {
+  crontab: string;
+  preset: 'nightly' | 'weekly' | 'custom';
+  enabled: boolean;
+  timezone: string;
+  next_run_at: string | null;
+  last_run_at: string | null;
+  total_run_count: number;
+}
+
+export interface ObjectLocation {
+  scene: number | null;
+  /** west, south, east, north in EPSG:4326 */
+  bbox: [number, number, number, number];
+  centroid: [number, number];
+}
+
+export interface ReliabilityBin {
+  lo: number;
+  hi: number;
+  count: number;
+  mean_predicted: number | null;
+  mean_actual: number | null;
+}
+
+export interface SplitSide {
+  figures: Record<string, number | null>;
+  iou_curve: number[];
+  reliability: ReliabilityBin[];
+}
+
+export interface ObjectDelta {
+  label: string;
+  location: ObjectLocation | null;
+  a: Record<string, number | null>;
+  b: Record<string, number | null>;
+  delta: Record<string, number>;
+}
+
+export interface VersionHead {
+  id: number;
+  name: string;
+  state: string;
+  project: number | null;
+  parent: number | null;
+  in_use: boolean;
+  training_job: number | null;
+  created_at: string | null;
+  gate_passed: boolean | null;
+  override_reason: string;
+  gate: { promote: boolean; reasons: string[]; deltas: Record<string, number> } | null;
+  training: Record<string, unknown> | null;
+}
+
+export interface VersionPair {
+  a: VersionHead;
+  b: VersionHead;
+  paired: boolean;
+  splits: Record<string, { a: SplitSide | null; b: SplitSide | null; deltas: Record<string, number>; objects: ObjectDelta[] }>;
+}

@@ -539,6 +539,7 @@ def test_admin_members_task_grid_and_model_versions(app_server, annotate_setup, 
     expect(row.get_by_test_id("task-count")).to_contain_text("new")
     tasks = page.request.get(f"{app_server.url}/api/projects/{s.project_id}/tasks/?scene={s.scene_id}").json()
     assert len(tasks) > 1
+    page.get_by_test_id("models-link").click()  # the versions table lives on the Models screen
     expect(page.get_by_test_id("model-versions")).to_be_visible()
     Shots(artifacts_dir, "admin")(page, "members_tasks_models")
     assert page.errors == []
@@ -565,7 +566,7 @@ def test_admin_promotes_against_the_gate_with_a_reason_then_rolls_back(app_serve
     s = annotate_setup
     page = new_page(chromium)
     login(page, app_server.url, s.admin)
-    page.goto(f"{app_server.url}/#/projects/{s.project_id}/admin")
+    page.goto(f"{app_server.url}/#/projects/{s.project_id}/models")
     row = page.locator(f'[data-testid=model-version][data-version-id="{refused_candidate}"]')
     expect(row.get_by_test_id("version-gate")).to_have_text("refused")
     row.get_by_test_id("version-promote").click()

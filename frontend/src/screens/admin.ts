@@ -1,8 +1,7 @@
-// Project admin for daily work: members and roles, cutting scenes into tasks, the model versions (promote against
-// the gate only with a reason, roll back in one action).
-// Everything else stays in the Django admin.
+// Project admin for daily work: members and roles, cutting scenes into tasks, and the way to the Models screen
+// (training, schedules, model versions). Everything else stays in the Django admin.
 import type { Screen } from '../app';
-import type { Member, ModelVersionRow, Role, Scene } from '../types';
+import type { Member, Role, Scene } from '../types';
 import { h } from '../ui/dom';
 
 const ROLES: Role[] = ['annotator', 'reviewer', 'admin'];
@@ -19,14 +18,15 @@ export const mountAdmin: Screen = (el, ctx) => {
   const role = h('select', { 'data-testid': 'member-role' }, ...ROLES.map((r) => h('option', { value: r }, r)));
   const memberForm = h('form', { class: 'inline-form', 'data-testid': 'member-form' }, username, role, h('button', { type: 'submit' }, 'Add / set role'));
   const scenes = h('table', { class: 'grid', 'data-testid': 'task-scenes' });
-  const versions = h('table', { class: 'grid', 'data-testid': 'model-versions' });
   el.append(
     h('section', { class: 'panel admin' },
       h('a', { href: `#/projects/${projectId}`, class: 'back' }, '← Scenes'),
       h('h1', {}, 'Project admin'),
       h('h2', {}, 'Members'), members, memberForm,
       h('h2', {}, 'Cut scenes into tasks'), scenes,
-      h('h2', {}, 'Model versions'), versions),
+      h('h2', {}, 'Models'),
+      h('p', {}, 'Training runs, schedules, training settings, model versions (promote, roll back) and comparisons: ',
+        h('a', { href: `#/projects/${projectId}/models`, 'data-testid': 'models-link' }, 'open the Models screen'), '.')),
   );
 
   const loadMembers = async () => {
@@ -88,66 +88,7 @@ export const mountAdmin: Screen = (el, ctx) => {
     }
   };
 
-  const metric = (v: number | null | undefined) => (v === null || v === undefined ? '–' : Number(v).toFixed(2));
-  const gateText = (v: ModelVersionRow) => (v.gate_passed === true ? 'passed' : v.gate_passed === false ? 'refused' : 'not run');
-  const act = async (work: () => Promise<unknown>) => {
-    try {
-      await work();
-      await loadVersions();
-    } catch (err) {
-      report(err);
-    }
-  };
-  // A version the gate did not pass is promoted only with a reason, typed in a form that opens under its row.
-  const promoteForm = (v: ModelVersionRow) => {
-    const reason = h('input', { type: 'text', required: true, minlength: 10, placeholder: 'why promote against the gate (kept in the audit trail)', 'data-testid': 'override-reason', style: 'width:28rem' });
-    const form = h('form', { class: 'inline-form', 'data-testid': 'override-form' }, reason, h('button', { type: 'submit' }, 'Promote anyway'));
-    form.addEventListener('submit', (e) => {
-      e.preventDefault();
-      void act(() => ctx.api.modelVersionPromote(v.id, reason.value.trim()));
-    });
-    return h('tr', { class: 'override' }, h('td', { colspan: 11 }, form));
-  };
-  const actions = (v: ModelVersionRow, row: HTMLElement) => {
-    if (v.in_use) return h('td', {});
-    const buttons: HTMLElement[] = [];
-    if (v.project !== null && v.state !== 'active') {
-      buttons.push(h('button', { type: 'button', 'data-testid': 'version-promote', onclick: () => {
-        if (v.gate_passed === true) void act(() => ctx.api.modelVersionPromote(v.id, ''));
-        else if (!row.nextElementSibling?.classList.contains('override')) row.after(promoteForm(v));
-      } }, 'Promote'));
-    }
-    if (v.project === null || v.promoted_at) {
-      buttons.push(h('button', { type: 'button', 'data-testid': 'version-rollback', onclick: () => {
-        if (window.confirm(`Roll back to ${v.name}? Prompts will use it at once.`)) void act(() => ctx.api.modelVersionRollback(v.id, projectId));
-      } }, 'Roll back to'));
-    }
-    return h('td', {}, ...buttons);
-  };
-  const versionRow = (v: ModelVersionRow) => {
-    const row = h('tr', { 'data-testid': 'model-version', 'data-version-id': v.id, class: v.in_use ? 'in-use' : null },
-      h('td', {}, v.name), h('td', {}, v.state), h('td', {}, v.in_use ? 'yes' : ''), h('td', {}, v.parent ?? ''),
-      h('td', {}, metric(v.held_out?.['NoC@85'])), h('td', {}, metric(v.held_out?.['mIoU@1'])),
-      h('td', {}, metric(v.benchmark?.['NoC@85'])), h('td', { 'data-testid': 'version-gate' }, gateText(v)),
-      h('td', {}, v.promoted_at ? new Date(v.promoted_at).toLocaleString() : ''), h('td', { 'data-testid': 'version-override' }, v.override_reason));
-    row.append(actions(v, row));
-    return row;
-  };
-  const loadVersions = async () => {
-    try {
-      const { versions: rows } = await ctx.api.modelVersions(projectId, aborter.signal);
-      versions.replaceChildren(
-        h('tr', {}, ...['name', 'state', 'in use', 'parent', 'NoC@85 held-out', 'mIoU@1 held-out', 'NoC@85 benchmark', 'gate', 'promoted', 'override reason', ''].map((t) => h('th', {}, t))),
-        ...rows.map(versionRow),
-      );
-      if (!rows.length) versions.append(h('tr', {}, h('td', { colspan: 11, class: 'muted' }, 'No model versions yet.')));
-    } catch (err) {
-      report(err);
-    }
-  };
-
   void loadMembers();
   void loadScenes();
-  void loadVersions();
   return () => aborter.abort();
 };

@@ -10,6 +10,7 @@ import { createAnnotationTiles } from '../map/annotationTiles';
 import { createEditInteractions } from '../map/editInteractions';
 import { createEditLayers, toMapGeometry } from '../map/editLayers';
 import { createSceneMap } from '../map/sceneMap';
+import { hashBbox } from '../router';
 import type { Scene, Task } from '../types';
 import { createCommands } from './annotate/commands';
 import { createShared } from './annotate/context';
@@ -71,6 +72,11 @@ export const mountAnnotate: Screen = (el, ctx) => {
         if (task.status === 'submitted' || task.status === 'reviewed') view.submitBtn.disabled = true;
         else void tasks.heartbeat();
       }
+    }
+    // "?bbox=w,s,e,n" (lon/lat) zooms to one object, e.g. from the Models screen's per-object table.
+    const bbox = hashBbox(window.location.hash);
+    if (bbox && parts.sceneMap) {
+      parts.sceneMap.map.getView().fit(transformExtent(bbox, 'EPSG:4326', 'EPSG:3857'), { padding: [40, 40, 40, 40], maxZoom: scene.maxzoom + 3 });
     }
     const draft = sh.drafts.load();
     if (draft) {

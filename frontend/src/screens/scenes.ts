@@ -34,6 +34,7 @@ export const mountScenes: Screen = (el, ctx) => {
     h('a', { href: `#/projects/${projectId}/admin`, 'data-testid': 'admin-link' }, 'Admin'),
     exportsLink,
     importsLink,
+    h('a', { href: `#/projects/${projectId}/models`, 'data-testid': 'models-link' }, 'Models'),
   );
   el.append(h('section', { class: 'panel' }, h('a', { href: '#/', class: 'back' }, '← Projects'), title, projectBar, list));
 
