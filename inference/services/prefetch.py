@@ -61,3 +61,71 @@ def viewport_prefetch(*, scene, bbox, map_resolution, model_version=None, limit:
                                   prefetch=prefetch)
         counts[state] += 1
     return {**counts, "level": level, "windows": [w.key for w in windows]}
+
+
+def working_level(*, scene, task_extent_m: float | None = None) -> int:
+    """The window level an annotator of this project works at, from the data: the most common level of the
+    project's latest answers (``GEOLOOP_PREFETCH_HISTORY`` of them); else the level that puts a typical accepted
+    object (median of the project's size distribution) at about a third of a window, as a zoomed-in annotator
+    would see it; else the level at which the task fits one window (the task opened to fill the screen)."""
+    from collections import Counter
+
+    from inference.models import MaskProposal
+    from inference.services.quality import _prior_key
+    from inference.windows import DEFAULT_WINDOW_SIZE
+
+    min_level, max_level = scene_level_range(scene)
+    gsd = scene_gsd(scene, Affine.from_gdal(*scene.transform))
+    history = int(getattr(settings, "GEOLOOP_PREFETCH_HISTORY", 200))
+    levels = [w.get("level") for w in MaskProposal.objects.filter(project_id=scene.project_id)
+              .order_by("-id").values_list("window", flat=True)[:history] if isinstance(w, dict)]
+    levels = [lv for lv in levels if isinstance(lv, int)]
+    if levels:
+        return max(min_level, min(max_level, Counter(levels).most_common(1)[0][0]))
+    target_m = None
+    try:
+        import json
+        import math
+
+        from inference.services.embeddings import redis_client
+
+        raw = redis_client().get(_prior_key(scene.project_id))
+        if raw:
+            target_m = math.exp(json.loads(raw)["mean_log"] / 2) * 3  # object side x 3
+    except Exception:  # noqa: BLE001 - no prior: fall through
+        target_m = None
+    if target_m is None:
+        target_m = task_extent_m
+    if not target_m:
+        return max(min_level, min(max_level, 0))
+    return choose_level(map_resolution=target_m / DEFAULT_WINDOW_SIZE, gsd=gsd, min_level=min_level,
+                        max_level=max_level)
+
+
+def task_prefetch(*, task, model_version=None, limit: int | None = None) -> dict:
+    """Enqueue the encodes of the windows covering ``task``'s area at the project's working level (see
+    :func:`working_level`), nearest the task's centre first, at most ``limit`` (default
+    ``GEOLOOP_PREFETCH_TASK_MAX``). Returns what :func:`viewport_prefetch` returns."""
+    scene = task.scene
+    if scene.status != SceneStatus.READY or not scene.transform:
+        raise SceneNotReady(f"scene {scene.pk} is {scene.status}, not ready")
+    lon0, lat0, lon1, lat1 = task.area.extent
+    transform = Affine.from_gdal(*scene.transform)
+    xs, ys = transformer("EPSG:4326", scene.crs).transform([lon0, lon1], [lat0, lat1])
+    px = [~transform * (x, y) for x, y in zip(xs, ys, strict=True)]
+    gsd = scene_gsd(scene, transform)
+    extent_m = max(abs(px[1][0] - px[0][0]), abs(px[1][1] - px[0][1])) * gsd
+    level = working_level(scene=scene, task_extent_m=extent_m)
+    cap = int(getattr(settings, "GEOLOOP_PREFETCH_TASK_MAX", 16) if limit is None else limit)
+    return viewport_prefetch(scene=scene, bbox=[lon0, lat0, lon1, lat1], map_resolution=gsd * 2.0**level,
+                             model_version=model_version, limit=cap)
+
+
+def on_task_leased(sender, *, task, user, **kwargs):
+    """Receiver of ``annotator.signals.task_leased``: prefetch the task's windows; never fails the lease."""
+    import logging
+
+    try:
+        task_prefetch(task=task)
+    except Exception:  # noqa: BLE001
+        logging.getLogger(__name__).warning("prefetch of task %s failed", task.pk, exc_info=True)
