@@ -166,18 +166,28 @@ class Trace:
 
 
 class Runner:
-    def __init__(self, model, ds, recipe, backend: str):
+    def __init__(self, model, ds, recipe, backend: str, cache_dir: Path | None = None):
         self.model, self.ds, self.recipe, self.backend = model, ds, recipe, backend
+        self.cache_dir = cache_dir
         self.embeddings: dict[str, np.ndarray] = {}
         self.encode_ms: list[float] = []
         self.gsd = abs(ds.transform.a)
 
     def embedding(self, window) -> np.ndarray:
         if window.key not in self.embeddings:
+            path = None
+            if self.cache_dir is not None:
+                path = self.cache_dir / f"{window.key.replace('/', '_')}.npy"
+                if path.exists():
+                    self.embeddings[window.key] = np.load(path)
+                    return self.embeddings[window.key]
             image = read_window(self.ds, window, self.recipe).rgb
             t0 = time.perf_counter()
             self.embeddings[window.key] = encode(self.model, image)
             self.encode_ms.append((time.perf_counter() - t0) * 1000)
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                np.save(path, self.embeddings[window.key])
         return self.embeddings[window.key]
 
     def pixel_area(self, window) -> float:
@@ -363,6 +373,8 @@ def main(argv: list[str] | None = None) -> dict:
                         help="clicks per object while fitting (the first clicks carry the choice)")
     parser.add_argument("--artifacts", type=Path, default=ROOT / "artifacts")
     parser.add_argument("--policies", default=",".join(POLICIES))
+    parser.add_argument("--embedding-cache", action="store_true",
+                        help="keep window embeddings under ARTIFACTS/noc-embeddings (reruns skip the encodes)")
     args = parser.parse_args(argv)
     backend = args.backend or default_decoder_backend()
     policies = [p for p in args.policies.split(",") if p]
@@ -373,7 +385,16 @@ def main(argv: list[str] | None = None) -> dict:
     with rasterio.open(args.scene) as ds:
         polys = load_instances(args.labels, scene_crs=ds.crs, grid=args.grid)[: args.limit]
         recipe = recipe_from_statistics(ds, bands=[1])
-        runner = Runner(model, ds, recipe, backend)
+        cache_dir = None
+        if args.embedding_cache:
+            import hashlib
+
+            from core.hashing import sha256_file
+
+            recipe_tag = hashlib.sha256(json.dumps(recipe, sort_keys=True, default=str).encode()).hexdigest()[:8]
+            tag = f"{sha256_file(args.scene)[:12]}-{model.sha256[:12]}-{recipe_tag}"
+            cache_dir = args.artifacts / "noc-embeddings" / tag
+        runner = Runner(model, ds, recipe, backend, cache_dir)
         objects = []
         for i, poly in enumerate(polys):
             window = window_for_object(poly, ds)
