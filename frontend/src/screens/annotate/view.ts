@@ -93,7 +93,7 @@ export function renderScreen(
   else if (screenState === 'mask') sh.say(`${s.session.points.length} point${s.session.points.length === 1 ? '' : 's'}${s.session.box ? ' + box' : ''}. Enter accepts, click to refine, Esc discards.`);
   else if (screenState === 'edit') sh.say(`Annotation ${s.edit?.annotationId} (version ${s.edit?.version})${dirty ? ' — unsaved changes, Enter saves' : ''}. Drag vertices; A/C add or cut.`);
   else if (screenState === 'manual') sh.say('Hand-drawn shape. Enter saves it.');
-  else sh.say('Click inside an object (Alt/Shift-click excludes), or drag a box with B.');
+  else sh.say('Click inside an object (Alt/Shift-click excludes, Ctrl/Cmd-click selects an annotation), or drag a box with B.');
   v.acceptBtn.disabled = commitKind(s) === null || state.busy;
   v.discardBtn.disabled = isEmpty(s);
   v.undoBtn.disabled = !history.canUndo;
