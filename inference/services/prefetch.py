@@ -16,11 +16,11 @@ from inference.services.embeddings import (
 )
 from inference.services.errors import OutsideScene, PromptInvalid, SceneNotReady
 from inference.services.proposals import _number, _version, scene_gsd, scene_level_range
-from inference.windows import choose_level, windows_in_viewport
+from inference.windows import choose_level, scene_window, windows_in_viewport
 
 
 def viewport_prefetch(*, scene, bbox, map_resolution, model_version=None, limit: int | None = None,
-                      viewer: str | None = None) -> dict:
+                      viewer: str | None = None, prefer_holding: bool = False) -> dict:
     """Enqueue the encodes of the windows in ``bbox`` ([min lon, min lat, max lon, max lat]) at the level for
     ``map_resolution``, behind any prompt's encode. With ``viewer`` (one socket), encodes still queued for that
     viewer's earlier viewports are skipped when their turn comes. Returns ``{"queued", "cached", "pending",
@@ -46,7 +46,16 @@ def viewport_prefetch(*, scene, bbox, map_resolution, model_version=None, limit:
     level = choose_level(map_resolution=resolution, gsd=scene_gsd(scene, transform), min_level=min_level,
                          max_level=max_level)
     cap = int(settings.GEOLOOP_PREFETCH_MAX if limit is None else limit)
-    windows = windows_in_viewport(viewport=viewport, level=level, width=scene.width, height=scene.height, limit=cap)
+    whole = scene_window(level=level, width=scene.width, height=scene.height)
+    windows = ([whole] if whole is not None else  # a small scene: one window holds it all, one encode
+               windows_in_viewport(viewport=viewport, level=level, width=scene.width, height=scene.height))
+    if prefer_holding and windows:
+        # windows holding the whole area (an eighth of a window from their edges) first: one encode then serves
+        # every click in it (a prompt's window choice takes an encoded window that holds the prompt)
+        corners = [(viewport[0], viewport[1]), (viewport[2], viewport[3])]
+        margin = windows[0].size / 8
+        windows.sort(key=lambda w: not all(w.contains(x, y, margin=margin) for x, y in corners))  # stable
+    windows = windows[:cap]
     if not windows:
         raise OutsideScene(f"viewport {bbox} does not overlap scene {scene.pk}")
     from inference.services.registry import model_version_encoder
@@ -118,7 +127,7 @@ def task_prefetch(*, task, model_version=None, limit: int | None = None) -> dict
     level = working_level(scene=scene, task_extent_m=extent_m)
     cap = int(getattr(settings, "GEOLOOP_PREFETCH_TASK_MAX", 16) if limit is None else limit)
     return viewport_prefetch(scene=scene, bbox=[lon0, lat0, lon1, lat1], map_resolution=gsd * 2.0**level,
-                             model_version=model_version, limit=cap)
+                             model_version=model_version, limit=cap, prefer_holding=True)
 
 
 def on_task_leased(sender, *, task, user, **kwargs):

@@ -10,7 +10,7 @@ from django.contrib.gis.geos import GEOSGeometry
 from annotator.models import Task
 from annotator.services.tasks import task_next
 from inference.scoring import FEATURES
-from inference.services import proposal_create, prompt_input_parse, prompt_prepare
+from inference.services import prompt_input_parse, prompt_prepare, proposal_create
 from inference.services.embeddings import embedding_known
 from inference.services.proposals import mask_message
 from inference.tests.django_fixtures import buildings, click_in, world  # noqa: F401 - fixture
@@ -30,9 +30,13 @@ def test_task_open_prefetch_makes_the_first_click_find_its_embedding(world, cele
 
     leased = task_next(project=world.project, user=world.users["ann"])  # opening the task: the lease commits
     assert leased is not None and leased.pk == task.pk
-    deadline = time.monotonic() + 300
-    while not embedding_known([key]) and time.monotonic() < deadline:
-        time.sleep(0.5)
+    # the first click's window is one the prefetch encoded (the prompt prefers an encoded window holding it)
+    deadline = time.monotonic() + 400
+    while time.monotonic() < deadline:
+        key = prompt_prepare(scene=world.scene, inp=inp).key
+        if embedding_known([key]):
+            break
+        time.sleep(1.0)
     assert embedding_known([key]), "the task's windows were not prefetched"
 
     proposal, timings = proposal_create(scene=world.scene, user=world.users["ann"], points_lonlat=[point],
