@@ -13,3 +13,7 @@ annotation_changed = Signal()
 
 # kwargs: task (Task, now submitted), user.
 task_submitted = Signal()
+
+# kwargs: task (Task, now leased to user), user. Sent after the lease commits (the annotator is about to open it):
+# inference prefetches the task's windows so the first click finds its embedding.
+task_leased = Signal()

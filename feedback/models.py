@@ -37,6 +37,22 @@ class Correction(models.Model):
         indexes = [models.Index(fields=["project", "created_at"])]
 
 
+class QualityCalibrator(models.Model):
+    """A project's own quality calibration for one model version: a monotone map from the default calibrator's
+    output to the IoU its outcomes actually had (see :mod:`feedback.services.calibration`)."""
+
+    project = models.ForeignKey("annotator.Project", on_delete=models.CASCADE, related_name="+")
+    model_version = models.ForeignKey("inference.ModelVersion", on_delete=models.CASCADE, related_name="+")
+    params = models.JSONField(help_text="inference.calibration.Calibrator JSON")
+    n_outcomes = models.PositiveIntegerField(default=0)
+    ece_before = models.FloatField(null=True, blank=True)
+    ece_after = models.FloatField(null=True, blank=True)
+    fitted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "model_version"], name="one_calibrator_per_version")]
+
+
 class Trigger(models.TextChoices):
     SCHEDULE = "schedule"
     EVERY_N = "every_n", "every N corrections"

@@ -161,3 +161,53 @@ def mask_iou(a: np.ndarray, b: np.ndarray) -> float:
     if union == 0:
         return 1.0
     return float(np.logical_and(a, b).sum() / union)
+
+
+def mask_keep_clicked(
+    mask: np.ndarray,
+    points_px: np.ndarray | list,
+    labels: np.ndarray | list,
+    *,
+    pinhole_share: float = 0.01,
+) -> tuple[np.ndarray, int]:
+    """Post-process a chosen mask: keep the connected parts (8-connected) that hold a positive click, fill holes
+    smaller than ``pinhole_share`` of their part's area (pinholes, not courtyards). When no part holds a positive
+    click (a click on the outline, or only negative clicks) every part is kept. Returns (mask, number of parts).
+
+    ``points_px``: ``(N, 2)`` click (x, y) in the mask's pixel coordinates (pixel centres at +0.5).
+    """
+    mask = np.asarray(mask, bool)
+    if not mask.any():
+        return mask, 0
+    rows = np.flatnonzero(mask.any(axis=1))
+    cols = np.flatnonzero(mask.any(axis=0))
+    r0, r1, c0, c1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+    crop = mask[r0:r1, c0:c1]
+    # Quick look at a 4x subsample (cheap): one part without holes there -> nothing to do at full resolution
+    # (a part or hole thinner than 4 px can slip through; the polygoniser drops those under DEFAULT_MIN_AREA).
+    coarse = np.ascontiguousarray(crop[::4, ::4])
+    if coarse.any():
+        quick = [shape(g) for g, _v in rasterio.features.shapes(coarse.astype(np.uint8), mask=coarse,
+                                                                 connectivity=8)]
+        if len(quick) == 1 and not quick[0].interiors:
+            return mask, 1
+    pts = np.asarray(points_px, np.float64).reshape(-1, 2)
+    lab = np.asarray(labels).reshape(-1)
+    positives = [shapely.Point(x - c0, y - r0) for (x, y), lb in zip(pts, lab, strict=True) if lb == 1]
+    parts: list[Polygon] = []
+    for geom, _value in rasterio.features.shapes(crop.astype(np.uint8), mask=crop, connectivity=8):
+        parts.append(shape(geom))
+    kept = [p for p in parts if any(p.covers(q) for q in positives)] or parts
+    cleaned = []
+    for poly in kept:
+        shell = Polygon(poly.exterior)
+        holes = [ring for ring in poly.interiors if Polygon(ring).area >= pinhole_share * shell.area]
+        cleaned.append(Polygon(poly.exterior, holes))
+    if len(kept) == len(parts) and all(len(c.interiors) == len(p.interiors) for c, p in zip(cleaned, kept,
+                                                                                                strict=True)):
+        return mask, len(kept)
+    out = np.zeros_like(mask)
+    out[r0:r1, c0:c1] = rasterio.features.rasterize(
+        [(p, 1) for p in cleaned], out_shape=crop.shape, fill=0, all_touched=False, dtype=np.uint8
+    ).astype(bool)
+    return out, len(cleaned)

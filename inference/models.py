@@ -79,6 +79,9 @@ class MaskProposal(models.Model):
     window = models.JSONField(help_text="level, col, row, size and the window's transform")
     geometry = models.MultiPolygonField(srid=4326, null=True, blank=True)
     predicted_iou = models.FloatField()
+    quality = models.FloatField(null=True, blank=True,
+                                help_text="calibrated expected IoU with what the annotator keeps, in [0, 1]")
+    features = models.JSONField(default=dict, blank=True, help_text="scoring features of the chosen candidate")
     latency_ms = models.FloatField()
     timings = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -221,3 +221,47 @@ def windows_in_viewport(
     ]
     found.sort(key=lambda w: ((w.center[0] - cx) ** 2 + (w.center[1] - cy) ** 2, w.row, w.col))
     return found[:limit] if limit is not None else found
+
+
+def scene_window(*, level: int, width: int, height: int, size: int = DEFAULT_WINDOW_SIZE) -> Window | None:
+    """The one window at ``level`` that holds the whole scene (grid window (0, 0)), or None when the scene is larger
+    than a window at that level. A small scene then needs a single encode, and no click waits near an edge."""
+    extent = size * 2.0**level
+    if width <= extent and height <= extent:
+        return Window(level, 0, 0, size)
+    return None
+
+
+def prompt_window_candidates(
+    *,
+    points: list[tuple[float, float]],
+    box: tuple[float, float, float, float] | None = None,
+    level: int,
+    width: int,
+    height: int,
+    size: int = DEFAULT_WINDOW_SIZE,
+) -> list[Window]:
+    """Windows at ``level`` that can answer a prompt, best first: the nearest-centre window
+    (:func:`window_for_prompt`), then the whole-scene window when the scene fits in one (what the prefetch encodes
+    for a small scene), then the other grid windows at ``level`` that hold every prompt corner at least
+    ``size / 8`` window pixels from their edges (so a window already encoded for a neighbouring click serves this
+    one, at the same scale). The caller takes the first one already encoded, else the first. Scene pixels."""
+    corners = list(points) + ([(box[0], box[1]), (box[2], box[3])] if box is not None else [])
+    if not corners:
+        raise ValueError("a prompt needs at least one point or a box")
+    first = window_for_prompt(points=points, box=box, level=level, size=size)
+    out = [first]
+    whole = scene_window(level=level, width=width, height=height, size=size)
+    if whole is not None and whole != first:
+        out.append(whole)
+    margin = size / 8
+    xs = [c[0] for c in corners]
+    ys = [c[1] for c in corners]
+    stride = size * 2.0**level / 2
+    cols = range(math.floor(max(xs) / stride) - 2, math.floor(min(xs) / stride) + 1)
+    rows = range(math.floor(max(ys) / stride) - 2, math.floor(min(ys) / stride) + 1)
+    cx, cy = sum(xs) / len(xs), sum(ys) / len(ys)
+    others = [Window(level, c, r, size) for r in rows for c in cols if Window(level, c, r, size) not in out]
+    others = [w for w in others if all(w.contains(x, y, margin=margin) for x, y in corners)]
+    others.sort(key=lambda w: ((w.center[0] - cx) ** 2 + (w.center[1] - cy) ** 2, w.row, w.col))
+    return out + others

@@ -1,12 +1,14 @@
 """The review queue.
 
 Order: predicted quality ascending with NULLS LAST, then oldest first (created_at, id).
-Why nulls last: `predicted_quality` is the model's estimate that its own output is right; the lowest values are
-the likeliest errors and where a reviewer's minute is worth most. An annotation without one was drawn or imported by
-a person (or by a model that gave no estimate): a human already looked at it, so it ranks after every model output
-that is doubted, and among those the oldest goes first so nothing starves. The order also matches the partial
-index `review_queue_idx (project, review_state, predicted_quality, created_at) WHERE NOT deleted`, whose default
-ASC order puts NULLs last, so the queue is read off the index without a sort.
+Why nulls last: `predicted_quality` is the calibrated quality of the proposal the annotation came from — the
+expected IoU between the model's answer and what annotators of this project keep (inference.calibration, refitted
+from the project's outcomes by feedback.services.calibration), a probability rather than the model's raw figure;
+the lowest values are the likeliest errors and where a reviewer's minute is worth most. An annotation without one
+was drawn or imported by a person (or by a model that gave no estimate): a human already looked at it, so it ranks
+after every model output that is doubted, and among those the oldest goes first so nothing starves. The order also
+matches the partial index `review_queue_idx (project, review_state, predicted_quality, created_at) WHERE NOT
+deleted`, whose default ASC order puts NULLs last, so the queue is read off the index without a sort.
 
 What is queued: not deleted, review pending, not a draft, and either outside any task or in a task that was
 submitted (an annotator still working a task is not interrupted by reviews of half-done work).

@@ -23,7 +23,7 @@ from django.utils import timezone
 from annotator.audit import audit_record
 from annotator.models import Membership, Project, Scene, Task, TaskStatus
 from annotator.services.annotations import geometry_for_scene
-from annotator.signals import task_submitted
+from annotator.signals import task_leased, task_submitted
 from core.errors import Conflict, ValidationFailed
 
 MAX_GRID_CELLS = 10_000
@@ -140,6 +140,7 @@ def task_next(*, project: Project, user, scene_id: int | None = None) -> Task | 
     audit_record(user=user, project=project, action="task.lease", obj=task,
                  details={"renewed": held is not None, "expires": expires.isoformat(),
                           "previous_holder": previous_holder if previous_holder != user.id else None})
+    transaction.on_commit(lambda: task_leased.send_robust(sender=Task, task=task, user=user))
     return task
 
 

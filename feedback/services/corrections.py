@@ -24,6 +24,7 @@ from core.errors import Conflict, ValidationFailed
 from core.geo import reproject
 from feedback.models import Correction, Outcome, Trigger
 from feedback.selectors import corrections_since_last_job, feedback_settings, open_training_job
+from feedback.services.calibration import quality_refit_soon
 from inference.models import MaskProposal
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,8 @@ def correction_record(*, proposal: MaskProposal | None, outcome: str, user,
             user=user if getattr(user, "is_authenticated", False) else None,
         )
         every_n_check(project_id=project_id)
+        if proposal is not None:
+            quality_refit_soon(project_id=project_id, version_id=proposal.model_version_id)
     return correction
 
 
@@ -123,7 +126,9 @@ def proposal_accept(*, proposal: MaskProposal, label_class, user, final_geometry
     proposal = _proposal_open(proposal)
     if proposal.geometry is None and final_geometry is None:
         raise ValidationFailed("This proposal has no geometry; send the final geometry.")
-    quality = min(1.0, max(0.0, float(proposal.predicted_iou)))
+    # the calibrated quality the annotator saw; proposals from before calibration only have the model's figure
+    raw = proposal.quality if proposal.quality is not None else proposal.predicted_iou
+    quality = min(1.0, max(0.0, float(raw)))
     annotation, _info = annotation_create(
         project=proposal.project, scene=proposal.scene, geometry=final_geometry or proposal.geometry,
         label_class=label_class, user=user, source=AnnotationSource.MODEL, task=task,

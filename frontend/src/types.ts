@@ -160,7 +160,12 @@ export interface MaskMessage {
   proposal_id: number;
   /** null when the model found nothing at the prompts. */
   geometry: GeoJsonMultiPolygon | null;
+  /** The model's own predicted IoU: unbounded and uncalibrated (kept for compatibility; do not show it). */
   predicted_iou: number;
+  /** Calibrated expected IoU with what the annotator keeps, in [0, 1] (absent from older servers). */
+  quality?: number | null;
+  /** Connected parts of the answer after post-processing. */
+  parts?: number;
   model_version: number | string | null;
   window: unknown;
   timings: Record<string, number> & { total_ms?: number };

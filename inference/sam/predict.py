@@ -51,6 +51,8 @@ class Decoded:
     ious: predicted IoU of every candidate considered (3 in multimask mode, else 1).
     token: index of the chosen mask token (0 = single-mask output, 1..3 = multimask candidates).
     low_res_logits: float32 ``(256, 256)`` logits of the chosen mask, to feed back with the next click.
+    quality: calibrated expected IoU in [0, 1] (:func:`decode_scored` only), features: the chosen candidate's
+    scoring features, parts: connected parts left after post-processing.
     """
 
     mask: np.ndarray
@@ -58,6 +60,9 @@ class Decoded:
     ious: np.ndarray
     token: int
     low_res_logits: np.ndarray
+    quality: float | None = None
+    features: dict | None = None
+    parts: int | None = None
 
 
 # ---------------------------------------------------------------------------------------------------- encode
@@ -251,6 +256,102 @@ def decode(
     else:
         raise InvalidPrompt(f"unknown decoder backend {backend!r}; expected one of {', '.join(DECODER_BACKENDS)}")
     return select_and_upscale(low, ious, multimask=prompt.multimask, size=model.image_size)
+
+
+def decode_all(model: LoadedModel, embedding: np.ndarray | torch.Tensor, prompt: Prompt, *,
+               backend: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """All four tokens' low-res logits ``(4, 256, 256)`` float32 and predicted IoUs ``(4,)`` with either backend."""
+    backend = backend or default_decoder_backend()
+    if backend == "onnx":
+        from inference.sam.onnx_decoder import get_onnx_decoder
+
+        low, ious = get_onnx_decoder(model).run(embedding, prompt)
+        return np.asarray(low, np.float32), np.asarray(ious, np.float32)
+    if backend == "torch":
+        low_t, ious_t = decode_all_torch(model, embedding, prompt)
+        return low_t.float().cpu().numpy(), ious_t.float().cpu().numpy()
+    raise InvalidPrompt(f"unknown decoder backend {backend!r}; expected one of {', '.join(DECODER_BACKENDS)}")
+
+
+def choose_scored(low: np.ndarray, ious: np.ndarray, prompt: Prompt, *, points_px, labels, size: int,
+                  calibrator=None, pixel_area_m2: float | None = None, size_prior=None):
+    """The candidate of highest calibrated quality (:mod:`inference.scoring`): a :class:`inference.scoring.Choice`."""
+    from inference.calibration import default_calibrator
+    from inference.scoring import candidate_features, candidate_tokens, choose
+
+    n_points = 0 if points_px is None else len(points_px)
+    tokens = candidate_tokens(multimask=prompt.multimask, n_points=n_points, has_box=prompt.box is not None)
+    feats = candidate_features(low, ious, tokens, points_px=np.zeros((0, 2)) if points_px is None else points_px,
+                               labels=np.zeros(0) if labels is None else labels, window_size=size,
+                               pixel_area_m2=pixel_area_m2, size_prior=size_prior)
+    return choose(feats, tokens, calibrator or default_calibrator())
+
+
+def upscale(low_token: np.ndarray, size: int) -> np.ndarray:
+    """SAM's upscaling of one token's ``(256, 256)`` logits to a bool ``(size, size)`` mask."""
+    t = torch.as_tensor(np.ascontiguousarray(low_token, dtype=np.float32))
+    with torch.inference_mode():
+        up = F.interpolate(t[None, None], (size, size), mode="bilinear", align_corners=False)[0, 0]
+    return (up > 0).numpy()
+
+
+def decode_scored(
+    model: LoadedModel,
+    embedding: np.ndarray | torch.Tensor,
+    points_xy,
+    labels,
+    box: Sequence[float] | None = None,
+    mask_logits: np.ndarray | None = None,
+    *,
+    calibrator=None,
+    pixel_area_m2: float | None = None,
+    size_prior=None,
+    backend: str | None = None,
+    clean: bool = True,
+) -> Decoded:
+    """Like :func:`decode`, but the candidate is chosen by calibrated quality (see :mod:`inference.scoring`) and
+    the mask keeps only the parts holding positive clicks, pinholes filled (``clean``)."""
+    from inference.masks import mask_keep_clicked
+
+    prompt = prepare_prompt(points_xy, labels, box=box, mask_logits=mask_logits)
+    low, ious = decode_all(model, embedding, prompt, backend=backend)
+    pts = None if points_xy is None else np.asarray(points_xy, np.float64).reshape(-1, 2)
+    choice = choose_scored(low, ious, prompt, points_px=pts, labels=labels, size=model.image_size,
+                           calibrator=calibrator, pixel_area_m2=pixel_area_m2, size_prior=size_prior)
+    mask = upscale(low[choice.token], model.image_size)
+    parts = None
+    if clean and pts is not None and len(pts):
+        mask, parts = mask_keep_clicked(mask, pts, labels)
+    return Decoded(mask=mask, iou=float(ious[choice.token]), ious=np.asarray(ious, np.float32), token=choice.token,
+                   low_res_logits=np.asarray(low[choice.token], np.float32).copy(), quality=choice.quality,
+                   features=choice.features_dict(), parts=parts)
+
+
+def scale_search(model: LoadedModel, *, window, point_px: Sequence[float], embedding_for, calibrator=None,
+                 pixel_area_m2: float | None = None, size_prior=None, backend: str | None = None):
+    """A lone positive click asked again on the next finer grid window nearest it (half the extent, the click at
+    least a quarter of it from every edge), for when the answer on ``window`` fills that window.
+
+    ``embedding_for(fine_window)`` returns its embedding or None (not available: no search). Returns
+    ``(logits, choice, fine_window)``: the fine answer's logits on ``window``'s ``(256, 256)`` low-res grid
+    (:func:`inference.scoring.coarser_logits`), its :class:`inference.scoring.Choice`, the fine window; or None.
+    ``pixel_area_m2`` is the ground area of one of ``window``'s pixels.
+    """
+    from inference.scoring import coarser_logits
+    from inference.windows import window_for_point
+
+    x, y = window.window_to_scene(float(point_px[0]), float(point_px[1]))
+    fine = window_for_point(x=x, y=y, level=window.level - 1, size=window.size)
+    emb = embedding_for(fine)
+    if emb is None:
+        return None
+    u, v = fine.scene_to_window(x, y)
+    prompt = prepare_prompt([(u, v)], [1])
+    low, ious = decode_all(model, emb, prompt, backend=backend)
+    area = None if pixel_area_m2 is None else pixel_area_m2 * (fine.scale / window.scale) ** 2
+    choice = choose_scored(low, ious, prompt, points_px=np.array([(u, v)]), labels=[1], size=window.size,
+                           calibrator=calibrator, pixel_area_m2=area, size_prior=size_prior)
+    return coarser_logits(low[choice.token], fine=fine, coarse=window), choice, fine
 
 
 def make_predict_fn(model: LoadedModel, embedding: np.ndarray | torch.Tensor, *, backend: str | None = None):

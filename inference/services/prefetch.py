@@ -17,11 +17,11 @@ from inference.services.embeddings import (
 from inference.services.errors import OutsideScene, PromptInvalid, SceneNotReady
 from inference.services.proposals import _number, _version, scene_gsd, scene_level_range
 from inference.services.proposals.parse import _optional_id
-from inference.windows import choose_level, windows_in_viewport
+from inference.windows import choose_level, scene_window, windows_in_viewport
 
 
 def viewport_prefetch(*, scene, bbox, map_resolution, model_version=None, limit: int | None = None,
-                      viewer: str | None = None) -> dict:
+                      viewer: str | None = None, prefer_holding: bool = False) -> dict:
     """Enqueue the encodes of the windows in ``bbox`` ([min lon, min lat, max lon, max lat]) at the level for
     ``map_resolution``, behind any prompt's encode. With ``viewer`` (one socket), encodes still queued for that
     viewer's earlier viewports are skipped when their turn comes. Returns ``{"queued", "cached", "pending",
@@ -47,7 +47,16 @@ def viewport_prefetch(*, scene, bbox, map_resolution, model_version=None, limit:
     level = choose_level(map_resolution=resolution, gsd=scene_gsd(scene, transform), min_level=min_level,
                          max_level=max_level)
     cap = int(settings.GEOLOOP_PREFETCH_MAX if limit is None else limit)
-    windows = windows_in_viewport(viewport=viewport, level=level, width=scene.width, height=scene.height, limit=cap)
+    whole = scene_window(level=level, width=scene.width, height=scene.height)
+    windows = ([whole] if whole is not None else  # a small scene: one window holds it all, one encode
+               windows_in_viewport(viewport=viewport, level=level, width=scene.width, height=scene.height))
+    if prefer_holding and windows:
+        # windows holding the whole area (an eighth of a window from their edges) first: one encode then serves
+        # every click in it (a prompt's window choice takes an encoded window that holds the prompt)
+        corners = [(viewport[0], viewport[1]), (viewport[2], viewport[3])]
+        margin = windows[0].size / 8
+        windows.sort(key=lambda w: not all(w.contains(x, y, margin=margin) for x, y in corners))  # stable
+    windows = windows[:cap]
     if not windows:
         raise OutsideScene(f"viewport {bbox} does not overlap scene {scene.pk}")
     from inference.services.registry import model_version_encoder
@@ -74,3 +83,71 @@ def scene_viewport_prefetch(*, scene_id: int, bbox, map_resolution, model_versio
         raise SceneNotReady(f"scene {scene_id} no longer exists")
     return viewport_prefetch(scene=scene, bbox=bbox, map_resolution=map_resolution, model_version=model_version,
                              viewer=viewer)
+
+
+def working_level(*, scene, task_extent_m: float | None = None) -> int:
+    """The window level an annotator of this project works at, from the data: the most common level of the
+    project's latest answers (``GEOLOOP_PREFETCH_HISTORY`` of them); else the level that puts a typical accepted
+    object (median of the project's size distribution) at about a third of a window, as a zoomed-in annotator
+    would see it; else the level at which the task fits one window (the task opened to fill the screen)."""
+    from collections import Counter
+
+    from inference.models import MaskProposal
+    from inference.services.quality import _prior_key
+    from inference.windows import DEFAULT_WINDOW_SIZE
+
+    min_level, max_level = scene_level_range(scene)
+    gsd = scene_gsd(scene, Affine.from_gdal(*scene.transform))
+    history = int(getattr(settings, "GEOLOOP_PREFETCH_HISTORY", 200))
+    levels = [w.get("level") for w in MaskProposal.objects.filter(project_id=scene.project_id)
+              .order_by("-id").values_list("window", flat=True)[:history] if isinstance(w, dict)]
+    levels = [lv for lv in levels if isinstance(lv, int)]
+    if levels:
+        return max(min_level, min(max_level, Counter(levels).most_common(1)[0][0]))
+    target_m = None
+    try:
+        import json
+        import math
+
+        from inference.services.embeddings import redis_client
+
+        raw = redis_client().get(_prior_key(scene.project_id))
+        if raw:
+            target_m = math.exp(json.loads(raw)["mean_log"] / 2) * 3  # object side x 3
+    except Exception:  # noqa: BLE001 - no prior: fall through
+        target_m = None
+    if target_m is None:
+        target_m = task_extent_m
+    if not target_m:
+        return max(min_level, min(max_level, 0))
+    return choose_level(map_resolution=target_m / DEFAULT_WINDOW_SIZE, gsd=gsd, min_level=min_level,
+                        max_level=max_level)
+
+
+def task_prefetch(*, task, model_version=None, limit: int | None = None) -> dict:
+    """Enqueue the encodes of the windows covering ``task``'s area at the project's working level (see
+    :func:`working_level`), nearest the task's centre first, at most ``limit`` (default
+    ``GEOLOOP_PREFETCH_TASK_MAX``). Returns what :func:`viewport_prefetch` returns."""
+    scene = task.scene
+    if scene.status != SceneStatus.READY or not scene.transform:
+        raise SceneNotReady(f"scene {scene.pk} is {scene.status}, not ready")
+    lon0, lat0, lon1, lat1 = task.area.extent
+    transform = Affine.from_gdal(*scene.transform)
+    xs, ys = transformer("EPSG:4326", scene.crs).transform([lon0, lon1], [lat0, lat1])
+    px = [~transform * (x, y) for x, y in zip(xs, ys, strict=True)]
+    gsd = scene_gsd(scene, transform)
+    extent_m = max(abs(px[1][0] - px[0][0]), abs(px[1][1] - px[0][1])) * gsd
+    level = working_level(scene=scene, task_extent_m=extent_m)
+    cap = int(getattr(settings, "GEOLOOP_PREFETCH_TASK_MAX", 16) if limit is None else limit)
+    return viewport_prefetch(scene=scene, bbox=[lon0, lat0, lon1, lat1], map_resolution=gsd * 2.0**level,
+                             model_version=model_version, limit=cap, prefer_holding=True)
+
+
+def on_task_leased(sender, *, task, user, **kwargs):
+    """Receiver of ``annotator.signals.task_leased``: prefetch the task's windows; never fails the lease."""
+    import logging
+
+    try:
+        task_prefetch(task=task)
+    except Exception:  # noqa: BLE001
+        logging.getLogger(__name__).warning("prefetch of task %s failed", task.pk, exc_info=True)

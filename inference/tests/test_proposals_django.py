@@ -14,7 +14,7 @@ from shapely.geometry import shape
 from annotator.models import SceneStatus
 from inference.masks import mask_iou, rasterize_geometry
 from inference.models import EmbeddingEntry, MaskProposal
-from inference.sam import decode
+from inference.sam.predict import decode_scored
 from inference.services import (
     model_load,
     prompt_input_parse,
@@ -29,6 +29,7 @@ from inference.services.errors import (
     UnknownModelVersion,
 )
 from inference.services.proposals import _upscale_crop
+from inference.services.quality import pixel_area_m2, quality_context
 from inference.tests.django_fixtures import buildings, click_in, world  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -86,8 +87,12 @@ def test_click_in_building_overlaps_ground_truth_and_rasterises_back(world, cele
     window = proposal.window
     entry = EmbeddingEntry.objects.get(key=window["embedding_key"])
     embedding = np.load(Path(settings.MEDIA_ROOT) / entry.path)
-    out = decode(model_load(world.version), embedding, proposal.prompt["points_px"], [1])
     transform = Affine(*window["transform"])
+    # the pipeline chooses by calibrated quality (inference.scoring) and keeps the clicked parts: decode the same way
+    calibrator, prior = quality_context(project_id=world.project.pk, version_id=world.version.pk)
+    out = decode_scored(model_load(world.version), embedding, proposal.prompt["points_px"], [1],
+                        calibrator=calibrator, size_prior=prior,
+                        pixel_area_m2=pixel_area_m2(transform, world.scene.crs))
     burnt = rasterize_geometry(json_of(proposal), transform=transform, shape=out.mask.shape, crs=world.scene.crs)
     assert mask_iou(burnt, out.mask) >= 0.99
 

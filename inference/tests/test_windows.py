@@ -122,3 +122,24 @@ def test_windows_in_viewport_nearest_centre_first():
     assert windows_in_viewport(viewport=(1000, 1000, 1200, 1200), level=0, width=900, height=900) == []
     with pytest.raises(ValueError):
         windows_in_viewport(viewport=(5, 5, 5, 9), level=0, width=900, height=900)
+
+
+def test_small_scene_fits_one_window_and_prompt_candidates_prefer_reuse():
+    from inference.windows import prompt_window_candidates, scene_window
+
+    # a 400 px scene fits one window at level -1 (512 px) and at 0, not at -2 (256 px)
+    assert scene_window(level=-1, width=400, height=300) == Window(-1, 0, 0)
+    assert scene_window(level=-2, width=400, height=300) is None
+    near_edge = [(390.0, 10.0)]
+    cands = prompt_window_candidates(points=near_edge, level=-1, width=400, height=300)
+    assert cands[0] == window_for_prompt(points=near_edge, level=-1)
+    assert Window(-1, 0, 0) in cands  # the whole-scene window can serve it once encoded
+    # on a large scene: every candidate holds the prompt with a margin of size / 8, nearest first
+    pts = [(5300.0, 7300.0)]
+    cands = prompt_window_candidates(points=pts, level=0, width=20000, height=20000)
+    assert cands[0] == window_for_prompt(points=pts, level=0)
+    assert len(cands) > 1 and len(set(cands)) == len(cands)
+    for w in cands[1:]:
+        assert all(w.contains(x, y, margin=w.size / 8) for x, y in pts)
+    d = [math.hypot(w.center[0] - 5300, w.center[1] - 7300) for w in cands[1:]]
+    assert d == sorted(d)

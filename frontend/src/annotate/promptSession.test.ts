@@ -43,7 +43,7 @@ describe('prompt session', () => {
     expect(applyMask(s, mask('r1'))).toBe(s); // stale answer: ignored
     s = applyMask(s, mask('r2', 11));
     expect(s.pendingRequestId).toBeNull();
-    expect(s.proposal).toMatchObject({ id: 11, predictedIou: 0.91, totalMs: 42 });
+    expect(s.proposal).toMatchObject({ id: 11, predictedIou: 0.91, totalMs: 42, quality: null });
     s = addPoint(s, [2, 2], 0, 'r3', 20);
     expect(promptMessage(s, 'r3', 1).previous_proposal_id).toBe(11);
   });
@@ -84,5 +84,17 @@ describe('prompt session', () => {
   it('request ids are unique', () => {
     const ids = new Set(Array.from({ length: 50 }, () => newRequestId()));
     expect(ids.size).toBe(50);
+  });
+});
+
+describe('calibrated quality', () => {
+  it('keeps the server quality, clamped to [0, 1], and the part count', async () => {
+    const { applyMask, EMPTY_SESSION } = await import('./promptSession');
+    const base = { ...EMPTY_SESSION, pendingRequestId: 'q1' };
+    const msg = { type: 'mask' as const, request_id: 'q1', proposal_id: 5, geometry: { type: 'MultiPolygon' as const, coordinates: [] },
+      predicted_iou: 1.07, quality: 0.42, parts: 2, model_version: 1, window: null, timings: {} };
+    expect(applyMask(base, msg).proposal).toMatchObject({ quality: 0.42, parts: 2, predictedIou: 1.07 });
+    expect(applyMask(base, { ...msg, quality: 1.3 }).proposal?.quality).toBe(1);
+    expect(applyMask(base, { ...msg, quality: Number.NaN }).proposal?.quality).toBeNull();
   });
 });

@@ -16,6 +16,9 @@ export interface Proposal {
   requestId: string;
   geometry: GeoJsonMultiPolygon;
   predictedIou: number;
+  /** Calibrated quality in [0, 1]; null when the server sent none. */
+  quality: number | null;
+  parts: number | null;
   modelVersion: number | string | null;
   totalMs: number | null;
 }
@@ -107,6 +110,8 @@ export function applyMask(s: PromptSession, msg: MaskMessage): PromptSession {
       requestId: msg.request_id,
       geometry: msg.geometry,
       predictedIou: msg.predicted_iou,
+      quality: typeof msg.quality === 'number' && Number.isFinite(msg.quality) ? Math.min(1, Math.max(0, msg.quality)) : null,
+      parts: typeof msg.parts === 'number' ? msg.parts : null,
       modelVersion: msg.model_version,
       totalMs: msg.timings?.total_ms ?? null,
     },

@@ -13,7 +13,9 @@ import type { Tool } from '../ui/annotatePanels';
 
 export interface EditCallbacks {
   /** `inputTime`: the pointer event's timeStamp (performance.now() clock), for latency traces. */
-  onClick(lonlat: LonLat, negativeModifier: boolean, pixel: number[], inputTime: number): void;
+  /** A click with the point tool; `selectModifier` (Ctrl/Cmd) asks to select the annotation under it instead of
+   *  prompting the model (a plain click inside an existing annotation is a prompt). */
+  onClick(lonlat: LonLat, negativeModifier: boolean, pixel: number[], inputTime: number, selectModifier: boolean): void;
   onBox(bounds: LonLatBounds): void;
   onDraw(ring: number[][], tool: 'add' | 'cut'): void;
   onModify(before: number[][][][], after: number[][][][]): void;
@@ -73,7 +75,7 @@ export function createEditInteractions(map: Map, working: VectorSource, neighbou
     }
     const oe = e.originalEvent;
     const [lon = 0, lat = 0] = toLonLat(e.coordinate);
-    cb.onClick([lon, lat], oe.altKey || oe.shiftKey, e.pixel, oe.timeStamp);
+    cb.onClick([lon, lat], oe.altKey || oe.shiftKey, e.pixel, oe.timeStamp, oe.ctrlKey || oe.metaKey);
   };
   map.on('click', onClick as never);
 

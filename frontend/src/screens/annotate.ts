@@ -93,6 +93,7 @@ export const mountAnnotate: Screen = (el, ctx) => {
 
   function build(scene: Scene): void {
     view.title.textContent = scene.name;
+    sh.state.sceneFootprint = scene.footprint;
     if (scene.status !== 'ready') {
       sh.say(`This scene is ${scene.status}.`);
       return;
@@ -110,7 +111,7 @@ export const mountAnnotate: Screen = (el, ctx) => {
     for (const layer of edit.layers) map.addLayer(layer);
     Object.assign(parts, { sceneMap, tiles, edit });
     parts.interactions = createEditInteractions(map, edit.workingSource, sh.neighbours, {
-      onClick: (lonlat, neg, pixel, inputTime) => void prompting.onClick(lonlat, neg, pixel, inputTime),
+      onClick: (lonlat, neg, pixel, inputTime, select) => void prompting.onClick(lonlat, neg, pixel, inputTime, select),
       onBox: (b) => void prompting.onBox(b),
       onDraw: editing.onDraw,
       onModify: editing.onModify,

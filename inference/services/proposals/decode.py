@@ -33,12 +33,15 @@ def decode_mode() -> str:
 class DecodeResult:
     geometry: dict | None  # GeoJSON MultiPolygon, EPSG:4326
     scene_geometry: dict | None
-    predicted_iou: float
+    predicted_iou: float  # the model's own figure (kept for compatibility; unbounded, uncalibrated)
     token: int
     logits: np.ndarray | None  # float16 (256, 256), web mode
     logits_tmp_key: str | None  # Redis key holding them, worker mode
     decode_ms: float
     polygon_ms: float
+    quality: float | None = None  # calibrated expected IoU with what the annotator keeps, in [0, 1]
+    parts: int = 0  # connected parts of the mask after post-processing
+    features: dict | None = None  # the chosen candidate's scoring features (for refitting the calibrator)
 
 
 def _upscale_crop(low: np.ndarray, size: int) -> tuple[np.ndarray, int, int]:
@@ -65,11 +68,24 @@ def _upscale_crop(low: np.ndarray, size: int) -> tuple[np.ndarray, int, int]:
     return (up > 0).numpy(), r0 * factor, c0 * factor
 
 
-def _decode(model, embedding, *, points_px, labels, box_px, mask_logits, transform, crs) -> DecodeResult:
-    """Decode (ONNX or torch, as :func:`inference.sam.decode`), pick by predicted IoU, upscale only around the
-    mask, polygonise."""
-    from inference.masks import mask_to_geometry
-    from inference.sam.predict import decode_all_torch, default_decoder_backend, prepare_prompt
+def _decode(model, embedding, *, points_px, labels, box_px, mask_logits, transform, crs, project_id=None,
+            version_id=None, window=None, embedding_for=None) -> DecodeResult:
+    """Decode (ONNX or torch, as :func:`inference.sam.decode`), choose the candidate of highest calibrated quality
+    (:mod:`inference.scoring`), upscale only around it, keep the parts holding positive clicks, polygonise.
+
+    Scale search: when a lone positive click's answer fills ``window`` and ``embedding_for`` has the next finer
+    window's embedding at hand, the click is asked there too and the better of the two answers is kept (both
+    expressed on ``window``'s grid, so the next click feeds back the right logits)."""
+    from inference.masks import mask_keep_clicked, mask_to_geometry
+    from inference.sam.predict import (
+        choose_scored,
+        decode_all_torch,
+        default_decoder_backend,
+        prepare_prompt,
+        scale_search,
+    )
+    from inference.scoring import fills_window
+    from inference.services.quality import pixel_area_m2, quality_context
 
     started = time.perf_counter()
     prompt = prepare_prompt(points_px or None, labels or None, box=box_px, mask_logits=mask_logits)
@@ -83,18 +99,39 @@ def _decode(model, embedding, *, points_px, labels, box_px, mask_logits, transfo
         low_t, ious_t = decode_all_torch(model, embedding, prompt)
         low, ious = low_t.float().cpu().numpy(), ious_t.float().cpu().numpy()
     ious = np.asarray(ious, dtype=np.float32)
-    candidates = [1, 2, 3] if prompt.multimask else [0]
-    token = candidates[int(np.argmax(ious[candidates]))]
+    calibrator, prior = (quality_context(project_id=project_id, version_id=version_id)
+                         if project_id is not None and version_id is not None else (None, None))
+    pts = np.asarray(points_px, np.float64).reshape(-1, 2) if points_px else None
+    area = pixel_area_m2(transform, crs)
+    choice = choose_scored(low, ious, prompt, points_px=pts, labels=labels or None, size=model.image_size,
+                           calibrator=calibrator, pixel_area_m2=area, size_prior=prior)
+    token = choice.token
     chosen = np.asarray(low[token], dtype=np.float32)
+    if (window is not None and embedding_for is not None and pts is not None and len(pts) == 1 and box_px is None
+            and list(labels) == [1] and fills_window(choice.features)):
+        found = scale_search(model, window=window, point_px=pts[0], embedding_for=embedding_for,
+                             calibrator=calibrator, pixel_area_m2=area, size_prior=prior)
+        if found is not None and found[1].quality > choice.quality:
+            chosen, choice = found[0], found[1]
     decoded = time.perf_counter()
     mask, row0, col0 = _upscale_crop(chosen, model.image_size)
+    parts = 0
+    if mask.size and mask.any():
+        if pts is not None and len(pts):
+            mask, parts = mask_keep_clicked(mask, pts - np.array([col0, row0], np.float64), labels)
+        else:
+            parts = 1
     geom = None
     if mask.size and mask.any():
         geom = mask_to_geometry(mask, transform=transform * Affine.translation(col0, row0), crs=crs)
+    if geom is not None:
+        parts = len(geom.pixel.geoms)
     return DecodeResult(
         geometry=geom.wgs84 if geom is not None else None, scene_geometry=geom.scene if geom is not None else None,
         predicted_iou=float(ious[token]), token=int(token), logits=chosen.astype(np.float16),
         logits_tmp_key=None, decode_ms=round((decoded - started) * 1000, 2), polygon_ms=_ms(decoded),
+        quality=round(choice.quality, 4) if geom is not None else 0.0, parts=parts if geom is not None else 0,
+        features=choice.features_dict(),
     )
 
 
@@ -104,7 +141,24 @@ def prompt_decode(prepared: PreparedPrompt, embedding: np.ndarray) -> DecodeResu
     logits = prepared.mask_logits
     return _decode(model, embedding, points_px=prepared.points_px, labels=prepared.labels, box_px=prepared.box_px,
                    mask_logits=None if logits is None else logits.astype(np.float32),
-                   transform=prepared.geo_transform, crs=prepared.crs)
+                   transform=prepared.geo_transform, crs=prepared.crs, project_id=prepared.project_id,
+                   version_id=prepared.version.pk, window=prepared.window, embedding_for=_hot_finer(prepared))
+
+
+def _hot_finer(prepared: PreparedPrompt):
+    """Scale search's embedding source in the web process: a finer window's embedding only when it is already in
+    this process's memory (the decode never waits for an encode nor reads the database)."""
+    from inference.services.embeddings import embedding_hot
+    from inference.windows import DEFAULT_MIN_LEVEL
+
+    k = prepared.key
+
+    def embedding_for(window):
+        if window.level < DEFAULT_MIN_LEVEL:
+            return None
+        return embedding_hot(EmbeddingKey(k.encoder, k.scene, k.recipe, window.key))
+
+    return embedding_for
 
 
 def decode_payload(prepared: PreparedPrompt) -> dict:
@@ -114,7 +168,7 @@ def decode_payload(prepared: PreparedPrompt) -> dict:
         "version_id": prepared.version.pk, "key": [k.encoder, k.scene, k.recipe, k.window],
         "points_px": prepared.points_px, "labels": prepared.labels, "box_px": prepared.box_px,
         "previous_proposal_id": prepared.previous.proposal_id if prepared.mask_logits is not None else None,
-        "transform": list(prepared.geo_transform)[:6], "crs": prepared.crs,
+        "transform": list(prepared.geo_transform)[:6], "crs": prepared.crs, "project_id": prepared.project_id,
     }
 
 
@@ -132,13 +186,15 @@ def prompt_decode_remote(payload: dict) -> dict:
         logits = prev[1].astype(np.float32) if prev is not None and prev[1] is not None else None
     result = _decode(model_load(version), embedding, points_px=[tuple(p) for p in payload["points_px"]],
                      labels=payload["labels"], box_px=payload["box_px"], mask_logits=logits,
-                     transform=Affine(*payload["transform"]), crs=payload["crs"])
+                     transform=Affine(*payload["transform"]), crs=payload["crs"],
+                     project_id=payload.get("project_id"), version_id=version.pk)
     tmp = f"geoloop:logits:tmp:{uuid.uuid4().hex}"
     redis_client().hset(tmp, "logits", result.logits.tobytes())
     redis_client().expire(tmp, 120)
     return {"geometry": result.geometry, "scene_geometry": result.scene_geometry,
             "predicted_iou": result.predicted_iou, "token": result.token, "logits_tmp_key": tmp,
-            "decode_ms": result.decode_ms, "polygon_ms": result.polygon_ms}
+            "decode_ms": result.decode_ms, "polygon_ms": result.polygon_ms, "quality": result.quality,
+            "parts": result.parts, "features": result.features}
 
 
 def prompt_decode_in_worker(prepared: PreparedPrompt, *, timeout: float = 30.0) -> DecodeResult:
@@ -149,4 +205,5 @@ def prompt_decode_in_worker(prepared: PreparedPrompt, *, timeout: float = 30.0) 
     return DecodeResult(geometry=out["geometry"], scene_geometry=out["scene_geometry"],
                         predicted_iou=out["predicted_iou"], token=out["token"], logits=None,
                         logits_tmp_key=out["logits_tmp_key"], decode_ms=out["decode_ms"],
-                        polygon_ms=out["polygon_ms"])
+                        polygon_ms=out["polygon_ms"], quality=out.get("quality"), parts=out.get("parts", 0),
+                        features=out.get("features"))

@@ -19,7 +19,7 @@ from inference.services.proposals.logits import _previous
 from inference.services.proposals.parse import PromptInput
 from inference.services.proposals.timing import _ms
 from inference.services.registry import model_version_encoder, model_version_ensure_default
-from inference.windows import DEFAULT_MIN_LEVEL, Window, choose_level, max_useful_level, window_for_prompt
+from inference.windows import DEFAULT_MIN_LEVEL, Window, choose_level, max_useful_level, prompt_window_candidates
 
 
 @dataclass(frozen=True)
@@ -115,8 +115,11 @@ def prompt_prepare(*, scene, inp: PromptInput, model_version: ModelVersion | int
             previous = Previous(inp.previous_proposal_id, prev_window, logits if usable else None)
     if window is None:
         for lvl in range(level, max_level + 1):
-            window = window_for_prompt(points=points_scene, box=box_scene, level=lvl)
-            if _fits(window, points_scene, box_scene):
+            fitting = [w for w in prompt_window_candidates(points=points_scene, box=box_scene, level=lvl,
+                                                           width=scene.width, height=scene.height)
+                       if _fits(w, points_scene, box_scene)]
+            if fitting:
+                window = _encoded_first(fitting, encoder=encoder, scene=scene)
                 break
         else:
             raise PromptInvalid("the prompt's points are too far apart for one window; zoom out")
@@ -134,6 +137,20 @@ def prompt_prepare(*, scene, inp: PromptInput, model_version: ModelVersion | int
     )
     prepared.timings["prepare_ms"] = _ms(started)
     return prepared
+
+
+def _encoded_first(windows: list[Window], *, encoder: str, scene) -> Window:
+    """The first of ``windows`` whose embedding is already cached (one Redis round trip), else the first."""
+    if len(windows) == 1:
+        return windows[0]
+    from inference.services.embeddings import embedding_known
+
+    keys = [embedding_key(encoder_sha256=encoder, scene=scene, window=w) for w in windows]
+    known = embedding_known(keys)
+    for w, k in zip(windows, keys, strict=True):
+        if k.cache_key in known:
+            return w
+    return windows[0]
 
 
 def _version(scene, requested: ModelVersion | int | None) -> ModelVersion:

@@ -43,6 +43,7 @@ def proposal_build(prepared: PreparedPrompt, result: DecodeResult, *, user, tota
         window={**prepared.window_json(), "transform": list(prepared.geo_transform)[:6], "crs": prepared.crs,
                 "embedding_key": prepared.key.cache_key},
         geometry=geometry, predicted_iou=result.predicted_iou, latency_ms=total_ms, timings=timings,
+        quality=result.quality, features={**(result.features or {}), "parts": result.parts},
     )
 
 
@@ -86,6 +87,8 @@ def mask_message(proposal: MaskProposal, timings: dict, *, request_id=None) -> d
     return {
         "type": "mask", "request_id": request_id, "proposal_id": proposal.pk, "geometry": geometry,
         "predicted_iou": round(proposal.predicted_iou, 4), "model_version": proposal.model_version_id,
+        "quality": None if proposal.quality is None else round(proposal.quality, 4),
+        "parts": (proposal.features or {}).get("parts", 0),
         "window": {"level": w["level"], "col": w["col"], "row": w["row"], "key": w["key"]},
         "timings": timings,
     }

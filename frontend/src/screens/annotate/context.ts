@@ -11,7 +11,7 @@ import type { EditInteractions } from '../../map/editInteractions';
 import type { EditLayers } from '../../map/editLayers';
 import type { SceneMap } from '../../map/sceneMap';
 import type { SegmentationSocket } from '../../annotate/sockets';
-import type { GeoJsonMultiPolygon, LabelClass, Task } from '../../types';
+import type { GeoJsonMultiPolygon, LabelClass, Task, GeoJsonPolygon } from '../../types';
 import type { Tool } from '../../ui/annotatePanels';
 import type { AnnotateView } from './view';
 
@@ -32,6 +32,8 @@ export interface AnnotateState {
   task: Task | null;
   busy: boolean;
   loaded: Loaded | null;
+  /** The scene's footprint (lon/lat): what a mask is compared with when there is no task. */
+  sceneFootprint?: GeoJsonPolygon | null;
 }
 
 /** Map-side pieces, present once the scene is built (a scene that is not ready has none). */

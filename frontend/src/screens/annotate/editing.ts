@@ -4,6 +4,7 @@ import GeoJSON from 'ol/format/GeoJSON';
 import { MultiPolygon } from 'ol/geom';
 import { transformExtent } from 'ol/proj';
 import { conflictFrom } from '../../annotate/conflict';
+import { swallowQuestion } from '../../annotate/coverage';
 import { commitKind, EMPTY_SNAPSHOT, editAnnotation, editRefusal, withShape } from '../../annotate/editor';
 import { addPolygon, countMovedVertices, cutPolygon, type MultiPolygonCoords } from '../../annotate/polygonOps';
 import { acceptBody, secondsSpent } from '../../annotate/promptSession';
@@ -118,6 +119,8 @@ export function createEditing(sh: Shared) {
         let id: number;
         if (kind === 'acceptProposal') {
           const proposal = s.session.proposal!;
+          const question = swallowQuestion(proposal.geometry, state.task?.area ?? null, state.sceneFootprint ?? null);
+          if (question !== null && !window.confirm(question)) return;
           const body = acceptBody(s.session, state.classId, sh.taskId, Date.now());
           const result = await ctx.api.proposalAccept(proposal.id, body);
           id = result.annotation.id;

@@ -10,7 +10,7 @@ import type { Shared } from './context';
 
 export interface Prompting {
   mapResolution(): number;
-  onClick(lonlat: LonLat, negativeModifier: boolean, pixel: number[], inputTime: number): Promise<void>;
+  onClick(lonlat: LonLat, negativeModifier: boolean, pixel: number[], inputTime: number, selectModifier?: boolean): Promise<void>;
   onBox(bounds: LonLatBounds): Promise<void>;
   onSegmentation(msg: SegmentationMessage): void;
   /** Shows an undo/redo step (or a restored draft), asking again for a mask that never arrived. */
@@ -46,19 +46,28 @@ export function createPrompting(
     traces.set(requestId, { requestId, input: at.input, handler: at.handler, sent: performance.now() });
   }
 
-  async function onClick(lonlat: LonLat, negativeModifier: boolean, pixel: number[], inputTime: number): Promise<void> {
+  async function onClick(lonlat: LonLat, negativeModifier: boolean, pixel: number[], inputTime: number, selectModifier = false): Promise<void> {
     const handler = performance.now();
     let s = history.present;
     const { sceneMap, tiles } = parts;
-    // With nothing in progress, a click on an existing annotation selects it for editing.
-    if (!hasPrompts(s.session) && !s.manual && sceneMap && tiles) {
-      const hit = sceneMap.map.forEachFeatureAtPixel(pixel, (f) => f, { layerFilter: (l) => l === tiles.layer });
+    // Ctrl/Cmd-click selects an existing annotation for editing; a plain click always prompts the model, even
+    // inside an annotation (a wrong, oversized annotation must not swallow the clicks meant for what lies in it).
+    if (selectModifier) {
+      const hit = sceneMap && tiles ? sceneMap.map.forEachFeatureAtPixel(pixel, (f) => f, { layerFilter: (l) => l === tiles.layer }) : undefined;
       const id = hit ? annotationIdOf(hit) : null;
-      if (id !== null && id !== s.edit?.annotationId) {
-        if (!(await editing.leaveEdit())) return;
-        await editing.selectAnnotation(id);
+      if (id === null) {
+        sh.say('Nothing to select here: Ctrl/Cmd-click on an annotation to edit it.');
         return;
       }
+      if (hasPrompts(s.session) || s.manual) {
+        sh.say('Accept (Enter) or discard (Esc) the current shape before selecting another annotation.');
+        return;
+      }
+      if (id !== s.edit?.annotationId) {
+        if (!(await editing.leaveEdit())) return;
+        await editing.selectAnnotation(id);
+      }
+      return;
     }
     if (s.edit) {
       if (!(await editing.leaveEdit())) return;

@@ -85,14 +85,15 @@ export function renderScreen(
   v.root.dataset.annotationVersion = String(s.edit?.version ?? '');
   v.root.dataset.dirty = String(dirty);
   const p = s.session.proposal;
-  v.quality.textContent = p ? `predicted quality ${(p.predictedIou * 100).toFixed(0)}%${p.totalMs !== null ? ` · ${Math.round(p.totalMs)} ms` : ''}` : '';
-  v.quality.className = `quality${p ? (p.predictedIou >= 0.85 ? ' good' : p.predictedIou >= 0.7 ? ' fair' : ' poor') : ''}`;
+  v.quality.textContent = p ? qualityText(p) : '';
+  v.quality.className = `quality${p && p.quality !== null ? (p.quality >= 0.85 ? ' good' : p.quality >= 0.7 ? ' fair' : ' poor') : ''}`;
+  v.quality.title = p && p.quality !== null ? 'Expected overlap with what you will keep, learned from this project’s accepted and corrected answers' : '';
   if (screenState === 'encoding') sh.say('Encoding this part of the image…');
   else if (screenState === 'waiting') sh.say('Segmenting…');
   else if (screenState === 'mask') sh.say(`${s.session.points.length} point${s.session.points.length === 1 ? '' : 's'}${s.session.box ? ' + box' : ''}. Enter accepts, click to refine, Esc discards.`);
   else if (screenState === 'edit') sh.say(`Annotation ${s.edit?.annotationId} (version ${s.edit?.version})${dirty ? ' — unsaved changes, Enter saves' : ''}. Drag vertices; A/C add or cut.`);
   else if (screenState === 'manual') sh.say('Hand-drawn shape. Enter saves it.');
-  else sh.say('Click inside an object (Alt/Shift-click excludes), or drag a box with B.');
+  else sh.say('Click inside an object (Alt/Shift-click excludes, Ctrl/Cmd-click selects an annotation), or drag a box with B.');
   v.acceptBtn.disabled = commitKind(s) === null || state.busy;
   v.discardBtn.disabled = isEmpty(s);
   v.undoBtn.disabled = !history.canUndo;
@@ -101,4 +102,11 @@ export function renderScreen(
   renderPalette(v.palette, state.classes, state.classId, on.pickClass);
   renderTools(v.tools, state.tool, state.negative, on.setTool, on.toggleNegative);
   sh.saveDraft();
+}
+
+/** The calibrated quality (expected IoU with what is kept), the part count, the time; never the raw model figure. */
+export function qualityText(p: { quality: number | null; parts: number | null; totalMs: number | null }): string {
+  const q = p.quality !== null ? `quality ${(p.quality * 100).toFixed(0)}%` : 'quality n/a';
+  const parts = p.parts !== null && p.parts > 1 ? ` · ${p.parts} parts` : '';
+  return `${q}${parts}${p.totalMs !== null ? ` · ${Math.round(p.totalMs)} ms` : ''}`;
 }

@@ -1,0 +1,107 @@
+"""A project's quality calibrator refitted from its outcomes, published to the decode step; the review queue's
+figure is the calibrated quality."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import shapely
+from django.contrib.gis.geos import GEOSGeometry
+
+from annotator.selectors.review import review_queue
+from feedback import services
+from feedback.models import QualityCalibrator
+from feedback.services.calibration import quality_outcomes, quality_refit
+from feedback.tests.fixtures import building_geometries
+from inference.calibration import default_calibrator
+from inference.evaluation import expected_calibration_error
+from inference.models import MaskProposal
+from inference.scoring import FEATURES
+from inference.services.quality import quality_cache_clear, quality_context
+
+
+def _features(rng, share: float) -> dict:
+    return {"piou": float(rng.uniform(0.85, 1.0)), "stability": float(rng.uniform(0.85, 0.98)), "share": share,
+            "border": 0.0, "pos_in": 1.0, "neg_out": 1.0, "size_z": 0.0, "size_known": 0.0, "single": 0.0,
+            "clicks": 0.0, "parts": 1}
+
+
+def _proposal(env, geometry: dict, features: dict) -> MaskProposal:
+    row = np.array([[features[k] for k in FEATURES]])
+    multi = shapely.geometry.MultiPolygon([shapely.geometry.shape(geometry)])
+    return MaskProposal.objects.create(
+        project=env["project"], scene=env["scene"], model_version=env["base"], prompt={}, window={},
+        geometry=GEOSGeometry(json.dumps(shapely.geometry.mapping(multi)), srid=4326),
+        predicted_iou=features["piou"], quality=float(default_calibrator().predict(row)[0]), features=features,
+        latency_ms=1.0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_project_outcomes_refit_the_calibrator_and_reach_the_decode_step(project_env, settings,
+                                                                         django_capture_on_commit_callbacks):
+    settings.GEOLOOP_CALIBRATION_MIN_OUTCOMES = 20
+    env = project_env
+    user = env["users"]["annotator"]
+    quality_cache_clear()
+    rng = np.random.default_rng(0)
+    geoms = building_geometries()
+    proposals = []
+    # this project's reality: the model's answers are rarely what the annotators want (1 in 10 kept as is, the
+    # smallest ones), whatever the model and the default calibrator think of them
+    for i in range(30):
+        share = float(rng.uniform(0.0, 0.4))
+        proposals.append((_proposal(env, geoms[i % len(geoms)], _features(rng, share)), share))
+    with django_capture_on_commit_callbacks(execute=True):
+        for p, share in proposals[:10]:
+            services.proposal_reject(proposal=p, user=user) if share > 0.04 else services.proposal_accept(
+                proposal=p, label_class=None, user=user)
+    assert not QualityCalibrator.objects.filter(project=env["project"]).exists()  # 10 < 20 outcomes: default
+    with django_capture_on_commit_callbacks(execute=True):
+        for p, share in proposals[10:]:
+            services.proposal_reject(proposal=p, user=user) if share > 0.04 else services.proposal_accept(
+                proposal=p, label_class=None, user=user)
+    row = QualityCalibrator.objects.get(project=env["project"], model_version=env["base"])
+    assert row.n_outcomes == 30
+    assert row.ece_after < row.ece_before
+
+    x, y = quality_outcomes(project_id=env["project"].pk, version_id=env["base"].pk)
+    assert x.shape == (30, len(FEATURES)) and set(np.unique(y)) <= {0.0, 1.0} and 0 < y.sum() < 10
+    quality_cache_clear()  # another process: reads what was published to Redis
+    calibrator, _prior = quality_context(project_id=env["project"].pk, version_id=env["base"].pk)
+    assert calibrator.meta.get("source") == "project outcomes" and calibrator.meta.get("n") == 30
+    q = calibrator.predict(x)
+    assert np.all((q >= 0) & (q <= 1))
+    assert expected_calibration_error(q, y) < expected_calibration_error(default_calibrator().predict(x), y)
+    assert q.mean() == pytest.approx(y.mean(), abs=0.1)  # what this project's annotators keep, not the default's
+    # monotone in the default ranker's output: a proposal the ranker likes more never gets a lower quality
+    order = np.argsort(calibrator.raw(x))
+    assert np.all(np.diff(q[order]) >= -1e-12)
+    # another project is untouched
+    other, _ = quality_context(project_id=env["project"].pk + 1000, version_id=env["base"].pk)
+    assert other.meta.get("source") != "project outcomes"
+
+
+@pytest.mark.django_db
+def test_accepted_annotation_carries_the_calibrated_quality_and_the_queue_sorts_by_it(project_env):
+    env = project_env
+    rng = np.random.default_rng(1)
+    geoms = building_geometries()
+    made = []
+    for i, quality in enumerate((0.8, 0.15, 0.5)):
+        p = _proposal(env, geoms[i], _features(rng, 0.1))
+        p.predicted_iou, p.quality = 0.99, quality  # the model's own figure says "all good" for every one
+        p.save(update_fields=["predicted_iou", "quality"])
+        annotation, _ = services.proposal_accept(proposal=p, label_class=None, user=env["users"]["annotator"])
+        assert annotation.predicted_quality == pytest.approx(p.quality)
+        made.append((p.quality, annotation.pk))
+    assert len({q for q, _ in made}) == 3
+    queue = [a.pk for a in review_queue(project=env["project"])]
+    assert queue == [pk for _, pk in sorted(made)]
+
+
+@pytest.mark.django_db
+def test_refit_with_too_few_outcomes_keeps_the_default(project_env):
+    env = project_env
+    assert quality_refit(project_id=env["project"].pk, version_id=env["base"].pk) is None
