@@ -67,7 +67,7 @@ def celery_worker(child_env) -> Iterator[subprocess.Popen]:
     from webapp.celery import app
 
     redis.Redis.from_url(settings.REDIS_URL).flushdb()  # no stale messages from an earlier run
-    log = open(ARTIFACTS_LOG("celery-worker.log"), "w")  # noqa: SIM115
+    log = open(ARTIFACTS_LOG("celery-worker.log"), "w")
     proc = subprocess.Popen(
         [str(VENV_BIN / "celery"), "-A", "webapp", "worker", "-Q", "gpu,train,export,default", "-c", "2",
          "--prefetch-multiplier", "1", "-n", f"test-{os.getpid()}@%h", "-l", "info"],
@@ -115,7 +115,7 @@ class AppServer:
 def app_server(child_env, celery_worker) -> Iterator[AppServer]:
     """The ASGI app (HTTP + WebSockets) served by uvicorn on a free port, with a worker behind it."""
     port = _free_port()
-    log = open(ARTIFACTS_LOG("app-server.log"), "w")  # noqa: SIM115
+    log = open(ARTIFACTS_LOG("app-server.log"), "w")
     proc = subprocess.Popen(
         [str(VENV_BIN / "uvicorn"), "webapp.asgi:application", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "warning"],
@@ -135,7 +135,7 @@ def app_server(child_env, celery_worker) -> Iterator[AppServer]:
     log.close()
 
 
-def ARTIFACTS_LOG(name: str) -> Path:  # noqa: N802
+def ARTIFACTS_LOG(name: str) -> Path:
     path = ARTIFACTS / "logs" / name
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
@@ -171,7 +171,7 @@ def actors(db) -> Actors:
 
     from annotator.models import Membership, Project
 
-    User = get_user_model()  # noqa: N806
+    User = get_user_model()
     project = Project.objects.create(slug="roles", name="Roles")
     users = {
         "staff": User.objects.create_user("staff", password="pw", is_staff=True),

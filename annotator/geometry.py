@@ -23,7 +23,7 @@ MIN_AREA_DEG2 = 1e-14
 POLYGONAL_INPUT = {"Polygon", "MultiPolygon", "GeometryCollection"}
 
 
-class GeometryRefused(ValueError):  # noqa: N818 - a refusal, not a crash
+class GeometryRefused(ValueError):  # a refusal, not a crash
     """The geometry cannot be stored. `reason` is one of: invalid_geojson, not_polygonal, out_of_range, empty,
     zero_area, too_many_vertices, outside_scene."""
 

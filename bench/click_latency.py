@@ -93,7 +93,7 @@ def _setup_data(n_buildings: int) -> dict:
     from inference.services.registry import model_version_ensure_default
     from inference.tests.django_fixtures import ATLANTA, buildings, click_in
 
-    User = get_user_model()  # noqa: N806
+    User = get_user_model()
     user = User.objects.filter(username="bench").first() or User.objects.create_user("bench", password="bench")
     project, _ = Project.objects.get_or_create(slug="bench", defaults={"name": "Bench"})
     Membership.objects.get_or_create(project=project, user=user, defaults={"role": Role.ANNOTATOR})

@@ -74,7 +74,7 @@ def free_port() -> int:
 def start_uvicorn(*, env: dict | None = None, log_path: Path | None = None) -> tuple[str, subprocess.Popen]:
     """Serve the ASGI app on a free loopback port, as the embedded default runs it; returns (url, process)."""
     port = free_port()
-    log = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115 - lives as long as the server
+    log = open(log_path, "w") if log_path else subprocess.DEVNULL  # lives as long as the server
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "uvicorn"), "webapp.asgi:application", "--host", "127.0.0.1", "--port",
          str(port), "--no-access-log", "--log-level", "warning"],

@@ -66,7 +66,7 @@ class RedisServer:
         self.proc = subprocess.Popen(
             ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
              "--protected-mode", "yes"],
-            stdout=open(self.log, "a"), stderr=subprocess.STDOUT)  # noqa: SIM115 - lives with the server
+            stdout=open(self.log, "a"), stderr=subprocess.STDOUT)  # lives with the server
         deadline = time.monotonic() + 20
         import redis
 
@@ -117,7 +117,7 @@ def setup_data(n_annotators: int) -> dict:
     from inference.services.registry import model_version_ensure_default
     from inference.tests.django_fixtures import buildings, click_in
 
-    User = get_user_model()  # noqa: N806
+    User = get_user_model()
     project = Project.objects.create(slug="load", name="Load drill")
     label = LabelClass.objects.create(project=project, name="building", color="#e6194b")
     users = []
@@ -170,7 +170,7 @@ def worker_start(env: dict, name: str) -> subprocess.Popen:
     return subprocess.Popen(
         [str(VENV_BIN / "celery"), "-A", "webapp", "worker", "-Q", "gpu,default,export,train", "-c", "1",
          "--prefetch-multiplier", "1", "-n", name, "-l", "warning"],
-        cwd=ROOT, env=env, stdout=open(LOGS / f"{name.split('@')[0]}.log", "w"), stderr=subprocess.STDOUT)  # noqa: SIM115
+        cwd=ROOT, env=env, stdout=open(LOGS / f"{name.split('@')[0]}.log", "w"), stderr=subprocess.STDOUT)
 
 
 def worker_wait(name: str, timeout: float) -> bool:

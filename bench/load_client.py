@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
 from urllib.parse import urlsplit
 
-PASSWORD = "load-drill-password-1"  # noqa: S105 - throwaway users of a throwaway database
+PASSWORD = "load-drill-password-1"  # throwaway users of a throwaway database
 RESOLUTIONS = (0.125, 0.25)  # ground metres per screen pixel of the simulated map views
 SOCKET_TIMEOUT_S = 30.0
 HTTP_TIMEOUT_S = 30.0

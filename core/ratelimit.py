@@ -56,7 +56,7 @@ class Reservation:
     member: str
 
 
-class Refused(Exception):  # noqa: N818 - reads as the limiter's answer
+class Refused(Exception):  # reads as the limiter's answer
     def __init__(self, retry_after_s: int):
         super().__init__(f"retry after {retry_after_s} s")
         self.retry_after_s = retry_after_s

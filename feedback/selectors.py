@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from feedback.models import Correction, TrainingJob, TrainingStatus
 from inference.models import ModelVersion
-from inference.selectors import active_model_version  # noqa: F401 - the one rule, re-exported for feedback
+from inference.selectors import active_model_version  # the one rule, re-exported for feedback
 
 FEEDBACK_DEFAULTS = {
     "retrain_every_n": 0,  # 0: off

@@ -158,14 +158,14 @@ def coarser_logits(low_fine: np.ndarray, *, fine, coarse, outside: float = -20.0
     confident "not object"). ``fine`` / ``coarse`` are :class:`inference.windows.Window` on the same grid family."""
     low_fine = np.asarray(low_fine, np.float32)
     n = low_fine.shape[-1]
-    ratio = int(round(coarse.scale / fine.scale))
+    ratio = round(coarse.scale / fine.scale)
     if ratio < 1 or coarse.scale / fine.scale != ratio:
         raise ValueError(f"window {fine.key} is not an integer refinement of {coarse.key}")
     m = n // ratio
     pooled = low_fine[: m * ratio, : m * ratio].reshape(m, ratio, m, ratio).mean(axis=(1, 3))
     cell = coarse.scale * coarse.size / n  # scene px per coarse low-res pixel
-    off_x = int(round((fine.origin[0] - coarse.origin[0]) / cell))
-    off_y = int(round((fine.origin[1] - coarse.origin[1]) / cell))
+    off_x = round((fine.origin[0] - coarse.origin[0]) / cell)
+    off_y = round((fine.origin[1] - coarse.origin[1]) / cell)
     out = np.full((n, n), outside, np.float32)
     r0, c0 = max(0, off_y), max(0, off_x)
     r1, c1 = min(n, off_y + m), min(n, off_x + m)

@@ -41,5 +41,5 @@ def reap_on_worker_start(sender=None, **kwargs):
     for name in REAPERS:
         try:
             app.send_task(name)
-        except Exception:  # noqa: BLE001 - beat runs the reapers anyway
+        except Exception:  # beat runs the reapers anyway
             logging.getLogger(__name__).warning("could not queue %s at worker start", name, exc_info=True)

@@ -57,7 +57,7 @@ class TicketAuthMiddleware:
         return await self.inner(scope, receive, send)
 
 
-def SessionOrTicketAuth(inner):  # noqa: N802 - reads like the Channels stacks it wraps
+def SessionOrTicketAuth(inner):  # reads like the Channels stacks it wraps
     return AuthMiddlewareStack(TicketAuthMiddleware(inner))
 
 

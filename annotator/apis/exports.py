@@ -199,7 +199,7 @@ class ExportDownloadApi(GeoLoopApi):
         path = export_result_file(job=job)
         if not path.is_file():
             raise NotFound("The export's file is gone; run the export again.")
-        return FileResponse(open(path, "rb"), as_attachment=True, filename=path.name,  # noqa: SIM115
+        return FileResponse(open(path, "rb"), as_attachment=True, filename=path.name,
                             content_type="application/zip")
 
 

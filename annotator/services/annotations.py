@@ -95,7 +95,7 @@ def _event_after_commit(annotation: Annotation, event: str) -> None:
     def send() -> None:
         try:
             scene_event_send(scene_id=scene_id, event=event, payload=payload)
-        except Exception:  # noqa: BLE001 - the change is committed; a lost broadcast must not turn it into a 500
+        except Exception:  # the change is committed; a lost broadcast must not turn it into a 500
             log.exception("could not broadcast %s for annotation %s", event, payload["id"])
 
     transaction.on_commit(send)

@@ -80,7 +80,7 @@ class _JobProgress:
         for scene_id in self.scene_ids:
             try:
                 scene_event_send(scene_id=scene_id, event="export.progress", payload=payload)
-            except Exception:  # noqa: BLE001 - an event is a courtesy; the job row is the truth
+            except Exception:  # an event is a courtesy; the job row is the truth
                 log.exception("could not send export progress for job %s", self.job.pk)
                 return
 
@@ -192,7 +192,7 @@ def _run(job: ExportJob, run_id: str) -> ExportJob:
                 status=JobStatus.SUCCEEDED, progress=1.0, manifest=manifest, finished_at=timezone.now(),
                 result_path=str(zip_path.relative_to(Path(settings.MEDIA_ROOT))))
         shutil.rmtree(staging, ignore_errors=True)
-    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the job, with its reason
+    except Exception as exc:  # any failure is recorded on the job, with its reason
         log.exception("export job %s failed", job.pk)
         shutil.rmtree(staging, ignore_errors=True)
         reason = exc.message if isinstance(exc, ValidationFailed) else f"{type(exc).__name__}: {exc}"
@@ -263,7 +263,7 @@ def export_job_cancel(*, job: ExportJob, user) -> ExportJob:
             for _ in range(CANCEL_CHECKS):  # let the terminated child go before its files are removed
                 if not _export_task_ids(job.pk):
                     break
-    except Exception:  # noqa: BLE001 - the row says cancelled; a task that still starts returns at once
+    except Exception:  # the row says cancelled; a task that still starts returns at once
         log.exception("could not revoke the task of export job %s", job.pk)
         task_ids = []
     job.refresh_from_db()

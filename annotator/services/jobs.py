@@ -73,7 +73,7 @@ def job_heartbeat(*, model, pk: int, field: str = "heartbeat_at"):
             while not stop.wait(every):
                 try:
                     model.objects.filter(pk=pk).update(**{field: timezone.now()})
-                except Exception:  # noqa: BLE001 - a missed beat is not a failure; the next one may pass
+                except Exception:  # a missed beat is not a failure; the next one may pass
                     log.warning("heartbeat of %s %s failed", model.__name__, pk, exc_info=True)
         finally:
             connections.close_all()  # this thread's connections only (they are per thread)
@@ -133,7 +133,7 @@ def liveness(*, timeout: float = 1.0) -> Liveness:
     try:
         inspector = current_app.control.inspect(timeout=timeout)
         replies = [inspector.active(), inspector.reserved()]
-    except Exception:  # noqa: BLE001 - broker trouble: we simply do not know
+    except Exception:  # broker trouble: we simply do not know
         log.warning("could not inspect the workers", exc_info=True)
         replies = [None, None]
     if not any(replies):
@@ -154,7 +154,7 @@ def task_failure_route(*, task_names: Iterable[str], fail: Callable[[str, str], 
             return
         try:
             fail(task_id, f"task failed: {type(exception).__name__}: {exception}")
-        except Exception:  # noqa: BLE001 - the reaper catches what this misses
+        except Exception:  # the reaper catches what this misses
             log.exception("could not record the failure of task %s", task_id)
 
     task_failure.connect(handler, weak=False, dispatch_uid=f"job-failure:{','.join(sorted(names))}")

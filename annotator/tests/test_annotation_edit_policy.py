@@ -102,7 +102,8 @@ def test_edit_and_delete_matrix(actors, scene, colleague, role, case, allowed):
         if role == "annotator":  # a member is told which rule it was; an outsider only that it is not a member
             for response in (patch, delete):
                 body = response.json()
-                assert body["code"] == "forbidden" and body["reason"] == "edit_not_allowed"
+                assert body["code"] == "forbidden"
+                assert body["reason"] == "edit_not_allowed"
                 rule = "reviewers and admins" if case == "approved" else "inside a task they hold"
                 assert rule in body["detail"], body["detail"]
 
@@ -179,4 +180,5 @@ def test_review_needs_the_reviewer_role_in_the_service_too(actors, scene, collea
                               expected_version=1)
     fixed = annotation_review(annotation=fixed, user=actors.users["admin"], action="fix", expected_version=2,
                               geometry=inside(4))
-    assert fixed.review_state == ReviewState.APPROVED and fixed.version == 3
+    assert fixed.review_state == ReviewState.APPROVED
+    assert fixed.version == 3

@@ -33,12 +33,14 @@ def test_create_returns_a_feature_with_version_1_and_records_everything(actors, 
         annotation_changed.disconnect(dispatch_uid="t-create")
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["type"] == "Feature" and body["geometry"]["type"] == "MultiPolygon"
+    assert body["type"] == "Feature"
+    assert body["geometry"]["type"] == "MultiPolygon"
     assert body["properties"]["version"] == 1
     assert body["properties"]["class"] == {"id": building.id, "name": "building", "color": "#112233"}
     assert body["info"]["clipped"] is False
     annotation = Annotation.objects.get(pk=body["id"])
-    assert annotation.author == actors.users["annotator"] and annotation.source == "human"
+    assert annotation.author == actors.users["annotator"]
+    assert annotation.source == "human"
     assert AnnotationRevision.objects.filter(annotation=annotation, version=1).exists()
     event = AuditEvent.objects.get(action="annotation.created", object_id=annotation.id)
     assert event.user == actors.users["annotator"]
@@ -77,7 +79,8 @@ def test_refused_geometry_is_400_with_a_reason_and_stores_nothing(actors, scene,
     response = create(actors.client("annotator"), scene, geometry)
     assert response.status_code == 400
     assert response.json()["reason"] == reason
-    assert not Annotation.objects.exists() and not AuditEvent.objects.filter(action="annotation.created").exists()
+    assert not Annotation.objects.exists()
+    assert not AuditEvent.objects.filter(action="annotation.created").exists()
     assert Scene.objects.get(pk=scene.id).annotations_version == 0
 
 
@@ -86,21 +89,25 @@ def test_class_of_another_project_is_refused(actors, scene):
 
     other = Project.objects.create(slug="other", name="Other")
     response = create(actors.client("annotator"), scene, inside(), label_class=label_class_make(other).id)
-    assert response.status_code == 400 and response.json()["reason"] == "unknown_class"
+    assert response.status_code == 400
+    assert response.json()["reason"] == "unknown_class"
 
 
 def test_list_by_bbox_is_a_feature_collection_with_paging(actors, scene):
     client = actors.client("annotator")
     ids = [create(client, scene, inside(i)).json()["id"] for i in range(6)]
     everything = client.get(f"/api/scenes/{scene.id}/annotations/").json()
-    assert everything["type"] == "FeatureCollection" and [f["id"] for f in everything["features"]] == ids
+    assert everything["type"] == "FeatureCollection"
+    assert [f["id"] for f in everything["features"]] == ids
     # inside(0..5) are 0.001 deg apart along x starting at -84.399: this box holds the first two only.
     some = client.get(f"/api/scenes/{scene.id}/annotations/?bbox=-84.3995,33.7505,-84.3978,33.7520").json()
     assert [f["id"] for f in some["features"]] == ids[:2]
     page = client.get(f"/api/scenes/{scene.id}/annotations/?limit=4").json()
-    assert len(page["features"]) == 4 and page["next_offset"] == 4
+    assert len(page["features"]) == 4
+    assert page["next_offset"] == 4
     rest = client.get(f"/api/scenes/{scene.id}/annotations/?limit=4&offset=4").json()
-    assert [f["id"] for f in rest["features"]] == ids[4:] and rest["next_offset"] is None
+    assert [f["id"] for f in rest["features"]] == ids[4:]
+    assert rest["next_offset"] is None
     assert client.get(f"/api/scenes/{scene.id}/annotations/?bbox=1,2,3").status_code == 400
 
 
@@ -109,18 +116,21 @@ def test_two_clients_same_version_one_gets_409_and_nothing_is_lost(actors, scene
     created = create(first, scene, inside(0)).json()
     aid = created["id"]
     ok = first.patch(f"/api/annotations/{aid}/", {"version": 1, "geometry": inside(1)}, format="json")
-    assert ok.status_code == 200 and ok.json()["properties"]["version"] == 2
+    assert ok.status_code == 200
+    assert ok.json()["properties"]["version"] == 2
     stale = second.patch(f"/api/annotations/{aid}/", {"version": 1, "label_class": building.id}, format="json")
     assert stale.status_code == 409
     body = stale.json()
-    assert body["code"] == "conflict" and body["current_version"] == 2
+    assert body["code"] == "conflict"
+    assert body["current_version"] == 2
     assert body["geometry"] == ok.json()["geometry"]
     # The second client merges onto what it was shown and retries: both changes survive.
     retried = second.patch(f"/api/annotations/{aid}/", {"version": body["current_version"], "label_class": building.id},
                            format="json")
     assert retried.status_code == 200
     final = first.get(f"/api/annotations/{aid}/").json()
-    assert final["properties"]["version"] == 3 and final["properties"]["class"]["id"] == building.id
+    assert final["properties"]["version"] == 3
+    assert final["properties"]["class"]["id"] == building.id
     assert final["geometry"] == ok.json()["geometry"]
     assert [r["version"] for r in first.get(f"/api/annotations/{aid}/history/").json()] == [1, 2, 3]
 
@@ -138,7 +148,8 @@ def test_soft_delete_keeps_revisions_and_restore_brings_it_back(actors, scene):
     aid = create(client, scene, inside(0)).json()["id"]
     client.patch(f"/api/annotations/{aid}/", {"version": 1, "geometry": inside(3)}, format="json")
     deleted = client.delete(f"/api/annotations/{aid}/", {"version": 2}, format="json")
-    assert deleted.status_code == 200 and deleted.json()["properties"]["deleted"] is True
+    assert deleted.status_code == 200
+    assert deleted.json()["properties"]["deleted"] is True
     assert Annotation.objects.filter(pk=aid, deleted=True).exists()
     assert aid not in [f["id"] for f in client.get(f"/api/scenes/{scene.id}/annotations/").json()["features"]]
     assert aid in [f["id"] for f in client.get(f"/api/scenes/{scene.id}/annotations/?deleted=1").json()["features"]]
@@ -148,11 +159,13 @@ def test_soft_delete_keeps_revisions_and_restore_brings_it_back(actors, scene):
     restored = client.post(f"/api/annotations/{aid}/restore/", {"version": 1}, format="json")
     assert restored.status_code == 200
     props = restored.json()["properties"]
-    assert props["version"] == 4 and props["deleted"] is False
+    assert props["version"] == 4
+    assert props["deleted"] is False
     assert restored.json()["geometry"] == client.get(f"/api/annotations/{aid}/history/").json()[0]["geometry"]
     history = client.get(f"/api/annotations/{aid}/history/").json()
     assert [(h["version"], h["deleted"]) for h in history] == [(1, False), (2, False), (3, True), (4, False)]
-    assert history[3]["reason"] == "restored version 1" and history[3]["author"] == "annotator"
+    assert history[3]["reason"] == "restored version 1"
+    assert history[3]["author"] == "annotator"
     assert client.post(f"/api/annotations/{aid}/restore/", {"version": 3}, format="json").status_code == 400
     assert client.post(f"/api/annotations/{aid}/restore/", {"version": 99}, format="json").status_code == 404
     assert Scene.objects.get(pk=scene.id).annotations_version == 4
@@ -172,7 +185,8 @@ def test_failure_midway_leaves_nothing_half_written(actors, scene):
     finally:
         annotation_changed.disconnect(dispatch_uid="t-boom")
     annotation = Annotation.objects.get(pk=aid)
-    assert annotation.version == 1 and annotation.revisions.count() == 1
+    assert annotation.version == 1
+    assert annotation.revisions.count() == 1
     assert Scene.objects.get(pk=scene.id).annotations_version == 1
     assert not AuditEvent.objects.filter(action="annotation.updated").exists()
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def pair(transactional_db):
-    User = get_user_model()  # noqa: N806
+    User = get_user_model()
     project = Project.objects.create(slug="live", name="Live")
     tokens = {}
     for name in ("alice", "bob", "eve"):
@@ -73,14 +73,16 @@ async def _watch(app_server, scene, label_class, tokens) -> list[dict]:
 
 
 def test_second_client_hears_created_updated_deleted(pair, app_server):
-    project, scene, label_class, tokens = pair
+    _project, scene, label_class, tokens = pair
     events = asyncio.run(_watch(app_server, scene, label_class, tokens))
     assert [(e["type"], e["version"]) for e in events] == [
         ("annotation.created", 1), ("annotation.updated", 2), ("annotation.deleted", 3)]
     assert len({e["id"] for e in events}) == 1
     assert events[0]["class"] == {"id": label_class.id, "name": "building", "color": "#112233"}
-    assert events[0]["status"] == "accepted" and events[0]["geometry"]["type"] == "MultiPolygon"
-    assert events[1]["geometry"] != events[0]["geometry"] and events[2]["deleted"] is True
+    assert events[0]["status"] == "accepted"
+    assert events[0]["geometry"]["type"] == "MultiPolygon"
+    assert events[1]["geometry"] != events[0]["geometry"]
+    assert events[2]["deleted"] is True
 
 
 async def _refused(app_server, scene, token) -> int:

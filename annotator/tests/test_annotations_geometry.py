@@ -16,26 +16,30 @@ def poly(*coords):
 
 def test_valid_polygon_passes_as_a_ccw_multipolygon():
     clean = geometry_clean(poly([1, 1], [1, 2], [2, 2], [2, 1], [1, 1]), footprint=FOOTPRINT)  # clockwise input
-    assert isinstance(clean.geometry, MultiPolygon) and clean.geometry.is_valid
+    assert isinstance(clean.geometry, MultiPolygon)
+    assert clean.geometry.is_valid
     assert clean.geometry.geoms[0].exterior.is_ccw
     assert clean.info() == {"repaired": False, "clipped": False, "dropped_parts": 0, "area_kept": 1.0}
 
 
 def test_bow_tie_is_repaired_into_two_triangles():
     clean = geometry_clean(poly([0, 0], [2, 2], [2, 0], [0, 2], [0, 0]))
-    assert clean.repaired and clean.geometry.is_valid
+    assert clean.repaired
+    assert clean.geometry.is_valid
     assert len(clean.geometry.geoms) == 2
     assert math.isclose(clean.geometry.area, 2.0)
 
 
 def test_polygon_with_a_dangling_spike_keeps_only_its_area():
     clean = geometry_clean(poly([0, 0], [2, 0], [2, 2], [0, 2], [0, 0], [-1, -1], [0, 0]))
-    assert clean.geometry.is_valid and math.isclose(clean.geometry.area, 4.0)
+    assert clean.geometry.is_valid
+    assert math.isclose(clean.geometry.area, 4.0)
 
 
 def test_outside_part_is_clipped_and_reported():
     clean = geometry_clean(poly([8, 8], [12, 8], [12, 12], [8, 12], [8, 8]), footprint=FOOTPRINT)
-    assert clean.clipped and math.isclose(clean.area_kept, 0.25)
+    assert clean.clipped
+    assert math.isclose(clean.area_kept, 0.25)
     assert clean.geometry.bounds == (8.0, 8.0, 10.0, 10.0)
 
 
@@ -72,4 +76,5 @@ def test_geometry_collection_keeps_polygonal_parts_only():
     value = {"type": "GeometryCollection", "geometries": [
         poly([1, 1], [2, 1], [2, 2], [1, 2], [1, 1]), {"type": "LineString", "coordinates": [[3, 3], [4, 4]]}]}
     clean = geometry_clean(value)
-    assert clean.dropped_parts == 1 and math.isclose(clean.geometry.area, 1.0)
+    assert clean.dropped_parts == 1
+    assert math.isclose(clean.geometry.area, 1.0)

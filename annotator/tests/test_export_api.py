@@ -35,7 +35,8 @@ def test_export_roles_reviewer_and_admin_may_annotator_and_others_may_not(actors
     for who in ("reviewer", "admin", "staff"):
         response = post_export(actors, who, body)
         assert response.status_code == 202, response.json()
-        assert response.json()["status"] == "queued" and response.json()["download_url"] is None
+        assert response.json()["status"] == "queued"
+        assert response.json()["download_url"] is None
     job_id = response.json()["id"]
     assert actors.client("annotator").get(f"/api/exports/{job_id}/").status_code == 403
     assert actors.client("outsider").get(f"/api/exports/{job_id}/download/").status_code == 403
@@ -82,7 +83,7 @@ async def _events_until_done(url: str, origin: str, start) -> list[dict]:
 @pytest.mark.django_db(transaction=True)
 def test_export_runs_on_the_celery_worker_reports_progress_over_the_websocket_and_downloads(
         data, actors, celery_worker, app_server, tmp_path):
-    project, scene, classes, anns = data
+    project, scene, _classes, anns = data
     token = Token.objects.create(user=actors.users["reviewer"]).key
     url = app_server.ws(f"/ws/scenes/{scene.id}/events/", token)
     created = {}
@@ -94,16 +95,21 @@ def test_export_runs_on_the_celery_worker_reports_progress_over_the_websocket_an
     events = asyncio.run(_events_until_done(url, app_server.url, start))
     assert created["response"].status_code == 202
     job_id = created["response"].json()["id"]
-    assert events[-1]["status"] == "succeeded" and events[-1]["export_id"] == job_id
+    assert events[-1]["status"] == "succeeded"
+    assert events[-1]["export_id"] == job_id
     values = [e["progress"] for e in events]
-    assert values == sorted(values) and values[-1] == 1.0
+    assert values == sorted(values)
+    assert values[-1] == 1.0
 
     detail = actors.client("reviewer").get(f"/api/exports/{job_id}/").json()
-    assert detail["status"] == "succeeded" and detail["progress"] == 1.0
+    assert detail["status"] == "succeeded"
+    assert detail["progress"] == 1.0
     manifest = detail["manifest"]
-    assert manifest["counts"]["annotations"] == len(anns) and manifest["scenes"][0]["checksum"] == scene.checksum
+    assert manifest["counts"]["annotations"] == len(anns)
+    assert manifest["scenes"][0]["checksum"] == scene.checksum
     response = actors.client("reviewer").get(f"/api/exports/{job_id}/download/")
-    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
     payload = b"".join(response.streaming_content)
     files = unzip(payload)
     assert set(files) == {"annotations.gpkg", "manifest.json"}
@@ -117,7 +123,7 @@ def test_export_runs_on_the_celery_worker_reports_progress_over_the_websocket_an
 
 @pytest.mark.django_db
 def test_export_cli_writes_files_manifest_and_zip_with_filters_and_parameters(data, tmp_path, capsys):
-    project, scene, classes, anns = data
+    project, _scene, _classes, anns = data
     call_command("export_dataset", "--project", project.slug, "--format", "coco", "--out", str(tmp_path / "o"),
                  "--zip", str(tmp_path / "o.zip"), "--classes", "shed", "--param", "segmentation=rle",
                  "--param", "include_images=false", "--statuses", "accepted", "draft", "--source", "human", "model")
@@ -125,7 +131,8 @@ def test_export_cli_writes_files_manifest_and_zip_with_filters_and_parameters(da
     expected = [a for a in anns if a.label_class.name == "shed" and a.source in ("human", "model")]
     assert f"exported {len(expected)} annotations from 1 scenes as coco" in out
     manifest = json.loads((tmp_path / "o" / "manifest.json").read_text())
-    assert manifest["parameters"]["segmentation"] == "rle" and manifest["filters"]["classes"] == ["shed"]
+    assert manifest["parameters"]["segmentation"] == "rle"
+    assert manifest["filters"]["classes"] == ["shed"]
     coco = json.loads((tmp_path / "o" / "coco" / "annotations.json").read_text())
     assert len(coco["annotations"]) == len(expected)
     assert all(isinstance(a["segmentation"], dict) for a in coco["annotations"])

@@ -38,11 +38,14 @@ def test_a_queued_export_is_cancelled_and_its_task_then_does_nothing(actors):
     response = actors.client("reviewer").post(f"/api/exports/{job_id}/cancel/")
     assert response.status_code == 200, response.json()
     body = response.json()
-    assert body["status"] == "cancelled" and body["download_url"] is None and "reviewer" in body["error"]
+    assert body["status"] == "cancelled"
+    assert body["download_url"] is None
+    assert "reviewer" in body["error"]
     assert export_job_run(job_id=job_id).status == JobStatus.CANCELLED  # the task, arriving late, runs nothing
     assert not folder_of(ExportJob.objects.get(pk=job_id)).exists()
     again = actors.client("reviewer").post(f"/api/exports/{job_id}/cancel/")
-    assert again.status_code == 409 and again.json()["status"] == "cancelled"
+    assert again.status_code == 409
+    assert again.json()["status"] == "cancelled"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -60,7 +63,8 @@ def test_a_running_export_is_terminated_on_the_worker_and_its_files_removed(data
     assert response.json()["status"] == "cancelled"
     assert _export_task_ids(job_id) == []  # terminated, not left running
     job.refresh_from_db()
-    assert job.status == JobStatus.CANCELLED and job.result_path == ""
+    assert job.status == JobStatus.CANCELLED
+    assert job.result_path == ""
     assert not folder_of(job).exists()
     # The worker lives on: the next export runs to the end.
     next_id = post_export(actors, {"format": "geojson"}).json()["id"]
@@ -69,7 +73,8 @@ def test_a_running_export_is_terminated_on_the_worker_and_its_files_removed(data
         time.sleep(0.3)
     assert ExportJob.objects.get(pk=next_id).status == JobStatus.SUCCEEDED
     job.refresh_from_db()
-    assert job.status == JobStatus.CANCELLED and not folder_of(job).exists()
+    assert job.status == JobStatus.CANCELLED
+    assert not folder_of(job).exists()
 
 
 def _finished_export(actors, days_ago: float) -> ExportJob:
@@ -85,19 +90,27 @@ def _finished_export(actors, days_ago: float) -> ExportJob:
 def test_retention_removes_old_archives_keeps_rows_and_manifests_and_new_archives(data, actors, settings):
     settings.EXPORT_RETENTION_DAYS = 10
     old, new = _finished_export(actors, 11), _finished_export(actors, 2)
-    assert folder_of(old).exists() and folder_of(new).exists()
+    assert folder_of(old).exists()
+    assert folder_of(new).exists()
     result = purge_export_archives()  # the beat task
-    assert result["removed"] >= 1 and result["freed_bytes"] > 0
+    assert result["removed"] >= 1
+    assert result["freed_bytes"] > 0
     old.refresh_from_db(), new.refresh_from_db()
-    assert not folder_of(old).exists() and old.result_path == "" and old.manifest["counts"]["annotations"] > 0
-    assert folder_of(new).exists() and new.result_path
+    assert not folder_of(old).exists()
+    assert old.result_path == ""
+    assert old.manifest["counts"]["annotations"] > 0
+    assert folder_of(new).exists()
+    assert new.result_path
     detail = actors.client("reviewer").get(f"/api/exports/{old.pk}/").json()
-    assert detail["expired"] is True and detail["download_url"] is None and detail["status"] == "succeeded"
+    assert detail["expired"] is True
+    assert detail["download_url"] is None
+    assert detail["status"] == "succeeded"
     assert actors.client("reviewer").get(f"/api/exports/{old.pk}/download/").status_code == 404
     assert actors.client("reviewer").get(f"/api/exports/{new.pk}/download/").status_code == 200
 
     settings.EXPORT_RETENTION_DAYS = 0  # 0 keeps archives forever
-    assert export_archives_purge()["removed"] == 0 and folder_of(new).exists()
+    assert export_archives_purge()["removed"] == 0
+    assert folder_of(new).exists()
 
 
 @pytest.mark.django_db
@@ -108,24 +121,31 @@ def test_purge_on_demand_is_for_project_admins(data, actors):
     assert actors.client("annotator").get(url).status_code == 403
     assert actors.client("reviewer").post(url, {"older_than_days": 1}, format="json").status_code == 403
     response = actors.client("admin").post(url, {"older_than_days": 5}, format="json")
-    assert response.status_code == 200 and response.json()["removed"] == 0 and folder_of(job).exists()
+    assert response.status_code == 200
+    assert response.json()["removed"] == 0
+    assert folder_of(job).exists()
     assert actors.client("admin").post(url, {"older_than_days": -1}, format="json").status_code == 400
     response = actors.client("admin").post(url, {"older_than_days": 1}, format="json")
-    assert response.status_code == 200 and response.json()["removed"] == 1 and not folder_of(job).exists()
+    assert response.status_code == 200
+    assert response.json()["removed"] == 1
+    assert not folder_of(job).exists()
 
 
 @pytest.mark.django_db
 def test_count_says_what_an_export_would_take(data, actors):
-    project, scene, classes, anns = data
+    project, _scene, _classes, anns = data
     url = f"/api/projects/{project.id}/exports/count/"
     body = actors.client("reviewer").post(url, {"filters": {}}, format="json").json()
     kept = [a for a in anns if a.status in ("draft", "accepted") and a.review_state != "rejected"]
-    assert body["scenes"] == 1 and body["annotations"] == len(kept)
+    assert body["scenes"] == 1
+    assert body["annotations"] == len(kept)
     body = actors.client("reviewer").post(url, {"filters": {"classes": ["shed"]}}, format="json").json()
-    assert set(body["by_class"]) == {"shed"} and body["annotations"] == sum(
+    assert set(body["by_class"]) == {"shed"}
+    assert body["annotations"] == sum(
         1 for a in kept if a.label_class.name == "shed")
     response = actors.client("reviewer").post(url, {"filters": {"classes": ["tree"]}}, format="json")
-    assert response.status_code == 400 and response.json()["detail"]
+    assert response.status_code == 400
+    assert response.json()["detail"]
     assert actors.client("annotator").post(url, {}, format="json").status_code == 403
 
 
@@ -135,6 +155,8 @@ def test_formats_describe_each_parameter_with_its_type_default_and_choices(actor
     options = {o["name"]: o for o in by_name["coco"]["options"]}
     assert options["segmentation"] == {"name": "segmentation", "type": "string", "default": "polygon",
                                        "choices": ["polygon", "rle"]}
-    assert options["include_images"]["type"] == "boolean" and options["size"]["type"] == "integer"
-    assert options["splits"]["type"] == "number_list" and options["block_size_m"]["type"] == "number"
+    assert options["include_images"]["type"] == "boolean"
+    assert options["size"]["type"] == "integer"
+    assert options["splits"]["type"] == "number_list"
+    assert options["block_size_m"]["type"] == "number"
     assert by_name["geojson"]["options"] == []

@@ -50,10 +50,11 @@ def test_registry_lists_every_format():
 
 
 def test_geojson_is_rfc7946_with_attributes_and_ogrinfo_opens_it(data, tmp_path):
-    project, scene, classes, anns = data
+    project, _scene, _classes, anns = data
     manifest = export(project, "geojson", tmp_path)
     body = json.loads((tmp_path / "annotations.geojson").read_text())
-    assert "crs" not in body and len(body["features"]) == len(anns) == manifest["counts"]["annotations"]
+    assert "crs" not in body
+    assert len(body["features"]) == len(anns) == manifest["counts"]["annotations"]
     by_id = {a.id: a for a in anns}
     for feature in body["features"]:
         ann = by_id[feature["id"]]
@@ -61,19 +62,24 @@ def test_geojson_is_rfc7946_with_attributes_and_ogrinfo_opens_it(data, tmp_path)
         assert geom.equals_exact(to_shapely(ann), 1e-12) or geom.symmetric_difference(to_shapely(ann)).area < 1e-18
         assert all(shapely.Polygon(p.exterior).exterior.is_ccw for p in geom.geoms)  # right-hand rule
         props = feature["properties"]
-        assert props["class"] == ann.label_class.name and props["status"] == ann.status
-        assert props["author"] == "annotator" and props["model_version_id"] == ann.model_version_id
-        assert props["predicted_quality"] == ann.predicted_quality and props["created_at"].startswith("2024-05-01")
+        assert props["class"] == ann.label_class.name
+        assert props["status"] == ann.status
+        assert props["author"] == "annotator"
+        assert props["model_version_id"] == ann.model_version_id
+        assert props["predicted_quality"] == ann.predicted_quality
+        assert props["created_at"].startswith("2024-05-01")
     info = ogrinfo(tmp_path / "annotations.geojson")
-    assert f"Feature Count: {len(anns)}" in info and "WGS 84" in info
+    assert f"Feature Count: {len(anns)}" in info
+    assert "WGS 84" in info
 
 
 def test_geopackage_has_a_layer_in_the_scene_crs_and_ogrinfo_opens_it(data, tmp_path):
-    project, scene, classes, anns = data
+    project, _scene, _classes, anns = data
     manifest = export(project, "geopackage", tmp_path)
     info = ogrinfo(tmp_path / "annotations.gpkg")
     layer = manifest["format_report"]["layers"][0]
-    assert f"Layer name: {layer}" in info and f"Feature Count: {len(anns)}" in info
+    assert f"Layer name: {layer}" in info
+    assert f"Feature Count: {len(anns)}" in info
     assert "UTM zone 16N" in info
     for field in ("class", "status", "author", "model_version_id", "predicted_quality", "created_at", "updated_at"):
         assert f"{field}:" in info
@@ -88,8 +94,10 @@ def test_mask_geotiffs_are_cogs_on_the_scene_grid_and_polygonise_back_to_the_ann
         for ds in (inst, sem):
             assert (ds.width, ds.height) == (scene.width, scene.height)
             assert list(ds.transform.to_gdal()) == pytest.approx(scene.transform, abs=1e-9)
-            assert ds.crs.to_epsg() == 32616 and ds.nodata == 0
-            assert ds.profile["tiled"] and ds.overviews(1)  # COG layout: tiles and overviews
+            assert ds.crs.to_epsg() == 32616
+            assert ds.nodata == 0
+            assert ds.profile["tiled"]
+            assert ds.overviews(1)
         instance, semantic, transform = inst.read(1), sem.read(1), inst.transform
     table = json.loads((tmp_path / "masks" / f"{stem}_instances.json").read_text())["instances"]
     assert len(table) == len(anns)
@@ -100,12 +108,13 @@ def test_mask_geotiffs_are_cogs_on_the_scene_grid_and_polygonise_back_to_the_ann
         truth = reproject(to_shapely(ann), "EPSG:4326", scene.crs)
         assert iou(back, truth) >= 0.99, row
         assert set(np.unique(semantic[mask > 0])) == {ann.label_class_id - classes[0].id + 1}
-    assert (semantic == 0).sum() > 0 and set(np.unique(semantic)) <= {0, 1, 2}
+    assert (semantic == 0).sum() > 0
+    assert set(np.unique(semantic)) <= {0, 1, 2}
 
 
 @pytest.mark.parametrize("segmentation", ["rle", "polygon"])
 def test_pycocotools_loads_coco_and_its_masks_equal_our_rasterisation(data, tmp_path, segmentation):
-    project, scene, classes, anns = data
+    project, scene, _classes, anns = data
     export(project, "coco", tmp_path, {"segmentation": segmentation})
     export(project, "masks", tmp_path / "m", {"kind": "instance"})
     coco = COCO(str(tmp_path / "coco" / "annotations.json"))
@@ -114,7 +123,8 @@ def test_pycocotools_loads_coco_and_its_masks_equal_our_rasterisation(data, tmp_
     assert (image["width"], image["height"]) == (scene.width, scene.height)
     assert (tmp_path / "coco" / image["file_name"]).is_file()
     sidecar = json.loads((tmp_path / "coco" / image["georef"]).read_text())
-    assert sidecar["epsg"] == 32616 and sidecar["geotransform"] == pytest.approx(scene.transform)
+    assert sidecar["epsg"] == 32616
+    assert sidecar["geotransform"] == pytest.approx(scene.transform)
     with rasterio.open(tmp_path / "m" / "masks" / f"scene_{scene.id}_atlanta_instance.tif") as ds:
         instance = ds.read(1)
     table = json.loads((tmp_path / "m" / "masks" / f"scene_{scene.id}_atlanta_instances.json").read_text())
@@ -155,7 +165,8 @@ def test_no_chip_straddles_two_splits_and_chips_of_different_splits_share_no_pix
                                                    "splits": [0.5, 0.25, 0.25]})
     chips = _chips_by_split(tmp_path)
     report = manifest["format_report"]
-    assert len({c["split"] for c in chips}) >= 2 and report["dropped_straddling_splits"] > 0
+    assert len({c["split"] for c in chips}) >= 2
+    assert report["dropped_straddling_splits"] > 0
     block = report["block_size_px"][str(scene.id)]
     assert block % 96 == 0  # snapped to whole strides
     split_of_block = {}
@@ -184,25 +195,30 @@ def test_chips_min_labelled_share_and_georeferenced_tiles(data, tmp_path):
     project, scene, *_ = data
     export(project, "chips", tmp_path, {"size": 128, "min_labelled_share": 0.05, "block_size_m": 1000})
     chips = _chips_by_split(tmp_path)
-    assert chips and all(c["labelled_share"] >= 0.05 for c in chips)
+    assert chips
+    assert all(c["labelled_share"] >= 0.05 for c in chips)
     name = chips[0]["name"]
     with rasterio.open(tmp_path / "chips" / "images" / f"{name}.tif") as img, \
             rasterio.open(tmp_path / "chips" / "masks" / f"{name}.tif") as mask:
         col, row = chips[0]["window"][:2]
         assert img.transform.c == pytest.approx(scene.transform[0] + col * scene.transform[1])
         assert img.transform.f == pytest.approx(scene.transform[3] + row * scene.transform[5])
-        assert mask.transform == img.transform and (mask.read(1) > 0).mean() >= 0.05
+        assert mask.transform == img.transform
+        assert (mask.read(1) > 0).mean() >= 0.05
 
 
 def test_yolo_labels_are_normalised_polygons_with_a_data_yaml(data, tmp_path):
     project, *_ = data
     manifest = export(project, "yolo", tmp_path, {"size": 256, "block_size_m": 64})
     spec = yaml.safe_load((tmp_path / "yolo" / "data.yaml").read_text())
-    assert spec["names"] == {0: "building", 1: "shed"} and spec["train"] == "images/train"
+    assert spec["names"] == {0: "building", 1: "shed"}
+    assert spec["train"] == "images/train"
     lines = [line.split() for p in (tmp_path / "yolo" / "labels").rglob("*.txt") for line in p.read_text().splitlines()]
     assert len(lines) == manifest["format_report"]["label_lines"] > 0
     for parts in lines:
-        assert parts[0] in ("0", "1") and len(parts) >= 7 and len(parts) % 2 == 1
+        assert parts[0] in ("0", "1")
+        assert len(parts) >= 7
+        assert len(parts) % 2 == 1
         assert all(0.0 <= float(v) <= 1.0 for v in parts[1:])
     for label in (tmp_path / "yolo" / "labels").rglob("*.txt"):
         split = label.parent.name
@@ -210,19 +226,22 @@ def test_yolo_labels_are_normalised_polygons_with_a_data_yaml(data, tmp_path):
 
 
 def test_stac_catalog_has_an_item_per_scene_with_the_label_extension(data, tmp_path):
-    project, scene, classes, anns = data
+    project, scene, _classes, anns = data
     export(project, "stac", tmp_path)
     catalog = json.loads((tmp_path / "stac" / "catalog.json").read_text())
-    assert catalog["type"] == "Catalog" and catalog["stac_version"] == "1.0.0"
+    assert catalog["type"] == "Catalog"
+    assert catalog["stac_version"] == "1.0.0"
     items = [link for link in catalog["links"] if link["rel"] == "item"]
     assert len(items) == 1
     item_path = tmp_path / "stac" / items[0]["href"]
     item = json.loads(item_path.read_text())
     assert any("label" in ext for ext in item["stac_extensions"])
     props = item["properties"]
-    assert props["label:type"] == "vector" and props["label:classes"][0]["classes"] == ["building", "shed"]
+    assert props["label:type"] == "vector"
+    assert props["label:classes"][0]["classes"] == ["building", "shed"]
     assert sum(c["count"] for c in props["label:overviews"][0]["counts"]) == len(anns)
-    assert props["proj:epsg"] == 32616 and props["proj:shape"] == [scene.height, scene.width]
+    assert props["proj:epsg"] == 32616
+    assert props["proj:shape"] == [scene.height, scene.width]
     for asset in item["assets"].values():
         assert (item_path.parent / asset["href"]).is_file()
     labels = json.loads((item_path.parent / item["assets"]["labels"]["href"]).read_text())
@@ -230,7 +249,7 @@ def test_stac_catalog_has_an_item_per_scene_with_the_label_extension(data, tmp_p
     assert shapely.geometry.shape(item["geometry"]).contains(to_shapely(anns[0]).centroid)
 
 
-@pytest.mark.parametrize("fmt,params", [("coco", {}), ("geojson", {}), ("geopackage", {}), ("masks", {}),
+@pytest.mark.parametrize(("fmt", "params"), [("coco", {}), ("geojson", {}), ("geopackage", {}), ("masks", {}),
                                         ("chips", {"size": 256}), ("yolo", {"size": 256}), ("stac", {})])
 def test_two_runs_of_the_same_export_give_the_same_bytes(data, tmp_path, fmt, params):
     from annotator.exports.common import zip_write
@@ -238,7 +257,8 @@ def test_two_runs_of_the_same_export_give_the_same_bytes(data, tmp_path, fmt, pa
     project, *_ = data
     first = export(project, fmt, tmp_path / "a", params)
     second = export(project, fmt, tmp_path / "b", params)
-    assert first["files"] == second["files"] and first["files"]
+    assert first["files"] == second["files"]
+    assert first["files"]
     for rel in first["files"]:
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
     assert (tmp_path / "a" / "manifest.json").read_bytes() == (tmp_path / "b" / "manifest.json").read_bytes()
@@ -253,8 +273,10 @@ def test_manifest_counts_checksums_scenes_and_model_versions(data, tmp_path):
     assert manifest["counts"]["per_class"] == {
         "building": sum(a.label_class_id == classes[0].id for a in anns),
         "shed": sum(a.label_class_id == classes[1].id for a in anns)}
-    assert manifest["scenes"][0]["checksum"] == scene.checksum and manifest["model_versions"] == [7]
-    assert set(manifest["files"]) == {"annotations.geojson"} and len(manifest["files"]["annotations.geojson"]) == 64
+    assert manifest["scenes"][0]["checksum"] == scene.checksum
+    assert manifest["model_versions"] == [7]
+    assert set(manifest["files"]) == {"annotations.geojson"}
+    assert len(manifest["files"]["annotations.geojson"]) == 64
 
 
 def test_filters_select_what_they_say(data, tmp_path):
@@ -273,7 +295,8 @@ def test_filters_select_what_they_say(data, tmp_path):
     assert count({"sources": ["model"]}) == sum(a.source == "model" for a in live)
     assert count({"classes": ["shed"]}) == sum(a.label_class_id == classes[1].id for a in live)
     assert count({"scenes": [scene.id]}) == len(live)
-    assert count({"since": "2024-05-02"}) == 0 and count({"until": "2024-05-02"}) == len(live)
+    assert count({"since": "2024-05-02"}) == 0
+    assert count({"until": "2024-05-02"}) == len(live)
     assert count({"statuses": ["rejected"]}) == 1
     with pytest.raises(ValidationFailed):
         count({"classes": ["nope"]})

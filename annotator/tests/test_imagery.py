@@ -67,9 +67,11 @@ def test_every_input_kind_inspects_and_makes_a_valid_cog(ingested, label):
     assert info.has_alpha is bool(kwargs.get("alpha"))
     assert info.crs == kwargs.get("crs", "EPSG:32616")
     assert info.gsd == pytest.approx(1.0, rel=0.05)  # 1 m pixels, or 1e-5 degrees (about 0.9-1.1 m at 33.8 N)
-    assert info.footprint[0] == info.footprint[-1] and len(info.footprint) > 5 * 4
+    assert info.footprint[0] == info.footprint[-1]
+    assert len(info.footprint) > 5 * 4
     west, south, east, north = info.bounds
-    assert -85 < west < east < -70 and 18 < south < north < 34
+    assert -85 < west < east < -70
+    assert 18 < south < north < 34
     with rasterio.open(cog) as dataset:
         assert dataset.profile["compress"].lower() == "deflate"
         assert dataset.block_shapes[0] == (512, 512)
@@ -81,7 +83,7 @@ def test_every_input_kind_inspects_and_makes_a_valid_cog(ingested, label):
 
 @pytest.mark.parametrize("label", list(INPUTS))
 def test_tiles_are_256_rgba_and_transparent_outside_the_image(ingested, label):
-    kwargs, info, cog, recipe = ingested[label]
+    _kwargs, info, cog, recipe = ingested[label]
     _, maxzoom = zoom_range(info.crs, info.transform, info.width, info.height)
     tile = corner_tile(info, "bottom-right", maxzoom)
     pixels = decode(render_tile(cog, tile.z, tile.x, tile.y, recipe, "png"))
@@ -95,7 +97,7 @@ def test_tiles_are_256_rgba_and_transparent_outside_the_image(ingested, label):
 
 @pytest.mark.parametrize("label", [k for k, v in INPUTS.items() if v.get("nodata_corner")])
 def test_nodata_and_alpha_show_transparent(ingested, label):
-    kwargs, info, cog, recipe = ingested[label]
+    _kwargs, info, cog, recipe = ingested[label]
     _, maxzoom = zoom_range(info.crs, info.transform, info.width, info.height)
     tile = corner_tile(info, "top-left", maxzoom)
     pixels = decode(render_tile(cog, tile.z, tile.x, tile.y, recipe, "png"))
@@ -108,9 +110,11 @@ def test_webp_tiles_keep_transparency(ingested):
     _, maxzoom = zoom_range(info.crs, info.transform, info.width, info.height)
     tile = corner_tile(info, "bottom-right", maxzoom)
     body = render_tile(cog, tile.z, tile.x, tile.y, recipe, "webp")
-    assert body[:4] == b"RIFF" and body[8:12] == b"WEBP"
+    assert body[:4] == b"RIFF"
+    assert body[8:12] == b"WEBP"
     pixels = decode(body)
-    assert pixels[-1, -1, 3] == 0 and pixels[..., 3].max() == 255
+    assert pixels[-1, -1, 3] == 0
+    assert pixels[..., 3].max() == 255
 
 
 def test_overview_tiles_at_the_lowest_zoom(ingested):
@@ -122,7 +126,7 @@ def test_overview_tiles_at_the_lowest_zoom(ingested):
 
 
 def test_outside_and_malformed_tiles_raise_narrow_errors(ingested):
-    _, info, cog, recipe = ingested["3 bands uint8"]
+    _, _info, cog, recipe = ingested["3 bands uint8"]
     with pytest.raises(TileOutsideBounds):
         render_tile(cog, 10, 0, 0, recipe, "png")
     for z, x, y, fmt in [(31, 0, 0, "png"), (3, 8, 0, "png"), (3, 0, -1, "png"), (3, 0, 0, "gif")]:
@@ -148,9 +152,10 @@ def test_readers_stay_open_between_tiles_and_threads(ingested):
 
 
 def test_false_colour_recipe_with_partial_edit(ingested):
-    _, info, cog, recipe = ingested["4 bands uint8 EPSG:4326"]
+    _, _info, cog, recipe = ingested["4 bands uint8 EPSG:4326"]
     merged = recipe_merge(cog, current=recipe, changes={"bands": [4, 3, 2]}, band_count=4)
-    assert merged["bands"] == [4, 3, 2] and len(merged["min"]) == 3
+    assert merged["bands"] == [4, 3, 2]
+    assert len(merged["min"]) == 3
     edited = recipe_merge(cog, current=merged, changes={"min": [0, 0, 0], "max": [200, 200, 200]}, band_count=4)
     assert edited == {"bands": [4, 3, 2], "min": [0.0, 0.0, 0.0], "max": [200.0, 200.0, 200.0]}
 

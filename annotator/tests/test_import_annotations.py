@@ -51,9 +51,11 @@ def test_sample_geojson_in_utm_with_a_legacy_crs_member_imports_all_43_buildings
     LabelClass.objects.create(project=actors.project, name="building")
     scene = scene_ready(actors.project)
     report = do_import(actors.project, scene, LABELS, user=actors.users["admin"], default_class="building")
-    assert report["imported"] == 43 and report["format"] == "geojson"
+    assert report["imported"] == 43
+    assert report["format"] == "geojson"
     rows = list(Annotation.objects.filter(scene=scene).order_by("id"))
-    assert {r.source for r in rows} == {"imported"} and {r.label_class.name for r in rows} == {"building"}
+    assert {r.source for r in rows} == {"imported"}
+    assert {r.label_class.name for r in rows} == {"building"}
     source = [shape(f["geometry"]) for f in json.loads(LABELS.read_text())["features"]]
     footprint = shapely.from_wkb(bytes(scene.footprint.wkb))
     for row, geom in zip(rows, source, strict=True):
@@ -73,19 +75,20 @@ def _pairs(anns, new):
 
 
 def test_geopackage_round_trip_gives_the_same_geometries_within_1e_7_degrees(data, tmp_path):
-    project, scene, classes, anns = data
+    project, scene, _classes, anns = data
     out = _round_trip(project, scene, anns, "geopackage", tmp_path)
     user = anns[0].author
     report = do_import(project, scene, out / "annotations.gpkg", user=user)
     assert report["imported"] == len(anns)  # buildings on the scene's edge are clipped to it, by ~1e-10 degrees
     for old, new in _pairs(anns, imported(scene, anns)):
         assert to_shapely(old).hausdorff_distance(to_shapely(new)) < 1e-7
-        assert new.label_class_id == old.label_class_id and new.source == "imported"
+        assert new.label_class_id == old.label_class_id
+        assert new.source == "imported"
         assert new.predicted_quality == old.predicted_quality
 
 
 def test_geojson_round_trip_is_exact_but_for_the_footprint_clip(data, tmp_path):
-    project, scene, classes, anns = data
+    project, scene, _classes, anns = data
     out = _round_trip(project, scene, anns, "geojson", tmp_path)
     do_import(project, scene, out / "annotations.geojson", user=anns[0].author)
     for old, new in _pairs(anns, imported(scene, anns)):
@@ -94,7 +97,7 @@ def test_geojson_round_trip_is_exact_but_for_the_footprint_clip(data, tmp_path):
 
 @pytest.mark.parametrize("segmentation", ["polygon", "rle"])
 def test_coco_zip_with_sidecars_round_trips(data, tmp_path, segmentation):
-    project, scene, classes, anns = data
+    project, scene, _classes, anns = data
     out = _round_trip(project, scene, anns, "coco", tmp_path, {"segmentation": segmentation,
                                                                "include_images": False})
     zip_write(out, tmp_path / "coco.zip")
@@ -117,7 +120,7 @@ def _feature(geom, **props) -> dict:
 
 
 def test_bad_features_give_one_error_each_and_nothing_is_imported(data, tmp_path):
-    project, scene, classes, anns = data
+    project, scene, _classes, anns = data
     good = to_shapely(anns[0])
     bowtie = shapely.Polygon([(good.bounds[0], good.bounds[1]), (good.bounds[2], good.bounds[3]),
                               (good.bounds[2], good.bounds[1]), (good.bounds[0], good.bounds[3])])
@@ -142,7 +145,8 @@ def test_utm_coordinates_without_a_crs_member_are_a_crs_mismatch_per_feature(dat
     path = tmp_path / "utm.geojson"
     path.write_text(json.dumps(_collection([_feature(g) for g in utm])))
     errors = rejected(project, scene, path)
-    assert len(errors) == 3 and {e["reason"] for e in errors} == {"out_of_range"}
+    assert len(errors) == 3
+    assert {e["reason"] for e in errors} == {"out_of_range"}
     assert "CRS" in errors[0]["message"]
 
 
@@ -153,7 +157,8 @@ def test_geopackage_in_another_crs_than_it_says_is_refused_per_feature(data, tmp
     write(str(path), np.array([shapely.to_wkb(g) for g in utm], dtype=object), [], [], layer="labels",
           driver="GPKG", geometry_type="Polygon", crs="EPSG:32617")  # UTM coordinates, the neighbouring zone
     errors = rejected(project, scene, path)
-    assert [e["reason"] for e in errors] == ["outside_scene"] * 4 and errors[0]["item"].startswith("layer labels")
+    assert [e["reason"] for e in errors] == ["outside_scene"] * 4
+    assert errors[0]["item"].startswith("layer labels")
 
 
 def test_unreadable_files_and_ambiguous_geopackages_are_one_file_error(data, tmp_path):
@@ -172,7 +177,7 @@ def test_unreadable_files_and_ambiguous_geopackages_are_one_file_error(data, tmp
 
 
 def test_coco_without_sidecars_or_with_a_wrong_crs_is_refused_per_image(data, tmp_path):
-    project, scene, classes, anns = data
+    project, scene, _classes, anns = data
     out = _round_trip(project, scene, anns, "coco", tmp_path, {"include_images": False})
     body = (out / "coco" / "annotations.json").read_text()
     sidecar_path = next((out / "coco" / "georef").glob("*.json"))
@@ -182,7 +187,8 @@ def test_coco_without_sidecars_or_with_a_wrong_crs_is_refused_per_image(data, tm
         archive.writestr("coco/annotations.json", body)  # no georef/
     (tmp_path / "nosidecar.zip").write_bytes(buffer.getvalue())
     errors = rejected(project, scene, tmp_path / "nosidecar.zip")
-    assert len(errors) == 1 and errors[0]["reason"] == "no_georeference"
+    assert len(errors) == 1
+    assert errors[0]["reason"] == "no_georeference"
     sidecar.update(crs="EPSG:32617", epsg=32617)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -190,11 +196,12 @@ def test_coco_without_sidecars_or_with_a_wrong_crs_is_refused_per_image(data, tm
         archive.writestr(f"coco/georef/{sidecar_path.name}", json.dumps(sidecar))
     (tmp_path / "wrongcrs.zip").write_bytes(buffer.getvalue())
     errors = rejected(project, scene, tmp_path / "wrongcrs.zip")
-    assert len(errors) == len(anns) and {e["reason"] for e in errors} == {"outside_scene"}
+    assert len(errors) == len(anns)
+    assert {e["reason"] for e in errors} == {"outside_scene"}
 
 
 def test_import_api_admin_only_reports_per_item_errors_and_imports_nothing(data, actors, tmp_path):
-    project, scene, classes, anns = data
+    project, scene, _classes, anns = data
     out = _round_trip(project, scene, anns, "geojson", tmp_path)
     payload = (out / "annotations.geojson").read_bytes()
 
@@ -214,15 +221,17 @@ def test_import_api_admin_only_reports_per_item_errors_and_imports_nothing(data,
     response = post("admin", json.dumps(bad).encode())
     assert response.status_code == 400
     body = response.json()
-    assert body["code"] == "import_rejected" and body["errors"][0]["reason"] == "unknown_class"
+    assert body["code"] == "import_rejected"
+    assert body["errors"][0]["reason"] == "unknown_class"
     assert Annotation.objects.count() == before
     response = post("admin", payload, format="geojson")
     assert response.status_code == 201, response.json()
-    assert response.json()["imported"] == len(anns) and Annotation.objects.count() == before + len(anns)
+    assert response.json()["imported"] == len(anns)
+    assert Annotation.objects.count() == before + len(anns)
 
 
 def test_import_cli(data, tmp_path, capsys):
-    project, scene, classes, anns = data
+    project, scene, _classes, anns = data
     out = _round_trip(project, scene, anns, "geopackage", tmp_path)
     call_command("import_annotations", str(out / "annotations.gpkg"), "--project", project.slug,
                  "--scene", str(scene.id), "--user", "padmin")

@@ -63,7 +63,7 @@ class SlowWorker:
         self.queue = f"faults-{uuid.uuid4().hex[:8]}"
         self.name = f"{self.queue}@{socket.gethostname()}"
         env = {**child_env, "GEOLOOP_MEDIA_ROOT": str(media), "GEOLOOP_JOB_PROGRESS_DELAY_S": str(delay_s)}
-        self.log = open(log_path, "w")  # noqa: SIM115
+        self.log = open(log_path, "w")
         self.proc = subprocess.Popen(
             [str(VENV_BIN / "celery"), "-A", "webapp", "worker", "-Q", self.queue, "-c", "1", "-n", self.name,
              "-l", "info"], cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -138,7 +138,8 @@ def test_export_killed_mid_run_ends_failed_and_leaves_no_partial_file(media, slo
 
     failed = _reap_until(lambda: ExportJob.objects.filter(pk=job.pk, status="failed").first(), "the reaper")
     assert "its worker stopped" in failed.error and failed.finished_at is not None, failed.error
-    assert failed.result_path == "" and _files(exports) == []
+    assert failed.result_path == ""
+    assert _files(exports) == []
     assert not list(exports.glob("*"))  # no staging folder, no job folder
 
 
@@ -160,7 +161,8 @@ def test_export_whose_pool_child_is_killed_ends_failed_at_once(media, slow_worke
     worker.kill_pool_child()
     failed = _wait(lambda: ExportJob.objects.filter(pk=job.pk, status="failed").first(), 60, "the job to fail")
     assert "WorkerLostError" in failed.error, failed.error
-    assert _files(exports) == [] and not list(exports.glob("*"))
+    assert _files(exports) == []
+    assert not list(exports.glob("*"))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -172,7 +174,8 @@ def test_ingestion_killed_mid_run_ends_failed_and_leaves_no_partial_file(media, 
         scene = scene_create_from_upload(project=project, uploaded_file=File(handle, name="big.tif"), name="big",
                                          user=None, enqueue=False)
     upload = Path(scene.source_path)
-    assert upload.is_file() and not entry_in_use(upload)  # committed: the scene row refers to it now
+    assert upload.is_file()
+    assert not entry_in_use(upload)
     worker = slow_worker(5)  # 5 s pause at each progress step
 
     worker.send("annotator.ingest_scene", scene.id)
@@ -183,7 +186,9 @@ def test_ingestion_killed_mid_run_ends_failed_and_leaves_no_partial_file(media, 
 
     failed = _reap_until(lambda: Scene.objects.filter(pk=scene.pk, status="failed").first(), "the reaper")
     assert "its worker stopped" in failed.status_reason, failed.status_reason
-    assert not (media / "scenes" / str(scene.pk)).exists() and not upload.exists() and failed.source_path == ""
+    assert not (media / "scenes" / str(scene.pk)).exists()
+    assert not upload.exists()
+    assert failed.source_path == ""
     assert _files(media / "uploads") == []
 
 
@@ -215,11 +220,13 @@ def test_killed_upload_is_removed_on_next_start_and_a_live_one_is_kept(media, ch
                      else None, 60, "the upload to start")[0]
         assert entry_in_use(part)  # held by the live upload ...
         os.utime(part, (time.time() - 3600, time.time() - 3600))
-        assert scratch_sweep(folders=[uploads], keep=lambda p: True) == [] and part.exists()  # ... so never swept
+        assert scratch_sweep(folders=[uploads], keep=lambda p: True) == []
+        assert part.exists()
     finally:
         uploader.kill()
         uploader.wait()
-    assert part.exists() and not entry_in_use(part)  # the kill left a partial file behind
+    assert part.exists()
+    assert not entry_in_use(part)
     os.utime(part, (time.time() - 3600, time.time() - 3600))  # older than the guard against sweeping a new file
 
     # a request upload file a killed web process left (Django's, unlocked): removed once unchanged for long enough
@@ -236,8 +243,10 @@ def test_killed_upload_is_removed_on_next_start_and_a_live_one_is_kept(media, ch
     try:
         subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL)  # a process starts
-        assert not part.exists() and not old_request.exists()
-        assert new_request.exists() and live.path.exists()
+        assert not part.exists()
+        assert not old_request.exists()
+        assert new_request.exists()
+        assert live.path.exists()
     finally:
         live.discard()
 
@@ -270,7 +279,8 @@ def test_beat_and_a_starting_worker_run_a_reaper_for_every_job_kind(settings, mo
     from webapp.celery import REAPERS, app, reap_on_worker_start
 
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert set(REAPERS) <= scheduled and set(REAPERS) <= set(app.tasks)
+    assert set(REAPERS) <= scheduled
+    assert set(REAPERS) <= set(app.tasks)
     sent = []
     monkeypatch.setattr(app, "send_task", lambda name, *a, **k: sent.append(name))
     reap_on_worker_start(sender=None)

@@ -47,7 +47,8 @@ def test_queue_is_least_confident_first_nulls_last_then_oldest(actors, scene):
     client = actors.client("reviewer")
     assert queue_ids(client, actors.project.id) == expected
     body = client.get(f"/api/projects/{actors.project.id}/review/queue/?limit=2&offset=2").json()
-    assert body["count"] == 6 and [f["id"] for f in body["results"]] == expected[2:4]
+    assert body["count"] == 6
+    assert [f["id"] for f in body["results"]] == expected[2:4]
 
 
 def test_accept_and_reject_are_versioned_and_leave_the_queue(actors, scene):
@@ -65,7 +66,8 @@ def test_accept_and_reject_are_versioned_and_leave_the_queue(actors, scene):
     assert rejected["properties"]["review_reason"] == "not a building"
     assert queue_ids(client, actors.project.id) == []
     stale = client.post(f"/api/annotations/{a.id}/review/", {"action": "accept", "version": 1}, format="json")
-    assert stale.status_code == 409 and stale.json()["current_version"] == 2
+    assert stale.status_code == 409
+    assert stale.json()["current_version"] == 2
     # A later edit sends it back to the queue (an admin's: approved annotations are changed only by reviewers and
     # admins, see test_annotation_edit_policy.py).
     actors.client("admin").patch(f"/api/annotations/{a.id}/", {"version": 2, "geometry": inside(3)},
@@ -86,11 +88,14 @@ def test_fix_is_a_new_revision_and_signals_a_correction(actors, scene):
         annotation_changed.disconnect(dispatch_uid="t-fix")
     assert response.status_code == 200
     props = response.json()["properties"]
-    assert props["version"] == 2 and props["review_state"] == "approved"
+    assert props["version"] == 2
+    assert props["review_state"] == "approved"
     revision = AnnotationRevision.objects.get(annotation=annotation, version=2)
-    assert revision.author == actors.users["reviewer"] and "edge was off" in revision.reason
+    assert revision.author == actors.users["reviewer"]
+    assert "edge was off" in revision.reason
     [event] = heard
-    assert event["kind"] == "review_fix" and event["previous_version"] == 1
+    assert event["kind"] == "review_fix"
+    assert event["previous_version"] == 1
     assert event["previous_geometry"].equals(AnnotationRevision.objects.get(annotation=annotation, version=1).geometry)
     assert Task.objects.get(pk=task.pk).status == "reviewed"
     assert actors.client("reviewer").post(f"/api/annotations/{annotation.id}/review/",

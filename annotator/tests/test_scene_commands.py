@@ -80,7 +80,8 @@ def test_ingest_scene_waits_for_the_celery_worker(settings, tmp_path, celery_wor
 
     assert default_queue_worker_answers()
     scene = Scene.objects.get(pk=int(run("ingest_scene", str(source), "--project", "queued")))
-    assert scene.status == "ready" and scene.checksum
+    assert scene.status == "ready"
+    assert scene.checksum
 
 
 @pytest.mark.django_db
@@ -90,10 +91,13 @@ def test_bootstrap_demo_is_idempotent(settings, tmp_path, monkeypatch):
     monkeypatch.setattr(bootstrap_demo, "password_file", lambda: password_file)
     first = run("bootstrap_demo", "--url", "http://127.0.0.1:9999/")
     password = password_file.read_text().strip()
-    assert "http://127.0.0.1:9999/" in first and "admin" in first and password in first
+    assert "http://127.0.0.1:9999/" in first
+    assert "admin" in first
+    assert password in first
     assert oct(password_file.stat().st_mode & 0o777) == "0o600"
     second = run("bootstrap_demo", "--url", "http://127.0.0.1:9999/")
-    assert password in second and "ingesting" not in second
+    assert password in second
+    assert "ingesting" not in second
     assert get_user_model().objects.get(username="admin").check_password(password)
     project = Project.objects.get(slug="demo")
     assert list(project.label_classes.values_list("name", flat=True)) == ["building", "road", "vegetation", "water"]

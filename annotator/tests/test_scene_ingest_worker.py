@@ -58,13 +58,16 @@ def test_celery_worker_ingests_and_progress_arrives_over_the_websocket(project_a
     events = asyncio.run(_events_until_ready(url, app_server.url, lambda: ingest_scene.delay(scene.id)))
 
     progress = [e for e in events if e["type"] == "scene.progress"]
-    assert progress and all(e["scene_id"] == scene.id for e in progress)
+    assert progress
+    assert all(e["scene_id"] == scene.id for e in progress)
     values = [e["progress"] for e in progress]
-    assert values == sorted(values) and values[-1] == 1.0
+    assert values == sorted(values)
+    assert values[-1] == 1.0
     assert events[-1]["status"] == "ready"
     scene.refresh_from_db()
     assert (scene.status, scene.progress) == (SceneStatus.READY, 1.0)
-    assert scene.cog_path.endswith(f"{scene.checksum}.tif") and scene.overview_count >= 1
+    assert scene.cog_path.endswith(f"{scene.checksum}.tif")
+    assert scene.overview_count >= 1
 
 
 class Http:

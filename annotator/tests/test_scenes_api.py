@@ -83,7 +83,8 @@ def test_upload_stores_with_checksum_queues_ingestion_and_ingests(actors, storag
                                                {"file": handle, "name": "Upload"}, format="multipart")
     assert response.status_code == 202, response.json()
     body = response.json()
-    assert body["status"] == "ingesting" and body["name"] == "Upload"
+    assert body["status"] == "ingesting"
+    assert body["name"] == "Upload"
     assert len(callbacks) == 1  # the Celery task, sent once the transaction commits
     scene = Scene.objects.get(pk=body["id"])
     assert scene.checksum == hashlib.sha256(source.read_bytes()).hexdigest()
@@ -95,10 +96,13 @@ def test_upload_stores_with_checksum_queues_ingestion_and_ingests(actors, storag
     detail = actors.client("annotator").get(f"/api/scenes/{scene.id}/").json()
     assert set(detail) == SCENE_KEYS
     assert (detail["width"], detail["height"], detail["band_count"], detail["dtype"]) == (600, 400, 4, "uint16")
-    assert detail["crs"] == "EPSG:32616" and detail["nodata"] == 0 and detail["gsd"] == pytest.approx(1.0)
+    assert detail["crs"] == "EPSG:32616"
+    assert detail["nodata"] == 0
+    assert detail["gsd"] == pytest.approx(1.0)
     assert detail["footprint"]["type"] == "Polygon"
     west, south, east, north = detail["bounds"]
-    assert -84.5 < west < east < -84.3 and 33.7 < south < north < 33.8
+    assert -84.5 < west < east < -84.3
+    assert 33.7 < south < north < 33.8
     assert detail["render_recipe"]["bands"] == [1, 2, 3]
     assert detail["tiles_url"] == f"/api/scenes/{scene.id}/tiles/{{z}}/{{x}}/{{y}}.png"
     assert 0 <= detail["minzoom"] < detail["maxzoom"] <= 24
@@ -123,7 +127,8 @@ def test_bad_uploads_are_refused_with_a_reason_and_nothing_stored(actors, storag
         response = actors.client("admin").post(f"/api/projects/{actors.project.id}/scenes/",
                                                {"file": handle, "name": "bad"}, format="multipart")
     assert response.status_code == 400
-    assert words in response.json()["detail"] and "bad.tif" in response.json()["detail"]
+    assert words in response.json()["detail"]
+    assert "bad.tif" in response.json()["detail"]
     assert response.json()["code"] == "invalid_raster"
     assert not Scene.objects.exists()
     assert files_under(storage.MEDIA_ROOT) == []
@@ -155,10 +160,12 @@ def test_failed_ingestion_is_recorded_with_a_reason_and_files_removed(actors, st
         handle.truncate(60_000)
     scene = scene_ingest(scene_id=scene.id)
     assert scene.status == SceneStatus.FAILED
-    assert scene.status_reason and "\n" not in scene.status_reason.strip()
+    assert scene.status_reason
+    assert "\n" not in scene.status_reason.strip()
     assert files_under(storage.MEDIA_ROOT) == []
     body = actors.client("annotator").get(f"/api/scenes/{scene.id}/").json()
-    assert body["status"] == "failed" and body["status_reason"] == scene.status_reason
+    assert body["status"] == "failed"
+    assert body["status_reason"] == scene.status_reason
 
 
 # --- registering files from the imagery folder ------------------------------------------------------------------
@@ -172,7 +179,8 @@ def test_register_a_file_inside_the_imagery_root(actors, storage, django_capture
     assert response.status_code == 202, response.json()
     assert len(callbacks) == 1
     scene = scene_ingest(scene_id=response.json()["id"])
-    assert scene.status == "ready" and scene.checksum
+    assert scene.status == "ready"
+    assert scene.checksum
     assert (storage.IMAGERY_ROOT / "area" / "a.tif").exists()  # a registered source stays where it is
 
 
@@ -203,7 +211,8 @@ def test_admin_edits_name_and_false_colour_recipe(actors, tmp_path):
                             format="json")
     assert response.status_code == 200, response.json()
     body = response.json()
-    assert body["name"] == "NIR" and body["render_recipe"]["bands"] == [4, 3, 2]
+    assert body["name"] == "NIR"
+    assert body["render_recipe"]["bands"] == [4, 3, 2]
     response = client.patch(f"/api/scenes/{scene.id}/",
                             {"render_recipe": {"min": [0, 0, 0], "max": [100, 100, 100]}}, format="json")
     assert response.json()["render_recipe"] == {"bands": [4, 3, 2], "min": [0, 0, 0], "max": [100, 100, 100]}
@@ -217,7 +226,8 @@ def test_admin_edits_name_and_false_colour_recipe(actors, tmp_path):
 
 def decode(response) -> np.ndarray:
     image = Image.open(io.BytesIO(response.content))
-    assert image.mode == "RGBA" and image.size == (256, 256)
+    assert image.mode == "RGBA"
+    assert image.size == (256, 256)
     return np.asarray(image)
 
 
@@ -225,17 +235,23 @@ def test_tile_png_is_rgba_transparent_outside_with_etag_and_304(actors, tmp_path
     scene = ready_scene(actors.project, tmp_path, bands=3, dtype="uint16")
     client = actors.client("annotator")
     response = client.get(tile_url(scene, tile_of(scene)))
-    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
     pixels = decode(response)
-    assert pixels[-1, -1, 3] == 0 and pixels[..., 3].max() == 255  # outside the image: transparent
+    assert pixels[-1, -1, 3] == 0
+    assert pixels[..., 3].max() == 255
     etag = response["ETag"]
-    assert etag and "no-cache" in response["Cache-Control"]
+    assert etag
+    assert "no-cache" in response["Cache-Control"]
     again = client.get(tile_url(scene, tile_of(scene)), HTTP_IF_NONE_MATCH=etag)
-    assert again.status_code == 304 and again["ETag"] == etag and not again.content
+    assert again.status_code == 304
+    assert again["ETag"] == etag
+    assert not again.content
     # another recipe: another ETag, the old one no longer matches
     actors.client("admin").patch(f"/api/scenes/{scene.id}/", {"render_recipe": {"bands": [3, 2, 1]}}, format="json")
     changed = client.get(tile_url(scene, tile_of(scene)), HTTP_IF_NONE_MATCH=etag)
-    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
 
 
 def test_tile_nodata_is_transparent_and_webp_is_served(actors, tmp_path):
@@ -248,14 +264,16 @@ def test_tile_nodata_is_transparent_and_webp_is_served(actors, tmp_path):
     assert pixels[inside_nodata][3] == 0  # the top-left quarter is nodata
     assert pixels[..., 3].max() == 255  # the rest of the image in this tile is not
     webp = client.get(tile_url(scene, tile_of(scene), "webp"))
-    assert webp.status_code == 200 and webp["Content-Type"] == "image/webp"
+    assert webp.status_code == 200
+    assert webp["Content-Type"] == "image/webp"
     assert webp.content[8:12] == b"WEBP"
 
 
 def test_tile_outside_the_scene_is_404(actors, tmp_path):
     scene = ready_scene(actors.project, tmp_path)
     response = actors.client("annotator").get(f"/api/scenes/{scene.id}/tiles/12/0/0.png", HTTP_ACCEPT="image/png")
-    assert response.status_code == 404 and "outside" in response.json()["detail"]
+    assert response.status_code == 404
+    assert "outside" in response.json()["detail"]
     assert actors.client("annotator").get("/api/scenes/999999/tiles/1/0/0.png").status_code == 404
 
 
@@ -309,7 +327,8 @@ def test_upload_and_register_by_role(actors, storage, tmp_path, who, expected,
         register = client.post(f"/api/projects/{actors.project.id}/scenes/register/", {"path": "r.tif"},
                                format="json")
     expected = expected if isinstance(expected, tuple) else (expected,)
-    assert upload.status_code in expected and register.status_code in expected
+    assert upload.status_code in expected
+    assert register.status_code in expected
     if 202 not in expected:
         assert not Scene.objects.exists()
         assert files_under(storage.MEDIA_ROOT) == []

@@ -41,13 +41,15 @@ def test_grid_assigns_round_robin_to_members_only(actors, scene):
     tasks = grid(actors.client("admin"), scene, assignees=[ann, rev]).json()["tasks"]
     assert [t["assignee"] for t in tasks[:4]] == [ann, rev, ann, rev]
     refused = grid(actors.client("admin"), scene, assignees=[actors.users["outsider"].id])
-    assert refused.status_code == 400 and refused.json()["reason"] == "not_member"
+    assert refused.status_code == 400
+    assert refused.json()["reason"] == "not_member"
 
 
 def test_too_many_cells_is_refused(actors, scene):
     big = scene_make(actors.project, name="big", bounds=(-85.0, 33.0, -84.0, 34.0))
     response = grid(actors.client("admin"), big, cell_size_m=10)
-    assert response.status_code == 400 and "limit" in response.json()["detail"]
+    assert response.status_code == 400
+    assert "limit" in response.json()["detail"]
 
 
 def test_drawn_task_area_is_clipped_to_the_scene(actors, scene):
@@ -64,7 +66,9 @@ def test_next_gives_my_assigned_task_first_then_the_pool_and_renews_my_lease(act
     Task.objects.filter(pk=cells[0]["id"]).update(assignee=actors.users["reviewer"])
     client = actors.client("annotator")
     first = client.post(f"/api/projects/{actors.project.id}/tasks/next/").json()
-    assert first["id"] == cells[3]["id"] and first["lease_holder"] == ann.id and first["status"] == "in_progress"
+    assert first["id"] == cells[3]["id"]
+    assert first["lease_holder"] == ann.id
+    assert first["status"] == "in_progress"
     again = client.post(f"/api/projects/{actors.project.id}/tasks/next/").json()
     assert again["id"] == first["id"]  # one task at a time: asking again renews the lease
     client.post(f"/api/tasks/{first['id']}/submit/")
@@ -88,7 +92,9 @@ def test_heartbeat_extends_the_lease_and_submit_sends_to_review(actors, scene, s
         submitted = client.post(f"/api/tasks/{task['id']}/submit/").json()
     finally:
         task_submitted.disconnect(dispatch_uid="t-submit")
-    assert submitted["status"] == "submitted" and submitted["lease_holder"] is None and heard == [task["id"]]
+    assert submitted["status"] == "submitted"
+    assert submitted["lease_holder"] is None
+    assert heard == [task["id"]]
     assert client.post(f"/api/tasks/{task['id']}/heartbeat/").status_code == 409
 
 
@@ -100,9 +106,11 @@ def test_expired_lease_frees_the_task_and_the_old_holder_loses_it(actors, scene)
     assert second.post(f"/api/projects/{actors.project.id}/tasks/next/").status_code == 204  # leased: nothing free
     Task.objects.filter(pk=task["id"]).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
     taken = second.post(f"/api/projects/{actors.project.id}/tasks/next/").json()
-    assert taken["id"] == task["id"] and taken["lease_holder"] == actors.users["reviewer"].id
+    assert taken["id"] == task["id"]
+    assert taken["lease_holder"] == actors.users["reviewer"].id
     lost = first.post(f"/api/tasks/{task['id']}/heartbeat/")
-    assert lost.status_code == 409 and lost.json()["reason"] == "lease_lost"
+    assert lost.status_code == 409
+    assert lost.json()["reason"] == "lease_lost"
     assert first.post(f"/api/tasks/{task['id']}/submit/").status_code == 409
     assert AuditEvent.objects.filter(action="task.lease", object_id=task["id"]).count() == 2
 

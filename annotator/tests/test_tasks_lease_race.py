@@ -39,7 +39,7 @@ def race(project, users, rounds_barrier_timeout=10):
 
 @pytest.fixture
 def setup():
-    User = get_user_model()  # noqa: N806
+    User = get_user_model()
     project = Project.objects.create(slug="race", name="Race")
     scene = scene_make(project)
     users = [User.objects.create_user(f"racer{i}", password="pw") for i in range(4)]
@@ -49,7 +49,7 @@ def setup():
 
 
 def test_threads_have_their_own_connections(setup):
-    project, _scene, users = setup
+    _project, _scene, _users = setup
     ids = []
     both_connected = threading.Barrier(2)
 

@@ -160,7 +160,8 @@ def test_tile_decodes_with_the_promised_properties(actors, scene):
     assert "class" not in features[unclassed["id"]]["properties"]  # NULL properties are left out by ST_AsMVT
     assert features[kept["id"]]["type"] == 3  # POLYGON
     geometry = features[kept["id"]]["geometry"]
-    assert geometry[0] == (1 | (1 << 3)) and geometry[-1] == (7 | (1 << 3))  # MoveTo(1) ... ClosePath(1)
+    assert geometry[0] == (1 | (1 << 3))
+    assert geometry[-1] == (7 | (1 << 3))
 
 
 def test_etag_304_and_no_cache_and_a_change_makes_a_new_etag(actors, scene):
@@ -169,20 +170,25 @@ def test_etag_304_and_no_cache_and_a_change_makes_a_new_etag(actors, scene):
     url = tile_url(scene, 16)
     first = client.get(url)
     etag = first["ETag"]
-    assert first["Cache-Control"] == "private, no-cache" and etag
+    assert first["Cache-Control"] == "private, no-cache"
+    assert etag
     assert len(decode_mvt(first.content)["annotations"]["features"]) == 1
     unchanged = client.get(url, HTTP_IF_NONE_MATCH=etag)
-    assert unchanged.status_code == 304 and unchanged["ETag"] == etag and not unchanged.content
+    assert unchanged.status_code == 304
+    assert unchanged["ETag"] == etag
+    assert not unchanged.content
     client.patch(f"/api/annotations/{created['id']}/", {"version": 1, "geometry": inside(8)}, format="json")
     changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
-    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
     assert client.get(tile_url(scene, 16, lon=-84.3915)).get("ETag") != changed["ETag"]  # z/x/y in the tag
 
 
 def test_empty_tile_and_bad_coordinates(actors, scene):
     client = actors.client("annotator")
     far = client.get(tile_url(scene, 12, lon=10.0, lat=10.0))
-    assert far.status_code == 200 and far.content == b""
+    assert far.status_code == 200
+    assert far.content == b""
     assert client.get(f"/api/scenes/{scene.id}/annotations/3/8/1.mvt").status_code == 400
     assert client.get(f"/api/scenes/{scene.id}/annotations/25/0/0.mvt").status_code == 400
 

@@ -71,12 +71,12 @@ def quality_refit(*, project_id: int, version_id: int) -> QualityCalibrator | No
     raw = base.raw(x)
     iso = isotonic_fit(raw, y, min_block=max(3, len(y) // 20))
     fitted = base.with_isotonic(iso, source="project outcomes", project=project_id, version=version_id,
-                                n=int(len(y)))
+                                n=len(y))
     before = expected_calibration_error(base.predict(x), y)
     after = expected_calibration_error(fitted.predict(x), y)
     row, _ = QualityCalibrator.objects.update_or_create(
         project_id=project_id, model_version_id=version_id,
-        defaults={"params": {"json": fitted.to_json()}, "n_outcomes": int(len(y)), "ece_before": before,
+        defaults={"params": {"json": fitted.to_json()}, "n_outcomes": len(y), "ece_before": before,
                   "ece_after": after})
     quality_publish(project_id=project_id, version_id=version_id, calibrator=fitted, prior=prior)
     return row
@@ -88,7 +88,7 @@ def quality_refit_soon(*, project_id: int, version_id: int) -> None:
     def run():
         try:
             quality_refit(project_id=project_id, version_id=version_id)
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.warning("quality refit for project %s failed", project_id, exc_info=True)
 
     transaction.on_commit(run)

@@ -55,7 +55,7 @@ def _push(job: TrainingJob, event: str) -> None:
     try:
         async_to_sync(layer.group_send)(training_group(job.project_id),
                                         {"type": "training.event", "event": event, "payload": payload})
-    except Exception:  # noqa: BLE001 - progress is best effort; the job's own record is the truth
+    except Exception:  # progress is best effort; the job's own record is the truth
         log.warning("could not push %s for job %s", event, job.id, exc_info=True)
 
 
@@ -310,7 +310,7 @@ def training_job_run(*, job_id: int, task_id: str | None = None) -> TrainingJob 
     try:
         with job_heartbeat(model=TrainingJob, pk=job.id):
             _run(job)
-    except Exception as exc:  # noqa: BLE001 - any failure ends the job failed, with its traceback in the log
+    except Exception as exc:  # any failure ends the job failed, with its traceback in the log
         log.exception("training job %s failed", job.id)
         _log_append(job.id, traceback.format_exc()[-4000:])
         training_job_fail(job_id=job.id, reason=f"{type(exc).__name__}: {exc}")

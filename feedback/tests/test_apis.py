@@ -22,7 +22,8 @@ def test_accept_and_reject_need_the_annotator_role(project_env, client_for):
     res = annotator.post(f"/api/proposals/{p1.id}/accept/", {"geometry": final, "clicks_added": 2,
                                                              "seconds_spent": 3.5}, format="json")
     assert res.status_code == 201, res.json()
-    assert res.json()["correction"]["outcome"] == "edited" and res.json()["annotation"]["id"]
+    assert res.json()["correction"]["outcome"] == "edited"
+    assert res.json()["annotation"]["id"]
     assert annotator.post(f"/api/proposals/{p1.id}/reject/", {}, format="json").status_code == 409
     assert annotator.post("/api/proposals/999999/reject/", {}, format="json").status_code == 404
 
@@ -34,9 +35,12 @@ def test_training_jobs_versions_promote_rollback_are_admin_only(project_env, cli
     assert annotator.post(f"/api/projects/{pid}/training-jobs/", {}, format="json").status_code == 403
     assert annotator.get(f"/api/projects/{pid}/training-jobs/").status_code == 403
     res = admin.post(f"/api/projects/{pid}/training-jobs/", {"parameters": {"steps": 5}}, format="json")
-    assert res.status_code == 201 and res.json()["status"] == "queued" and res.json()["trigger"] == "manual"
+    assert res.status_code == 201
+    assert res.json()["status"] == "queued"
+    assert res.json()["trigger"] == "manual"
     second = admin.post(f"/api/projects/{pid}/training-jobs/", {}, format="json")
-    assert second.status_code == 409 and second.json()["job"] == res.json()["id"]
+    assert second.status_code == 409
+    assert second.json()["job"] == res.json()["id"]
     job_id = res.json()["id"]
     assert annotator.post(f"/api/training-jobs/{job_id}/cancel/").status_code == 403
     assert admin.post(f"/api/training-jobs/{job_id}/cancel/").json()["status"] == "cancelled"
@@ -51,13 +55,16 @@ def test_training_jobs_versions_promote_rollback_are_admin_only(project_env, cli
     assert annotator.get(f"/api/projects/{pid}/model-versions/compare/").status_code == 403
     rows = admin.get(f"/api/projects/{pid}/model-versions/compare/").json()["versions"]
     by_id = {r["id"]: r for r in rows}
-    assert by_id[candidate.id]["held_out"]["NoC@85"] == 4.0 and by_id[env["base"].id]["in_use"]
+    assert by_id[candidate.id]["held_out"]["NoC@85"] == 4.0
+    assert by_id[env["base"].id]["in_use"]
     assert annotator.post(f"/api/model-versions/{candidate.id}/promote/").status_code == 403
     res = admin.post(f"/api/model-versions/{candidate.id}/promote/")
-    assert res.status_code == 200 and res.json()["in_use"]["id"] == candidate.id
+    assert res.status_code == 200
+    assert res.json()["in_use"]["id"] == candidate.id
     assert admin.post(f"/api/model-versions/{candidate.id}/promote/").status_code == 409
     assert admin.post(f"/api/model-versions/{env['base'].id}/rollback/", {}, format="json").status_code == 400
     res = admin.post(f"/api/model-versions/{env['base'].id}/rollback/", {"project": pid}, format="json")
-    assert res.status_code == 200 and res.json()["in_use"]["id"] == env["base"].id
+    assert res.status_code == 200
+    assert res.json()["in_use"]["id"] == env["base"].id
     assert client_for(env["users"]["outsider"]).post(f"/api/model-versions/{candidate.id}/rollback/",
                                                      {}, format="json").status_code == 403

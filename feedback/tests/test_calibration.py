@@ -67,10 +67,13 @@ def test_project_outcomes_refit_the_calibrator_and_reach_the_decode_step(project
     assert row.ece_after < row.ece_before
 
     x, y = quality_outcomes(project_id=env["project"].pk, version_id=env["base"].pk)
-    assert x.shape == (30, len(FEATURES)) and set(np.unique(y)) <= {0.0, 1.0} and 0 < y.sum() < 10
+    assert x.shape == (30, len(FEATURES))
+    assert set(np.unique(y)) <= {0.0, 1.0}
+    assert 0 < y.sum() < 10
     quality_cache_clear()  # another process: reads what was published to Redis
     calibrator, _prior = quality_context(project_id=env["project"].pk, version_id=env["base"].pk)
-    assert calibrator.meta.get("source") == "project outcomes" and calibrator.meta.get("n") == 30
+    assert calibrator.meta.get("source") == "project outcomes"
+    assert calibrator.meta.get("n") == 30
     q = calibrator.predict(x)
     assert np.all((q >= 0) & (q <= 1))
     assert expected_calibration_error(q, y) < expected_calibration_error(default_calibrator().predict(x), y)

@@ -20,8 +20,11 @@ def test_edit_then_delete_after_acceptance_become_corrections_of_the_proposal(pr
 
     edited = annotation_update(annotation=annotation, user=user, expected_version=annotation.version, geometry=final)
     edit = Correction.objects.filter(proposal=proposal, source="edit").get()
-    assert edit.outcome == Outcome.EDITED and edit.user == user and edit.annotation_id == annotation.id
-    assert edit.iou < 0.99 and edit.vertices_moved > 0  # the final geometry differs from the proposal's
+    assert edit.outcome == Outcome.EDITED
+    assert edit.user == user
+    assert edit.annotation_id == annotation.id
+    assert edit.iou < 0.99
+    assert edit.vertices_moved > 0
 
     # a change that leaves the geometry (here the status) says nothing about the mask
     annotation_update(annotation=edited, user=user, expected_version=edited.version, status="draft")
@@ -30,12 +33,15 @@ def test_edit_then_delete_after_acceptance_become_corrections_of_the_proposal(pr
     edited.refresh_from_db()
     annotation_delete(annotation=edited, user=user, expected_version=edited.version)
     deleted = Correction.objects.filter(proposal=proposal, source="delete").get()
-    assert deleted.outcome == Outcome.DELETED and deleted.iou == 0.0 and deleted.final_geometry is None
+    assert deleted.outcome == Outcome.DELETED
+    assert deleted.iou == 0.0
+    assert deleted.final_geometry is None
 
     # for training, the deleted annotation is no object and its proposal is a negative
     data = training_set_build(project=env["project"], model=get_model("vit_t", device="cpu"), encoder_key="test",
                               held_out_share=0.0)
-    assert data.counts["objects"] == 0 and data.counts["negatives"] == 1
+    assert data.counts["objects"] == 0
+    assert data.counts["negatives"] == 1
 
 
 def test_a_reviewer_rejection_keeps_its_reason(project_env):
@@ -46,7 +52,8 @@ def test_a_reviewer_rejection_keeps_its_reason(project_env):
     annotation_review(annotation=annotation, user=env["users"]["admin"], action="reject",
                       expected_version=annotation.version, reason="shadow, not a roof")
     corr = Correction.objects.filter(proposal=proposal, source="review").get()
-    assert corr.outcome == Outcome.REJECTED and corr.reason == "shadow, not a roof"
+    assert corr.outcome == Outcome.REJECTED
+    assert corr.reason == "shadow, not a roof"
 
 
 def test_review_outcomes_of_drawn_annotations_are_kept_without_a_proposal(project_env):
@@ -59,8 +66,11 @@ def test_review_outcomes_of_drawn_annotations_are_kept_without_a_proposal(projec
     annotation_review(annotation=drawn, user=env["users"]["admin"], action="fix", expected_version=drawn.version,
                       geometry=second)
     corr = Correction.objects.get(annotation=drawn)
-    assert corr.proposal is None and corr.outcome == Outcome.EDITED and corr.source == "review"
-    assert corr.iou is not None and corr.iou < 0.5  # how much the reviewer changed it
+    assert corr.proposal is None
+    assert corr.outcome == Outcome.EDITED
+    assert corr.source == "review"
+    assert corr.iou is not None
+    assert corr.iou < 0.5
     data = training_set_build(project=env["project"], model=get_model("vit_t", device="cpu"), encoder_key="test",
                               held_out_share=0.0)
     assert data.counts["negatives"] == 0  # a proposal-less correction is no model negative

@@ -63,11 +63,15 @@ def test_beat_schedule_fires_a_job_that_the_worker_trains_and_evaluates(transact
     job = _wait(lambda: TrainingJob.objects.filter(pk=job.pk, status__in=["succeeded", "failed"]).first(), 240,
                 "the worker to finish the job")
     assert job.status == TrainingStatus.SUCCEEDED, job.log
-    assert job.worker.get("pid") and job.progress.get("step") == 3
+    assert job.worker.get("pid")
+    assert job.progress.get("step") == 3
     mv = ModelVersion.objects.get(pk=job.result_model_id)
-    assert mv.state == ModelState.CANDIDATE and mv.parent_id == env["base"].id and mv.project_id == project.id
+    assert mv.state == ModelState.CANDIDATE
+    assert mv.parent_id == env["base"].id
+    assert mv.project_id == project.id
     assert sha256_file(mv.checkpoint_path) == mv.checkpoint_sha256
-    assert mv.metrics["training"]["steps"] == 3 and "gate" in mv.metrics
+    assert mv.metrics["training"]["steps"] == 3
+    assert "gate" in mv.metrics
     assert "gate:" in job.log
 
 
@@ -90,7 +94,8 @@ def test_a_job_killed_mid_run_ends_failed_with_its_log(transactional_db, project
     os.kill(running.worker["pid"], signal.SIGKILL)
     failed = _wait(lambda: TrainingJob.objects.filter(pk=job.pk, status="failed").first(), 60, "the job to fail")
     assert "FAILED" in failed.log and "WorkerLost" in failed.log, failed.log
-    assert "started on" in failed.log and failed.finished_at is not None
+    assert "started on" in failed.log
+    assert failed.finished_at is not None
     # the project is free for the next job
     assert services.training_job_create(project=project, trigger=Trigger.MANUAL, enqueue=False).pk != job.pk
 
@@ -152,4 +157,6 @@ def test_the_reapers_on_beat_end_every_kind_of_dead_job(transactional_db, projec
     assert export.status == "failed" and "its worker stopped" in export.error, export.error
     assert never.status == "failed" and "no worker started it" in never.error, never.error
     assert scene.status == "failed" and "its worker stopped" in scene.status_reason, scene.status_reason
-    assert not staging.parent.exists() and not half_cog.parent.exists() and not half_checkpoint.exists()
+    assert not staging.parent.exists()
+    assert not half_cog.parent.exists()
+    assert not half_checkpoint.exists()

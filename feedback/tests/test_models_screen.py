@@ -30,13 +30,16 @@ def test_training_settings_are_admin_only_typed_and_validated(project_env, clien
     assert annotator.get(url).status_code == 403
     assert annotator.patch(url, {"train_steps": 5}, format="json").status_code == 403
     got = admin.get(url).json()
-    assert got["settings"]["train_steps"] == 200 and got["ranges"]["train_lr"]["max"] == 1e-2
+    assert got["settings"]["train_steps"] == 200
+    assert got["ranges"]["train_lr"]["max"] == 1e-2
     res = admin.patch(url, {"train_steps": 12, "train_lr": 1e-4, "retrain_every_n": 25, "auto_promote": True,
                             "gate_tolerance_clicks": 1.5}, format="json")
     assert res.status_code == 200, res.json()
-    assert res.json()["settings"]["train_steps"] == 12 and res.json()["settings"]["retrain_every_n"] == 25
+    assert res.json()["settings"]["train_steps"] == 12
+    assert res.json()["settings"]["retrain_every_n"] == 25
     project_env["project"].refresh_from_db()
-    assert project_env["project"].settings["train_lr"] == 1e-4 and project_env["project"].settings["auto_promote"]
+    assert project_env["project"].settings["train_lr"] == 1e-4
+    assert project_env["project"].settings["auto_promote"]
     # Each bad value is a 400 that names its field, and nothing of the request is written.
     for body, field in (({"train_steps": 0}, "train_steps"), ({"train_lr": 0.5}, "train_lr"),
                         ({"train_max_clicks": 21}, "train_max_clicks"), ({"held_out_share": 1.5}, "held_out_share"),
@@ -58,7 +61,8 @@ def test_settings_service_validates_for_non_api_callers(project_env):
     with pytest.raises(ValidationFailed):
         training_settings_update(project=project_env["project"], user=None, values={"eval_max_clicks": 2.5})
     out = training_settings_update(project=project_env["project"], user=None, values={"eval_max_clicks": 3.0})
-    assert out["eval_max_clicks"] == 3 and isinstance(out["eval_max_clicks"], int)
+    assert out["eval_max_clicks"] == 3
+    assert isinstance(out["eval_max_clicks"], int)
 
 
 # ------------------------------------------------------------------------------------------------ schedules
@@ -83,14 +87,21 @@ def test_schedules_made_in_the_app_are_beat_crontabs(project_env, client_for):
     res = admin.put(url, {"preset": "nightly"}, format="json")
     assert res.status_code == 200, res.json()
     sched = res.json()["schedule"]
-    assert sched["crontab"] == "0 2 * * *" and sched["preset"] == "nightly" and sched["enabled"]
-    assert sched["next_run_at"] and "T02:00:00" in sched["next_run_at"]
+    assert sched["crontab"] == "0 2 * * *"
+    assert sched["preset"] == "nightly"
+    assert sched["enabled"]
+    assert sched["next_run_at"]
+    assert "T02:00:00" in sched["next_run_at"]
     res = admin.put(url, {"crontab": "15 3 * * 2", "enabled": False}, format="json").json()["schedule"]
-    assert res["preset"] == "custom" and not res["enabled"] and res["next_run_at"] is None
+    assert res["preset"] == "custom"
+    assert not res["enabled"]
+    assert res["next_run_at"] is None
     tasks = PeriodicTask.objects.filter(task="feedback.train_scheduled")
     assert tasks.count() == 1  # replaced, not added
     task = tasks.get()
-    assert not task.enabled and task.crontab.minute == "15" and task.crontab.day_of_week == "2"
+    assert not task.enabled
+    assert task.crontab.minute == "15"
+    assert task.crontab.day_of_week == "2"
     assert task.args == f"[{pid}]"
     assert admin.put(url, {"crontab": "0 2 * * funday"}, format="json").json()["field"] == "crontab"
     assert "crontab" in admin.put(url, {"preset": "nightly", "crontab": "0 1 * * *"}, format="json").json()
@@ -98,7 +109,8 @@ def test_schedules_made_in_the_app_are_beat_crontabs(project_env, client_for):
     assert "crontab" in admin.put(url, {}, format="json").json()
     assert admin.put(url, {"preset": "weekly"}, format="json").json()["schedule"]["crontab"] == "0 2 * * 0"
     assert admin.delete(url).status_code == 204
-    assert admin.get(url).json() == {"schedule": None} and not tasks.exists()
+    assert admin.get(url).json() == {"schedule": None}
+    assert not tasks.exists()
 
 
 def test_nightly_admin_action_uses_the_same_schedule(project_env):
@@ -106,7 +118,8 @@ def test_nightly_admin_action_uses_the_same_schedule(project_env):
 
     training_schedule_nightly(project=project_env["project"], hour=4, minute=30)
     view = training_schedule_get(project=project_env["project"])
-    assert view.crontab == "30 4 * * *" and view.preset == "custom"
+    assert view.crontab == "30 4 * * *"
+    assert view.preset == "custom"
 
 
 # ------------------------------------------------------------------------------------------------ jobs
@@ -115,9 +128,11 @@ def test_nightly_admin_action_uses_the_same_schedule(project_env):
 def test_job_detail_shows_the_log_tail_and_parameters_are_typed(project_env, client_for, no_enqueue):
     annotator, admin, pid = _clients(project_env, client_for)
     bad = admin.post(f"/api/projects/{pid}/training-jobs/", {"parameters": {"steps": 0}}, format="json")
-    assert bad.status_code == 400 and "steps" in bad.json()["parameters"]
+    assert bad.status_code == 400
+    assert "steps" in bad.json()["parameters"]
     bad = admin.post(f"/api/projects/{pid}/training-jobs/", {"parameters": {"stepz": 3}}, format="json")
-    assert bad.status_code == 400 and "stepz" in bad.json()["parameters"]
+    assert bad.status_code == 400
+    assert "stepz" in bad.json()["parameters"]
     res = admin.post(f"/api/projects/{pid}/training-jobs/", {"parameters": {"steps": 3, "eval_max_clicks": 2}},
                      format="json")
     assert res.status_code == 201, res.json()
@@ -126,7 +141,8 @@ def test_job_detail_shows_the_log_tail_and_parameters_are_typed(project_env, cli
     TrainingJob.objects.filter(pk=job.pk).update(log="".join(f"line {i}\n" for i in range(100)))
     assert annotator.get(f"/api/training-jobs/{job.id}/").status_code == 403
     detail = admin.get(f"/api/training-jobs/{job.id}/").json()
-    assert detail["log"].splitlines()[-1] == "line 99" and len(detail["log"].splitlines()) == 40
+    assert detail["log"].splitlines()[-1] == "line 99"
+    assert len(detail["log"].splitlines()) == 40
     assert detail["log_lines"] == 100
     assert admin.get("/api/training-jobs/999999/").status_code == 404
 
@@ -139,20 +155,28 @@ def test_reporter_keeps_a_thinned_loss_curve_and_phase_etas(project_env, no_enqu
     rep = _Reporter(job, every_s=0.0, train_total=steps)
     rep.progress({"phase": "dataset", "step": 1, "total": 4, "figure": {"name": "objects read", "value": 1}})
     p = TrainingJob.objects.get(pk=job.pk).progress
-    assert p["step"] == 0 and p["total"] == steps  # the top level counts training steps
-    assert p["current"]["step"] == 1 and p["current"]["total"] == 4 and p["current"]["eta_s"] is not None
+    assert p["step"] == 0
+    assert p["total"] == steps
+    assert p["current"]["step"] == 1
+    assert p["current"]["total"] == 4
+    assert p["current"]["eta_s"] is not None
     for step in range(1, steps + 1):
         rep.progress({"phase": "train", "step": step, "total": steps, "loss": 1.0 / step, "eta_s": 1.0})
     p = TrainingJob.objects.get(pk=job.pk).progress
     curve = p["curve"]
     assert CURVE_POINTS // 2 <= len(curve) <= CURVE_POINTS
     xs = [pt[0] for pt in curve]
-    assert xs == sorted(xs) and xs[-1] >= steps - rep.curve_stride and xs[0] <= 2 * rep.curve_stride
+    assert xs == sorted(xs)
+    assert xs[-1] >= steps - rep.curve_stride
+    assert xs[0] <= 2 * rep.curve_stride
     assert p["current"]["figure"]["value"] == pytest.approx(1.0 / steps)
     rep.progress({"phase": "evaluate", "step": 1, "total": 4, "figure": {"name": "NoC@85", "value": 3.0}})
     p = TrainingJob.objects.get(pk=job.pk).progress
-    assert p["phase"] == "evaluate" and p["current"]["eta_s"] is not None and p["current"]["figure"]["value"] == 3.0
-    assert p["step"] == steps and p["curve"] == curve  # training counters and loss curve stay for the finished job
+    assert p["phase"] == "evaluate"
+    assert p["current"]["eta_s"] is not None
+    assert p["current"]["figure"]["value"] == 3.0
+    assert p["step"] == steps
+    assert p["curve"] == curve
 
 
 # ------------------------------------------------------------------------------------------------ evaluation parts
@@ -168,10 +192,17 @@ def test_curves_bins_and_rows_kept_at_evaluation():
     b = _result([0.2, 0.4, 0.86, 0.88], [0.1, 0.5, 0.8, 0.9], "annotation:2")
     assert iou_curve([a, b]) == [0.35, 0.6, 0.88, 0.89]
     bins = reliability_bins([0.05, 0.15, 0.95, 1.2], [0.0, 0.3, 0.9, 1.0], bins=10)
-    assert len(bins) == 10 and bins[0]["count"] == 1 and bins[1]["mean_actual"] == 0.3
-    assert bins[9]["count"] == 2 and bins[9]["mean_predicted"] == 0.975 and bins[5]["mean_predicted"] is None
+    assert len(bins) == 10
+    assert bins[0]["count"] == 1
+    assert bins[1]["mean_actual"] == 0.3
+    assert bins[9]["count"] == 2
+    assert bins[9]["mean_predicted"] == 0.975
+    assert bins[5]["mean_predicted"] is None
     row = object_row(b)
-    assert row["NoC@85"] == 3 and row["NoC@90"] == 4 and row["iou@1"] == 0.2 and row["ious"][-1] == 0.88
+    assert row["NoC@85"] == 3
+    assert row["NoC@90"] == 4
+    assert row["iou@1"] == 0.2
+    assert row["ious"][-1] == 0.88
 
 
 def test_object_locations_are_stored_in_epsg4326(project_env):
@@ -186,14 +217,18 @@ def test_object_locations_are_stored_in_epsg4326(project_env):
     locate = evaluation_object_locator(project=env["project"])
     loc = locate(f"annotation:{annotation.id}")
     w, s, e, n = loc["bbox"]
-    assert loc["scene"] == env["scene"].id and w < loc["centroid"][0] < e and s < loc["centroid"][1] < n
-    assert -85 < w < -83 and 33 < s < 34  # Atlanta, lon/lat
+    assert loc["scene"] == env["scene"].id
+    assert w < loc["centroid"][0] < e
+    assert s < loc["centroid"][1] < n
+    assert -85 < w < -83
+    assert 33 < s < 34
     assert locate(f"correction:{correction.id}")["bbox"] == pytest.approx(loc["bbox"], abs=1e-6)
     bench = locate("atlanta:0")
     geom = building_geometries()[0]
     xs = [p[0] for p in np.asarray(geom["coordinates"][0])]
     assert bench["bbox"][0] == pytest.approx(min(xs), abs=1e-6)
-    assert locate("annotation:999999") is None and locate("garbage") is None
+    assert locate("annotation:999999") is None
+    assert locate("garbage") is None
 
 
 # ------------------------------------------------------------------------------------------------ compare
@@ -224,16 +259,22 @@ def test_compare_two_versions_side_by_side(project_env, client_for):
     res = admin.get(url)
     assert res.status_code == 200, res.json()
     body = res.json()
-    assert body["paired"] and body["a"]["id"] == base.id and body["b"]["gate"]["promote"]
+    assert body["paired"]
+    assert body["a"]["id"] == base.id
+    assert body["b"]["gate"]["promote"]
     assert body["b"]["gate"]["reasons"] == ["held-out NoC@85 improved 4.000 -> 3.000"]
     held = body["splits"]["held_out"]
-    assert held["deltas"]["NoC@85"] == -1.0 and held["deltas"]["mIoU@1"] == pytest.approx(0.12)
-    assert held["a"]["iou_curve"] == [0.6, 0.8] and held["b"]["figures"]["NoC@85"] == 3.0
+    assert held["deltas"]["NoC@85"] == -1.0
+    assert held["deltas"]["mIoU@1"] == pytest.approx(0.12)
+    assert held["a"]["iou_curve"] == [0.6, 0.8]
+    assert held["b"]["figures"]["NoC@85"] == 3.0
     assert held["a"]["reliability"][5]["count"] == 1
     first = next(o for o in held["objects"] if o["label"] == "annotation:1")
-    assert first["delta"]["NoC@85"] == -3 and first["location"]["bbox"] == loc["bbox"]
+    assert first["delta"]["NoC@85"] == -3
+    assert first["location"]["bbox"] == loc["bbox"]
     # The other order reads the same run, deltas flipped.
     flipped = admin.get(f"/api/projects/{pid}/model-versions/pair/?a={cand.id}&b={base.id}").json()
-    assert flipped["paired"] and flipped["splits"]["held_out"]["deltas"]["NoC@85"] == 1.0
+    assert flipped["paired"]
+    assert flipped["splits"]["held_out"]["deltas"]["NoC@85"] == 1.0
     assert admin.get(f"/api/projects/{pid}/model-versions/pair/?a={base.id}").status_code == 400
     assert admin.get(f"/api/projects/{pid}/model-versions/pair/?a={base.id}&b=999999").status_code == 404

@@ -35,10 +35,12 @@ def test_promotion_against_or_without_the_gate_needs_a_reason_that_is_kept(proje
     reason = "field team needs the tree fixes today; gate set had no trees"
     services.model_version_promote(version=cand, user=env["users"]["admin"], override_reason=reason)
     cand.refresh_from_db()
-    assert cand.state == ModelState.ACTIVE and cand.override_reason == reason
+    assert cand.state == ModelState.ACTIVE
+    assert cand.override_reason == reason
     assert cand.promoted_by == env["users"]["admin"]
     event = AuditEvent.objects.filter(action="model_version.promote", object_id=cand.id).get()
-    assert event.details["override_reason"] == reason and event.details["gate_passed"] is gate
+    assert event.details["override_reason"] == reason
+    assert event.details["gate_passed"] is gate
 
 
 def test_a_gate_that_passed_needs_no_reason_and_keeps_none(project_env):
@@ -46,7 +48,8 @@ def test_a_gate_that_passed_needs_no_reason_and_keeps_none(project_env):
     cand = _candidate(env, "c", True)
     services.model_version_promote(version=cand, user=env["users"]["admin"], override_reason="ignored here, gate ok")
     cand.refresh_from_db()
-    assert cand.state == ModelState.ACTIVE and cand.override_reason == ""
+    assert cand.state == ModelState.ACTIVE
+    assert cand.override_reason == ""
 
 
 def test_the_api_asks_for_the_reason_and_shows_it(project_env, client_for):
@@ -54,14 +57,16 @@ def test_the_api_asks_for_the_reason_and_shows_it(project_env, client_for):
     cand = _candidate(env, "c", False)
     admin = client_for(env["users"]["admin"])
     res = admin.post(f"/api/model-versions/{cand.id}/promote/", {}, format="json")
-    assert res.status_code == 400 and res.json()["code"] == "gate_override_required"
+    assert res.status_code == 400
+    assert res.json()["code"] == "gate_override_required"
     assert res.json()["gate_reasons"] == ["verdict False"]
     res = admin.post(f"/api/model-versions/{cand.id}/promote/",
                      {"override_reason": "accepted risk: reviewed 30 masks by hand"}, format="json")
     assert res.status_code == 200
     body = res.json()["version"]
     assert body["override_reason"] == "accepted risk: reviewed 30 masks by hand"
-    assert body["gate_passed"] is False and body["promoted_by"] == env["users"]["admin"].username
+    assert body["gate_passed"] is False
+    assert body["promoted_by"] == env["users"]["admin"].username
 
 
 def test_the_database_refuses_a_second_active_version(project_env):

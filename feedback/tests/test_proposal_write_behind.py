@@ -35,7 +35,8 @@ def test_a_proposal_still_being_written_is_waited_for(project_env):
     writer.start()
     found = proposal_get(proposal_id=reserved, wait_s=3.0)
     writer.join()
-    assert found is not None and found.pk == reserved
+    assert found is not None
+    assert found.pk == reserved
     assert time.monotonic() - started >= 0.25
     assert MaskProposal.objects.filter(pk=reserved).exists()
 

@@ -34,23 +34,28 @@ def test_accept_edit_reject_and_review_fix_become_corrections(project_env):
     p1, final1 = proposal_for(env["project"], env["scene"], objs[0], model_version=env["base"])
     annotation, corr = services.proposal_accept(proposal=p1, label_class=None, user=user, final_geometry=final1,
                                                 clicks_added=2, vertices_moved=3, seconds_spent=4.5)
-    assert corr.outcome == Outcome.EDITED and corr.annotation_id == annotation.id
+    assert corr.outcome == Outcome.EDITED
+    assert corr.annotation_id == annotation.id
     assert 0.2 < corr.iou < 0.5  # scaled by 0.6 each way: IoU ~0.36
-    assert annotation.proposal_id == p1.id and annotation.source == "model"
+    assert annotation.proposal_id == p1.id
+    assert annotation.source == "model"
     with pytest.raises(Conflict):
         services.proposal_accept(proposal=p1, label_class=None, user=user)
     p2, _ = proposal_for(env["project"], env["scene"], objs[1], model_version=env["base"])
     _, corr2 = services.proposal_accept(proposal=p2, label_class=None, user=user)
-    assert corr2.outcome == Outcome.ACCEPTED and corr2.iou > 0.99
+    assert corr2.outcome == Outcome.ACCEPTED
+    assert corr2.iou > 0.99
     p3, _ = proposal_for(env["project"], env["scene"], objs[2], model_version=env["base"])
     corr3 = services.proposal_reject(proposal=p3, user=user, seconds_spent=1.0)
-    assert corr3.outcome == Outcome.REJECTED and corr3.final_geometry is None
+    assert corr3.outcome == Outcome.REJECTED
+    assert corr3.final_geometry is None
     # a reviewer fixes the accepted-as-is annotation: a review correction with the fixed geometry
     ann2 = corr2.annotation
     annotation_review(annotation=ann2, user=env["users"]["admin"], action="fix", expected_version=ann2.version,
                       geometry=final1)
     fix = Correction.objects.filter(proposal=p2, source="review").get()
-    assert fix.outcome == Outcome.EDITED and fix.final_geometry is not None
+    assert fix.outcome == Outcome.EDITED
+    assert fix.final_geometry is not None
 
 
 def test_every_n_corrections_enqueues_exactly_one_job_under_concurrency(transactional_db, project_env, enqueued):
@@ -79,7 +84,8 @@ def test_every_n_corrections_enqueues_exactly_one_job_under_concurrency(transact
         t.join()
     assert not errors
     jobs = TrainingJob.objects.filter(project=project)
-    assert jobs.count() == 1 and jobs.get().trigger == Trigger.EVERY_N
+    assert jobs.count() == 1
+    assert jobs.get().trigger == Trigger.EVERY_N
     assert enqueued == [jobs.get().id]
     with pytest.raises(Conflict):
         services.training_job_create(project=project, trigger=Trigger.MANUAL)
@@ -98,7 +104,8 @@ def test_training_set_split_is_spatial_and_deterministic(project_env):
     assert len(data.train) + len(data.held_out) == 4
     assert data.counts["train_objects"] == len(data.train)
     for sample in data.train:
-        assert sample.target.shape == (1024, 1024) and sample.target.any()
+        assert sample.target.shape == (1024, 1024)
+        assert sample.target.any()
     assert all(block_held_out("7", (3, 4), share=1.0) for _ in range(3))
     assert not block_held_out("7", (3, 4), share=0.0)
     shares = [block_held_out("1", (x, y), share=0.25) for x in range(20) for y in range(20)]

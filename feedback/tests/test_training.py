@@ -37,13 +37,17 @@ def test_finetune_lowers_loss_and_writes_a_loadable_checkpoint(model, objects, t
     progress = []
     result = finetune_decoder(model, [*samples, rejected], steps=12, lr=1e-4, max_clicks=2, seed=3,
                               progress_cb=progress.append)
-    assert result.steps_done == 12 and len(result.losses) == 12 and not result.cancelled
+    assert result.steps_done == 12
+    assert len(result.losses) == 12
+    assert not result.cancelled
     assert result.probe_loss_after < result.probe_loss_before
-    assert progress[-1]["step"] == 12 and "eta_s" in progress[-1]
+    assert progress[-1]["step"] == 12
+    assert "eta_s" in progress[-1]
     # the cached model is untouched
     assert all(torch.equal(v, model.sam.mask_decoder.state_dict()[k]) for k, v in before.items())
     path, sha = save_checkpoint(full_state_with_decoder(model, result.decoder_state), tmp_path)
-    assert path.name == f"{sha}.pt" and sha256_file(path) == sha
+    assert path.name == f"{sha}.pt"
+    assert sha256_file(path) == sha
     tuned = build_model("vit_t", path, "cpu", expected_sha256=sha)
     assert encoder_sha256(tuned) == enc_before
     o, e = objects[0]
@@ -62,7 +66,8 @@ def test_finetune_is_deterministic_and_cancellable(model, objects):
     calls = iter([False, True])
     r3 = finetune_decoder(model, samples, steps=50, max_clicks=1, seed=7, probe_size=1,
                           should_cancel=lambda: next(calls))
-    assert r3.cancelled and r3.steps_done == 1
+    assert r3.cancelled
+    assert r3.steps_done == 1
 
 
 def test_real_evaluation_on_a_tiny_set(model, objects):
@@ -74,7 +79,8 @@ def test_real_evaluation_on_a_tiny_set(model, objects):
     assert metrics["n_objects"] == 2
     for key in ("NoC@80", "NoC@85", "NoC@90", "mIoU@1", "mIoU@5", "ece_predicted_iou"):
         assert key in metrics
-    assert 0.0 <= metrics["mIoU@1"] <= 1.0 and 1 <= metrics["NoC@85"] <= 3
+    assert 0.0 <= metrics["mIoU@1"] <= 1.0
+    assert 1 <= metrics["NoC@85"] <= 3
 
 
 BASE = {"held_out": {"NoC@80": 5.0, "NoC@85": 7.0, "NoC@90": 10.0, "mIoU@1": 0.6, "mIoU@5": 0.8,
@@ -109,4 +115,5 @@ def test_gate_promotes_a_better_candidate():
 ])
 def test_gate_refuses_a_worse_candidate(candidate):
     decision = gate_decide(candidate=candidate, baseline=BASE)
-    assert not decision.promote and decision.reasons
+    assert not decision.promote
+    assert decision.reasons

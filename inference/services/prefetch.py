@@ -149,5 +149,5 @@ def on_task_leased(sender, *, task, user, **kwargs):
 
     try:
         task_prefetch(task=task)
-    except Exception:  # noqa: BLE001
+    except Exception:
         logging.getLogger(__name__).warning("prefetch of task %s failed", task.pk, exc_info=True)

@@ -48,7 +48,7 @@ def quality_context(*, project_id: int, version_id: int) -> tuple[Calibrator, Si
         if raw_prior:
             d = json.loads(raw_prior)
             prior = SizePrior(mean_log=float(d["mean_log"]), std_log=float(d["std_log"]), n=int(d["n"]))
-    except Exception:  # noqa: BLE001 - scoring falls back to the default; a prompt never fails for this
+    except Exception:  # scoring falls back to the default; a prompt never fails for this
         log.warning("quality context for project %s unavailable; using the default", project_id, exc_info=True)
     value = (calibrator, prior)
     _CACHE.put(key, value)

@@ -160,7 +160,7 @@ def _load_delta(version: ModelVersion, path: Path) -> LoadedModel:
             state = state["model"]
         decoder = copy.deepcopy(base.sam.mask_decoder)
         decoder.load_state_dict({k[len(DECODER_PREFIX):]: v for k, v in state.items()})
-    except Exception as exc:  # noqa: BLE001 - any failure means the delta does not fit its root
+    except Exception as exc:  # any failure means the delta does not fit its root
         raise ModelUnavailable(f"decoder checkpoint {path} could not be applied to version {root.id}: {exc}") from exc
     decoder.eval().to(base.device)
     for p in decoder.parameters():

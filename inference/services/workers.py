@@ -123,7 +123,7 @@ class QueueHeartbeat:
         while not self._stop.wait(HEARTBEAT_EVERY_S):
             try:
                 self.beat()
-            except Exception:  # noqa: BLE001 - Redis away for a moment: the next beat tries again
+            except Exception:  # Redis away for a moment: the next beat tries again
                 log.warning("queue heartbeat failed", exc_info=True)
 
     def start(self) -> None:
@@ -137,7 +137,7 @@ class QueueHeartbeat:
             for q in self._written:
                 pipe.zrem(PREFIX + q, self.hostname)
             pipe.execute()
-        except Exception:  # noqa: BLE001 - the entries expire anyway
+        except Exception:  # the entries expire anyway
             log.warning("could not remove the queue heartbeat", exc_info=True)
 
 

@@ -67,7 +67,7 @@ class World:
 
 @pytest.fixture
 def world(transactional_db) -> World:
-    User = get_user_model()  # noqa: N806
+    User = get_user_model()
     project = Project.objects.create(slug="inf", name="Inference")
     users, tokens = {}, {}
     for name, role in (("ann", Role.ANNOTATOR), ("rev", Role.REVIEWER), ("out", None)):

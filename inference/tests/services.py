@@ -67,7 +67,7 @@ class Server:
 def server_without_worker(child_env, private_redis, tmp_path) -> Iterator[Server]:
     """uvicorn on the test database with its own empty Redis: no worker consumes any queue."""
     port = _free_port()
-    log = open(tmp_path / "server.log", "w")  # noqa: SIM115
+    log = open(tmp_path / "server.log", "w")
     proc = subprocess.Popen(
         [str(VENV_BIN / "uvicorn"), "webapp.asgi:application", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "warning"],

@@ -40,10 +40,12 @@ def test_miss_encodes_in_worker_then_hits(world, celery_worker):  # noqa: F811
     assert embedding_load(key) is None
     assert embedding_request(key=key, version_id=world.version.pk, scene_id=world.scene.pk) == "queued"
     arr = embedding_wait(key=key, version_id=world.version.pk, scene_id=world.scene.pk, timeout=120)
-    assert arr.dtype == np.float16 and arr.shape == (1, 256, 64, 64)
+    assert arr.dtype == np.float16
+    assert arr.shape == (1, 256, 64, 64)
     assert encode_count(key) == 1
     entry = EmbeddingEntry.objects.get(key=key.cache_key)
-    assert (Path(settings.MEDIA_ROOT) / entry.path).is_file() and entry.size_bytes > 2_000_000
+    assert (Path(settings.MEDIA_ROOT) / entry.path).is_file()
+    assert entry.size_bytes > 2_000_000
     HOT.clear()  # this process read it once; the next read comes from media storage, then from memory
     assert np.array_equal(embedding_load(key), arr)
     assert HOT.get(key.cache_key) is not None
@@ -71,7 +73,8 @@ def test_concurrent_requests_encode_once(world, celery_worker):  # noqa: F811
         t.join(180)
     assert not errors
     assert sorted(states) == ["pending", "pending", "pending", "queued"]
-    assert len(arrays) == 4 and all(np.array_equal(a, arrays[0]) for a in arrays)
+    assert len(arrays) == 4
+    assert all(np.array_equal(a, arrays[0]) for a in arrays)
     assert encode_count(key) == 1
     assert EmbeddingEntry.objects.filter(key=key.cache_key).count() == 1
 
@@ -108,7 +111,8 @@ def test_viewport_prefetch_nearest_first_skips_known(world, celery_worker):  # n
     centre = Window.from_key(out["windows"][0])
     assert (centre.col, centre.row) in {(2, 2), (2, 3), (3, 2), (3, 3)}  # the scene centre (450, 450) first
     again = viewport_prefetch(scene=scene, bbox=list(bounds), map_resolution=0.125, limit=3)
-    assert again["queued"] == 0 and again["cached"] + again["pending"] == 3
+    assert again["queued"] == 0
+    assert again["cached"] + again["pending"] == 3
     for wkey in out["windows"]:
         key = _key(world, Window.from_key(wkey))
         embedding_wait(key=key, version_id=world.version.pk, scene_id=scene.pk, timeout=180)

@@ -64,11 +64,15 @@ def test_evaluate_object_feeds_logits_back_and_counts_clicks():
         return mask, 0.5 + 0.1 * n, f"logits{n}"
 
     res = ev.evaluate_object(predict, gt, max_clicks=20)
-    assert res.ious[-1] == 1.0 and len(res.ious) == 3 and res.stopped_perfect
+    assert res.ious[-1] == 1.0
+    assert len(res.ious) == 3
+    assert res.stopped_perfect
     assert [s[2] for s in seen] == [None, "logits1", "logits2"]
     assert seen[2][1].tolist() == [1, 1, 1]
-    assert res.noc(0.85) == 3 and res.noc(0.5) == 2
-    assert res.iou_after(1) == 0.0 and res.iou_after(5) == 1.0
+    assert res.noc(0.85) == 3
+    assert res.noc(0.5) == 2
+    assert res.iou_after(1) == 0.0
+    assert res.iou_after(5) == 1.0
     early = ev.evaluate_object(predict, gt, target_iou=0.6)
     assert len(early.ious) == 2
 
@@ -77,7 +81,8 @@ def test_never_reaching_counts_max_clicks():
     gt = _square()
     res = ev.evaluate_object(lambda p, lab, prev: (np.zeros_like(gt), 0.9, None), gt, max_clicks=20)
     assert len(res.ious) == 20
-    assert res.noc(0.8) == 20 and not res.reached(0.8)
+    assert res.noc(0.8) == 20
+    assert not res.reached(0.8)
 
 
 def test_summary_metrics():
@@ -92,7 +97,9 @@ def test_summary_metrics():
     assert s.miou["mIoU@5"] == pytest.approx((0.95 + 0.1) / 2)
     assert s.time_per_click_ms["p50"] == pytest.approx(30.0)
     d = s.as_dict()
-    assert d["NoC@85"] == 11.5 and d["never@85"] == 1 and d["n_clicks"] == 24
+    assert d["NoC@85"] == 11.5
+    assert d["never@85"] == 1
+    assert d["n_clicks"] == 24
 
 
 def test_expected_calibration_error():

@@ -45,19 +45,22 @@ RECIPE = {"bands": [3, 2, 1], "min": [3000, 2000, 1000], "max": [3255, 2255, 125
 def test_native_window_is_exact_and_black_outside(rgb_scene):
     w = Window(level=0, col=-1, row=0, size=256)  # origin (-128, 0): half outside on the left
     out = read_window(rgb_scene, w, RECIPE)
-    assert out.rgb.shape == (256, 256, 3) and out.rgb.dtype == np.uint8
+    assert out.rgb.shape == (256, 256, 3)
+    assert out.rgb.dtype == np.uint8
     rows, cols = np.mgrid[:200, :128]
     expected = np.clip(cols + 2 * rows, 0, 255)
     np.testing.assert_array_equal(out.rgb[:200, 128:, 0], expected)  # red = band 3 stretched from 3000
     np.testing.assert_array_equal(out.rgb[:200, 128:, 2], expected)
-    assert not out.rgb[:, :128].any() and not out.rgb[200:].any()
+    assert not out.rgb[:, :128].any()
+    assert not out.rgb[200:].any()
     assert out.transform == TRANSFORM @ Affine.translation(-128, 0)
     assert out.crs.to_epsg() == 32618
 
 
 def test_zoomed_in_and_overview_windows_keep_georeferencing(rgb_scene):
     fine = read_window(rgb_scene, Window(level=-1, col=1, row=1, size=128), RECIPE)  # 64 source px -> 128
-    assert fine.transform.a == 1.0 and fine.transform @ (0, 0) == TRANSFORM @ (32, 32)
+    assert fine.transform.a == 1.0
+    assert fine.transform @ (0, 0) == TRANSFORM @ (32, 32)
     # upsampled 2x: window pixel (2i+1, 2j+1) sits near source pixel (32+i, 32+j)
     assert abs(int(fine.rgb[41, 21, 0]) - min(255, (32 + 10) + 2 * (32 + 20))) <= 2
     coarse = read_window(rgb_scene, Window(level=1, col=0, row=0, size=128), RECIPE)  # 256 px -> 128
@@ -67,7 +70,8 @@ def test_zoomed_in_and_overview_windows_keep_georeferencing(rgb_scene):
 
 def test_single_band_is_grey_and_recipe_errors(rgb_scene):
     grey = read_window(rgb_scene, Window(0, 0, 0, 64), {"bands": [1], "min": [1000], "max": [1255]})
-    assert (grey.rgb[..., 0] == grey.rgb[..., 1]).all() and (grey.rgb[..., 1] == grey.rgb[..., 2]).all()
+    assert (grey.rgb[..., 0] == grey.rgb[..., 1]).all()
+    assert (grey.rgb[..., 1] == grey.rgb[..., 2]).all()
     for bad in (
         {"bands": [4], "min": [0], "max": [1]},
         {"bands": [1, 2], "min": [0, 0], "max": [1, 1]},
@@ -88,7 +92,8 @@ def test_apply_recipe_clips():
 
 def test_atlanta_window_and_recipe():
     recipe = recipe_from_statistics(ATLANTA, bands=[1])
-    assert recipe["bands"] == [1] and 50 < recipe["min"][0] < recipe["max"][0] < 3000
+    assert recipe["bands"] == [1]
+    assert 50 < recipe["min"][0] < recipe["max"][0] < 3000
     with rasterio.open(ATLANTA) as ds:
         out = read_window(ds, Window(level=-2, col=2, row=3), recipe)
         assert out.rgb.shape == (1024, 1024, 3)

@@ -43,13 +43,16 @@ def test_geometry_is_rfc7946_and_rasterises_back():
     tr = w.geo_transform(SCENE)
     m = _ellipse_with_hole()
     geom = mask_to_geometry(m, transform=tr, crs=CRS)
-    assert geom.wgs84["type"] == "MultiPolygon" and geom.scene["type"] == "MultiPolygon"
+    assert geom.wgs84["type"] == "MultiPolygon"
+    assert geom.scene["type"] == "MultiPolygon"
     lon, lat = geom.wgs84["coordinates"][0][0][0]
-    assert -84.49 < lon < -84.47 and 33.63 < lat < 33.65  # Atlanta
+    assert -84.49 < lon < -84.47
+    assert 33.63 < lat < 33.65
     wgs = shape(geom.wgs84)
     assert wgs.is_valid
     exterior = wgs.geoms[0].exterior
-    assert exterior.is_ccw and not wgs.geoms[0].interiors[0].is_ccw  # RFC 7946 winding
+    assert exterior.is_ccw
+    assert not wgs.geoms[0].interiors[0].is_ccw
     back = rasterize_geometry(geom.wgs84, transform=tr, shape=m.shape, crs=CRS)
     assert mask_iou(back, m) >= 0.99
     back_scene = rasterize_geometry(geom.scene, transform=tr, shape=m.shape, crs=CRS, geometry_crs=CRS)

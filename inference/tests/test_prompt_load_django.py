@@ -103,7 +103,8 @@ def test_eight_concurrent_first_clicks_leave_the_api_answering(world, app_server
 
     during, still_waiting, answers, after = asyncio.run(scenario())
     assert [status for status, _ in during] == [200, 200], during
-    assert during[0][1]["status"] == "ok" and during[1][1][0]["id"] == world.version.pk
+    assert during[0][1]["status"] == "ok"
+    assert during[1][1][0]["id"] == world.version.pk
     assert all(still_waiting), "the health and API calls must have answered while every prompt still waited"
     sockets, rests = answers[:4], answers[4:]
     assert all(m["type"] == "mask" and m["timings"]["encoded"] is True for m in sockets), sockets
@@ -119,7 +120,8 @@ def test_without_a_worker_prompts_fail_at_once_and_healthz_names_the_queues(worl
     ``no_inference_worker`` (503) within seconds instead of waiting for an encode that cannot come."""
     server = server_without_worker
     status, health = _call(server, None, "GET", "/healthz")
-    assert status == 503 and "celery" in health["failing"]
+    assert status == 503
+    assert "celery" in health["failing"]
     assert sorted(health["queues_without_consumers"]) == ["default", "export", "gpu", "train"]
     assert health["checks"]["database"] == health["checks"]["redis"] == "ok"
     point = click_in(buildings()[0])

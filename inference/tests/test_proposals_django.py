@@ -74,12 +74,15 @@ def test_click_in_building_overlaps_ground_truth_and_rasterises_back(world, cele
     for index in FIRST_CLICK_BUILDINGS:
         poly = buildings()[index]
         proposal, timings = _prompt(world.scene, world.users["ann"], [click_in(poly)])
-        assert proposal.geometry is not None and proposal.geometry.geom_type == "MultiPolygon"
+        assert proposal.geometry is not None
+        assert proposal.geometry.geom_type == "MultiPolygon"
         got = shape(json_of(proposal))
         ious.append(got.intersection(poly).area / got.union(poly).area)
         assert {"embedding_ms", "decode_ms", "polygon_ms", "total_ms"} <= set(timings)
-        assert proposal.model_version_id == world.version.pk and 0 < proposal.predicted_iou <= 1.2
-        assert proposal.prompt["points_lonlat"] == [click_in(poly)] and len(proposal.prompt["points_px"]) == 1
+        assert proposal.model_version_id == world.version.pk
+        assert 0 < proposal.predicted_iou <= 1.2
+        assert proposal.prompt["points_lonlat"] == [click_in(poly)]
+        assert len(proposal.prompt["points_px"]) == 1
     print("first-click IoU vs ground truth:", [round(v, 3) for v in ious])
     assert min(ious) >= FIRST_CLICK_IOU_FLOOR, ious
 

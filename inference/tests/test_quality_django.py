@@ -29,7 +29,8 @@ def test_task_open_prefetch_makes_the_first_click_find_its_embedding(world, cele
     assert not embedding_known([key])  # cold: nobody encoded this window yet
 
     leased = task_next(project=world.project, user=world.users["ann"])  # opening the task: the lease commits
-    assert leased is not None and leased.pk == task.pk
+    assert leased is not None
+    assert leased.pk == task.pk
     # the first click's window is one the prefetch encoded (the prompt prefers an encoded window holding it). On a
     # saturated CPU an encode can overrun its time limit: opening the task again (task_next returns the held task)
     # asks again for what is missing.
@@ -50,7 +51,11 @@ def test_task_open_prefetch_makes_the_first_click_find_its_embedding(world, cele
     assert timings["encoded"] is False  # the first click did not wait for an encode
 
     # the answer carries the calibrated quality (a probability), the parts, and still the model's own figure
-    assert proposal.quality is not None and 0.0 <= proposal.quality <= 1.0
-    assert set(FEATURES) <= set(proposal.features) and proposal.features["parts"] >= 1
+    assert proposal.quality is not None
+    assert 0.0 <= proposal.quality <= 1.0
+    assert set(FEATURES) <= set(proposal.features)
+    assert proposal.features["parts"] >= 1
     msg = mask_message(proposal, timings)
-    assert 0.0 <= msg["quality"] <= 1.0 and msg["parts"] >= 1 and "predicted_iou" in msg
+    assert 0.0 <= msg["quality"] <= 1.0
+    assert msg["parts"] >= 1
+    assert "predicted_iou" in msg

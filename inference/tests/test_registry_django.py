@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 def test_default_version_is_created_once_and_active():
     first = model_version_ensure_default()
     again = model_version_ensure_default()
-    assert first.pk == again.pk and ModelVersion.objects.count() == 1
+    assert first.pk == again.pk
+    assert ModelVersion.objects.count() == 1
     assert (first.architecture, first.state, first.project_id) == ("vit_t", ModelState.ACTIVE, None)
     assert first.checkpoint_path.endswith("mobile_sam.pt")
 

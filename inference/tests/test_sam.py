@@ -82,7 +82,8 @@ def fine_gt(scene, building, fine):
 def test_model_is_built_once_per_process(model):
     assert get_model("vit_t") is model
     assert model.sha256 == sha256_file(default_checkpoint_path())
-    assert model.device.type in ("cpu", "cuda") and model.image_size == 1024
+    assert model.device.type in ("cpu", "cuda")
+    assert model.image_size == 1024
 
 
 def test_missing_weights_name_the_file_and_the_fix(tmp_path, monkeypatch):
@@ -102,7 +103,8 @@ def test_wrong_weights_are_refused(tmp_path, monkeypatch):
     (tmp_path / "mobile_sam.pt").write_bytes(b"not a checkpoint")
     with pytest.raises(WeightsChecksumMismatch) as err:
         build_model("vit_t")
-    assert "mobile_sam.pt" in str(err.value) and "fetch_weights.sh" in str(err.value)
+    assert "mobile_sam.pt" in str(err.value)
+    assert "fetch_weights.sh" in str(err.value)
     with pytest.raises(WeightsChecksumMismatch):
         build_model("vit_t", default_checkpoint_path(), expected_sha256="0" * 64)
     with pytest.raises(WeightsInvalid):
@@ -125,7 +127,9 @@ def test_wrong_checkpoint_for_the_architecture_is_refused(tmp_path):
 
 def test_encode_shapes_and_bad_input(model, fine):
     _, emb = fine
-    assert emb.shape == (1, 256, 64, 64) and emb.dtype == np.float16 and np.isfinite(emb).all()
+    assert emb.shape == (1, 256, 64, 64)
+    assert emb.dtype == np.float16
+    assert np.isfinite(emb).all()
     with pytest.raises(InvalidImage):
         encode(model, np.zeros((512, 512, 3), np.uint8))
     with pytest.raises(InvalidImage):
@@ -157,8 +161,11 @@ def test_click_inside_a_building_overlaps_its_ground_truth(model, scene, fine, f
     img, emb = fine
     click = evaluation.next_click(fine_gt, np.zeros_like(fine_gt))
     out = decode(model, emb, [[click.x, click.y]], [1])
-    assert out.mask.shape == (1024, 1024) and out.mask.dtype == bool
-    assert out.low_res_logits.shape == (256, 256) and len(out.ious) == 3 and out.token in (1, 2, 3)
+    assert out.mask.shape == (1024, 1024)
+    assert out.mask.dtype == bool
+    assert out.low_res_logits.shape == (256, 256)
+    assert len(out.ious) == 3
+    assert out.token in (1, 2, 3)
     geom = mask_to_geometry(out.mask, transform=img.transform, crs=scene.crs)
     back = rasterize_geometry(geom.wgs84, transform=img.transform, shape=(1024, 1024), crs=scene.crs)
     assert mask_iou(back, fine_gt) >= 0.6

@@ -55,9 +55,11 @@ def test_scale_search_answers_on_the_coarse_grid_from_a_finer_window(setup):
                          pixel_area_m2=(gsd * coarse.scale) ** 2)
     assert found is not None
     logits, choice, fine = found
-    assert fine.level == coarse.level - 1 and fine.key in cache
+    assert fine.level == coarse.level - 1
+    assert fine.key in cache
     assert fine.contains(x, y, margin=fine.size / 4 - 1)  # the click is well inside the finer window
-    assert logits.shape == (256, 256) and 0.0 <= choice.quality <= 1.0
+    assert logits.shape == (256, 256)
+    assert 0.0 <= choice.quality <= 1.0
     mask = upscale(logits, coarse.size)
     assert mask[int(v), int(u)]  # the answer holds the click, at the right place on the coarse grid
     # it overlaps the building it was asked about
@@ -76,10 +78,13 @@ def test_scored_decode_keeps_clicks_and_quality_is_a_probability(setup):
         u, v = window.scene_to_window(x, y)
         out = decode_scored(model, embedding_for(window), [(u, v)], [1], size_prior=prior,
                             pixel_area_m2=(gsd * window.scale) ** 2)
-        assert 0.0 <= out.quality <= 1.0 and out.token in (1, 2, 3)
-        assert out.mask[int(v), int(u)] and out.parts == 1  # only the part holding the click is left
+        assert 0.0 <= out.quality <= 1.0
+        assert out.token in (1, 2, 3)
+        assert out.mask[int(v), int(u)]
+        assert out.parts == 1
         assert set(out.features) >= {"piou", "stability", "share", "border", "size_z"}
         # a negative click next to it: all four tokens compete, the answer still holds the positive click
         out2 = decode_scored(model, embedding_for(window), [(u, v), (u + 60, v + 60)], [1, 0], size_prior=prior,
                              pixel_area_m2=(gsd * window.scale) ** 2, mask_logits=out.low_res_logits)
-        assert 0.0 <= out2.quality <= 1.0 and out2.mask[int(v), int(u)]
+        assert 0.0 <= out2.quality <= 1.0
+        assert out2.mask[int(v), int(u)]

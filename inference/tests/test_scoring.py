@@ -71,7 +71,8 @@ def test_isotonic_map_is_monotone_and_bounded():
     grid = np.linspace(-3, 4, 400)
     out = iso(grid)
     assert np.all(np.diff(out) >= -1e-12)
-    assert out.min() >= 0.0 and out.max() <= 1.0
+    assert out.min() >= 0.0
+    assert out.max() <= 1.0
     assert iso(np.array([2.0]))[0] > iso(np.array([-1.0]))[0]
 
 
@@ -85,7 +86,8 @@ def test_quality_is_always_a_probability(calibrator):
     wild[::7] = np.nan
     wild[::11] = np.inf
     q = cal.predict(np.nan_to_num(wild, nan=0.0, posinf=1e6, neginf=-1e6))
-    assert q.shape == (2000,) and np.all((q >= 0) & (q <= 1))
+    assert q.shape == (2000,)
+    assert np.all((q >= 0) & (q <= 1))
     q2 = cal.predict(wild)
     assert np.all((q2 >= 0) & (q2 <= 1))
 
@@ -106,7 +108,8 @@ def test_candidate_choice_refuses_a_window_filling_mask_for_a_small_object_class
     tokens = candidate_tokens(multimask=True, n_points=1, has_box=False)
     feats = candidate_features(low, ious, tokens, points_px=[click], labels=[1], window_size=1024,
                                pixel_area_m2=pixel_area, size_prior=prior)
-    assert fills_window(feats[2]) and not fills_window(feats[0])
+    assert fills_window(feats[2])
+    assert not fills_window(feats[0])
     for cal in (default_calibrator(),):
         choice = choose(feats, tokens, cal)
         assert choice.token == 1, (choice.qualities, feats)
@@ -121,11 +124,15 @@ def test_features_see_clicks_inside_and_outside():
     f = candidate_features(low, np.ones(4), [0], points_px=[(240.5, 240.5), (900.5, 900.5)], labels=[1, 0],
                            window_size=1024)[0]
     row = dict(zip(FEATURES, f, strict=True))
-    assert row["pos_in"] == 1.0 and row["neg_out"] == 1.0 and row["single"] == 1.0 and row["border"] == 0.0
+    assert row["pos_in"] == 1.0
+    assert row["neg_out"] == 1.0
+    assert row["single"] == 1.0
+    assert row["border"] == 0.0
     f = candidate_features(low, np.ones(4), [1], points_px=[(10.5, 10.5), (240.5, 240.5)], labels=[1, 0],
                            window_size=1024)[0]
     row = dict(zip(FEATURES, f, strict=True))
-    assert row["pos_in"] == 0.0 and row["neg_out"] == 0.0
+    assert row["pos_in"] == 0.0
+    assert row["neg_out"] == 0.0
 
 
 def test_mask_keep_clicked_keeps_the_clicked_part_and_fills_pinholes():
@@ -137,9 +144,11 @@ def test_mask_keep_clicked_keeps_the_clicked_part_and_fills_pinholes():
     out, parts = mask_keep_clicked(mask, [(70.5, 70.5)], [1])
     assert parts == 1
     assert not out[300:400, 300:400].any()
-    assert out[120, 120] and not out[170, 80]
+    assert out[120, 120]
+    assert not out[170, 80]
     out2, parts2 = mask_keep_clicked(mask, [(5.5, 5.5)], [1])  # click on nothing: every part kept
-    assert parts2 == 2 and out2[350, 350]
+    assert parts2 == 2
+    assert out2[350, 350]
 
 
 def test_coarser_logits_puts_a_fine_answer_where_it_lies_in_the_coarse_window():
@@ -151,7 +160,8 @@ def test_coarser_logits_puts_a_fine_answer_where_it_lies_in_the_coarse_window():
     out = coarser_logits(low_fine, fine=fine, coarse=coarse)
     assert out.shape == (N, N)
     r, c = np.unravel_index(np.argmax(out), out.shape)
-    assert abs(c - 700.5 / 4) <= 1.5 and abs(r - 400.5 / 4) <= 1.5
+    assert abs(c - 700.5 / 4) <= 1.5
+    assert abs(r - 400.5 / 4) <= 1.5
     assert (out > 0).sum() == pytest.approx((low_fine > 0).sum() / 4, rel=0.25)
     with pytest.raises(ValueError):
         coarser_logits(low_fine, fine=coarse, coarse=fine)

@@ -50,17 +50,27 @@ def test_prompt_over_the_socket_encoding_then_mask(world, app_server):  # noqa: 
             return first, mask, second, prefetch
 
     first, mask, second, prefetch = asyncio.run(session())
-    assert first["type"] == "encoding" and first["request_id"] == "r1"
-    assert first["window"]["level"] == -2 and first["window"]["key"].startswith("L-2/")
-    assert mask["type"] == "mask" and mask["request_id"] == "r1"
+    assert first["type"] == "encoding"
+    assert first["request_id"] == "r1"
+    assert first["window"]["level"] == -2
+    assert first["window"]["key"].startswith("L-2/")
+    assert mask["type"] == "mask"
+    assert mask["request_id"] == "r1"
     assert mask["window"]["key"] == first["window"]["key"]
     assert mask["geometry"]["type"] == "MultiPolygon"
-    assert mask["model_version"] == world.version.pk and 0 < mask["predicted_iou"] <= 1.2
-    assert {"embedding_ms", "decode_ms", "total_ms"} <= set(mask["timings"]) and mask["timings"]["encoded"] is True
-    assert second["type"] == "mask" and second["request_id"] == "r2" and second["timings"]["encoded"] is False
+    assert mask["model_version"] == world.version.pk
+    assert 0 < mask["predicted_iou"] <= 1.2
+    assert {"embedding_ms", "decode_ms", "total_ms"} <= set(mask["timings"])
+    assert mask["timings"]["encoded"] is True
+    assert second["type"] == "mask"
+    assert second["request_id"] == "r2"
+    assert second["timings"]["encoded"] is False
     stored = _stored(second["proposal_id"])
-    assert stored.prompt["previous_logits_used"] is True and stored.user_id == world.users["ann"].pk
-    assert prefetch["type"] == "prefetch" and prefetch["request_id"] == "v1" and prefetch["level"] == -2
+    assert stored.prompt["previous_logits_used"] is True
+    assert stored.user_id == world.users["ann"].pk
+    assert prefetch["type"] == "prefetch"
+    assert prefetch["request_id"] == "v1"
+    assert prefetch["level"] == -2
     assert prefetch["queued"] + prefetch["cached"] + prefetch["pending"] >= 1
 
 
@@ -143,13 +153,19 @@ def test_open_socket_sees_scene_and_model_version_changes(world, app_server):  #
             return a, a2, a2_encoding, b, b_encoding, promoted, c, d
 
     a, a2, a2_encoding, b, b_encoding, promoted, c, d = asyncio.run(session())
-    assert a["type"] == a2["type"] == "mask" and not a2_encoding and a2["model_version"] == world.version.pk
+    assert a["type"] == a2["type"] == "mask"
+    assert not a2_encoding
+    assert a2["model_version"] == world.version.pk
     # the recipe edit: a new embedding key, so an encode first
-    assert b["type"] == "mask" and b_encoding and b["timings"]["encoded"] is True
+    assert b["type"] == "mask"
+    assert b_encoding
+    assert b["timings"]["encoded"] is True
     assert _stored(b["proposal_id"]).window["embedding_key"] != _stored(a2["proposal_id"]).window["embedding_key"]
-    assert c["type"] == "mask" and c["model_version"] == promoted != world.version.pk
+    assert c["type"] == "mask"
+    assert c["model_version"] == promoted != world.version.pk
     assert _stored(c["proposal_id"]).model_version_id == promoted
-    assert d["type"] == "error" and d["code"] == "scene_not_ready"
+    assert d["type"] == "error"
+    assert d["code"] == "scene_not_ready"
 
 
 def test_a_proposal_that_cannot_be_stored_is_reported(world, app_server):  # noqa: F811
@@ -179,10 +195,15 @@ def test_a_proposal_that_cannot_be_stored_is_reported(world, app_server):  # noq
             return a, b, b_error, c
 
     a, b, b_error, c = asyncio.run(session())
-    assert b["type"] == "mask" and b["proposal_id"] == a["proposal_id"] + 1
-    assert b_error["type"] == "error" and b_error["code"] == "proposal_not_stored" and b_error["request_id"] == "b"
-    assert b_error["proposal_id"] == b["proposal_id"] and str(b["proposal_id"]) in b_error["detail"]
-    assert c["type"] == "mask" and _stored(c["proposal_id"]).pk == c["proposal_id"]  # the socket goes on
+    assert b["type"] == "mask"
+    assert b["proposal_id"] == a["proposal_id"] + 1
+    assert b_error["type"] == "error"
+    assert b_error["code"] == "proposal_not_stored"
+    assert b_error["request_id"] == "b"
+    assert b_error["proposal_id"] == b["proposal_id"]
+    assert str(b["proposal_id"]) in b_error["detail"]
+    assert c["type"] == "mask"
+    assert _stored(c["proposal_id"]).pk == c["proposal_id"]
 
 
 def test_bad_input_answers_an_error_and_keeps_the_socket(world, app_server):  # noqa: F811
@@ -208,7 +229,8 @@ def test_bad_input_answers_an_error_and_keeps_the_socket(world, app_server):  # 
     codes = [m.get("code") for m in got[:len(BAD)]]
     assert codes == [code for _, code in BAD], got
     assert all(m["type"] == "error" and m["detail"] for m in got[:-1])
-    assert got[len(BAD)]["code"] == "unknown_model_version" and got[len(BAD)]["request_id"] == "mv"
+    assert got[len(BAD)]["code"] == "unknown_model_version"
+    assert got[len(BAD)]["request_id"] == "mv"
     assert got[len(BAD) + 1]["code"] == "scene_not_ready"
     assert got[-1] == {"type": "pong", "request_id": "alive"}  # still open, still answering
 
@@ -255,12 +277,16 @@ def test_rest_twin_and_model_versions(world, app_server):  # noqa: F811
     path = f"/api/scenes/{world.scene.pk}/prompt/"
     status, out = _call(app_server, world.tokens["ann"], "POST", path, body)
     assert status == 200, out
-    assert out["type"] == "mask" and out["request_id"] == 7 and out["geometry"]["type"] == "MultiPolygon"
+    assert out["type"] == "mask"
+    assert out["request_id"] == 7
+    assert out["geometry"]["type"] == "MultiPolygon"
     assert MaskProposal.objects.filter(pk=out["proposal_id"], scene=world.scene).exists()
     status, err = _call(app_server, world.tokens["ann"], "POST", path, {**body, "labels": [3]})
-    assert status == 400 and err["code"] == "invalid_prompt"
+    assert status == 400
+    assert err["code"] == "invalid_prompt"
     status, err = _call(app_server, world.tokens["ann"], "POST", path, {**body, "points": [[-84.0, 33.0]]})
-    assert status == 400 and err["code"] == "outside_scene"
+    assert status == 400
+    assert err["code"] == "outside_scene"
     assert _call(app_server, None, "POST", path, body)[0] == 401
     assert _call(app_server, world.tokens["out"], "POST", path, body)[0] == 403
     assert _call(app_server, world.tokens["ann"], "POST", "/api/scenes/999999/prompt/", body)[0] == 404

@@ -79,7 +79,9 @@ def test_window_for_prompt_uses_centroid_of_points_and_box():
 def test_scene_window_transforms_round_trip_and_georeference():
     scene = Affine(0.5, 0, 733601.0, 0, -0.5, 3725139.0)
     w = Window(level=-2, col=3, row=5, size=1024)
-    assert w.origin == (384.0, 640.0) and w.extent == 256.0 and w.stride == 128.0
+    assert w.origin == (384.0, 640.0)
+    assert w.extent == 256.0
+    assert w.stride == 128.0
     u, v = w.scene_to_window(400.25, 700.5)
     assert (u, v) == (65.0, 242.0)
     assert w.window_to_scene(u, v) == (400.25, 700.5)
@@ -108,8 +110,14 @@ def test_windows_in_viewport_nearest_centre_first():
     assert found[0].contains(cx, cy, margin=256)
     for w in found:  # each meets the viewport and the scene
         x0, y0, x1, y1 = w.bounds
-        assert x0 < vp[2] and x1 > vp[0] and y0 < vp[3] and y1 > vp[1]
-        assert x0 < 900 and y0 < 900 and x1 > 0 and y1 > 0
+        assert x0 < vp[2]
+        assert x1 > vp[0]
+        assert y0 < vp[3]
+        assert y1 > vp[1]
+        assert x0 < 900
+        assert y0 < 900
+        assert x1 > 0
+        assert y1 > 0
     expected = {
         (c, r)
         for c in range(-1, 9)
@@ -138,7 +146,8 @@ def test_small_scene_fits_one_window_and_prompt_candidates_prefer_reuse():
     pts = [(5300.0, 7300.0)]
     cands = prompt_window_candidates(points=pts, level=0, width=20000, height=20000)
     assert cands[0] == window_for_prompt(points=pts, level=0)
-    assert len(cands) > 1 and len(set(cands)) == len(cands)
+    assert len(cands) > 1
+    assert len(set(cands)) == len(cands)
     for w in cands[1:]:
         assert all(w.contains(x, y, margin=w.size / 8) for x, y in pts)
     d = [math.hypot(w.center[0] - 5300, w.center[1] - 7300) for w in cands[1:]]

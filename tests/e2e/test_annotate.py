@@ -71,7 +71,7 @@ def annotate_setup(sample_scene) -> AnnotateSetup:
     from annotator.services.projects import membership_set
     from annotator.services.tasks import task_create
 
-    User = get_user_model()  # noqa: N806
+    User = get_user_model()
     project = Project.objects.get(pk=sample_scene.project_id)
     scene = Scene.objects.get(pk=sample_scene.scene_id)
     admin = User.objects.get(username=sample_scene.username)
@@ -342,7 +342,8 @@ def test_annotate_accept_edit_live_conflict_review(app_server, annotate_setup, a
     # ... selecting it for editing is Ctrl/Cmd-click
     ctrl_click(a, x, y)
     wait_state(a, "edit")
-    assert state(a)["id"] == str(annotation_id) and state(a)["version"] == "2"
+    assert state(a)["id"] == str(annotation_id)
+    assert state(a)["version"] == "2"
     assert api_get(a, f"{url}/api/annotations/{annotation_id}/history/")[-1]["version"] in (1, 2)
     shots(a, "after_reload")
 
@@ -592,7 +593,8 @@ def test_admin_promotes_against_the_gate_with_a_reason_then_rolls_back(app_serve
     Shots(artifacts_dir, "admin")(page, "promoted_with_override")
     versions = page.request.get(f"{app_server.url}/api/projects/{s.project_id}/model-versions/compare/").json()
     in_use = next(v for v in versions["versions"] if v["in_use"])
-    assert in_use["id"] == refused_candidate and in_use["override_reason"] == reason
+    assert in_use["id"] == refused_candidate
+    assert in_use["override_reason"] == reason
     # One action back to the base version.
     page.once("dialog", lambda dialog: dialog.accept())
     base_row = page.locator("[data-testid=model-version]").filter(has=page.get_by_test_id("version-rollback")).first

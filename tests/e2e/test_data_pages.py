@@ -89,8 +89,10 @@ def test_export_start_watch_download_manifest_cancel_and_retention(app_server, e
     with zipfile.ZipFile(path) as archive:
         files = {name: archive.read(name) for name in archive.namelist()}
     manifest = json.loads(files["manifest.json"])
-    assert manifest["format"] == "coco" and manifest["counts"]["annotations"] == expected["annotations"]
-    assert set(manifest["counts"]["per_class"]) == {"building"} and manifest["parameters"]["include_images"] is False
+    assert manifest["format"] == "coco"
+    assert manifest["counts"]["annotations"] == expected["annotations"]
+    assert set(manifest["counts"]["per_class"]) == {"building"}
+    assert manifest["parameters"]["include_images"] is False
     assert manifest["files"] == {name: hashlib.sha256(data).hexdigest() for name, data in files.items()
                                  if name != "manifest.json"}
     assert manifest == page.request.get(f"{url}/api/exports/{job_id}/").json()["manifest"]
@@ -168,6 +170,7 @@ def test_import_preview_then_commit_skipping_the_refused(app_server, sample_scen
     shots(page, "committed")
     count = page.request.post(f"{url}/api/projects/{s.project_id}/exports/count/", headers=csrf_headers(page),
                               data=json.dumps({"filters": {"sources": ["imported"]}})).json()
-    assert count["annotations"] == total - 1 and count["by_class"] == {"building": total - 1}
+    assert count["annotations"] == total - 1
+    assert count["by_class"] == {"building": total - 1}
     assert not page.errors, page.errors
     print("[e2e screenshots] " + ", ".join(str(p.relative_to(artifacts_dir.parent)) for p in shots.paths))

@@ -71,7 +71,9 @@ def test_admin_trains_watches_and_compares(app_server, corrected_project, artifa
     page.get_by_test_id("settings-save").click()
     expect(page.get_by_test_id("settings-saved")).to_have_text("Saved.")
     got = page.request.get(f"{app_server.url}/api/projects/{s.project_id}/training-settings/").json()["settings"]
-    assert got["train_steps"] == 4 and got["train_lr"] == 0.0001 and got["gate_benchmark"] is False
+    assert got["train_steps"] == 4
+    assert got["train_lr"] == 0.0001
+    assert got["gate_benchmark"] is False
 
     # Schedule: weekly preset, then a custom crontab; a typo is caught before it is sent.
     page.get_by_test_id("schedule-preset").select_option("weekly")
@@ -88,7 +90,8 @@ def test_admin_trains_watches_and_compares(app_server, corrected_project, artifa
     expect(page.get_by_test_id("schedule-status")).to_contain_text("every Monday at 03:30")
     expect(page.get_by_test_id("schedule-status")).to_have_attribute("data-state", "disabled")
     sched = page.request.get(f"{app_server.url}/api/projects/{s.project_id}/training-schedule/").json()["schedule"]
-    assert sched["crontab"] == "30 3 * * 1" and sched["enabled"] is False
+    assert sched["crontab"] == "30 3 * * 1"
+    assert sched["enabled"] is False
     shots(page, "settings_and_schedule")
 
     # Train now, and watch it to the end over the socket.
@@ -111,7 +114,8 @@ def test_admin_trains_watches_and_compares(app_server, corrected_project, artifa
     # The candidate against its base, chosen for us once the run finished.
     jobs = page.request.get(f"{app_server.url}/api/projects/{s.project_id}/training-jobs/").json()
     candidate = jobs[0]["result_model"]
-    assert jobs[0]["status"] == "succeeded" and candidate
+    assert jobs[0]["status"] == "succeeded"
+    assert candidate
     expect(page.get_by_test_id("compare-b")).to_have_value(str(candidate))
     expect(page.get_by_test_id("gate-verdict")).to_have_count(2)
     expect(page.locator(f'[data-testid=gate-verdict][data-version-id="{candidate}"] li').first).to_be_visible()

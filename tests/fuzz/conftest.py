@@ -57,7 +57,7 @@ def fuzz_data(transactional_db) -> FuzzWorld:
     from inference.services import model_version_ensure_default
     from inference.tests.django_fixtures import atlanta_scene
 
-    User = get_user_model()  # noqa: N806
+    User = get_user_model()
     admin = User.objects.create_user("fuzz-admin", password="fuzz-admin-pw")
     annotator = User.objects.create_user("fuzz-annotator", password="fuzz-annotator-pw")
     project = project_create(slug="fuzz", name="Fuzz", user=admin)

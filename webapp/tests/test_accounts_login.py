@@ -45,8 +45,10 @@ def test_failures_per_account_are_throttled_from_any_address_with_429_and_retry_
     refused = login("ann", PASSWORD, address="10.1.0.99")  # even the right password, from a fresh address
     assert refused.status_code == 429
     body = refused.json()
-    assert body["code"] == "rate_limited" and "Too many failed logins" in body["detail"]
-    assert 1 <= int(refused["Retry-After"]) <= 60 and body["retry_after"] == int(refused["Retry-After"])
+    assert body["code"] == "rate_limited"
+    assert "Too many failed logins" in body["detail"]
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert body["retry_after"] == int(refused["Retry-After"])
     # other accounts are not affected
     assert login("bob", PASSWORD, address="10.1.0.99").status_code == 200
 
@@ -134,7 +136,9 @@ def test_limiter_is_atomic_under_concurrent_attempts_and_slides(clean_redis):
         t.start()
     for t in threads:
         t.join()
-    assert len(granted) == 5 and len(refused) == 15 and all(r == 1 for r in refused)
+    assert len(granted) == 5
+    assert len(refused) == 15
+    assert all(r == 1 for r in refused)
     limiter.release(granted[0])
     limiter.reserve([rule])  # a released attempt frees its slot
     with pytest.raises(Refused):
@@ -153,18 +157,22 @@ def test_throttling_holds_across_processes(limits, app_server, clean_redis):
         r = requests.post(f"{app_server.url}/api/auth/token/", json={"username": "dan", "password": "x"}, timeout=30)
         assert r.status_code == 400
     r = requests.post(f"{app_server.url}/api/auth/token/", json={"username": "dan", "password": PASSWORD}, timeout=30)
-    assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
+    assert r.status_code == 429
+    assert int(r.headers["Retry-After"]) >= 1
     assert login("dan", PASSWORD, address="10.4.0.1").status_code == 429  # this process, another address
 
 
 def test_login_enforces_csrf_and_the_spa_flow_passes(users):
     browser = Client(enforce_csrf_checks=True)
     refused = login("ann", PASSWORD, client=browser)
-    assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
+    assert refused.status_code == 403
+    assert "CSRF" in refused.json()["detail"]
     csrf = browser.get("/api/auth/csrf/")
-    assert csrf.status_code == 200 and browser.cookies["csrftoken"].value
+    assert csrf.status_code == 200
+    assert browser.cookies["csrftoken"].value
     ok = login("ann", PASSWORD, client=browser, HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value)
-    assert ok.status_code == 200 and ok.json()["user"]["username"] == "ann"
+    assert ok.status_code == 200
+    assert ok.json()["user"]["username"] == "ann"
     assert browser.get("/api/auth/me/").json()["username"] == "ann"
 
 
@@ -174,18 +182,21 @@ def test_token_login_for_scripts_needs_no_csrf_and_sets_no_cookie(users):
                            content_type="application/json")
     assert response.status_code == 200
     body = response.json()
-    assert len(body["token"]) == 40 and body["expires_at"]
+    assert len(body["token"]) == 40
+    assert body["expires_at"]
     assert not response.cookies  # no session, no CSRF cookie
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
     assert api.get("/api/auth/me/").json()["username"] == "ann"
     bad = script.post("/api/auth/token/", {"username": "ann", "password": "nope"}, content_type="application/json")
-    assert bad.status_code == 400 and "Wrong username or password" in bad.json()["detail"]
+    assert bad.status_code == 400
+    assert "Wrong username or password" in bad.json()["detail"]
 
 
 def test_overlong_credentials_are_refused_before_hashing(users):
     response = login("ann", "x" * 5000)
-    assert response.status_code == 400 and "password" in response.json()
+    assert response.status_code == 400
+    assert "password" in response.json()
 
 
 def _change(api, old, new):
@@ -200,9 +211,12 @@ def test_password_change_applies_the_validators_with_clear_messages(users):
         response = _change(api, PASSWORD, weak)
         assert response.status_code == 400, weak
         body = response.json()
-        assert body["code"] == "invalid" and words in body["detail"] and body["errors"]
+        assert body["code"] == "invalid"
+        assert words in body["detail"]
+        assert body["errors"]
     wrong = _change(api, "not-it", "a much better passphrase")
-    assert wrong.status_code == 400 and "current password is wrong" in wrong.json()["detail"]
+    assert wrong.status_code == 400
+    assert "current password is wrong" in wrong.json()["detail"]
     assert _change(api, PASSWORD, "a much better passphrase").status_code == 204
     users["ann"].refresh_from_db()
     assert users["ann"].check_password("a much better passphrase")

@@ -55,10 +55,12 @@ def test_expired_token_is_refused_on_the_api_and_login_issues_a_new_one(settings
     assert api.get("/api/auth/me/").status_code == 200
     _age(token, 25)
     refused = api.get("/api/auth/me/")
-    assert refused.status_code == 401 and "expired" in refused.json()["detail"]
+    assert refused.status_code == 401
+    assert "expired" in refused.json()["detail"]
     body = Client().post("/api/auth/token/", {"username": "ann", "password": PASSWORD},
                          content_type="application/json").json()
-    assert body["token"] != token.key and not Token.objects.filter(key=token.key).exists()
+    assert body["token"] != token.key
+    assert not Token.objects.filter(key=token.key).exists()
     assert _token_client(body["token"]).get("/api/auth/me/").status_code == 200
 
 
@@ -71,7 +73,8 @@ def test_expired_token_is_refused_on_the_cached_tile_path(settings, ann):
     assert authentication.token_users.get(token.key) is not None
     settings.GEOLOOP_TOKEN_TTL_HOURS = 1  # the same token is now past its lifetime: the cached entry must not serve
     refused = api.get(TILE)
-    assert refused.status_code == 401 and "expired" in refused.json()["detail"]
+    assert refused.status_code == 401
+    assert "expired" in refused.json()["detail"]
 
 
 def test_logout_revokes_the_token_on_api_and_cached_tile_path(ann):
@@ -121,7 +124,8 @@ def test_socket_tickets_are_single_use_and_expire(settings, app_server, actors):
     path = f"{app_server.ws_url}/ws/projects/{actors.project.id}/training/"
     key = Token.objects.create(user=actors.users["admin"]).key
     issued = _ticket(app_server, key)
-    assert issued.status_code == 200 and issued.json()["expires_in"] == 30
+    assert issued.status_code == 200
+    assert issued.json()["expires_in"] == 30
     ticket = issued.json()["ticket"]
     assert asyncio.run(_open(f"{path}?ticket={ticket}", app_server.url)) == "open"
     assert asyncio.run(_open(f"{path}?ticket={ticket}", app_server.url)) == 403  # used up
@@ -148,7 +152,8 @@ def test_expired_or_revoked_token_cannot_open_a_socket(app_server, actors):
     token = Token.objects.create(user=admin)
     _age(token, 24 * 365)  # past any configured lifetime
     refused = _ticket(app_server, token.key)
-    assert refused.status_code == 401 and "expired" in refused.json()["detail"]
+    assert refused.status_code == 401
+    assert "expired" in refused.json()["detail"]
 
     Token.objects.filter(pk=token.pk).update(created=timezone.now())
     assert _ticket(app_server, token.key).status_code == 200

@@ -29,7 +29,8 @@ def test_healthz_names_each_queue_without_a_consumer(client, settings, private_r
     response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()
-    assert body["failing"] == ["celery"] and body["checks"]["redis"] == "ok"
+    assert body["failing"] == ["celery"]
+    assert body["checks"]["redis"] == "ok"
     assert body["queues_without_consumers"] == ["gpu", "train", "export", "default"]
 
     worker = QueueHeartbeat(hostname="gpu-and-default@test", queues=lambda: ["gpu", "default"])

@@ -6,7 +6,9 @@ from core.json_limits import MAX_SAFE_INTEGER, JsonLimitExceeded, json_depth, js
 
 
 def test_depth_is_measured_without_recursion():
-    assert json_depth(1) == 0 and json_depth([]) == 1 and json_depth({"a": [[1]]}) == 3
+    assert json_depth(1) == 0
+    assert json_depth([]) == 1
+    assert json_depth({"a": [[1]]}) == 3
     deep = []
     for _ in range(100_000):
         deep = [deep]
@@ -59,9 +61,11 @@ def test_views_that_take_json_only_use_the_limited_parser(actors):
     scene = Scene.objects.create(project=actors.project, name="s")
     response = actors.client("admin").patch(f"/api/scenes/{scene.id}/", '{"render_recipe": ' + "[" * 50 + "]" * 50
                                             + "}", content_type="application/json")
-    assert response.status_code == 400 and response.json()["code"] == "json_limit"
+    assert response.status_code == 400
+    assert response.json()["code"] == "json_limit"
 
 
 def test_malformed_json_keeps_drfs_parse_error(db, client):
     response = client.post("/api/auth/login/", '{"username": ', content_type="application/json")
-    assert response.status_code == 400 and "JSON parse error" in response.json()["detail"]
+    assert response.status_code == 400
+    assert "JSON parse error" in response.json()["detail"]

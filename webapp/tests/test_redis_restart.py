@@ -61,7 +61,7 @@ def private_redis():
 @pytest.fixture
 def web_on_private_redis(child_env, private_redis):
     port = _free_port()
-    log = open(ARTIFACTS_LOG("redis-restart-web.log"), "w")  # noqa: SIM115
+    log = open(ARTIFACTS_LOG("redis-restart-web.log"), "w")
     proc = subprocess.Popen(
         [str(VENV_BIN / "uvicorn"), "webapp.asgi:application", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "warning"],
@@ -123,7 +123,8 @@ def test_a_redis_restart_leaves_the_api_up_and_the_events_socket_hearing_again(w
 
         private_redis.kill()
         status, health = call(url, "", "GET", "/healthz")
-        assert status == 503 and "redis" in health["failing"]
+        assert status == 503
+        assert "redis" in health["failing"]
         save(1)  # the change is kept; only its broadcast is lost
         late = watch()  # a socket opened while Redis is down opens (its handshake was a 500)
 
@@ -171,4 +172,5 @@ def test_redis_or_the_broker_out_of_reach_is_a_503_with_a_code_not_a_500(method)
     request = getattr(APIRequestFactory(), method)("/needs-redis/")
     response = _NeedsRedis.as_view()(request)
     assert response.status_code == 503
-    assert response.data["code"] == "unavailable" and "retry" in response.data["detail"]
+    assert response.data["code"] == "unavailable"
+    assert "retry" in response.data["detail"]

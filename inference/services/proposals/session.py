@@ -237,7 +237,7 @@ class PromptSession:
         except asyncio.CancelledError:
             stored.add_done_callback(_log_store_failure)
             raise
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             pk = answer.proposal.pk
             log.exception("proposal %s on scene %s could not be stored", pk, self.scene_id)
             await send({"type": "error", "request_id": request_id, "code": "proposal_not_stored",
