@@ -58,7 +58,7 @@ def _tidy(value: float) -> float:
 
 
 def recipe_default(path: str | os.PathLike, *, band_count: int, bands: Sequence[int] | None = None) -> dict:
-    """The default recipe of a COG: 2–98 percentile stretch of bands 1-2-3 (or the given bands, or band 1 grey)."""
+    """The default recipe of a COG: 2-98 percentile stretch of bands 1-2-3 (or the given bands, or band 1 grey)."""
     chosen = list(bands) if bands else default_bands(band_count)
     _check_bands(chosen, band_count)
     lows, highs = band_percentiles(path, chosen)

@@ -370,7 +370,7 @@ def scenes_reap(*, alive: Liveness | None = None) -> list[int]:
 
 
 def scene_update_recipe(*, scene: Scene, recipe: dict, user) -> Scene:
-    """Edit the render recipe (partial edits allowed; new bands without min/max get their 2–98 percentiles).
+    """Edit the render recipe (partial edits allowed; new bands without min/max get their 2-98 percentiles).
     Raises NotReady (409) before ingestion ends, ValidationFailed (400) for a recipe that does not fit."""
     if scene.status != SceneStatus.READY:
         raise NotReady("The scene is not ready yet; its render recipe can be edited once ingestion ends.")

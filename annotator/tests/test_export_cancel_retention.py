@@ -57,7 +57,8 @@ def test_a_running_export_is_terminated_on_the_worker_and_its_files_removed(data
     while not (folder_of(job) / "files").exists() and time.monotonic() < deadline:
         time.sleep(0.2)
     job.refresh_from_db()
-    assert job.status == JobStatus.RUNNING and _export_task_ids(job_id), "the export never started writing"
+    assert job.status == JobStatus.RUNNING, "the export never started writing"
+    assert _export_task_ids(job_id), "the export never started writing"
     response = actors.client("reviewer").post(f"/api/exports/{job_id}/cancel/")
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "cancelled"

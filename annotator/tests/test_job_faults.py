@@ -132,12 +132,14 @@ def test_export_killed_mid_run_ends_failed_and_leaves_no_partial_file(media, slo
     _wait(lambda: ExportJob.objects.filter(pk=job.pk, status="running", progress__gt=0).exists(), 120,
           "the export to write its files")
     written = _files(exports)
-    assert written and all(name.startswith(f".{job.pk}-") for name in written), written  # only in staging
+    assert written, written
+    assert all(name.startswith(f".{job.pk}-") for name in written), written  # only in staging
     worker.kill()
     assert ExportJob.objects.get(pk=job.pk).status == "running"  # nothing told the job: the worker just vanished
 
     failed = _reap_until(lambda: ExportJob.objects.filter(pk=job.pk, status="failed").first(), "the reaper")
-    assert "its worker stopped" in failed.error and failed.finished_at is not None, failed.error
+    assert "its worker stopped" in failed.error, failed.error
+    assert failed.finished_at is not None, failed.error
     assert failed.result_path == ""
     assert _files(exports) == []
     assert not list(exports.glob("*"))  # no staging folder, no job folder

@@ -93,7 +93,8 @@ def test_a_job_killed_mid_run_ends_failed_with_its_log(transactional_db, project
     assert running.status == TrainingStatus.RUNNING
     os.kill(running.worker["pid"], signal.SIGKILL)
     failed = _wait(lambda: TrainingJob.objects.filter(pk=job.pk, status="failed").first(), 60, "the job to fail")
-    assert "FAILED" in failed.log and "WorkerLost" in failed.log, failed.log
+    assert "FAILED" in failed.log, failed.log
+    assert "WorkerLost" in failed.log, failed.log
     assert "started on" in failed.log
     assert failed.finished_at is not None
     # the project is free for the next job
@@ -153,10 +154,14 @@ def test_the_reapers_on_beat_end_every_kind_of_dead_job(transactional_db, projec
     export.refresh_from_db()
     never.refresh_from_db()
     scene.refresh_from_db()
-    assert training.status == "failed" and "its worker stopped" in training.log, training.log
-    assert export.status == "failed" and "its worker stopped" in export.error, export.error
-    assert never.status == "failed" and "no worker started it" in never.error, never.error
-    assert scene.status == "failed" and "its worker stopped" in scene.status_reason, scene.status_reason
+    assert training.status == "failed", training.log
+    assert "its worker stopped" in training.log, training.log
+    assert export.status == "failed", export.error
+    assert "its worker stopped" in export.error, export.error
+    assert never.status == "failed", never.error
+    assert "no worker started it" in never.error, never.error
+    assert scene.status == "failed", scene.status_reason
+    assert "its worker stopped" in scene.status_reason, scene.status_reason
     assert not staging.parent.exists()
     assert not half_cog.parent.exists()
     assert not half_checkpoint.exists()

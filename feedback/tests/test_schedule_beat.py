@@ -20,7 +20,8 @@ def test_a_schedule_made_in_the_app_fires_through_the_real_beat(transactional_db
     assert res.status_code == 200, res.json()
     _corrections(env, 4)
     res = admin.put(f"/api/projects/{project.id}/training-schedule/", {"crontab": "* * * * *"}, format="json")
-    assert res.status_code == 200 and res.json()["schedule"]["next_run_at"], res.json()
+    assert res.status_code == 200, res.json()
+    assert res.json()["schedule"]["next_run_at"], res.json()
     with open(ARTIFACTS_LOG("feedback-schedule-beat.log"), "w") as log:
         beat = subprocess.Popen([str(VENV_BIN / "celery"), "-A", "webapp", "beat", "-l", "info",
                                  "-S", "django_celery_beat.schedulers:DatabaseScheduler", "--max-interval", "1"],

@@ -84,7 +84,7 @@ def test_encode_failure_reaches_the_waiter(world, celery_worker):  # noqa: F811
     world.scene.save(update_fields=["cog_path"])
     key = _key(world, Window(-2, 1, 1))
     assert embedding_request(key=key, version_id=world.version.pk, scene_id=world.scene.pk) == "queued"
-    with pytest.raises(EncodingFailed, match="nothing.tif"):
+    with pytest.raises(EncodingFailed, match=r"nothing\.tif"):
         embedding_wait(key=key, version_id=world.version.pk, scene_id=world.scene.pk, timeout=60)
 
 

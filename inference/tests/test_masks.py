@@ -72,5 +72,5 @@ def test_mask_iou_edges():
     b = a.copy()
     b[0, 0] = True
     assert mask_iou(a, b) == 0.0
-    with pytest.raises(Exception):  # noqa: B017 - any error root subclass; a 3-D mask is refused
+    with pytest.raises(Exception, match="mask must be 2-D"):  # any error root subclass; a 3-D mask is refused
         mask_to_polygons(np.zeros((2, 2, 2), bool))

@@ -163,5 +163,5 @@ def test_coarser_logits_puts_a_fine_answer_where_it_lies_in_the_coarse_window():
     assert abs(c - 700.5 / 4) <= 1.5
     assert abs(r - 400.5 / 4) <= 1.5
     assert (out > 0).sum() == pytest.approx((low_fine > 0).sum() / 4, rel=0.25)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="is not an integer refinement of"):
         coarser_logits(low_fine, fine=coarse, coarse=fine)

@@ -22,7 +22,7 @@ def test_window_key_round_trip_and_bad_key():
     assert w.key == "L-2/c-1/r7/s1024"
     assert Window.from_key(w.key) == w
     for bad in ("", "L0/c1/r2", "X0/c1/r2/s1024", "L0/c1/rx/s1024"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="malformed window key"):
             Window.from_key(bad)
 
 
@@ -44,9 +44,9 @@ def test_choose_level_follows_zoom(map_res, expected):
 
 
 def test_choose_level_rejects_nonsense():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="map_resolution and gsd must be positive"):
         choose_level(map_resolution=0, gsd=0.5, max_level=2)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="min_level 3 > max_level 2"):
         choose_level(map_resolution=1, gsd=0.5, min_level=3, max_level=2)
 
 
@@ -72,7 +72,7 @@ def test_window_for_point_is_nearest_centre_with_margin(level):
 def test_window_for_prompt_uses_centroid_of_points_and_box():
     w = window_for_prompt(points=[(100, 100), (140, 120)], box=(100, 100, 140, 120), level=-2)
     assert w == window_for_point(x=120, y=110, level=-2)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="a prompt needs at least one point or a box"):
         window_for_prompt(points=[], level=0)
 
 
@@ -128,7 +128,7 @@ def test_windows_in_viewport_nearest_centre_first():
     assert windows_in_viewport(viewport=vp, level=-2, width=900, height=900, limit=3) == found[:3]
     # a viewport off the scene has no windows
     assert windows_in_viewport(viewport=(1000, 1000, 1200, 1200), level=0, width=900, height=900) == []
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="empty viewport"):
         windows_in_viewport(viewport=(5, 5, 5, 9), level=0, width=900, height=900)
 
 

@@ -142,7 +142,8 @@ def test_admin_trains_watches_and_compares(app_server, corrected_project, artifa
       const r = 6378137;
       return [c[0] / r * 180 / Math.PI, (2 * Math.atan(Math.exp(c[1] / r)) - Math.PI / 2) * 180 / Math.PI];
     }""")
-    assert w <= lon <= e and south <= lat <= n, (lon, lat, href)
+    assert w <= lon <= e, (lon, lat, href)
+    assert south <= lat <= n, (lon, lat, href)
     shots(page, "zoomed_object")
     assert page.errors == []
     assert page.get_by_test_id("error-banner").is_hidden(), page.get_by_test_id("error-banner").inner_text()

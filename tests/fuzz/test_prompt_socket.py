@@ -91,20 +91,23 @@ class Socket:
             ws.send(frame)
             while True:
                 message = json.loads(ws.recv(timeout=TIMEOUT))
-                assert isinstance(message, dict) and "type" in message, message
+                assert isinstance(message, dict), message
+                assert "type" in message, message
                 if message["type"] == "error":
-                    assert message.get("code") and message.get("detail"), message
+                    assert message.get("code"), message
+                    assert message.get("detail"), message
                     assert message["code"] != "internal", message  # a server exception, reported politely
                 if message["type"] in ANSWERS:
                     return message["type"]
         except TimeoutError as exc:
             raise AssertionError(f"no answer within {TIMEOUT} s to {frame[:200]!r}") from exc
         except ConnectionClosed as exc:
-            self.ws = None
-            assert exc.rcvd is not None, f"connection dropped without a close frame after {frame[:200]!r}"
-            assert exc.rcvd.code not in (1006, 1011), f"closed with {exc.rcvd.code} after {frame[:200]!r}"
-            self.closes.append(exc.rcvd.code)
-            return f"closed:{exc.rcvd.code}"
+            closed = exc
+        self.ws = None
+        assert closed.rcvd is not None, f"connection dropped without a close frame after {frame[:200]!r}"
+        assert closed.rcvd.code not in (1006, 1011), f"closed with {closed.rcvd.code} after {frame[:200]!r}"
+        self.closes.append(closed.rcvd.code)
+        return f"closed:{closed.rcvd.code}"
 
     def close(self):
         if self.ws is not None:

@@ -238,6 +238,6 @@ def test_bootstrap_demo_refuses_a_weak_password(db, tmp_path, monkeypatch):
     weak = tmp_path / "admin-password"
     weak.write_text("admin\n")
     monkeypatch.setattr(bootstrap_demo, "password_file", lambda: weak)
-    with pytest.raises(CommandError, match="refused: .*too short"):
+    with pytest.raises(CommandError, match=r"refused: .*too short"):
         call_command("bootstrap_demo", "--url", "http://127.0.0.1:9999/")
     assert not get_user_model().objects.filter(username="admin").exists()

@@ -69,7 +69,8 @@ def web_on_private_redis(child_env, private_redis):
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while call_or_none(url, "/healthz") is None:
-        assert proc.poll() is None and time.monotonic() < deadline, "the web process did not start"
+        assert proc.poll() is None, "the web process did not start"
+        assert time.monotonic() < deadline, "the web process did not start"
         time.sleep(0.2)
     yield url, proc
     _stop(proc)

@@ -219,12 +219,14 @@ def test_anonymous_oversized_bodies_get_413_early_with_bounded_memory(app_server
     status, response, sent, grew = _probe(app_server, path, chunked=False, declared=4 * 1024**3)
     assert status == 413, response[:300]
     assert b'"too_large"' in response
-    assert sent < SENT_BOUND and grew < RSS_BOUND, (sent, grew)
+    assert sent < SENT_BOUND, (sent, grew)
+    assert grew < RSS_BOUND, (sent, grew)
     # A chunked body with no length: refused once the bytes counted pass the anonymous (JSON-sized) limit.
     status, response, sent, grew = _probe(app_server, path, chunked=True)
     assert status == 413, response[:300]
     assert f"{settings.REQUEST_BODY_MAX_BYTES:,}".encode() in response
-    assert sent < SENT_BOUND and grew < RSS_BOUND, (sent, grew)
+    assert sent < SENT_BOUND, (sent, grew)
+    assert grew < RSS_BOUND, (sent, grew)
     # And the server still answers normally afterwards.
     status, response = _post_whole(app_server, "/api/auth/login/", b"{}", {"Content-Type": "application/json"})
     assert status == 400, response[:300]  # "{}" needs a username and a password; not a 413
@@ -262,9 +264,11 @@ def test_an_authenticated_upload_over_the_upload_limit_gets_413_while_streaming(
     status, response, sent, grew = _probe(small_limit_server, path, chunked=True, headers=auth)
     assert status == 413, response[:300]
     assert f"{8 * MiB + 64 * 1024:,}".encode() in response  # the upload limit plus multipart framing
-    assert sent < SENT_BOUND and grew < RSS_BOUND, (sent, grew)
+    assert sent < SENT_BOUND, (sent, grew)
+    assert grew < RSS_BOUND, (sent, grew)
     # Under the limit the body reaches the view (which refuses this one for what it is, not for its size).
     body = (b"--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.tif\"\r\n"
             b"Content-Type: image/tiff\r\n\r\n" + b"not a raster" * 1000 + b"\r\n--xyz--\r\n")
     code, answer = _post_whole(small_limit_server, path, body, auth)
-    assert 400 <= code < 500 and code != 413, answer[:500]
+    assert 400 <= code < 500, answer[:500]
+    assert code != 413, answer[:500]
