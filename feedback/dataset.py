@@ -162,25 +162,24 @@ def _shapely(geos) -> shapely.Geometry:
 # ------------------------------------------------------------------------------------------------ the builder
 
 
-def training_set_build(*, project, model: LoadedModel, encoder_key: str, block_m: float | None = None,
-                       held_out_share: float | None = None, max_objects: int | None = None,
-                       progress_cb=None) -> TrainingSet:
-    """Objects and negatives of ``project`` split into train / held-out (see module docstring).
+_ObjectRow = tuple[Scene, shapely.Geometry, Window | None]  # scene, geometry (4326), its proposal's window if any
+_NegativeRow = tuple[Scene, dict, Window, shapely.Geometry | None, str]  # scene, prompt, window, geometry, label
 
-    ``progress_cb({"step", "total", "objects"})`` is called after each object or negative is read."""
-    cfg = feedback_settings(project)
-    block_m = float(block_m if block_m is not None else cfg["split_block_m"])
-    share = float(held_out_share if held_out_share is not None else cfg["held_out_share"])
-    grids: dict[int, _SceneGrid] = {}
 
-    def grid_of(scene: Scene) -> _SceneGrid:
-        if scene.id not in grids:
-            grids[scene.id] = _SceneGrid(scene)
-        return grids[scene.id]
+def _correction_is_object(corr: Correction) -> bool:
+    """A kept correction counts as an object when it has a final geometry and its annotation (if any) is neither
+    deleted nor rejected in review."""
+    if corr.final_geometry is None:
+        return False
+    ann = corr.annotation
+    return ann is None or not (ann.deleted or ann.review_state == ReviewState.REJECTED)
 
-    # (scene, geometry 4326 shapely, window | None, label) per object; the latest correction wins per annotation.
-    objects: dict[str, tuple[Scene, shapely.Geometry, Window | None]] = {}
-    negatives: list[tuple[Scene, dict, Window, shapely.Geometry | None, str]] = []
+
+def _training_rows(project) -> tuple[dict[str, _ObjectRow], list[_NegativeRow]]:
+    """Objects keyed by ``annotation:<id>`` (or ``correction:<id>``) and negatives of ``project``: the latest
+    correction wins per annotation; a reviewed annotation's geometry is final."""
+    objects: dict[str, _ObjectRow] = {}
+    negatives: list[_NegativeRow] = []
     corrections = (Correction.objects.filter(project=project).select_related("proposal", "proposal__scene",
                                                                               "annotation").order_by("id"))
     for corr in corrections:
@@ -191,70 +190,101 @@ def training_set_build(*, project, model: LoadedModel, encoder_key: str, block_m
         if corr.outcome in (Outcome.REJECTED, Outcome.DELETED):
             geom = _shapely(proposal.geometry) if proposal.geometry is not None else None
             negatives.append((proposal.scene, prompt_pixels(proposal.prompt), window, geom, f"correction:{corr.id}"))
-            continue
-        if corr.final_geometry is None:
-            continue
-        if corr.annotation is not None and (corr.annotation.deleted
-                                            or corr.annotation.review_state == ReviewState.REJECTED):
-            continue
-        key = f"annotation:{corr.annotation_id}" if corr.annotation_id else f"correction:{corr.id}"
-        objects[key] = (proposal.scene, _shapely(corr.final_geometry), window)
+        elif _correction_is_object(corr):
+            key = f"annotation:{corr.annotation_id}" if corr.annotation_id else f"correction:{corr.id}"
+            objects[key] = (proposal.scene, _shapely(corr.final_geometry), window)
     reviewed = (Annotation.objects.filter(project=project, deleted=False, review_state=ReviewState.APPROVED)
                 .select_related("scene").order_by("id"))
     for ann in reviewed:
         key = f"annotation:{ann.id}"
-        if key in objects:
-            objects[key] = (ann.scene, _shapely(ann.geometry), objects[key][2])  # reviewed geometry is final
-        else:
-            objects[key] = (ann.scene, _shapely(ann.geometry), None)
+        known_window = objects[key][2] if key in objects else None
+        objects[key] = (ann.scene, _shapely(ann.geometry), known_window)  # reviewed geometry is final
+    return objects, negatives
 
-    result = TrainingSet()
-    counts = {"objects": 0, "train_objects": 0, "held_out_objects": 0, "negatives": 0, "held_out_negatives": 0,
-              "empty_masks": 0, "block_m": block_m, "held_out_share": share}
+
+def _negative_metric_xy(grid: _SceneGrid, window: Window, geom: shapely.Geometry | None) -> tuple[float, float]:
+    """Where a negative lies for the split: its geometry's centroid, else its window's centre."""
+    if geom is not None and not geom.is_empty:
+        return grid.metric_xy(geom)
+    u, v = window.size / 2, window.size / 2
+    sx, sy = grid.transform @ window.window_to_scene(u, v)
+    return grid.scene_to_metric.transform(sx, sy)
+
+
+class _SetBuilder:
+    """Places objects and negatives into the train / held-out parts of one :class:`TrainingSet`, counting them."""
+
+    def __init__(self, *, model: LoadedModel, encoder_key: str, block_m: float, share: float):
+        self.model, self.encoder_key, self.block_m, self.share = model, encoder_key, block_m, share
+        self.grids: dict[int, _SceneGrid] = {}
+        self.result = TrainingSet()
+        self.counts = {"objects": 0, "train_objects": 0, "held_out_objects": 0, "negatives": 0,
+                       "held_out_negatives": 0, "empty_masks": 0, "block_m": block_m, "held_out_share": share}
+
+    def grid_of(self, scene: Scene) -> _SceneGrid:
+        if scene.id not in self.grids:
+            self.grids[scene.id] = _SceneGrid(scene)
+        return self.grids[scene.id]
+
+    def held_out(self, scene: Scene, xy: tuple[float, float]) -> bool:
+        return block_held_out(scene.checksum or str(scene.id), block_of(*xy, block_m=self.block_m), share=self.share)
+
+    def object_add(self, *, label: str, scene: Scene, geom: shapely.Geometry, known_window: Window | None) -> None:
+        grid = self.grid_of(scene)
+        window = known_window if known_window is not None else window_for_object(grid.pixel_bounds(geom))
+        held = self.held_out(scene, grid.metric_xy(geom))
+        mask = grid.mask(geom, window)
+        if not mask.any():
+            self.counts["empty_masks"] += 1
+            return
+        self.counts["objects"] += 1
+        emb = window_embedding(self.model, grid, window, encoder_key=self.encoder_key)
+        if held:
+            self.counts["held_out_objects"] += 1
+            self.result.held_out.append(EvalObject(embedding=emb, gt=mask, label=label))
+        else:
+            self.counts["train_objects"] += 1
+            self.result.train.append(TrainSample(embedding=emb, target=mask, label=label))
+
+    def negative_add(self, *, scene: Scene, prompt: dict, window: Window, geom: shapely.Geometry | None,
+                     label: str) -> None:
+        grid = self.grid_of(scene)
+        if not prompt["points"] and not prompt["box"]:
+            return
+        if self.held_out(scene, _negative_metric_xy(grid, window, geom)):
+            self.counts["held_out_negatives"] += 1
+            return
+        self.counts["negatives"] += 1
+        emb = window_embedding(self.model, grid, window, encoder_key=self.encoder_key)
+        self.result.train.append(TrainSample(embedding=emb, target=None, rejected_prompt=prompt, label=label))
+
+
+def training_set_build(*, project, model: LoadedModel, encoder_key: str, block_m: float | None = None,
+                       held_out_share: float | None = None, max_objects: int | None = None,
+                       progress_cb=None) -> TrainingSet:
+    """Objects and negatives of ``project`` split into train / held-out (see module docstring).
+
+    ``progress_cb({"step", "total", "objects"})`` is called after each object or negative is read."""
+    cfg = feedback_settings(project)
+    block_m = float(block_m if block_m is not None else cfg["split_block_m"])
+    share = float(held_out_share if held_out_share is not None else cfg["held_out_share"])
+    objects, negatives = _training_rows(project)
+    builder = _SetBuilder(model=model, encoder_key=encoder_key, block_m=block_m, share=share)
     total = min(len(objects), max_objects if max_objects is not None else len(objects)) + len(negatives)
 
     def tick(n: int) -> None:
         if progress_cb is not None:
-            progress_cb({"step": n, "total": total, "objects": counts["objects"]})
+            progress_cb({"step": n, "total": total, "objects": builder.counts["objects"]})
 
     for n, (label, (scene, geom, known_window)) in enumerate(objects.items()):
         if max_objects is not None and n >= max_objects:
             break
         tick(n)
-        grid = grid_of(scene)
-        window = known_window if known_window is not None else window_for_object(grid.pixel_bounds(geom))
-        block = block_of(*grid.metric_xy(geom), block_m=block_m)
-        held = block_held_out(scene.checksum or str(scene.id), block, share=share)
-        mask = grid.mask(geom, window)
-        if not mask.any():
-            counts["empty_masks"] += 1
-            continue
-        counts["objects"] += 1
-        emb = window_embedding(model, grid, window, encoder_key=encoder_key)
-        if held:
-            counts["held_out_objects"] += 1
-            result.held_out.append(EvalObject(embedding=emb, gt=mask, label=label))
-        else:
-            counts["train_objects"] += 1
-            result.train.append(TrainSample(embedding=emb, target=mask, label=label))
+        builder.object_add(label=label, scene=scene, geom=geom, known_window=known_window)
     done = total - len(negatives)
     for i, (scene, prompt, window, geom, label) in enumerate(negatives):
         tick(done + i)
-        grid = grid_of(scene)
-        if not prompt["points"] and not prompt["box"]:
-            continue
-        if geom is not None and not geom.is_empty:
-            xy = grid.metric_xy(geom)
-        else:
-            u, v = window.size / 2, window.size / 2
-            sx, sy = grid.transform @ window.window_to_scene(u, v)
-            xy = grid.scene_to_metric.transform(sx, sy)
-        if block_held_out(scene.checksum or str(scene.id), block_of(*xy, block_m=block_m), share=share):
-            counts["held_out_negatives"] += 1
-            continue
-        counts["negatives"] += 1
-        emb = window_embedding(model, grid, window, encoder_key=encoder_key)
-        result.train.append(TrainSample(embedding=emb, target=None, rejected_prompt=prompt, label=label))
+        builder.negative_add(scene=scene, prompt=prompt, window=window, geom=geom, label=label)
     tick(total)
-    result.counts = counts
-    return result
+    builder.result.counts = builder.counts
+    return builder.result
