@@ -35,6 +35,42 @@ def _optional_id(value, what: str) -> int | None:
     return value
 
 
+def _points_parse(raw_points: list) -> list[tuple[float, float]]:
+    points = []
+    for i, p in enumerate(raw_points):
+        if not isinstance(p, list | tuple) or len(p) != 2:
+            raise PromptInvalid(f"points[{i}] must be [lon, lat], got {p!r}")
+        lon, lat = _number(p[0], f"points[{i}][0]"), _number(p[1], f"points[{i}][1]")
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise PromptInvalid(f"points[{i}] = {p!r} is not a lon/lat position (EPSG:4326)")
+        points.append((lon, lat))
+    return points
+
+
+def _labels_parse(raw_labels: list, *, n_points: int) -> list[int]:
+    if len(raw_labels) != n_points:
+        raise PromptInvalid(f"labels must have one entry per point ({n_points}), got {len(raw_labels)}")
+    labels = []
+    for i, lab in enumerate(raw_labels):
+        if isinstance(lab, bool) or lab not in (0, 1):
+            raise PromptInvalid(f"labels[{i}] must be 1 (object) or 0 (background), got {lab!r}")
+        labels.append(int(lab))
+    return labels
+
+
+def _box_parse(box) -> tuple[float, float, float, float] | None:
+    if box is None:
+        return None
+    if not isinstance(box, list | tuple) or len(box) != 4:
+        raise PromptInvalid(f"box must be [min lon, min lat, max lon, max lat] or null, got {box!r}")
+    box = tuple(_number(v, f"box[{i}]") for i, v in enumerate(box))
+    if not (box[0] < box[2] and box[1] < box[3]):
+        raise PromptInvalid(f"box must have min < max on both axes, got {list(box)}")
+    if not (-180 <= box[0] and box[2] <= 180 and -90 <= box[1] and box[3] <= 90):
+        raise PromptInvalid(f"box {list(box)} is not in lon/lat (EPSG:4326)")
+    return box
+
+
 def prompt_input_parse(data: Mapping) -> PromptInput:
     """Validate a prompt body (the WebSocket message or the REST body); raises :class:`PromptInvalid` (or
     :class:`TooManyPoints`) naming the field."""
@@ -46,30 +82,9 @@ def prompt_input_parse(data: Mapping) -> PromptInput:
         raise PromptInvalid("points must be a list of [lon, lat] and labels a list of 0/1")
     if len(raw_points) > MAX_POINTS:
         raise TooManyPoints(f"at most {MAX_POINTS} points per prompt, got {len(raw_points)}")
-    points = []
-    for i, p in enumerate(raw_points):
-        if not isinstance(p, list | tuple) or len(p) != 2:
-            raise PromptInvalid(f"points[{i}] must be [lon, lat], got {p!r}")
-        lon, lat = _number(p[0], f"points[{i}][0]"), _number(p[1], f"points[{i}][1]")
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise PromptInvalid(f"points[{i}] = {p!r} is not a lon/lat position (EPSG:4326)")
-        points.append((lon, lat))
-    if len(raw_labels) != len(points):
-        raise PromptInvalid(f"labels must have one entry per point ({len(points)}), got {len(raw_labels)}")
-    labels = []
-    for i, lab in enumerate(raw_labels):
-        if isinstance(lab, bool) or lab not in (0, 1):
-            raise PromptInvalid(f"labels[{i}] must be 1 (object) or 0 (background), got {lab!r}")
-        labels.append(int(lab))
-    box = data.get("box")
-    if box is not None:
-        if not isinstance(box, list | tuple) or len(box) != 4:
-            raise PromptInvalid(f"box must be [min lon, min lat, max lon, max lat] or null, got {box!r}")
-        box = tuple(_number(v, f"box[{i}]") for i, v in enumerate(box))
-        if not (box[0] < box[2] and box[1] < box[3]):
-            raise PromptInvalid(f"box must have min < max on both axes, got {list(box)}")
-        if not (-180 <= box[0] and box[2] <= 180 and -90 <= box[1] and box[3] <= 90):
-            raise PromptInvalid(f"box {list(box)} is not in lon/lat (EPSG:4326)")
+    points = _points_parse(raw_points)
+    labels = _labels_parse(raw_labels, n_points=len(points))
+    box = _box_parse(data.get("box"))
     if not points and box is None:
         raise PromptInvalid("a prompt needs at least one point or a box")
     resolution = _number(data.get("map_resolution"), "map_resolution")
