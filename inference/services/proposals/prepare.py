@@ -70,6 +70,45 @@ def scene_gsd(scene, transform: Affine) -> float:
     return float(scene.gsd) if scene.gsd else abs(transform.a)
 
 
+def _points_scene(scene, points: list[tuple[float, float]], *, inverse: Affine, to_crs) -> list[tuple[float, float]]:
+    """lon/lat points -> scene pixels; a point off the scene is refused."""
+    points_scene = []
+    for lon, lat in points:
+        x, y = inverse * to_crs.transform(lon, lat)
+        if not (0 <= x < scene.width and 0 <= y < scene.height):
+            raise OutsideScene(f"point ({lon:.6f}, {lat:.6f}) is outside scene {scene.pk} ({scene.name})")
+        points_scene.append((x, y))
+    return points_scene
+
+
+def _box_scene(scene, box: tuple[float, float, float, float] | None, *, inverse: Affine,
+               to_crs) -> tuple[float, float, float, float] | None:
+    """A lon/lat box -> its scene-pixel bounds clipped to the scene; a box that misses the scene is refused."""
+    if box is None:
+        return None
+    lo_lon, lo_lat, hi_lon, hi_lat = box
+    xs, ys = to_crs.transform([lo_lon, hi_lon, hi_lon, lo_lon], [lo_lat, lo_lat, hi_lat, hi_lat])
+    px = [inverse * (x, y) for x, y in zip(xs, ys, strict=True)]
+    bx = (max(0.0, min(p[0] for p in px)), max(0.0, min(p[1] for p in px)),
+          min(float(scene.width), max(p[0] for p in px)), min(float(scene.height), max(p[1] for p in px)))
+    if bx[2] <= bx[0] or bx[3] <= bx[1]:
+        raise OutsideScene(f"box {list(box)} does not overlap scene {scene.pk} ({scene.name})")
+    return bx
+
+
+def _window_search(scene, points_scene: list[tuple[float, float]], box_scene, *, level: int, max_level: int,
+                   encoder: str) -> Window:
+    """The first level from ``level`` up with a window holding the whole prompt; of its windows, one already
+    encoded if any. A prompt no window holds is refused."""
+    for lvl in range(level, max_level + 1):
+        fitting = [w for w in prompt_window_candidates(points=points_scene, box=box_scene, level=lvl,
+                                                       width=scene.width, height=scene.height)
+                   if _fits(w, points_scene, box_scene)]
+        if fitting:
+            return _encoded_first(fitting, encoder=encoder, scene=scene)
+    raise PromptInvalid("the prompt's points are too far apart for one window; zoom out")
+
+
 def prompt_prepare(*, scene, inp: PromptInput, model_version: ModelVersion | int | None = None) -> PreparedPrompt:
     """Step 2 (database + Redis, no model): see the module docstring."""
     started = time.perf_counter()
@@ -81,22 +120,8 @@ def prompt_prepare(*, scene, inp: PromptInput, model_version: ModelVersion | int
     transform = Affine.from_gdal(*scene.transform)
     inverse = ~transform
     to_crs = transformer("EPSG:4326", scene.crs)
-    points_scene = []
-    for lon, lat in inp.points:
-        x, y = inverse * to_crs.transform(lon, lat)
-        if not (0 <= x < scene.width and 0 <= y < scene.height):
-            raise OutsideScene(f"point ({lon:.6f}, {lat:.6f}) is outside scene {scene.pk} ({scene.name})")
-        points_scene.append((x, y))
-    box_scene = None
-    if inp.box is not None:
-        lo_lon, lo_lat, hi_lon, hi_lat = inp.box
-        xs, ys = to_crs.transform([lo_lon, hi_lon, hi_lon, lo_lon], [lo_lat, lo_lat, hi_lat, hi_lat])
-        px = [inverse * (x, y) for x, y in zip(xs, ys, strict=True)]
-        bx = (max(0.0, min(p[0] for p in px)), max(0.0, min(p[1] for p in px)),
-              min(float(scene.width), max(p[0] for p in px)), min(float(scene.height), max(p[1] for p in px)))
-        if bx[2] <= bx[0] or bx[3] <= bx[1]:
-            raise OutsideScene(f"box {list(inp.box)} does not overlap scene {scene.pk} ({scene.name})")
-        box_scene = bx
+    points_scene = _points_scene(scene, inp.points, inverse=inverse, to_crs=to_crs)
+    box_scene = _box_scene(scene, inp.box, inverse=inverse, to_crs=to_crs)
     min_level, max_level = scene_level_range(scene)
     level = choose_level(map_resolution=inp.map_resolution, gsd=scene_gsd(scene, transform),
                          min_level=min_level, max_level=max_level)
@@ -114,15 +139,7 @@ def prompt_prepare(*, scene, inp: PromptInput, model_version: ModelVersion | int
             usable = meta.get("key") == key.cache_key and meta.get("version") == version.pk
             previous = Previous(inp.previous_proposal_id, prev_window, logits if usable else None)
     if window is None:
-        for lvl in range(level, max_level + 1):
-            fitting = [w for w in prompt_window_candidates(points=points_scene, box=box_scene, level=lvl,
-                                                           width=scene.width, height=scene.height)
-                       if _fits(w, points_scene, box_scene)]
-            if fitting:
-                window = _encoded_first(fitting, encoder=encoder, scene=scene)
-                break
-        else:
-            raise PromptInvalid("the prompt's points are too far apart for one window; zoom out")
+        window = _window_search(scene, points_scene, box_scene, level=level, max_level=max_level, encoder=encoder)
     key = embedding_key(encoder_sha256=encoder, scene=scene, window=window)
     pts_px = [window.scene_to_window(x, y) for x, y in points_scene]
     box_px = None
