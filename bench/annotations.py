@@ -242,6 +242,66 @@ def db_index_comparison(scene_id: int, tiles: list[tuple[int, int, int]], rounds
     return {name: {**latency_summary(times[name]), "plan": plans[name]} for name in variants}
 
 
+def tile_latencies(client: Http, scene_id: int, plans: dict) -> tuple[dict, dict, list[float]]:
+    """Per zoom: each viewport's vector tiles fetched in turn, then revalidated with their ETag (304).
+    Returns the tile figures, the sequential viewport figures and the revalidation times."""
+    tiles_out, viewport_out, revalidate = {}, {}, []
+    for z in ZOOMS:
+        times, view_totals, features, sizes = [], [], [], []
+        for view in plans[z]:
+            total = 0.0
+            for tz, tx, ty in view["tiles"]:
+                status, body, headers, ms = client.get(f"/api/scenes/{scene_id}/annotations/{tz}/{tx}/{ty}.mvt")
+                assert status == 200, (status, body[:200])
+                times.append(ms)
+                total += ms
+                features.append(mvt_feature_count(body))
+                sizes.append(len(body))
+                status, _, _, ms = client.get(f"/api/scenes/{scene_id}/annotations/{tz}/{tx}/{ty}.mvt",
+                                              {"If-None-Match": headers["etag"]})
+                assert status == 304, status
+                revalidate.append(ms)
+            view_totals.append(total)
+        tiles_out[f"z{z}"] = {**latency_summary(times),
+                              "features_per_tile_mean": round(statistics.fmean(features), 1),
+                              "features_per_tile_max": max(features),
+                              "bytes_per_tile_mean": round(statistics.fmean(sizes))}
+        viewport_out[f"z{z}"] = {**latency_summary(view_totals),
+                                 "tiles_per_viewport": round(statistics.fmean(len(v["tiles"]) for v in plans[z]), 1)}
+        print(f"z{z}: tile p50 {tiles_out[f'z{z}']['p50_ms']} ms, p95 {tiles_out[f'z{z}']['p95_ms']} ms "
+              f"({len(times)} tiles, {tiles_out[f'z{z}']['features_per_tile_mean']} features/tile on average, "
+              f"max {max(features)}); viewport sequential p50 {viewport_out[f'z{z}']['p50_ms']} ms")
+    return tiles_out, viewport_out, revalidate
+
+
+def bbox_latencies(client: Http, scene_id: int, plans: dict) -> dict:
+    """Per zoom past the first: the bbox list of each viewport (limit 1000), three times each."""
+    bbox_out = {}
+    for z in ZOOMS[1:]:
+        times, counts = [], []
+        for view in plans[z]:
+            bbox = ",".join(f"{v:.6f}" for v in view["bbox"])
+            for _ in range(3):
+                status, body, _, ms = client.get(f"/api/scenes/{scene_id}/annotations/?bbox={bbox}&limit=1000")
+                assert status == 200, (status, body[:200])
+                times.append(ms)
+            counts.append(len(json.loads(body)["features"]))
+        bbox_out[f"z{z}_viewport"] = {**latency_summary(times), "features_mean": round(statistics.fmean(counts), 1),
+                                      "limit": 1000}
+        print(f"bbox list at a z{z} viewport: p50 {bbox_out[f'z{z}_viewport']['p50_ms']} ms, "
+              f"p95 {bbox_out[f'z{z}_viewport']['p95_ms']} ms ({bbox_out[f'z{z}_viewport']['features_mean']} "
+              f"features on average, limit 1000)")
+    return bbox_out
+
+
+def server_stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=100_000)
@@ -274,47 +334,8 @@ def main() -> None:
             for z, x, y in view["tiles"]:
                 client.get(f"/api/scenes/{scene.id}/annotations/{z}/{x}/{y}.mvt")
 
-        tiles_out, viewport_out, revalidate, bbox_out = {}, {}, [], {}
-        for z in ZOOMS:
-            times, view_totals, features, sizes = [], [], [], []
-            for view in plans[z]:
-                total = 0.0
-                for tz, tx, ty in view["tiles"]:
-                    status, body, headers, ms = client.get(f"/api/scenes/{scene.id}/annotations/{tz}/{tx}/{ty}.mvt")
-                    assert status == 200, (status, body[:200])
-                    times.append(ms)
-                    total += ms
-                    features.append(mvt_feature_count(body))
-                    sizes.append(len(body))
-                    status, _, _, ms = client.get(f"/api/scenes/{scene.id}/annotations/{tz}/{tx}/{ty}.mvt",
-                                                  {"If-None-Match": headers["etag"]})
-                    assert status == 304, status
-                    revalidate.append(ms)
-                view_totals.append(total)
-            tiles_out[f"z{z}"] = {**latency_summary(times),
-                                  "features_per_tile_mean": round(statistics.fmean(features), 1),
-                                  "features_per_tile_max": max(features),
-                                  "bytes_per_tile_mean": round(statistics.fmean(sizes))}
-            viewport_out[f"z{z}"] = {**latency_summary(view_totals),
-                                     "tiles_per_viewport": round(statistics.fmean(len(v["tiles"]) for v in plans[z]),
-                                                                 1)}
-            print(f"z{z}: tile p50 {tiles_out[f'z{z}']['p50_ms']} ms, p95 {tiles_out[f'z{z}']['p95_ms']} ms "
-                  f"({len(times)} tiles, {tiles_out[f'z{z}']['features_per_tile_mean']} features/tile on average, "
-                  f"max {max(features)}); viewport sequential p50 {viewport_out[f'z{z}']['p50_ms']} ms")
-        for z in ZOOMS[1:]:
-            times, counts = [], []
-            for view in plans[z]:
-                bbox = ",".join(f"{v:.6f}" for v in view["bbox"])
-                for _ in range(3):
-                    status, body, _, ms = client.get(f"/api/scenes/{scene.id}/annotations/?bbox={bbox}&limit=1000")
-                    assert status == 200, (status, body[:200])
-                    times.append(ms)
-                counts.append(len(json.loads(body)["features"]))
-            bbox_out[f"z{z}_viewport"] = {**latency_summary(times), "features_mean": round(statistics.fmean(counts), 1),
-                                          "limit": 1000}
-            print(f"bbox list at a z{z} viewport: p50 {bbox_out[f'z{z}_viewport']['p50_ms']} ms, "
-                  f"p95 {bbox_out[f'z{z}_viewport']['p95_ms']} ms ({bbox_out[f'z{z}_viewport']['features_mean']} "
-                  f"features on average, limit 1000)")
+        tiles_out, viewport_out, revalidate = tile_latencies(client, scene.id, plans)
+        bbox_out = bbox_latencies(client, scene.id, plans)
         print(f"revalidation (304): p50 {percentile(revalidate, 50):.2f} ms, p95 {percentile(revalidate, 95):.2f} ms")
 
         index_cmp = None
@@ -326,11 +347,7 @@ def main() -> None:
                       f"{figures['plan']}")
     finally:
         if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            server_stop(proc)
         if not args.keep:
             drop_data(user, project)
 
