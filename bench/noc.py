@@ -359,6 +359,65 @@ def time_decoders(runner, window, gt, *, calibrator, prior, n: int = 40) -> dict
     return out
 
 
+def embedding_cache_dir(args, model, recipe: dict) -> Path:
+    """ARTIFACTS/noc-embeddings/<scene digest>-<checkpoint digest>-<recipe digest>."""
+    import hashlib
+
+    from core.hashing import sha256_file
+
+    recipe_tag = hashlib.sha256(json.dumps(recipe, sort_keys=True, default=str).encode()).hexdigest()[:8]
+    tag = f"{sha256_file(args.scene)[:12]}-{model.sha256[:12]}-{recipe_tag}"
+    return args.artifacts / "noc-embeddings" / tag
+
+
+def objects_on_windows(polys: list, ds) -> list[tuple]:
+    """(index, polygon, window, ground truth) of each instance not empty on its window grid."""
+    objects = []
+    for i, poly in enumerate(polys):
+        window = window_for_object(poly, ds)
+        gt = ground_truth(poly, window, ds)
+        if gt.any():
+            objects.append((i, poly, window, gt))
+        else:
+            print(f"object {i}: empty on its window grid, skipped")
+    return objects
+
+
+def policy_figures(runner: Runner, objects: list[tuple], policy: str, args, *, calibrator, prior,
+                   held_out: set[int]) -> dict:
+    """One click policy over all objects: its figures (and the held-out half's), per object, and for a policy
+    other than the oracle a reliability diagram of predicted against actual IoU."""
+    results, traces = run_policy(runner, objects, policy, calibrator=calibrator, prior=prior,
+                                 max_clicks=args.max_clicks)
+    held = [(r, t) for r, t in zip(results, traces, strict=True) if int(r.label) in held_out]
+    figures = figures_of(results, traces)
+    if held:
+        figures["held_out"] = figures_of([r for r, _ in held], [t for _, t in held])
+    figures["per_object"] = [
+        {"object": int(r.label), "iou@1": round(r.iou_after(1), 3), "iou@5": round(r.iou_after(5), 3),
+         "noc@85": r.noc(0.85), "quality@1": round(r.predicted_ious[0], 3),
+         "first_share": round(t.first_share, 3)} for r, t in zip(results, traces, strict=True)]
+    if policy != "oracle":
+        pq = [p for r, _ in held for p in r.predicted_ious] or [p for r in results for p in r.predicted_ious]
+        ai = [v for r, _ in held for v in r.ious] or [v for r in results for v in r.ious]
+        png = args.artifacts / f"noc-reliability-{args.scene.stem}-{policy}.png"
+        reliability_png(png, pq, ai, title=f"{args.scene.stem} {policy} (held-out)")
+        figures["reliability_png"] = str(png)
+    return figures
+
+
+def figures_print(figures: dict) -> None:
+    keys = ("NoC@80", "NoC@85", "NoC@90", "mIoU@1", "mIoU@5", "swallow_rate", "ece_predicted_iou")
+    print(f"{'policy':8s} " + " ".join(f"{k:>16s}" for k in keys))
+    for p, f in figures.items():
+        for scope, g in (("all", f), ("held", f.get("held_out", {}))):
+            if g:
+                print(f"{p + '/' + scope:12s} " + " ".join(f"{g.get(k, float('nan')):16.3f}" for k in keys))
+    for p, f in figures.items():
+        if "reliability_png" in f:
+            print(f"reliability diagram {p}: {f['reliability_png']}")
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scene", type=Path, default=SCENE)
@@ -385,24 +444,9 @@ def main(argv: list[str] | None = None) -> dict:
     with rasterio.open(args.scene) as ds:
         polys = load_instances(args.labels, scene_crs=ds.crs, grid=args.grid)[: args.limit]
         recipe = recipe_from_statistics(ds, bands=[1])
-        cache_dir = None
-        if args.embedding_cache:
-            import hashlib
-
-            from core.hashing import sha256_file
-
-            recipe_tag = hashlib.sha256(json.dumps(recipe, sort_keys=True, default=str).encode()).hexdigest()[:8]
-            tag = f"{sha256_file(args.scene)[:12]}-{model.sha256[:12]}-{recipe_tag}"
-            cache_dir = args.artifacts / "noc-embeddings" / tag
+        cache_dir = embedding_cache_dir(args, model, recipe) if args.embedding_cache else None
         runner = Runner(model, ds, recipe, backend, cache_dir)
-        objects = []
-        for i, poly in enumerate(polys):
-            window = window_for_object(poly, ds)
-            gt = ground_truth(poly, window, ds)
-            if gt.any():
-                objects.append((i, poly, window, gt))
-            else:
-                print(f"object {i}: empty on its window grid, skipped")
+        objects = objects_on_windows(polys, ds)
         fit_half = [o for o in objects if o[0] % 2 == 0]
         held_out = {o[0] for o in objects if o[0] % 2 == 1}
         prior = SizePrior.from_areas([o[1].area for o in fit_half])  # CRS units^2: metres for projected scenes
@@ -414,22 +458,8 @@ def main(argv: list[str] | None = None) -> dict:
         calibrator = default_calibrator()
         figures: dict = {}
         for policy in policies:
-            results, traces = run_policy(runner, objects, policy, calibrator=calibrator, prior=prior,
-                                         max_clicks=args.max_clicks)
-            held = [(r, t) for r, t in zip(results, traces, strict=True) if int(r.label) in held_out]
-            figures[policy] = figures_of(results, traces)
-            if held:
-                figures[policy]["held_out"] = figures_of([r for r, _ in held], [t for _, t in held])
-            figures[policy]["per_object"] = [
-                {"object": int(r.label), "iou@1": round(r.iou_after(1), 3), "iou@5": round(r.iou_after(5), 3),
-                 "noc@85": r.noc(0.85), "quality@1": round(r.predicted_ious[0], 3),
-                 "first_share": round(t.first_share, 3)} for r, t in zip(results, traces, strict=True)]
-            if policy != "oracle":
-                pq = [p for r, _ in held for p in r.predicted_ious] or [p for r in results for p in r.predicted_ious]
-                ai = [v for r, _ in held for v in r.ious] or [v for r in results for v in r.ious]
-                png = args.artifacts / f"noc-reliability-{args.scene.stem}-{policy}.png"
-                reliability_png(png, pq, ai, title=f"{args.scene.stem} {policy} (held-out)")
-                figures[policy]["reliability_png"] = str(png)
+            figures[policy] = policy_figures(runner, objects, policy, args, calibrator=calibrator, prior=prior,
+                                             held_out=held_out)
         decoder_ms = time_decoders(runner, objects[0][2], objects[0][3], calibrator=calibrator, prior=prior)
     out = {
         "benchmark": "noc", "scene": str(args.scene), "labels": str(args.labels), "grid": args.grid,
@@ -444,15 +474,7 @@ def main(argv: list[str] | None = None) -> dict:
     }
     print()
     print(f"objects {len(objects)} (held-out {len(held_out)}), backend {backend}, device {model.device}")
-    keys = ("NoC@80", "NoC@85", "NoC@90", "mIoU@1", "mIoU@5", "swallow_rate", "ece_predicted_iou")
-    print(f"{'policy':8s} " + " ".join(f"{k:>16s}" for k in keys))
-    for p, f in figures.items():
-        for scope, g in (("all", f), ("held", f.get("held_out", {}))):
-            if g:
-                print(f"{p + '/' + scope:12s} " + " ".join(f"{g.get(k, float('nan')):16.3f}" for k in keys))
-    for p, f in figures.items():
-        if "reliability_png" in f:
-            print(f"reliability diagram {p}: {f['reliability_png']}")
+    figures_print(figures)
     print(f"decode per click ms: {decoder_ms}")
     print(json.dumps(out))
     return out
