@@ -74,38 +74,47 @@ def _value(buf: bytes):
     return None
 
 
+def _feature_decode(raw: bytes, keys: list[str], values: list) -> dict:
+    """One Feature message: id, geometry type, properties (tag pairs into the layer's keys/values), geometry."""
+    feature = {"id": None, "type": None, "properties": {}, "geometry": []}
+    for field, _w, value in _fields(raw):
+        if field == 1:
+            feature["id"] = value
+        elif field == 2:
+            tags = _packed(value)
+            feature["properties"] = {keys[k]: values[v] for k, v in zip(tags[::2], tags[1::2], strict=True)}
+        elif field == 3:
+            feature["type"] = value
+        elif field == 4:
+            feature["geometry"] = _packed(value)
+    return feature
+
+
+def _layer_decode(layer_buf: bytes) -> tuple[str | None, dict]:
+    """One Layer message -> (name, {"extent", "features"})."""
+    name, extent, keys, values, raw_features = None, 4096, [], [], []
+    for field, _w, value in _fields(layer_buf):
+        if field == 1:
+            name = value.decode()
+        elif field == 2:
+            raw_features.append(value)
+        elif field == 3:
+            keys.append(value.decode())
+        elif field == 4:
+            values.append(_value(value))
+        elif field == 5:
+            extent = value
+    features = [_feature_decode(raw, keys, values) for raw in raw_features]
+    return name, {"extent": extent, "features": features}
+
+
 def decode_mvt(data: bytes) -> dict[str, dict]:
     """{layer name: {"extent": int, "features": [{"id", "type", "properties", "geometry" (command ints)}]}}"""
     layers = {}
     for number, _wire, layer_buf in _fields(data):
         assert number == 3
-        name, extent, keys, values, raw_features = None, 4096, [], [], []
-        for field, _w, value in _fields(layer_buf):
-            if field == 1:
-                name = value.decode()
-            elif field == 2:
-                raw_features.append(value)
-            elif field == 3:
-                keys.append(value.decode())
-            elif field == 4:
-                values.append(_value(value))
-            elif field == 5:
-                extent = value
-        features = []
-        for raw in raw_features:
-            feature = {"id": None, "type": None, "properties": {}, "geometry": []}
-            for field, _w, value in _fields(raw):
-                if field == 1:
-                    feature["id"] = value
-                elif field == 2:
-                    tags = _packed(value)
-                    feature["properties"] = {keys[k]: values[v] for k, v in zip(tags[::2], tags[1::2], strict=True)}
-                elif field == 3:
-                    feature["type"] = value
-                elif field == 4:
-                    feature["geometry"] = _packed(value)
-            features.append(feature)
-        layers[name] = {"extent": extent, "features": features}
+        name, layer = _layer_decode(layer_buf)
+        layers[name] = layer
     return layers
 
 
