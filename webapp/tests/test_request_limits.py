@@ -222,7 +222,7 @@ def test_anonymous_oversized_bodies_get_413_early_with_bounded_memory(app_server
     assert f"{settings.REQUEST_BODY_MAX_BYTES:,}".encode() in response
     assert sent < SENT_BOUND and grew < RSS_BOUND, (sent, grew)
     # And the server still answers normally afterwards.
-    status, response = _post_whole(app_server, "/api/auth/login/", b"{}", {"Content-Type": "application/json"})
+    status, response = _post_whole(app_server, "/api/auth/token/", b"{}", {"Content-Type": "application/json"})
     assert status == 400, response[:300]  # "{}" needs a username and a password; not a 413
 
 
