@@ -202,9 +202,10 @@ def prompt_decode_remote(payload: dict) -> dict:
 
 def prompt_decode_in_worker(prepared: PreparedPrompt, *, timeout: float = 30.0) -> DecodeResult:
     """Step 4 as a task round trip to the ``gpu`` queue (``GEOLOOP_DECODE_IN=worker``)."""
-    from inference.tasks import decode_prompt
+    from celery import current_app
 
-    out = decode_prompt.delay(decode_payload(prepared)).get(timeout=timeout, propagate=True)
+    out = current_app.send_task("inference.decode_prompt", args=(decode_payload(prepared),)).get(
+        timeout=timeout, propagate=True)
     return DecodeResult(geometry=out["geometry"], scene_geometry=out["scene_geometry"],
                         predicted_iou=out["predicted_iou"], token=out["token"], logits=None,
                         logits_tmp_key=out["logits_tmp_key"], decode_ms=out["decode_ms"],
