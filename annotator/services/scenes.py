@@ -233,6 +233,7 @@ def scene_ingest(*, scene_id: int) -> Scene:
         scene.footprint = Polygon(info.footprint, srid=4326)
         scene.width, scene.height = info.width, info.height
         scene.band_count, scene.dtype, scene.nodata = info.band_count, info.dtype, info.nodata
+        scene.radiometry = info.radiometry
         scene.gsd = info.gsd
         scene.transform = list(info.transform)
         scene.overview_count = info.overview_count
