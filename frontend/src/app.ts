@@ -8,6 +8,7 @@ import { mountSceneView } from './screens/sceneView';
 import { mountAnnotate } from './screens/annotate';
 import { mountReview } from './screens/review';
 import { mountAdmin } from './screens/admin';
+import { mountSettings } from './screens/settings';
 import { createStore, type Store } from './store';
 import type { User } from './types';
 import { h } from './ui/dom';
@@ -93,6 +94,8 @@ export function createApp(root: HTMLElement, api: Api, store: Store<AppState>): 
         return [key, mountReview];
       case 'admin':
         return [key, mountAdmin];
+      case 'settings':
+        return [key, mountSettings];
       case 'notFound':
         return [key, mountNotFound];
     }

@@ -8,6 +8,7 @@ export type Route =
   | { name: 'annotate'; projectId: number; sceneId: number; taskId: number | null }
   | { name: 'review'; projectId: number }
   | { name: 'admin'; projectId: number }
+  | { name: 'settings'; projectId: number }
   | { name: 'notFound'; path: string };
 
 const ID = '([1-9][0-9]*)';
@@ -29,6 +30,7 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => Route][] = [
   ],
   [new RegExp(`^/projects/${ID}/review/?$`), (m) => ({ name: 'review', projectId: Number(m[1]) })],
   [new RegExp(`^/projects/${ID}/admin/?$`), (m) => ({ name: 'admin', projectId: Number(m[1]) })],
+  [new RegExp(`^/projects/${ID}/settings/?$`), (m) => ({ name: 'settings', projectId: Number(m[1]) })],
 ];
 
 /** Parses `location.hash` ("#/projects/3", "" or "#") into a Route. Query strings are ignored. */
@@ -57,6 +59,8 @@ export function routeToHash(route: Route): string {
       return `#/projects/${route.projectId}/review`;
     case 'admin':
       return `#/projects/${route.projectId}/admin`;
+    case 'settings':
+      return `#/projects/${route.projectId}/settings`;
     case 'notFound':
       return `#${route.path}`;
   }

@@ -24,8 +24,11 @@ export const mountAdmin: Screen = (el, ctx) => {
     h('section', { class: 'panel admin' },
       h('a', { href: `#/projects/${projectId}`, class: 'back' }, '← Scenes'),
       h('h1', {}, 'Project admin'),
+      h('p', {}, h('a', { href: `#/projects/${projectId}/settings`, 'data-testid': 'admin-settings-link' }, 'Label classes and their attributes: project settings')),
       h('h2', {}, 'Members'), members, memberForm,
-      h('h2', {}, 'Cut scenes into tasks'), scenes,
+      h('h2', {}, 'Cut scenes into tasks'),
+      h('p', { class: 'muted' }, 'Square cells in metres from the scene\'s top-left corner; a piece smaller than a quarter of a cell merges with its neighbour (no slivers).'),
+      scenes,
       h('h2', {}, 'Model versions'), versions),
   );
 

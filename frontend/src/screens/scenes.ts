@@ -29,6 +29,7 @@ export const mountScenes: Screen = (el, ctx) => {
     h('button', { type: 'button', 'data-testid': 'next-task', onclick: () => void nextTask() }, 'Next task'),
     h('a', { href: `#/projects/${projectId}/review`, 'data-testid': 'review-link' }, 'Review queue'),
     h('a', { href: `#/projects/${projectId}/admin`, 'data-testid': 'admin-link' }, 'Admin'),
+    h('a', { href: `#/projects/${projectId}/settings`, 'data-testid': 'settings-link' }, 'Settings'),
   );
   el.append(h('section', { class: 'panel' }, h('a', { href: '#/', class: 'back' }, '← Projects'), title, projectBar, list));
 
@@ -71,6 +72,7 @@ function sceneItem(projectId: number, scene: Scene): HTMLLIElement {
     name,
     h('span', { class: `tag status-${scene.status}` }, scene.status === 'ingesting' ? `ingesting ${Math.round(scene.progress * 100)}%` : scene.status),
     scene.status === 'ready' && h('span', { class: 'muted' }, describeScene(scene)),
+    scene.status === 'ready' && h('a', { href: `#/projects/${projectId}/scenes/${scene.id}`, 'data-testid': 'scene-page-link' }, 'Scene & recipe'),
     scene.status === 'ready' &&
       h('button', { type: 'button', 'data-testid': 'annotate-link', onclick: () => { window.location.hash = `#/projects/${projectId}/scenes/${scene.id}/annotate`; } }, 'Annotate'),
     scene.status === 'failed' && h('span', { class: 'reason' }, scene.status_reason),
