@@ -105,11 +105,13 @@ class ProjectArchiveApi(GeoLoopApi):
 
 
 class LabelClassListApi(GeoLoopApi):
-    class InputSerializer(serializers.Serializer):
+    class LabelClassCreateSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=100)
         color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False)
         order = serializers.IntegerField(required=False, min_value=0, max_value=1_000_000)
         attributes = AttributeDefinition(many=True, required=False)
+
+    InputSerializer = LabelClassCreateSerializer
 
     @extend_schema(parameters=[OpenApiParameter("archived", bool, description="1: archived classes too")],
                    responses=LabelClassOutput(many=True))
@@ -130,9 +132,11 @@ class LabelClassListApi(GeoLoopApi):
 
 
 class LabelClassOrderApi(GeoLoopApi):
-    class InputSerializer(serializers.Serializer):
+    class LabelClassOrderSerializer(serializers.Serializer):
         classes = serializers.ListField(child=serializers.IntegerField(), max_length=10_000,
                                         help_text="every class id of the project, in the new order")
+
+    InputSerializer = LabelClassOrderSerializer
 
     @extend_schema(request=InputSerializer, responses=LabelClassOutput(many=True))
     def post(self, request, project_id: int):
@@ -145,12 +149,14 @@ class LabelClassOrderApi(GeoLoopApi):
 
 
 class LabelClassDetailApi(GeoLoopApi):
-    class InputSerializer(serializers.Serializer):
+    class LabelClassPatchSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=100, required=False)
         color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False)
         archived = serializers.BooleanField(required=False)
         order = serializers.IntegerField(required=False, min_value=0, max_value=1_000_000)
         attributes = AttributeDefinition(many=True, required=False)
+
+    InputSerializer = LabelClassPatchSerializer
 
     def _get(self, request, class_id: int, role: str) -> LabelClass:
         return label_class_for_user(user=request.user, class_id=class_id, role=role)
