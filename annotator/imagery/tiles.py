@@ -150,7 +150,7 @@ def gamma_lut(gamma: float) -> np.ndarray:
 
 @lru_cache(maxsize=32)
 def colormap_lut(name: str) -> np.ndarray:
-    """(256, 3) uint8 lookup table of a rio-tiler colour map, built once per name."""
+    """(3, 256) uint8 lookup tables (red, green, blue) of a rio-tiler colour map, built once per name."""
     from rio_tiler.colormap import cmap
 
     table = cmap.get(name)
@@ -158,6 +158,7 @@ def colormap_lut(name: str) -> np.ndarray:
     for value, rgba in table.items():
         if 0 <= int(value) <= 255:
             lut[int(value)] = rgba[:3]
+    lut = np.ascontiguousarray(lut.T)
     lut.setflags(write=False)
     return lut
 
@@ -168,9 +169,10 @@ def recipe_apply(data: np.ndarray, recipe: dict) -> np.ndarray:
     rgb = _stretch(data, recipe["min"], recipe["max"], recipe.get("scale") or "linear")
     for i, gamma in enumerate(recipe.get("gamma") or ()):
         if gamma != 1.0:
-            rgb[i] = gamma_lut(float(gamma))[rgb[i]]
+            np.take(gamma_lut(float(gamma)), rgb[i], out=rgb[i])
     if recipe.get("colormap") and rgb.shape[0] == 1:
-        return np.moveaxis(colormap_lut(recipe["colormap"])[rgb[0]], -1, 0)
+        lut = colormap_lut(recipe["colormap"])  # (3, 256): one table per output channel
+        return np.stack([np.take(lut[c], rgb[0]) for c in range(3)])
     if rgb.shape[0] == 1:
         rgb = np.repeat(rgb, 3, axis=0)
     return rgb

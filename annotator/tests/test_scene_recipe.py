@@ -33,7 +33,7 @@ def test_colour_ramp_maps_one_band_to_rgb():
     rgb = recipe_apply(data, {"bands": [1], "min": [0], "max": [255], "colormap": "viridis"})
     lut = colormap_lut("viridis")
     assert rgb.shape == (3, 1, 2)
-    assert rgb[:, 0, 0].tolist() == lut[0].tolist() and rgb[:, 0, 1].tolist() == lut[255].tolist()
+    assert rgb[:, 0, 0].tolist() == lut[:, 0].tolist() and rgb[:, 0, 1].tolist() == lut[:, 255].tolist()
     assert rgb[:, 0, 0].tolist() != rgb[:, 0, 1].tolist()
 
 

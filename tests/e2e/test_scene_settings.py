@@ -68,7 +68,7 @@ def wait_preview(page, after: int) -> bytes:
     page.wait_for_function(
         "(n) => Number(document.querySelector('[data-testid=recipe-editor]')?.dataset.previewLoads || 0) > n",
         arg=after, timeout=60_000)
-    src = page.get_attribute("[data-testid=recipe-preview]", "src")
+    src = page.evaluate("() => document.querySelector('[data-testid=recipe-preview]').src")  # absolute
     response = page.request.get(src)
     assert response.ok and response.headers["content-type"] == "image/png", response.text()[:300]
     return response.body()
@@ -85,6 +85,19 @@ def wait_tiles(page) -> None:
         """() => { const m = document.querySelector('[data-testid=map]');
                    return m && Number(m.dataset.tilesLoaded) > 0 && m.dataset.tilesLoading === '0'; }""",
         timeout=60_000)
+
+
+def tiles_loaded(page) -> int:
+    return int(page.get_attribute("[data-testid=map]", "data-tiles-loaded") or 0)
+
+
+def wait_tiles_reloaded(page, before: int) -> None:
+    """Until the map has loaded new tiles since `before` (a saved recipe refetches them) and is idle."""
+    page.wait_for_function(
+        """(n) => { const m = document.querySelector('[data-testid=map]');
+                    return Number(m.dataset.tilesLoaded) > n && m.dataset.tilesLoading === '0'; }""",
+        arg=before, timeout=60_000)
+    page.wait_for_timeout(300)
 
 
 def csrf(page) -> dict:
@@ -115,11 +128,12 @@ def test_recipe_editor_on_both_sample_scenes(app_server, two_scenes, artifacts_d
     after = wait_preview(page, loads)
     assert after != before, "the preview did not change with the recipe"
     shots(page, "atlanta_ramp_preview")
+    loaded = tiles_loaded(page)
     page.get_by_test_id("recipe-save").click()
     page.wait_for_function("() => !!document.querySelector('[data-testid=recipe-editor]').dataset.saved")
     saved = page.request.get(f"{url}/api/scenes/{s.atlanta_id}/recipe/").json()["recipe"]
     assert saved["colormap"] == "magma" and saved["gamma"] == [1.6]
-    wait_tiles(page)
+    wait_tiles_reloaded(page, loaded)
     shots(page, "atlanta_saved")
 
     # --- RGBN: four bands; the NIR false-colour preset, min/max over the histograms, saved ---
@@ -134,13 +148,14 @@ def test_recipe_editor_on_both_sample_scenes(app_server, two_scenes, artifacts_d
     after = wait_preview(page, loads)
     assert after != before
     assert page.get_by_test_id("recipe-band-0").input_value() == "4"
+    loaded = tiles_loaded(page)
     page.get_by_test_id("recipe-save").click()
     page.wait_for_function("() => JSON.parse(document.querySelector('[data-testid=recipe-editor]').dataset.saved "
                            "|| '{}').bands?.[0] === 4")
     recipe = page.request.get(f"{url}/api/scenes/{s.rgbn_id}/recipe/").json()["recipe"]
     assert recipe["bands"] == [4, 1, 2] and all(lo < hi for lo, hi in zip(recipe["min"], recipe["max"], strict=True))
     wait_histograms(page, 3)
-    wait_tiles(page)
+    wait_tiles_reloaded(page, loaded)
     shots(page, "rgbn_nir_saved")
     loads = preview_loads(page)
     page.get_by_test_id("recipe-max-0").fill(str(recipe["max"][0] * 0.6))

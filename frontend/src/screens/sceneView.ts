@@ -80,10 +80,10 @@ export const mountSceneView: Screen = (el, ctx) => {
       h('h2', {}, 'Render recipe'),
       h('div', { class: 'presets', 'data-testid': 'recipe-presets' },
         ...saved.presets.map((p) => h('button', { type: 'button', 'data-testid': `preset-${p.name}`, onclick: () => update(applyPreset(draft, p)) }, p.label))),
-      body,
       h('div', { class: 'preview-box' }, preview, previewState),
       h('div', { class: 'actions' }, saveBtn, resetBtn),
       note,
+      body,
     );
     editor.hidden = false;
 
@@ -191,7 +191,7 @@ export const mountSceneView: Screen = (el, ctx) => {
           saved = r;
           draft = draftOf(r.recipe);
           render();
-          sceneMap?.tileLayer.getSource()?.refresh();
+          sceneMap?.reloadTiles();
           editor.dataset.saved = JSON.stringify(r.recipe);
           note.textContent = `Saved at ${new Date().toLocaleTimeString()}: the map shows it.`;
           saveBtn.disabled = false;

@@ -141,7 +141,7 @@ export function renderAttributes(el: HTMLElement, target: AttributeTarget | null
     inputs.set(def.name, input);
     return h('label', {}, h('span', {}, label), input, error);
   });
-  const form = h('form', { 'data-testid': 'attributes-form' },
+  const form = h('form', { 'data-testid': 'attributes-form', novalidate: true },
     ...fields,
     target.missing.length ? h('span', { class: 'missing', 'data-testid': 'attributes-missing' }, `Missing: ${target.missing.join(', ')}`) : null,
     editable && h('button', { type: 'submit', 'data-testid': 'attributes-save' }, 'Save attributes'));
