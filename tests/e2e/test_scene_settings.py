@@ -85,6 +85,7 @@ def wait_tiles(page) -> None:
         """() => { const m = document.querySelector('[data-testid=map]');
                    return m && Number(m.dataset.tilesLoaded) > 0 && m.dataset.tilesLoading === '0'; }""",
         timeout=60_000)
+    page.wait_for_timeout(500)  # OpenLayers fades new tiles in (250 ms): let the screenshot show them whole
 
 
 def tiles_loaded(page) -> int:
@@ -97,7 +98,7 @@ def wait_tiles_reloaded(page, before: int) -> None:
         """(n) => { const m = document.querySelector('[data-testid=map]');
                     return Number(m.dataset.tilesLoaded) > n && m.dataset.tilesLoading === '0'; }""",
         arg=before, timeout=60_000)
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(500)
 
 
 def csrf(page) -> dict:
