@@ -64,15 +64,17 @@ export const mountScenes: Screen = (el, ctx) => {
 };
 
 function sceneItem(projectId: number, scene: Scene): HTMLLIElement {
+  // the name opens the scene page (its map and render-recipe editor)
   const name =
-    scene.status === 'ready' ? h('a', { href: `#/projects/${projectId}/scenes/${scene.id}` }, scene.name) : h('span', {}, scene.name);
+    scene.status === 'ready'
+      ? h('a', { href: `#/projects/${projectId}/scenes/${scene.id}`, title: 'Scene page: map and render recipe' }, scene.name)
+      : h('span', {}, scene.name);
   return h(
     'li',
     { 'data-testid': 'scene-item', 'data-scene-id': scene.id, 'data-status': scene.status, class: scene.status },
     name,
     h('span', { class: `tag status-${scene.status}` }, scene.status === 'ingesting' ? `ingesting ${Math.round(scene.progress * 100)}%` : scene.status),
     scene.status === 'ready' && h('span', { class: 'muted' }, describeScene(scene)),
-    scene.status === 'ready' && h('a', { href: `#/projects/${projectId}/scenes/${scene.id}`, 'data-testid': 'scene-page-link' }, 'Scene & recipe'),
     scene.status === 'ready' &&
       h('button', { type: 'button', 'data-testid': 'annotate-link', onclick: () => { window.location.hash = `#/projects/${projectId}/scenes/${scene.id}/annotate`; } }, 'Annotate'),
     scene.status === 'failed' && h('span', { class: 'reason' }, scene.status_reason),
