@@ -24,6 +24,25 @@ class LabelClassForm(forms.ModelForm):
             raise forms.ValidationError(str(exc)) from exc
 
 
+class AnnotationForm(forms.ModelForm):
+    """An annotation's attribute values are checked against its class with the same rules as the API."""
+
+    class Meta:
+        model = models.Annotation
+        fields = ["label_class", "attributes"]  # the admin adds its own fields
+
+    def clean(self):
+        cleaned = super().clean()
+        label_class = cleaned.get("label_class")
+        schema = (label_class.attributes or []) if label_class is not None else []
+        try:
+            cleaned["attributes"] = attribute_rules.attributes_check(schema, cleaned.get("attributes") or {},
+                                                                     complete=False)
+        except attribute_rules.AttributeInvalid as exc:
+            self.add_error("attributes", str(exc))
+        return cleaned
+
+
 class SceneForm(forms.ModelForm):
     """The render recipe is checked with the same rules as the API (annotator.imagery.recipe); saving goes through
     the recipe service (audited, tiles and embedding keys follow the new hash)."""
@@ -116,6 +135,7 @@ class TaskAdmin(GISModelAdmin):
 
 @admin.register(models.Annotation)
 class AnnotationAdmin(GISModelAdmin):
+    form = AnnotationForm
     list_display = ["id", "project", "scene", "label_class", "source", "status", "review_state", "version",
                     "predicted_quality", "author", "deleted", "updated_at"]
     list_filter = ["source", "status", "review_state", "deleted", "project"]

@@ -135,3 +135,17 @@ def test_attributes_in_every_format_that_carries_them(actors, tmp_path):
     assert {"attr_floors", "attr_roof"} <= set(item["properties"]["label:properties"])
     labels = json.loads(next((tmp_path / "s").rglob("labels.geojson")).read_text())
     assert any(f["properties"].get("attr_floors") == 3 for f in labels["features"])
+
+
+def test_django_admin_checks_annotation_attributes_against_the_class(actors):
+    from annotator.admin import AnnotationForm
+
+    building = label_class_make(actors.project)
+    building.attributes = schema_check(SCHEMA)
+    building.save()
+    data = {"label_class": building.id, "attributes": '{"floors": 900}'}
+    form = AnnotationForm(data=data)
+    assert not form.is_valid() and "at most 200" in str(form.errors["attributes"])
+    form = AnnotationForm(data={**data, "attributes": '{"floors": 9, "roof": "flat"}'})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["attributes"] == {"floors": 9, "roof": "flat"}
