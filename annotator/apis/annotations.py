@@ -64,6 +64,8 @@ class SceneAnnotationListApi(GeoLoopApi):
         status = serializers.ChoiceField(choices=[AnnotationStatus.DRAFT, AnnotationStatus.ACCEPTED],
                                          required=False, default=AnnotationStatus.ACCEPTED)
         task = serializers.IntegerField(required=False, allow_null=True)
+        attributes = serializers.DictField(required=False, allow_null=True,
+                                           help_text="values of the class's attributes (the full set)")
 
     def get(self, request, scene_id: int):
         """GeoJSON FeatureCollection; ?bbox=minlon,minlat,maxlon,maxlat&limit=&offset= (limit ≤ 5000)."""
@@ -90,7 +92,7 @@ class SceneAnnotationListApi(GeoLoopApi):
                 raise ValidationFailed("No such task on this scene.")
         annotation, info = services.annotation_create(
             project=scene.project, scene=scene, geometry=values["geometry"], label_class=values.get("label_class"),
-            user=request.user, task=task, status=values["status"],
+            user=request.user, task=task, status=values["status"], attributes=values.get("attributes"),
         )
         return Response({**annotation_out(annotation, user=request.user), "info": info},
                         status=status.HTTP_201_CREATED)
@@ -101,6 +103,8 @@ class AnnotationDetailApi(GeoLoopApi):
         version = serializers.IntegerField(min_value=1)
         geometry = GeometryField(required=False)
         label_class = serializers.IntegerField(required=False)
+        attributes = serializers.DictField(required=False,
+                                           help_text="values of the class's attributes (the full set, checked)")
         status = serializers.ChoiceField(choices=[AnnotationStatus.DRAFT, AnnotationStatus.ACCEPTED], required=False)
         reason = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
 
@@ -119,6 +123,7 @@ class AnnotationDetailApi(GeoLoopApi):
         annotation = services.annotation_update(
             annotation=annotation, user=request.user, expected_version=values["version"],
             geometry=values.get("geometry"), label_class=values.get("label_class"), reason=values["reason"],
+            attributes=values.get("attributes"),
             status=values.get("status"),
         )
         return Response({**annotation_out(annotation, user=request.user),

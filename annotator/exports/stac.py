@@ -56,7 +56,8 @@ class StacExporter(BaseExporter):
         for scene in dataset.scenes:
             anns = by_scene.get(scene.id, [])
             folder = root / scene.stem
-            write_feature_collection(folder / "labels.geojson", feature_collection(anns))
+            fields = dataset.attribute_fields()
+            write_feature_collection(folder / "labels.geojson", feature_collection(anns, fields=fields))
             labelled = [a for a in anns if a.label_class is not None]
             write_cog(folder / "labels.tif", semantic_mask(labelled, scene), scene, resampling="mode")
             assets = {
@@ -86,7 +87,8 @@ class StacExporter(BaseExporter):
                 "properties": {
                     "datetime": iso(scene.created_at) or "1970-01-01T00:00:00.000000Z",
                     "title": scene.name,
-                    "label:properties": ["class"], "label:type": "vector", "label:tasks": ["segmentation"],
+                    "label:properties": ["class", *(f.column for f in fields)], "label:type": "vector",
+                    "label:tasks": ["segmentation"],
                     "label:methods": methods,
                     "label:description": f"GeoLoop annotations of scene {scene.name}",
                     "label:classes": [{"name": "class", "classes": names}],
