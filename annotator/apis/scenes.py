@@ -195,7 +195,7 @@ class SceneRecipeApi(GeoLoopApi):
     """The scene's render recipe, the presets that fit it, and (admin) edits, audited; tiles and embedding keys
     follow the recipe's hash, so an edit invalidates both."""
 
-    parser_classes = [JSONParser]
+    parser_classes = [import_string(path) for path in settings.GEOLOOP_JSON_PARSER_CLASSES]
 
     def _out(self, scene: Scene, user) -> dict:
         return {"recipe": scene.render_recipe, "presets": recipe_presets(
