@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from annotator import vector_tiles
-from annotator.apis.base import GeoLoopApi
+from annotator.apis.base import GeoLoopApi, etag_matches
 from annotator.models import Annotation, AnnotationStatus
 from annotator.permissions import annotation_edit_refusal, annotation_for_user, scene_for_user
 from annotator.selectors.annotations import (
@@ -177,7 +177,7 @@ class SceneAnnotationTileApi(GeoLoopApi):
         # The version is read before the tile is built: a change that lands in between makes the tile newer than
         # its ETag (refetched next time), never older.
         etag = vector_tiles.tile_etag(scene_id=scene.id, annotations_version=scene.annotations_version, z=z, x=x, y=y)
-        if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        if etag_matches(request, etag):
             response = HttpResponseNotModified()
         else:
             response = HttpResponse(vector_tiles.scene_tile(scene_id=scene.id, z=z, x=x, y=y),

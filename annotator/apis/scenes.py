@@ -19,7 +19,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from annotator.apis.base import GeoLoopApi
+from annotator.apis.base import GeoLoopApi, etag_matches
 from annotator.imagery import ImageryError, InvalidTile, TileOutsideBounds
 from annotator.imagery.recipe import (
     COLORMAPS,
@@ -283,13 +283,6 @@ _INT = re.compile(r"^(0|[1-9][0-9]{0,9})$")
 _LAST = re.compile(r"^(0|[1-9][0-9]{0,9})\.(png|webp)$")
 
 
-def _etag_matches(header: str, etag: str) -> bool:
-    if not header:
-        return False
-    candidates = [c.strip() for c in header.split(",")]
-    return "*" in candidates or any(c.removeprefix("W/") == etag for c in candidates)
-
-
 class SceneTileApi(GeoLoopApi):
     # token first, so an anonymous call gets 401
     authentication_classes = [import_string(path) for path in settings.GEOLOOP_CACHED_AUTHENTICATION]
@@ -312,7 +305,7 @@ class SceneTileApi(GeoLoopApi):
             raise NotReady("The scene is not ready yet.")
         etag = f'"{source.version}-{tz}-{tx}-{ty}-{fmt}"'
         headers = {"ETag": etag, "Cache-Control": TILE_CACHE_CONTROL, "Vary": "Cookie, Authorization"}
-        if _etag_matches(request.META.get("HTTP_IF_NONE_MATCH", ""), etag):
+        if etag_matches(request, etag):
             return HttpResponse(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
         try:
             body = render_tile(source.cog_file, tz, tx, ty, source.recipe, fmt)

@@ -31,6 +31,7 @@ from rio_tiler.utils import render
 
 from annotator.imagery.errors import ImageryError, InvalidRaster, InvalidRecipe, InvalidTile, TileOutsideBounds
 from annotator.imagery.gdal_env import READ_OPTIONS
+from core.geo import tile_address_problem
 
 TILE_SIZE = 256
 MAX_ZOOM = 30
@@ -118,11 +119,9 @@ def tile_check(z: int, x: int, y: int, fmt: str) -> None:
     """Raise InvalidTile unless z/x/y address a Web Mercator tile and fmt is png or webp."""
     if fmt not in FORMATS:
         raise InvalidTile(f"Unknown tile format {fmt!r}; use png or webp.")
-    if not 0 <= z <= MAX_ZOOM:
-        raise InvalidTile(f"Zoom {z} is out of range 0..{MAX_ZOOM}.")
-    side = 1 << z
-    if not (0 <= x < side and 0 <= y < side):
-        raise InvalidTile(f"Tile {z}/{x}/{y} does not exist: x and y run from 0 to {side - 1} at zoom {z}.")
+    problem = tile_address_problem(z, x, y, max_zoom=MAX_ZOOM)
+    if problem:
+        raise InvalidTile(problem)
 
 
 def _stretch(data: np.ndarray, lows: Sequence[float], highs: Sequence[float], scale: str = "linear") -> np.ndarray:
