@@ -166,6 +166,7 @@ class Annotation(models.Model):
     )
     source = models.CharField(max_length=16, choices=AnnotationSource.choices, default=AnnotationSource.HUMAN)
     status = models.CharField(max_length=16, choices=AnnotationStatus.choices, default=AnnotationStatus.ACCEPTED)
+    geometry_info: dict  # not stored: what the last edit did to the geometry (repaired, clipped...), for the answer
     review_state = models.CharField(max_length=16, choices=ReviewState.choices, default=ReviewState.PENDING)
     review_reason = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)

@@ -118,7 +118,8 @@ def coco_annotations(anns: list[ExportAnnotation], geoms, *, width: int, height:
         else:
             seg = polys
         lminx, lminy, lmaxx, lmaxy = local.bounds
-        out.append({"id": first_id + len(out), "image_id": image_id, "category_id": ann.label_class.index,
+        category = ann.label_class.index if ann.label_class else 0
+        out.append({"id": first_id + len(out), "image_id": image_id, "category_id": category,
                     "segmentation": seg, "area": area, "iscrowd": 0,
                     "bbox": [round(lminx, 6), round(lminy, 6), round(lmaxx - lminx, 6), round(lmaxy - lminy, 6)],
                     "geoloop_annotation_id": ann.id, "attributes": dict(ann.attribute_values)})

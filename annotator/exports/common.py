@@ -302,7 +302,7 @@ def mask_dtype(max_value: int) -> np.dtype:
     raise ExportInputError("Too many objects for a 32-bit instance mask.")
 
 
-def rasterize_on_grid(pixel_geoms: Sequence, values: Sequence[int], *, width: int, height: int,
+def rasterize_on_grid(pixel_geoms: Sequence | np.ndarray, values: Sequence[int], *, width: int, height: int,
                       window: Window | None = None, dtype=None) -> np.ndarray:
     """Burn geometries given in scene pixel coordinates onto the scene grid (or a window of it).
 

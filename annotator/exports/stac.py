@@ -66,9 +66,10 @@ class StacExporter(BaseExporter):
                 "raster-labels": {"href": "./labels.tif", "type": COG_TYPE, "roles": ["labels", "labels-raster"],
                                   "title": "Semantic mask: class index 1..N in label:classes order, 0 unlabelled"},
             }
-            item_links = [{"rel": "root", "href": "../catalog.json", "type": "application/json"},
-                          {"rel": "parent", "href": "../catalog.json", "type": "application/json"},
-                          {"rel": "self", "href": f"./{scene.stem}.json", "type": "application/geo+json"}]
+            item_links: list[dict[str, object]] = [
+                {"rel": "root", "href": "../catalog.json", "type": "application/json"},
+                {"rel": "parent", "href": "../catalog.json", "type": "application/json"},
+                {"rel": "self", "href": f"./{scene.stem}.json", "type": "application/geo+json"}]
             if self.parameters["include_images"]:
                 shutil.copyfile(scene.path, folder / "image.tif")
                 assets["image"] = {"href": "./image.tif", "type": COG_TYPE, "roles": ["data"], "title": scene.name}
@@ -77,7 +78,8 @@ class StacExporter(BaseExporter):
             footprint = scene_footprint(scene)
             counts: dict[str, int] = {}
             for a in labelled:
-                counts[a.label_class.name] = counts.get(a.label_class.name, 0) + 1
+                name = a.label_class.name if a.label_class else ""
+                counts[name] = counts.get(name, 0) + 1
             methods = sorted({"manual" if a.source == "human" else "automated" for a in anns}) or ["manual"]
             crs = crs_of(scene.crs)
             item = {

@@ -197,10 +197,16 @@ def _describe(dataset, name: str) -> RasterInfo:
         has_alpha=has_alpha,
         has_mask=has_mask,
         gsd=_gsd_metres(dataset.crs, transform, dataset.width, dataset.height),
-        transform=tuple(float(v) for v in transform.to_gdal()),
+        transform=_six(transform.to_gdal()),
         footprint=footprint,
         bounds=(min(lons), min(lats), max(lons), max(lats)),
         overview_count=len(dataset.overviews(1)),
         radiometry="complex" if complex_valued else (
             SAR_AMPLITUDE_DB if dataset.tags().get(SAR_TAG) == SAR_AMPLITUDE_DB else ""),
     )
+
+
+def _six(values) -> tuple[float, float, float, float, float, float]:
+    """A GDAL geotransform as six floats."""
+    a, b, c, d, e, f = (float(v) for v in values)
+    return a, b, c, d, e, f

@@ -18,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import Any, cast
 
 import numpy as np
 import rasterio
@@ -37,7 +38,7 @@ TILE_SIZE = 256
 MAX_ZOOM = 30
 FORMATS = {"png": "PNG", "webp": "WEBP"}
 MEDIA_TYPES = {"png": "image/png", "webp": "image/webp"}
-_ENCODE_OPTIONS = {"PNG": {"ZLEVEL": 3}, "WEBP": {"QUALITY": 90}}
+_ENCODE_OPTIONS: dict[str, dict[str, Any]] = {"PNG": {"ZLEVEL": 3}, "WEBP": {"QUALITY": 90}}
 
 
 class ReaderPool:
@@ -152,7 +153,7 @@ def colormap_lut(name: str) -> np.ndarray:
     """(3, 256) uint8 lookup tables (red, green, blue) of a rio-tiler colour map, built once per name."""
     from rio_tiler.colormap import cmap
 
-    table = cmap.get(name)
+    table = cast(dict, cmap.get(name))  # rio-tiler's named ramps are {value: rgba}
     lut = np.zeros((256, 3), dtype="uint8")
     for value, rgba in table.items():
         if 0 <= int(value) <= 255:

@@ -10,8 +10,9 @@ stale version raises Conflict (409) carrying the current version and geometry, s
 """
 
 import logging
+from typing import cast
 
-from django.contrib.gis.geos import GEOSGeometry
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.db import transaction
 from django.db.models import F
 
@@ -44,13 +45,13 @@ def _shapely_of(geos: GEOSGeometry):
     return shapely.from_wkb(bytes(geos.wkb))
 
 
-def _geos_of(shape) -> GEOSGeometry:
+def _geos_of(shape) -> MultiPolygon:
     import shapely
 
-    return GEOSGeometry(memoryview(shapely.to_wkb(shape)), srid=4326)
+    return cast(MultiPolygon, GEOSGeometry(memoryview(shapely.to_wkb(shape)), srid=4326))  # repaired to multi
 
 
-def geometry_for_scene(*, scene: Scene, geometry) -> tuple[GEOSGeometry, dict]:
+def geometry_for_scene(*, scene: Scene, geometry) -> tuple[MultiPolygon, dict]:
     """Repair/refuse/clip a GeoJSON dict or GEOSGeometry (EPSG:4326) against the scene footprint."""
     if isinstance(geometry, GEOSGeometry):
         if geometry.srid not in (None, 4326):
@@ -191,7 +192,7 @@ def _apply(annotation: Annotation, *, geometry=None, label_class=None, status: s
     if label_class is not None:
         new_class = _label_class_check(project=annotation.project, label_class=label_class)
         if attributes is None and new_class != annotation.label_class:  # keep what still fits the new class
-            annotation.attributes = attribute_rules.attributes_carry(new_class.attributes or [],
+            annotation.attributes = attribute_rules.attributes_carry(new_class.attributes if new_class else [],
                                                                      annotation.attributes)
         annotation.label_class = new_class
     if attributes is not None:
@@ -255,8 +256,9 @@ def annotation_restore(*, annotation: Annotation, user, revision_version: int) -
         raise NotFound(f"Annotation {annotation.id} has no version {revision_version}.")
     if revision.deleted:
         raise ValidationFailed(f"Version {revision_version} is a deletion; pick a version with a geometry.")
-    if revision.label_class_id is not None and revision.label_class.archived:
-        raise ValidationFailed(f"Version {revision_version} used the archived class {revision.label_class.name!r}.")
+    old_class = revision.label_class
+    if old_class is not None and old_class.archived:
+        raise ValidationFailed(f"Version {revision_version} used the archived class {old_class.name!r}.")
     previous_geometry, previous_version = annotation.geometry, annotation.version
     was_deleted = annotation.deleted
     annotation.geometry = revision.geometry

@@ -13,12 +13,13 @@ ends the lease and sends the task to review.
 
 import math
 from datetime import timedelta
+from typing import cast
 
 import numpy as np
 import shapely
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.gis.geos import GEOSGeometry
+from django.contrib.gis.geos import GEOSGeometry, Polygon
 from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
@@ -55,9 +56,11 @@ def _assignees_check(*, project: Project, assignees: list[int] | None) -> list:
     return [users[uid] for uid in assignees]
 
 
-def _scene_ready(scene: Scene) -> None:
+def _scene_ready(scene: Scene) -> Polygon:
+    """The scene's footprint; a scene without one (not ingested yet) takes no tasks."""
     if scene.footprint is None:
         raise ValidationFailed(f"Scene {scene.id} has no footprint yet (status {scene.status}).")
+    return scene.footprint
 
 
 @transaction.atomic
@@ -65,19 +68,20 @@ def task_grid_create(*, scene: Scene, user, cell_size_m: float, assignees: list[
     """Cut the scene footprint into square cells of `cell_size_m` metres (in its UTM zone), aligned on the
     footprint's top-left corner and clipped to it; a piece under a quarter of a cell merges with the neighbour it
     shares the longest edge with (annotator.grid), so no task is a sliver."""
-    _scene_ready(scene)
+    outline = _scene_ready(scene)
     if not 10 <= cell_size_m <= 100_000:
         raise ValidationFailed("cell_size_m must lie between 10 and 100000.")
     users = _assignees_check(project=scene.project, assignees=assignees)
-    centroid = scene.footprint.centroid
+    centroid = outline.centroid
     utm = f"EPSG:{_utm_srid(centroid.x, centroid.y)}"
-    footprint = reproject(shapely.from_wkb(bytes(scene.footprint.wkb)), "EPSG:4326", utm)
+    footprint = reproject(shapely.from_wkb(bytes(outline.wkb)), "EPSG:4326", utm)
     if footprint.area / (cell_size_m ** 2) > MAX_GRID_CELLS or cell_count_estimate(footprint, cell_size_m) > \
             4 * MAX_GRID_CELLS:
         raise ValidationFailed(f"That grid would have about {math.ceil(footprint.area / cell_size_m ** 2)} cells; "
                                f"the limit is {MAX_GRID_CELLS}. Use larger cells.")
     cells = reproject(np.array(grid_cells(footprint, float(cell_size_m)), dtype=object), utm, "EPSG:4326")
-    areas = [GEOSGeometry(memoryview(shapely.to_wkb(cell)), srid=4326) for cell in cells if cell.area > 0]
+    areas = [cast(Polygon, GEOSGeometry(memoryview(shapely.to_wkb(cell)), srid=4326))
+             for cell in cells if cell.area > 0]
     tasks = Task.objects.bulk_create([
         Task(project=scene.project, scene=scene, area=area, assignee=users[i % len(users)] if users else None)
         for i, area in enumerate(areas)
@@ -92,7 +96,7 @@ def task_create(*, scene: Scene, user, area, assignee_id: int | None = None) -> 
     """One task over a drawn area (GeoJSON polygon in EPSG:4326), clipped to the scene footprint."""
     _scene_ready(scene)
     geos, _info = geometry_for_scene(scene=scene, geometry=area)
-    if len(geos) != 1:
+    if geos.num_geom != 1:
         raise ValidationFailed("A task area must be one polygon (this one falls apart in several).",
                                extra={"reason": "not_one_polygon"})
     users = _assignees_check(project=scene.project, assignees=[assignee_id] if assignee_id else None)
