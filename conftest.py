@@ -1,15 +1,12 @@
 """Shared fixtures: real services only. A Celery worker and an ASGI server run as subprocesses against the
 test database; tests that use them take `transactional_db` so what they write is visible to those processes."""
 
-import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -17,6 +14,8 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import redis
 from django.conf import settings
+
+from tests.servers import AppServer
 
 ROOT = Path(__file__).resolve().parent
 VENV_BIN = Path(sys.executable).parent
@@ -85,30 +84,6 @@ def celery_worker(child_env) -> Iterator[subprocess.Popen]:
     yield proc
     _stop(proc)
     log.close()
-
-
-class AppServer:
-    def __init__(self, url: str, proc: subprocess.Popen):
-        self.url = url.rstrip("/")
-        self.ws_url = self.url.replace("http://", "ws://")
-        self.proc = proc
-
-    def ws(self, path: str, token: str | None = None) -> str:
-        """The WebSocket URL of `path`, carrying a single-use ticket bought with the API token `token`. Without a
-        token, or when the server refuses it (401/403), the URL has no ticket and the socket connects anonymously."""
-        url = f"{self.ws_url}{path}"
-        if not token:
-            return url
-        request = urllib.request.Request(f"{self.url}/api/auth/ws-ticket/", method="POST",
-                                         headers={"Authorization": f"Token {token}"})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                ticket = json.loads(response.read())["ticket"]
-        except urllib.error.HTTPError as refused:
-            if refused.code in (401, 403):
-                return url
-            raise
-        return f"{url}{'&' if '?' in path else '?'}ticket={ticket}"
 
 
 @pytest.fixture(scope="session")

@@ -49,10 +49,13 @@ class LabelClass(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="label_classes")
     name = models.CharField(max_length=100)
     color = models.CharField(max_length=9, default="#ff8800")
-    archived = models.BooleanField(default=False)
+    order = models.IntegerField(default=0, help_text="position in the palette (then id)")
+    archived = models.BooleanField(default=False, help_text="archived classes are kept, never offered for new labels")
+    attributes = models.JSONField(default=list, blank=True,
+                                  help_text="typed attribute definitions (annotator.attributes), checked on save")
 
     class Meta:
-        ordering = ["id"]
+        ordering = ["order", "id"]
         constraints = [models.UniqueConstraint(fields=["project", "name"], name="unique_class_name")]
 
     def __str__(self) -> str:
@@ -78,6 +81,8 @@ class Scene(models.Model):
     height = models.PositiveIntegerField(default=0)
     band_count = models.PositiveSmallIntegerField(default=0)
     dtype = models.CharField(max_length=16, blank=True)
+    radiometry = models.CharField(max_length=16, blank=True,
+                                  help_text='"amplitude_db": complex SAR ingested as amplitude in dB')
     nodata = models.FloatField(null=True, blank=True)
     gsd = models.FloatField(null=True, blank=True, help_text="ground sample distance, metres")
     transform = models.JSONField(default=list, blank=True, help_text="GDAL geotransform of the COG")
@@ -161,6 +166,7 @@ class Annotation(models.Model):
     )
     source = models.CharField(max_length=16, choices=AnnotationSource.choices, default=AnnotationSource.HUMAN)
     status = models.CharField(max_length=16, choices=AnnotationStatus.choices, default=AnnotationStatus.ACCEPTED)
+    geometry_info: dict  # not stored: what the last edit did to the geometry (repaired, clipped...), for the answer
     review_state = models.CharField(max_length=16, choices=ReviewState.choices, default=ReviewState.PENDING)
     review_reason = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -169,6 +175,7 @@ class Annotation(models.Model):
     model_version_id = models.BigIntegerField(null=True, blank=True)
     proposal_id = models.BigIntegerField(null=True, blank=True)
     predicted_quality = models.FloatField(null=True, blank=True)
+    attributes = models.JSONField(default=dict, blank=True, help_text="values of the label class's attributes")
     deleted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -13,6 +13,8 @@ color, class_id, status, review_state, version (NULL ones, e.g. no class, are le
 
 from django.db import connection
 
+from core.geo import tile_address_problem
+
 LAYER = "annotations"
 EXTENT = 4096
 BUFFER = 64
@@ -40,8 +42,9 @@ class TileOutOfRange(ValueError):
 
 
 def tile_check(z: int, x: int, y: int) -> None:
-    if not 0 <= z <= MAX_ZOOM or not 0 <= x < 2 ** z or not 0 <= y < 2 ** z:
-        raise TileOutOfRange(f"No tile {z}/{x}/{y}: zoom 0..{MAX_ZOOM}, x and y in 0..2^z-1.")
+    problem = tile_address_problem(z, x, y, max_zoom=MAX_ZOOM)
+    if problem:
+        raise TileOutOfRange(problem)
 
 
 def scene_tile(*, scene_id: int, z: int, x: int, y: int) -> bytes:

@@ -44,3 +44,13 @@ def reproject(geoms, src: str, dst: str):
         return np.column_stack([x, y])
 
     return shapely.transform(geoms, move)
+
+
+def tile_address_problem(z: int, x: int, y: int, *, max_zoom: int) -> str | None:
+    """Why z/x/y is no Web Mercator (XYZ) tile at zoom 0..``max_zoom``, or None when it is one."""
+    if not 0 <= z <= max_zoom:
+        return f"Zoom {z} is out of range 0..{max_zoom}."
+    side = 1 << z
+    if not (0 <= x < side and 0 <= y < side):
+        return f"Tile {z}/{x}/{y} does not exist: x and y run from 0 to {side - 1} at zoom {z}."
+    return None

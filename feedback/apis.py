@@ -23,6 +23,7 @@ from feedback.selectors import (
 )
 from inference.models import MaskProposal, ModelVersion
 from inference.selectors import proposal_get
+from inference.serializers import VersionOutput
 
 
 class CorrectionOutput(serializers.Serializer):
@@ -64,20 +65,6 @@ class JobDetailOutput(JobOutput):
 
     def get_log_lines(self, job) -> int:
         return (job.log or "").count("\n")
-
-
-class VersionOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    state = serializers.CharField()
-    project = serializers.IntegerField(source="project_id", allow_null=True)
-    parent = serializers.IntegerField(source="parent_id", allow_null=True)
-    checkpoint_sha256 = serializers.CharField()
-    encoder_sha256 = serializers.CharField()
-    promoted_at = serializers.DateTimeField(allow_null=True)
-    promoted_by = serializers.CharField(source="promoted_by.username", allow_null=True, default=None)
-    gate_passed = serializers.BooleanField(allow_null=True)
-    override_reason = serializers.CharField()
 
 
 def _proposal(request, proposal_id: int) -> MaskProposal:

@@ -12,6 +12,7 @@ from annotator.permissions import project_for_user, require_site_admin, scene_fo
 from annotator.selectors.projects import project_get
 from inference import selectors
 from inference.models import Architecture
+from inference.serializers import VersionOutput
 from inference.services import model_version_register
 from inference.services.proposals import PromptSession
 
@@ -24,20 +25,6 @@ class PromptApi(APIView):
         scene = scene_for_user(user=request.user, scene_id=scene_id, role=Role.ANNOTATOR)
         _, message = PromptSession(scene_id=scene.pk, user=request.user, scene=scene).prompt(request.data)
         return Response(message)
-
-
-class VersionOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    architecture = serializers.CharField()
-    state = serializers.CharField()
-    project = serializers.IntegerField(source="project_id", allow_null=True)
-    parent = serializers.IntegerField(source="parent_id", allow_null=True)
-    checkpoint_sha256 = serializers.CharField()
-    encoder_sha256 = serializers.CharField()
-    metrics = serializers.JSONField()
-    created_at = serializers.DateTimeField()
-    promoted_at = serializers.DateTimeField(allow_null=True)
 
 
 class ModelVersionListApi(APIView):

@@ -110,7 +110,8 @@ class Isotonic:
         return cls(x=np.asarray(d["x"], np.float64), y=np.asarray(d["y"], np.float64))
 
 
-def isotonic_fit(scores: Sequence[float], targets: Sequence[float], *, min_block: int = 1) -> Isotonic:
+def isotonic_fit(scores: Sequence[float] | np.ndarray, targets: Sequence[float] | np.ndarray, *,
+                 min_block: int = 1) -> Isotonic:
     """Pool-adjacent-violators: the non-decreasing step function of least squares through (score, target), as
     knots at each block's mean score. Blocks hold at least ``min_block`` rows (larger blocks: smoother map)."""
     s = np.asarray(scores, np.float64).reshape(-1)

@@ -182,7 +182,8 @@ def evaluate_object(
     )
 
 
-def expected_calibration_error(predicted: Sequence[float], actual: Sequence[float], *, bins: int = 10) -> float:
+def expected_calibration_error(predicted: Sequence[float] | np.ndarray, actual: Sequence[float] | np.ndarray, *,
+                               bins: int = 10) -> float:
     """ECE of predicted IoU against real IoU: equal-width bins on the prediction (clipped to [0, 1]),
     sum over bins of (share of samples) * |mean predicted - mean real|."""
     p = np.clip(np.asarray(predicted, np.float64), 0.0, 1.0)

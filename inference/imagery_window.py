@@ -57,11 +57,18 @@ def validate_recipe(recipe: Mapping, *, band_count: int) -> dict:
         raise ImageryError("render recipe min/max must have one value per band")
     if any(h <= lo_ for lo_, h in zip(lo, hi, strict=True)):
         raise ImageryError(f"render recipe max must exceed min: min={lo} max={hi}")
-    return {"bands": bands, "min": lo, "max": hi}
+    # the look options (gamma, colour ramp, dB scale) checked by annotator.imagery.recipe when the recipe was saved
+    looks = {key: recipe[key] for key in ("gamma", "colormap", "scale") if recipe.get(key) is not None}
+    return {"bands": bands, "min": lo, "max": hi, **looks}
 
 
 def apply_recipe(data: np.ndarray, recipe: Mapping) -> np.ndarray:
-    """Stretch ``(B, H, W)`` band data (B = len(recipe bands)) to uint8 ``(H, W, 3)``."""
+    """Stretch ``(B, H, W)`` band data (B = len(recipe bands)) to uint8 ``(H, W, 3)``. A recipe with gamma, a colour
+    ramp or a dB scale is drawn exactly as its tiles are (annotator.imagery.tiles.recipe_apply)."""
+    if any(recipe.get(key) for key in ("gamma", "colormap", "scale")):
+        from annotator.imagery.tiles import recipe_apply
+
+        return np.ascontiguousarray(recipe_apply(data, dict(recipe)).transpose(1, 2, 0))
     lo = np.asarray(recipe["min"], dtype=np.float32)[:, None, None]
     hi = np.asarray(recipe["max"], dtype=np.float32)[:, None, None]
     scaled = (data.astype(np.float32) - lo) * (255.0 / (hi - lo))

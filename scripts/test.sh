@@ -12,8 +12,12 @@ export DATABASE_URL REDIS_URL
 export GEOLOOP_FAST_PASSWORD_HASHER=1  # tests and the servers they start
 export GEOLOOP_MEDIA_ROOT=${GEOLOOP_MEDIA_ROOT:-$(pwd)/.local/test-media}
 .venv/bin/ruff check .
+.venv/bin/mypy  # the kernel, services, selectors and plain modules (pyproject.toml [tool.mypy])
 # (against the cluster's 'postgres' database: makemigrations only reads which migrations were applied)
 DATABASE_URL=${DATABASE_URL%/*}/postgres .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {
   echo 'Models changed without a migration: run manage.py makemigrations.' >&2; exit 1; }
+# The OpenAPI schema must describe every endpoint without a warning.
+DATABASE_URL=${DATABASE_URL%/*}/postgres .venv/bin/python manage.py spectacular --validate --fail-on-warn \
+  --file "${TMPDIR:-/tmp}/geoloop-schema.yml"
 (cd frontend && npm test --silent)
 exec .venv/bin/pytest "$@"

@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from annotator import vector_tiles
-from annotator.apis.base import GeoLoopApi
+from annotator.apis.base import GeoLoopApi, etag_matches
 from annotator.models import Annotation, AnnotationStatus
 from annotator.permissions import annotation_edit_refusal, annotation_for_user, scene_for_user
 from annotator.selectors.annotations import (
@@ -64,6 +64,8 @@ class SceneAnnotationListApi(GeoLoopApi):
         status = serializers.ChoiceField(choices=[AnnotationStatus.DRAFT, AnnotationStatus.ACCEPTED],
                                          required=False, default=AnnotationStatus.ACCEPTED)
         task = serializers.IntegerField(required=False, allow_null=True)
+        attributes = serializers.DictField(required=False, allow_null=True,
+                                           help_text="values of the class's attributes (the full set)")
 
     def get(self, request, scene_id: int):
         """GeoJSON FeatureCollection; ?bbox=minlon,minlat,maxlon,maxlat&limit=&offset= (limit ≤ 5000)."""
@@ -90,7 +92,7 @@ class SceneAnnotationListApi(GeoLoopApi):
                 raise ValidationFailed("No such task on this scene.")
         annotation, info = services.annotation_create(
             project=scene.project, scene=scene, geometry=values["geometry"], label_class=values.get("label_class"),
-            user=request.user, task=task, status=values["status"],
+            user=request.user, task=task, status=values["status"], attributes=values.get("attributes"),
         )
         return Response({**annotation_out(annotation, user=request.user), "info": info},
                         status=status.HTTP_201_CREATED)
@@ -101,6 +103,8 @@ class AnnotationDetailApi(GeoLoopApi):
         version = serializers.IntegerField(min_value=1)
         geometry = GeometryField(required=False)
         label_class = serializers.IntegerField(required=False)
+        attributes = serializers.DictField(required=False,
+                                           help_text="values of the class's attributes (the full set, checked)")
         status = serializers.ChoiceField(choices=[AnnotationStatus.DRAFT, AnnotationStatus.ACCEPTED], required=False)
         reason = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
 
@@ -119,6 +123,7 @@ class AnnotationDetailApi(GeoLoopApi):
         annotation = services.annotation_update(
             annotation=annotation, user=request.user, expected_version=values["version"],
             geometry=values.get("geometry"), label_class=values.get("label_class"), reason=values["reason"],
+            attributes=values.get("attributes"),
             status=values.get("status"),
         )
         return Response({**annotation_out(annotation, user=request.user),
@@ -172,7 +177,7 @@ class SceneAnnotationTileApi(GeoLoopApi):
         # The version is read before the tile is built: a change that lands in between makes the tile newer than
         # its ETag (refetched next time), never older.
         etag = vector_tiles.tile_etag(scene_id=scene.id, annotations_version=scene.annotations_version, z=z, x=x, y=y)
-        if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        if etag_matches(request, etag):
             response = HttpResponseNotModified()
         else:
             response = HttpResponse(vector_tiles.scene_tile(scene_id=scene.id, z=z, x=x, y=y),

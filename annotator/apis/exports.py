@@ -142,7 +142,7 @@ class ExportCountApi(GeoLoopApi):
 
 
 class ExportPurgeInput(serializers.Serializer):
-    older_than_days = serializers.IntegerField(min_value=0, required=False,
+    older_than_days = serializers.IntegerField(min_value=0, max_value=services.MAX_RETENTION_DAYS, required=False,
                                                help_text="Default: the EXPORT_RETENTION_DAYS setting.")
 
 

@@ -1,6 +1,7 @@
 """Projects, label classes and members. Site admins create projects; project admins edit theirs."""
 
 from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -24,11 +25,33 @@ def project_out(project, role: str) -> dict:
     return {**ProjectOutput(project).data, "role": role}
 
 
+class AttributeDefinition(serializers.Serializer):
+    """One typed attribute of a class (checked in full by annotator.attributes.schema_check)."""
+
+    name = serializers.CharField(max_length=40)
+    type = serializers.ChoiceField(choices=["boolean", "number", "choice", "text"])
+    required = serializers.BooleanField(required=False, default=False)
+    min = serializers.FloatField(required=False, allow_null=True)
+    max = serializers.FloatField(required=False, allow_null=True)
+    integer = serializers.BooleanField(required=False)
+    choices = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    max_length = serializers.IntegerField(required=False)
+
+
 class LabelClassOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     color = serializers.CharField()
+    order = serializers.IntegerField()
     archived = serializers.BooleanField()
+    attributes = serializers.JSONField()
+
+
+def _attributes_raw(request) -> list | None:
+    """The attribute definitions as sent (the serializer checks their shape; the service their rules, so that
+    keys the serializer does not list are refused by name rather than dropped)."""
+    raw = request.data.get("attributes") if isinstance(request.data, dict) else None
+    return raw if isinstance(raw, list) else None
 
 
 class ProjectListApi(GeoLoopApi):
@@ -82,38 +105,76 @@ class ProjectArchiveApi(GeoLoopApi):
 
 
 class LabelClassListApi(GeoLoopApi):
-    class InputSerializer(serializers.Serializer):
+    class LabelClassCreateSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=100)
         color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False)
+        order = serializers.IntegerField(required=False, min_value=0, max_value=1_000_000)
+        attributes = AttributeDefinition(many=True, required=False)
 
+    InputSerializer = LabelClassCreateSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("archived", bool, description="1: archived classes too")],
+                   responses=LabelClassOutput(many=True))
     def get(self, request, project_id: int):
         project = project_for_user(user=request.user, project_id=project_id)
-        return Response(LabelClassOutput(label_class_list(project=project), many=True).data)
+        archived = request.query_params.get("archived") == "1"
+        return Response(LabelClassOutput(label_class_list(project=project, include_archived=archived),
+                                         many=True).data)
 
+    @extend_schema(request=InputSerializer, responses={201: LabelClassOutput})
     def post(self, request, project_id: int):
         project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        label_class = services.label_class_create(project=project, user=request.user, **data.validated_data)
+        values = {**data.validated_data, "attributes": _attributes_raw(request)}
+        label_class = services.label_class_create(project=project, user=request.user, **values)
         return Response(LabelClassOutput(label_class).data, status=status.HTTP_201_CREATED)
 
 
+class LabelClassOrderApi(GeoLoopApi):
+    class LabelClassOrderSerializer(serializers.Serializer):
+        classes = serializers.ListField(child=serializers.IntegerField(), max_length=10_000,
+                                        help_text="every class id of the project, in the new order")
+
+    InputSerializer = LabelClassOrderSerializer
+
+    @extend_schema(request=InputSerializer, responses=LabelClassOutput(many=True))
+    def post(self, request, project_id: int):
+        project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        classes = services.label_class_reorder(project=project, user=request.user,
+                                               class_ids=data.validated_data["classes"])
+        return Response(LabelClassOutput(classes, many=True).data)
+
+
 class LabelClassDetailApi(GeoLoopApi):
-    class InputSerializer(serializers.Serializer):
+    class LabelClassPatchSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=100, required=False)
         color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False)
         archived = serializers.BooleanField(required=False)
+        order = serializers.IntegerField(required=False, min_value=0, max_value=1_000_000)
+        attributes = AttributeDefinition(many=True, required=False)
+
+    InputSerializer = LabelClassPatchSerializer
 
     def _get(self, request, class_id: int, role: str) -> LabelClass:
         return label_class_for_user(user=request.user, class_id=class_id, role=role)
 
+    @extend_schema(responses=LabelClassOutput)
+    def get(self, request, class_id: int):
+        return Response(LabelClassOutput(self._get(request, class_id, Role.ANNOTATOR)).data)
+
+    @extend_schema(request=InputSerializer, responses=LabelClassOutput)
     def patch(self, request, class_id: int):
         label_class = self._get(request, class_id, Role.ADMIN)
         data = self.InputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        label_class = services.label_class_update(label_class=label_class, user=request.user, **data.validated_data)
+        values = {**data.validated_data, "attributes": _attributes_raw(request)}
+        label_class = services.label_class_update(label_class=label_class, user=request.user, **values)
         return Response(LabelClassOutput(label_class).data)
 
+    @extend_schema(description="Archives the class (never deleted: its annotations keep it).", responses={204: None})
     def delete(self, request, class_id: int):
         label_class = self._get(request, class_id, Role.ADMIN)
         services.label_class_update(label_class=label_class, user=request.user, archived=True)
@@ -151,6 +212,7 @@ urlpatterns = [
     path("projects/<int:project_id>/", ProjectDetailApi.as_view(), name="project-detail"),
     path("projects/<int:project_id>/archive/", ProjectArchiveApi.as_view(), name="project-archive"),
     path("projects/<int:project_id>/classes/", LabelClassListApi.as_view(), name="class-list"),
+    path("projects/<int:project_id>/classes/order/", LabelClassOrderApi.as_view(), name="class-order"),
     path("classes/<int:class_id>/", LabelClassDetailApi.as_view(), name="class-detail"),
     path("projects/<int:project_id>/members/", MemberListApi.as_view(), name="member-list"),
     path("projects/<int:project_id>/members/<int:user_id>/", MemberDetailApi.as_view(), name="member-detail"),

@@ -5,23 +5,35 @@ cached a few seconds (settings.GEOLOOP_CACHED_AUTHENTICATION, annotator.permissi
 checksum + recipe + z/x/y checked before any pixel is read, and rio-tiler Readers kept open in one process-wide pool.
 """
 
+import json
 import re
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import path, re_path
 from django.utils.module_loading import import_string
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from annotator.apis.base import GeoLoopApi
-from annotator.imagery import InvalidTile, TileOutsideBounds
-from annotator.imagery.tiles import MEDIA_TYPES, render_tile, tile_check, zoom_range
+from annotator.apis.base import GeoLoopApi, etag_matches
+from annotator.imagery import ImageryError, InvalidTile, TileOutsideBounds
+from annotator.imagery.recipe import (
+    COLORMAPS,
+    HISTOGRAM_BINS,
+    SCALES,
+    band_colorinterp,
+    band_histogram,
+    recipe_merge,
+    recipe_presets,
+)
+from annotator.imagery.tiles import MEDIA_TYPES, render_preview, render_tile, tile_check, zoom_range
 from annotator.models import Role, Scene, SceneStatus
-from annotator.permissions import project_for_user, require_role_cached, scene_for_user
-from annotator.selectors.scenes import scene_list, scene_tile_source
+from annotator.permissions import project_for_user, require_role_cached, role_of, scene_for_user
+from annotator.selectors.scenes import scene_cog_file, scene_list, scene_tile_source
 from annotator.services import scenes as services
 from core.errors import NotFound, NotReady, ValidationFailed
 
@@ -119,6 +131,144 @@ class SceneDetailApi(GeoLoopApi):
         return Response(scene_out(scene))
 
 
+class RecipeSerializer(serializers.Serializer):
+    """A render recipe or a partial edit of one (annotator.imagery.recipe checks it against the scene)."""
+
+    bands = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=3, required=False)
+    min = serializers.ListField(child=serializers.FloatField(), min_length=1, max_length=3, required=False)
+    max = serializers.ListField(child=serializers.FloatField(), min_length=1, max_length=3, required=False)
+    gamma = serializers.ListField(child=serializers.FloatField(), min_length=1, max_length=3, required=False,
+                                  allow_null=True, help_text="per band, 0.1..10; above 1 brightens")
+    colormap = serializers.ChoiceField(choices=list(COLORMAPS), required=False, allow_null=True,
+                                       help_text="one band only")
+    scale = serializers.ChoiceField(choices=list(SCALES), required=False,
+                                    help_text="db: values shown as 10*log10(value) (SAR intensity)")
+
+
+class PresetOutput(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    changes = RecipeSerializer()
+
+
+class RecipeOutput(serializers.Serializer):
+    recipe = RecipeSerializer()
+    presets = PresetOutput(many=True)
+    colormaps = serializers.ListField(child=serializers.CharField())
+    band_count = serializers.IntegerField()
+    dtype = serializers.CharField()
+    radiometry = serializers.CharField()
+    can_edit = serializers.BooleanField()
+
+
+class HistogramOutput(serializers.Serializer):
+    band = serializers.IntegerField()
+    scale = serializers.CharField()
+    edges = serializers.ListField(child=serializers.FloatField())
+    counts = serializers.ListField(child=serializers.IntegerField())
+    min = serializers.FloatField(allow_null=True)
+    max = serializers.FloatField(allow_null=True)
+    p2 = serializers.FloatField(allow_null=True)
+    p98 = serializers.FloatField(allow_null=True)
+    count = serializers.IntegerField()
+
+
+def _ready(scene: Scene) -> None:
+    if scene.status != SceneStatus.READY:
+        raise NotReady("The scene is not ready yet.")
+
+
+def _recipe_body(request) -> dict:
+    """The recipe edit as sent, once its shape is checked (the imagery rules check the rest and name unknown
+    keys rather than dropping them)."""
+    if not isinstance(request.data, dict):
+        raise ValidationFailed("A render recipe is an object with bands, min, max, gamma, colormap, scale.")
+    RecipeSerializer(data=request.data, partial=True).is_valid(raise_exception=True)
+    return dict(request.data)
+
+
+def _colorinterp(scene: Scene) -> list[str]:
+    return band_colorinterp(scene_cog_file(scene))
+
+
+class SceneRecipeApi(GeoLoopApi):
+    """The scene's render recipe, the presets that fit it, and (admin) edits, audited; tiles and embedding keys
+    follow the recipe's hash, so an edit invalidates both."""
+
+    parser_classes = [import_string(path) for path in settings.GEOLOOP_JSON_PARSER_CLASSES]
+
+    def _out(self, scene: Scene, user) -> dict:
+        return {"recipe": scene.render_recipe, "presets": recipe_presets(
+                    band_count=scene.band_count, dtype=scene.dtype, radiometry=scene.radiometry,
+                    colorinterp=_colorinterp(scene)),
+                "colormaps": list(COLORMAPS), "band_count": scene.band_count, "dtype": scene.dtype,
+                "radiometry": scene.radiometry,
+                "can_edit": role_of(user=user, project=scene.project) == Role.ADMIN}
+
+    @extend_schema(responses=RecipeOutput)
+    def get(self, request, scene_id: int):
+        scene = scene_for_user(user=request.user, scene_id=scene_id, role=Role.ANNOTATOR)
+        _ready(scene)
+        return Response(self._out(scene, request.user))
+
+    @extend_schema(request=RecipeSerializer, responses=RecipeOutput,
+                   description="A partial edit: new bands (or a new scale) without min/max get their 2-98 "
+                               "percentiles; null removes gamma or colormap.")
+    def patch(self, request, scene_id: int):
+        scene = scene_for_user(user=request.user, scene_id=scene_id, role=Role.ADMIN)
+        scene = services.scene_update_recipe(scene=scene, recipe=_recipe_body(request), user=request.user)
+        return Response(self._out(scene, request.user))
+
+
+class SceneRecipePreviewApi(GeoLoopApi):
+    """The whole scene drawn with a draft recipe (not saved): what the editor shows while a recipe is edited."""
+
+    content_negotiation_class = None  # set below: image answers, JSON errors
+
+    @extend_schema(parameters=[OpenApiParameter("recipe", str, description="JSON of a partial recipe edit"),
+                               OpenApiParameter("size", int, description="longest side, 16..1024 (512)")],
+                   responses={(200, "image/png"): OpenApiTypes.BINARY})
+    def get(self, request, scene_id: int):
+        scene = scene_for_user(user=request.user, scene_id=scene_id, role=Role.ANNOTATOR)
+        _ready(scene)
+        raw = request.query_params.get("recipe") or "{}"
+        try:
+            changes = json.loads(raw)
+        except ValueError as exc:
+            raise ValidationFailed("`recipe` must be JSON.") from exc
+        try:
+            size = int(request.query_params.get("size") or 512)
+            recipe = recipe_merge(scene_cog_file(scene), current=scene.render_recipe, changes=changes,
+                                  band_count=scene.band_count)
+            body = render_preview(scene_cog_file(scene), recipe, max_size=size)
+        except ValueError as exc:
+            raise ValidationFailed("`size` must be a whole number.") from exc
+        except ImageryError as exc:
+            raise ValidationFailed(str(exc), extra={"reason": exc.code}) from exc
+        return HttpResponse(body, content_type="image/png", headers={"Cache-Control": "private, max-age=60"})
+
+
+class SceneHistogramApi(GeoLoopApi):
+    @extend_schema(parameters=[OpenApiParameter("band", int, required=True),
+                               OpenApiParameter("scale", str, enum=list(SCALES)),
+                               OpenApiParameter("bins", int, description="4..256 (64)")],
+                   responses=HistogramOutput)
+    def get(self, request, scene_id: int):
+        scene = scene_for_user(user=request.user, scene_id=scene_id, role=Role.ANNOTATOR)
+        _ready(scene)
+        try:
+            band = int(request.query_params.get("band") or 1)
+            bins = int(request.query_params.get("bins") or HISTOGRAM_BINS)
+        except ValueError as exc:
+            raise ValidationFailed("`band` and `bins` are whole numbers.") from exc
+        try:
+            histogram = band_histogram(scene_cog_file(scene), band=band, band_count=scene.band_count, bins=bins,
+                                       scale=request.query_params.get("scale") or "linear")
+        except ImageryError as exc:
+            raise ValidationFailed(str(exc), extra={"reason": exc.code}) from exc
+        return Response(histogram)
+
+
 class _AnyAccept(DefaultContentNegotiation):
     """Tiles are images; an `Accept: image/png` client must still get a JSON error body, not 406."""
 
@@ -131,13 +281,6 @@ class _AnyAccept(DefaultContentNegotiation):
 
 _INT = re.compile(r"^(0|[1-9][0-9]{0,9})$")
 _LAST = re.compile(r"^(0|[1-9][0-9]{0,9})\.(png|webp)$")
-
-
-def _etag_matches(header: str, etag: str) -> bool:
-    if not header:
-        return False
-    candidates = [c.strip() for c in header.split(",")]
-    return "*" in candidates or any(c.removeprefix("W/") == etag for c in candidates)
 
 
 class SceneTileApi(GeoLoopApi):
@@ -162,7 +305,7 @@ class SceneTileApi(GeoLoopApi):
             raise NotReady("The scene is not ready yet.")
         etag = f'"{source.version}-{tz}-{tx}-{ty}-{fmt}"'
         headers = {"ETag": etag, "Cache-Control": TILE_CACHE_CONTROL, "Vary": "Cookie, Authorization"}
-        if _etag_matches(request.META.get("HTTP_IF_NONE_MATCH", ""), etag):
+        if etag_matches(request, etag):
             return HttpResponse(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
         try:
             body = render_tile(source.cog_file, tz, tx, ty, source.recipe, fmt)
@@ -171,10 +314,15 @@ class SceneTileApi(GeoLoopApi):
         return HttpResponse(body, content_type=MEDIA_TYPES[fmt], headers=headers)
 
 
+SceneRecipePreviewApi.content_negotiation_class = _AnyAccept
+
 urlpatterns = [
     path("projects/<int:project_id>/scenes/", SceneListApi.as_view(), name="scene-list"),
     path("projects/<int:project_id>/scenes/register/", SceneRegisterApi.as_view(), name="scene-register"),
     path("scenes/<int:scene_id>/", SceneDetailApi.as_view(), name="scene-detail"),
+    path("scenes/<int:scene_id>/recipe/", SceneRecipeApi.as_view(), name="scene-recipe"),
+    path("scenes/<int:scene_id>/recipe/preview.png", SceneRecipePreviewApi.as_view(), name="scene-recipe-preview"),
+    path("scenes/<int:scene_id>/histogram/", SceneHistogramApi.as_view(), name="scene-histogram"),
     re_path(r"^scenes/(?P<scene_id>[0-9]+)/tiles/(?P<z>[^/]+)/(?P<x>[^/]+)/(?P<y>[^/]+)$", SceneTileApi.as_view(),
             name="scene-tile"),
 ]

@@ -3,7 +3,8 @@
 - categories: the project's label classes (id = class index 1..N, with the label-class id alongside).
 - segmentation: "polygon" (pixel coordinates; a polygon with holes falls back to RLE, as COCO polygons cannot hold
   holes) or "rle" (compressed RLE of our own rasterisation on the scene grid, so pycocotools decodes exactly it).
-- area: pixels of our rasterisation; bbox: [x, y, w, h] of the geometry in pixels.
+- area: pixels of our rasterisation; bbox: [x, y, w, h] of the geometry in pixels; attributes: the class
+  attributes' values {name: value} (as CVAT writes them).
 - georef/<image stem>.json next to each image: CRS (WKT and EPSG code), affine (rasterio order), GDAL
   geotransform, size, scene id and checksum, and the window for a chip. Images are the scene COGs (or chip tiles).
 Whole scenes give coco/annotations.json; chips give coco/annotations_{train,val,test}.json.
@@ -117,10 +118,11 @@ def coco_annotations(anns: list[ExportAnnotation], geoms, *, width: int, height:
         else:
             seg = polys
         lminx, lminy, lmaxx, lmaxy = local.bounds
-        out.append({"id": first_id + len(out), "image_id": image_id, "category_id": ann.label_class.index,
+        category = ann.label_class.index if ann.label_class else 0
+        out.append({"id": first_id + len(out), "image_id": image_id, "category_id": category,
                     "segmentation": seg, "area": area, "iscrowd": 0,
                     "bbox": [round(lminx, 6), round(lminy, 6), round(lmaxx - lminx, 6), round(lmaxy - lminy, 6)],
-                    "geoloop_annotation_id": ann.id})
+                    "geoloop_annotation_id": ann.id, "attributes": dict(ann.attribute_values)})
     return out, fallbacks
 
 

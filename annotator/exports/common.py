@@ -48,6 +48,7 @@ class ExportClass:
     name: str
     color: str
     index: int  # 1..N, the value in semantic masks; COCO category id; YOLO uses index - 1
+    attributes: tuple = ()  # the class's typed attribute definitions (annotator.attributes)
 
 
 @dataclass(frozen=True)
@@ -89,9 +90,11 @@ class ExportAnnotation:
     predicted_quality: float | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    attribute_values: dict = field(default_factory=dict)  # the class attributes' values, {name: value}
 
-    def attributes(self) -> dict:
-        """The attributes GeoJSON and GeoPackage carry, in a fixed order."""
+    def attributes(self, fields: Sequence[AttributeField] = ()) -> dict:
+        """The attributes GeoJSON and GeoPackage carry, in a fixed order, then one `attr_<name>` per class
+        attribute in `fields` (null where this annotation has no value)."""
         return {
             "annotation_id": self.id,
             "scene_id": self.scene_id,
@@ -105,7 +108,32 @@ class ExportAnnotation:
             "predicted_quality": self.predicted_quality,
             "created_at": iso(self.created_at),
             "updated_at": iso(self.updated_at),
+            **{f.column: self.attribute_values.get(f.name) for f in fields},
         }
+
+
+@dataclass(frozen=True)
+class AttributeField:
+    """One class attribute as an export column: `attr_<name>`, typed boolean, number or text (a name that two
+    classes define with different types is text)."""
+
+    name: str
+    type: str  # "boolean" | "number" | "text" (choices are text)
+
+    @property
+    def column(self) -> str:
+        return f"attr_{self.name}"
+
+
+def attribute_fields(classes: Sequence[ExportClass]) -> list[AttributeField]:
+    """Every attribute any of `classes` defines, in class order then definition order."""
+    kinds: dict[str, str] = {}
+    for label_class in classes:
+        for definition in label_class.attributes:
+            kind = {"boolean": "boolean", "number": "number"}.get(definition.get("type"), "text")
+            name = definition["name"]
+            kinds[name] = kind if kinds.get(name, kind) == kind else "text"
+    return [AttributeField(name, kind) for name, kind in kinds.items()]
 
 
 @dataclass
@@ -115,6 +143,9 @@ class ExportDataset:
     scenes: list[ExportScene]
     annotations: list[ExportAnnotation]  # sorted by (scene_id, id)
     filters: dict = field(default_factory=dict)
+
+    def attribute_fields(self) -> list[AttributeField]:
+        return attribute_fields(self.classes)
 
     def by_scene(self) -> dict[int, list[ExportAnnotation]]:
         out: dict[int, list[ExportAnnotation]] = {scene.id: [] for scene in self.scenes}
@@ -271,7 +302,7 @@ def mask_dtype(max_value: int) -> np.dtype:
     raise ExportInputError("Too many objects for a 32-bit instance mask.")
 
 
-def rasterize_on_grid(pixel_geoms: Sequence, values: Sequence[int], *, width: int, height: int,
+def rasterize_on_grid(pixel_geoms: Sequence | np.ndarray, values: Sequence[int], *, width: int, height: int,
                       window: Window | None = None, dtype=None) -> np.ndarray:
     """Burn geometries given in scene pixel coordinates onto the scene grid (or a window of it).
 

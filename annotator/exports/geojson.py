@@ -1,28 +1,32 @@
 """GeoJSON (RFC 7946): one FeatureCollection in EPSG:4326 (lon/lat, exteriors counter-clockwise, no `crs` member),
-each feature carrying class, status, review state, source, author, model version, predicted quality and timestamps.
+each feature carrying class, status, review state, source, author, model version, predicted quality and timestamps,
+and `attr_<name>` for every attribute the project's classes define (null where not set).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import shapely
 from shapely.geometry import mapping
 
-from annotator.exports.common import ExportAnnotation, ExportDataset, Progress, ProgressSteps
+from annotator.exports.common import AttributeField, ExportAnnotation, ExportDataset, Progress, ProgressSteps
 from annotator.exports.registry import BaseExporter, register
 
 FILE_NAME = "annotations.geojson"
 
 
-def feature_collection(annotations: list[ExportAnnotation], extra: dict | None = None) -> dict:
+def feature_collection(annotations: list[ExportAnnotation], extra: dict | None = None,
+                       fields: Sequence[AttributeField] = ()) -> dict:
+    """Features with the fixed properties, then `attr_<name>` for each class attribute in `fields`."""
     geoms = shapely.orient_polygons(np.array([a.geometry for a in annotations], dtype=object), exterior_cw=False)
     features = []
     for ann, geom in zip(annotations, geoms, strict=True):
         features.append({"type": "Feature", "id": ann.id, "geometry": _plain(mapping(geom)),
-                         "properties": ann.attributes()})
+                         "properties": ann.attributes(fields)})
     return {"type": "FeatureCollection", **(extra or {}), "features": features}
 
 
@@ -50,6 +54,7 @@ class GeoJsonExporter(BaseExporter):
 
     def export(self, dataset: ExportDataset, out_dir: Path, progress: Progress | None = None) -> dict:
         steps = ProgressSteps(progress, 1)
-        write_feature_collection(out_dir / FILE_NAME, feature_collection(dataset.annotations))
+        write_feature_collection(out_dir / FILE_NAME, feature_collection(dataset.annotations,
+                                                                         fields=dataset.attribute_fields()))
         steps.step("annotations.geojson")
         return {"files": [FILE_NAME]}

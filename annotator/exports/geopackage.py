@@ -1,5 +1,6 @@
 """GeoPackage: one layer per scene in the scene's own CRS (a layer has one CRS), with the same attributes as the
-GeoJSON export. Written through pyogrio (GDAL); OGR_CURRENT_DATE is pinned so unchanged data gives equal bytes.
+GeoJSON export (class attributes as `attr_<name>` columns: booleans 0/1, numbers real, choices and texts text).
+Written through pyogrio (GDAL); OGR_CURRENT_DATE is pinned so unchanged data gives equal bytes.
 """
 
 from __future__ import annotations
@@ -25,7 +26,15 @@ def layer_name(scene) -> str:
     return scene.stem
 
 
-def _column(name: str, values: list):
+def _column(name: str, values: list, kind: str | None = None):
+    if kind == "boolean":  # GeoPackage has no boolean column type worth the name: 0/1 integers, null kept
+        mask = np.array([v is None for v in values])
+        return np.array([0 if v is None else int(bool(v)) for v in values], dtype=np.int16), mask
+    if kind == "number":
+        return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64), None
+    if kind == "text":
+        mask = np.array([v is None for v in values])
+        return np.array(["" if v is None else str(v) for v in values], dtype=object), mask
     if name in INT_FIELDS:
         mask = np.array([v is None for v in values])
         return np.array([0 if v is None else v for v in values], dtype=np.int64), mask
@@ -54,13 +63,15 @@ class GeoPackageExporter(BaseExporter):
                 anns = by_scene.get(scene.id, [])
                 geoms = scene_geometries(anns, scene)
                 wkb = np.array([shapely.to_wkb(g) for g in geoms], dtype=object)
-                attrs = [a.attributes() for a in anns]
+                extra = dataset.attribute_fields()
+                attrs = [a.attributes(extra) for a in anns]
                 columns, masks = [], []
-                for name in FIELDS:
-                    values, mask = _column(name, [row[name] for row in attrs])
+                for name, kind in [(name, None) for name in FIELDS] + [(f.column, f.type) for f in extra]:
+                    values, mask = _column(name, [row[name] for row in attrs], kind)
                     columns.append(values)
                     masks.append(mask)
-                write(str(path), wkb, columns, FIELDS, field_mask=masks, layer=layer_name(scene), driver="GPKG",
+                names = FIELDS + [f.column for f in extra]
+                write(str(path), wkb, columns, names, field_mask=masks, layer=layer_name(scene), driver="GPKG",
                       geometry_type="MultiPolygon", crs=crs_of(scene.crs).to_wkt(), append=path.exists(),
                       layer_options={"SPATIAL_INDEX": "YES", "FID": "fid"})
                 layers.append(layer_name(scene))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import rasterio
@@ -31,7 +32,7 @@ from annotator.exports.registry import BaseExporter, register
 KINDS = ("semantic", "instance", "both")
 
 
-def write_cog(path: Path, array: np.ndarray, scene: ExportScene, *, resampling: str = "nearest",
+def write_cog(path: Path, array: np.ndarray, scene: ExportScene, *, resampling: Literal["nearest", "mode"] = "nearest",
               affine=None, crs: str | None = None, nodata: int | None = NODATA, tags: dict | None = None) -> None:
     """Write a single- or multi-band array (bands, rows, cols) or (rows, cols) as a COG on the given grid."""
     if array.ndim == 2:

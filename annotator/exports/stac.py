@@ -56,7 +56,8 @@ class StacExporter(BaseExporter):
         for scene in dataset.scenes:
             anns = by_scene.get(scene.id, [])
             folder = root / scene.stem
-            write_feature_collection(folder / "labels.geojson", feature_collection(anns))
+            fields = dataset.attribute_fields()
+            write_feature_collection(folder / "labels.geojson", feature_collection(anns, fields=fields))
             labelled = [a for a in anns if a.label_class is not None]
             write_cog(folder / "labels.tif", semantic_mask(labelled, scene), scene, resampling="mode")
             assets = {
@@ -65,9 +66,10 @@ class StacExporter(BaseExporter):
                 "raster-labels": {"href": "./labels.tif", "type": COG_TYPE, "roles": ["labels", "labels-raster"],
                                   "title": "Semantic mask: class index 1..N in label:classes order, 0 unlabelled"},
             }
-            item_links = [{"rel": "root", "href": "../catalog.json", "type": "application/json"},
-                          {"rel": "parent", "href": "../catalog.json", "type": "application/json"},
-                          {"rel": "self", "href": f"./{scene.stem}.json", "type": "application/geo+json"}]
+            item_links: list[dict[str, object]] = [
+                {"rel": "root", "href": "../catalog.json", "type": "application/json"},
+                {"rel": "parent", "href": "../catalog.json", "type": "application/json"},
+                {"rel": "self", "href": f"./{scene.stem}.json", "type": "application/geo+json"}]
             if self.parameters["include_images"]:
                 shutil.copyfile(scene.path, folder / "image.tif")
                 assets["image"] = {"href": "./image.tif", "type": COG_TYPE, "roles": ["data"], "title": scene.name}
@@ -76,7 +78,8 @@ class StacExporter(BaseExporter):
             footprint = scene_footprint(scene)
             counts: dict[str, int] = {}
             for a in labelled:
-                counts[a.label_class.name] = counts.get(a.label_class.name, 0) + 1
+                name = a.label_class.name if a.label_class else ""
+                counts[name] = counts.get(name, 0) + 1
             methods = sorted({"manual" if a.source == "human" else "automated" for a in anns}) or ["manual"]
             crs = crs_of(scene.crs)
             item = {
@@ -86,7 +89,8 @@ class StacExporter(BaseExporter):
                 "properties": {
                     "datetime": iso(scene.created_at) or "1970-01-01T00:00:00.000000Z",
                     "title": scene.name,
-                    "label:properties": ["class"], "label:type": "vector", "label:tasks": ["segmentation"],
+                    "label:properties": ["class", *(f.column for f in fields)], "label:type": "vector",
+                    "label:tasks": ["segmentation"],
                     "label:methods": methods,
                     "label:description": f"GeoLoop annotations of scene {scene.name}",
                     "label:classes": [{"name": "class", "classes": names}],

@@ -14,7 +14,8 @@ from rio_cogeo.cogeo import cog_translate, cog_validate
 from rio_cogeo.profiles import cog_profiles
 
 from annotator.imagery.errors import InvalidRaster
-from annotator.imagery.guard import DEFAULT_LIMITS, RasterLimits, first_line, raster_open
+from annotator.imagery.guard import DEFAULT_LIMITS, NO_SIZE_LIMITS, RasterLimits, first_line, raster_open
+from annotator.imagery.sar import complex_to_db, is_complex
 
 BLOCK_SIZE = 512
 
@@ -33,16 +34,22 @@ def write_cog(src_path: str | os.PathLike, dst_path: str | os.PathLike, *,
 
     Overviews are decimated by 2 until the smallest fits one 512-px block, resampled with "average" (nodata and masked
     pixels are left out of the average). The source is opened through the guard (allowed drivers only, nothing
-    outside the file, header `limits` checked before any pixel is read). Raises InvalidRaster (or a narrower
-    refusal) when the source cannot be read through.
+    outside the file, header `limits` checked before any pixel is read). A complex-valued (SAR) source is first
+    converted, block by block, to float32 amplitude in dB (annotator.imagery.sar) beside the destination, and that
+    becomes the COG. Raises InvalidRaster (or a narrower refusal) when the source cannot be read through.
     """
     dst = Path(dst_path)
     dst.parent.mkdir(parents=True, exist_ok=True)
     tmp = dst.with_name(f".{dst.name}.{uuid.uuid4().hex}.part")
+    db_tmp = dst.with_name(f".{dst.name}.{uuid.uuid4().hex}.db.tif")
     try:
+        with raster_open(src_path, limits=limits) as src:
+            if is_complex(src.dtypes[0]):
+                complex_to_db(src, db_tmp)
+        source, source_limits = (db_tmp, NO_SIZE_LIMITS) if db_tmp.exists() else (src_path, limits)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            with raster_open(src_path, limits=limits) as src:
+            with raster_open(source, limits=source_limits) as src:
                 has_alpha = src.count > 1 and src.colorinterp[-1].name == "alpha"
                 has_mask = (not has_alpha and src.nodata is None
                             and any(MaskFlags.per_dataset in flags for flags in src.mask_flag_enums))
@@ -67,3 +74,5 @@ def write_cog(src_path: str | os.PathLike, dst_path: str | os.PathLike, *,
     finally:
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.aux.xml").unlink(missing_ok=True)
+        db_tmp.unlink(missing_ok=True)
+        Path(f"{db_tmp}.aux.xml").unlink(missing_ok=True)

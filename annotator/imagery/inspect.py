@@ -15,9 +15,10 @@ from rasterio.windows import Window
 
 from annotator.imagery.errors import InvalidRaster, UnsupportedRaster
 from annotator.imagery.guard import DEFAULT_LIMITS, RasterLimits, first_line, raster_open
+from annotator.imagery.sar import SAR_AMPLITUDE_DB, SAR_TAG, is_complex
 
 SUPPORTED_DTYPES = ("uint8", "uint16", "int16", "float32", "float64")
-COMPLEX_DTYPES = ("complex_int16", "complex64", "complex128", "cint16", "cint32", "cfloat32", "cfloat64")
+COMPLEX_SUPPORTED = ("complex_int16", "complex64", "complex128")  # ingested as float32 amplitude in dB
 FOOTPRINT_POINTS_PER_EDGE = 16
 _GEOD = Geod(ellps="WGS84")
 
@@ -29,6 +30,8 @@ class RasterInfo:
     crs: "EPSG:<code>" when the CRS has one, else its WKT. transform: GDAL geotransform (c, a, b, f, d, e).
     footprint: closed ring of (lon, lat) in EPSG:4326, edges densified. bounds: (minlon, minlat, maxlon, maxlat).
     band_count: data bands (an alpha band is not counted; `has_alpha` says it is there). gsd: metres per pixel.
+    radiometry: "complex" for complex-valued (SAR) samples (ingested as amplitude in dB), "amplitude_db" for a
+    raster GeoLoop converted so, "" otherwise.
     """
 
     crs: str
@@ -44,6 +47,7 @@ class RasterInfo:
     footprint: tuple[tuple[float, float], ...]
     bounds: tuple[float, float, float, float]
     overview_count: int
+    radiometry: str = ""
 
     @property
     def footprint_geojson(self) -> dict:
@@ -123,7 +127,7 @@ def inspect_raster(path: str | os.PathLike, *, read_all: bool = False, limits: R
 
     Raises InvalidRaster (or a narrower UnsupportedRaster, FormatRefused, ExternalReference, RasterTooLarge) with a
     reason: not a raster, not an allowed format, reaches other files, too large, truncated, no georeferencing,
-    rotated or sheared grid, complex-valued data, unsupported data type.
+    rotated or sheared grid, unsupported data type (complex-valued SAR is accepted: see `radiometry`).
     """
     path = os.fspath(path)
     name = name or os.path.basename(path)
@@ -147,14 +151,15 @@ def _describe(dataset, name: str) -> RasterInfo:
     if dataset.count < 1:
         raise InvalidRaster(f"{name} has no bands.")
     dtype = dataset.dtypes[0]
-    if dtype in COMPLEX_DTYPES or dtype.startswith("complex"):
-        raise UnsupportedRaster(
-            f"{name} holds complex-valued (SAR) data ({dtype}); GeoLoop does not show complex rasters. Convert it to "
-            "amplitude in dB (20·log10|z|, float32) first, e.g. with gdal_calc.")
     if len(set(dataset.dtypes)) > 1:
         raise UnsupportedRaster(f"{name} mixes data types across bands ({', '.join(sorted(set(dataset.dtypes)))}).")
-    if dtype not in SUPPORTED_DTYPES:
-        raise UnsupportedRaster(f"{name} has data type {dtype}; GeoLoop reads {', '.join(SUPPORTED_DTYPES)}.")
+    complex_valued = is_complex(dtype)
+    if complex_valued and dtype not in COMPLEX_SUPPORTED:
+        raise UnsupportedRaster(f"{name} has complex data type {dtype}; GeoLoop converts "
+                                f"{', '.join(COMPLEX_SUPPORTED)} to amplitude in dB.")
+    if not complex_valued and dtype not in SUPPORTED_DTYPES:
+        raise UnsupportedRaster(f"{name} has data type {dtype}; GeoLoop reads "
+                                f"{', '.join(SUPPORTED_DTYPES + COMPLEX_SUPPORTED)}.")
     if dataset.crs is None:
         if dataset.gcps[0]:
             raise InvalidRaster(f"{name} is georeferenced only by ground control points; warp it onto a map grid "
@@ -192,8 +197,16 @@ def _describe(dataset, name: str) -> RasterInfo:
         has_alpha=has_alpha,
         has_mask=has_mask,
         gsd=_gsd_metres(dataset.crs, transform, dataset.width, dataset.height),
-        transform=tuple(float(v) for v in transform.to_gdal()),
+        transform=_six(transform.to_gdal()),
         footprint=footprint,
         bounds=(min(lons), min(lats), max(lons), max(lats)),
         overview_count=len(dataset.overviews(1)),
+        radiometry="complex" if complex_valued else (
+            SAR_AMPLITUDE_DB if dataset.tags().get(SAR_TAG) == SAR_AMPLITUDE_DB else ""),
     )
+
+
+def _six(values) -> tuple[float, float, float, float, float, float]:
+    """A GDAL geotransform as six floats."""
+    a, b, c, d, e, f = (float(v) for v in values)
+    return a, b, c, d, e, f

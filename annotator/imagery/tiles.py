@@ -18,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import Any, cast
 
 import numpy as np
 import rasterio
@@ -31,12 +32,13 @@ from rio_tiler.utils import render
 
 from annotator.imagery.errors import ImageryError, InvalidRaster, InvalidRecipe, InvalidTile, TileOutsideBounds
 from annotator.imagery.gdal_env import READ_OPTIONS
+from core.geo import tile_address_problem
 
 TILE_SIZE = 256
 MAX_ZOOM = 30
 FORMATS = {"png": "PNG", "webp": "WEBP"}
 MEDIA_TYPES = {"png": "image/png", "webp": "image/webp"}
-_ENCODE_OPTIONS = {"PNG": {"ZLEVEL": 3}, "WEBP": {"QUALITY": 90}}
+_ENCODE_OPTIONS: dict[str, dict[str, Any]] = {"PNG": {"ZLEVEL": 3}, "WEBP": {"QUALITY": 90}}
 
 
 class ReaderPool:
@@ -118,23 +120,62 @@ def tile_check(z: int, x: int, y: int, fmt: str) -> None:
     """Raise InvalidTile unless z/x/y address a Web Mercator tile and fmt is png or webp."""
     if fmt not in FORMATS:
         raise InvalidTile(f"Unknown tile format {fmt!r}; use png or webp.")
-    if not 0 <= z <= MAX_ZOOM:
-        raise InvalidTile(f"Zoom {z} is out of range 0..{MAX_ZOOM}.")
-    side = 1 << z
-    if not (0 <= x < side and 0 <= y < side):
-        raise InvalidTile(f"Tile {z}/{x}/{y} does not exist: x and y run from 0 to {side - 1} at zoom {z}.")
+    problem = tile_address_problem(z, x, y, max_zoom=MAX_ZOOM)
+    if problem:
+        raise InvalidTile(problem)
 
 
-def _stretch(data: np.ndarray, lows: Sequence[float], highs: Sequence[float]) -> np.ndarray:
-    """(bands, h, w) -> uint8, each band mapped linearly from [low, high] to [0, 255] and clipped."""
+def _stretch(data: np.ndarray, lows: Sequence[float], highs: Sequence[float], scale: str = "linear") -> np.ndarray:
+    """(bands, h, w) -> uint8, each band mapped linearly from [low, high] to [0, 255] and clipped (with scale "db",
+    from 10*log10 of the values; values <= 0 have no dB and map to 0)."""
     out = np.empty(data.shape, dtype="uint8")
     for i, (low, high) in enumerate(zip(lows, highs, strict=True)):
         band = data[i].astype("float32", copy=False)
+        if scale == "db":
+            with np.errstate(divide="ignore", invalid="ignore"):
+                band = np.float32(10.0) * np.log10(band)
         scaled = (band - np.float32(low)) * np.float32(255.0 / (high - low))
         np.clip(scaled, 0, 255, out=scaled)
         np.nan_to_num(scaled, copy=False, nan=0.0)
         out[i] = scaled.astype("uint8")
     return out
+
+
+@lru_cache(maxsize=256)
+def gamma_lut(gamma: float) -> np.ndarray:
+    """uint8 -> uint8 lookup table of 255 * (v / 255) ** (1 / gamma), built once per gamma value."""
+    levels = np.arange(256, dtype="float64") / 255.0
+    return np.clip(np.rint(255.0 * levels ** (1.0 / gamma)), 0, 255).astype("uint8")
+
+
+@lru_cache(maxsize=32)
+def colormap_lut(name: str) -> np.ndarray:
+    """(3, 256) uint8 lookup tables (red, green, blue) of a rio-tiler colour map, built once per name."""
+    from rio_tiler.colormap import cmap
+
+    table = cast(dict, cmap.get(name))  # rio-tiler's named ramps are {value: rgba}
+    lut = np.zeros((256, 3), dtype="uint8")
+    for value, rgba in table.items():
+        if 0 <= int(value) <= 255:
+            lut[int(value)] = rgba[:3]
+    lut = np.ascontiguousarray(lut.T)
+    lut.setflags(write=False)
+    return lut
+
+
+def recipe_apply(data: np.ndarray, recipe: dict) -> np.ndarray:
+    """(bands, h, w) values -> (3, h, w) uint8 RGB with the recipe's stretch, scale, gamma and colour map. Gamma
+    and colour map go through lookup tables built once per process (no per-tile recomputation)."""
+    rgb = _stretch(data, recipe["min"], recipe["max"], recipe.get("scale") or "linear")
+    for i, gamma in enumerate(recipe.get("gamma") or ()):
+        if gamma != 1.0:
+            np.take(gamma_lut(float(gamma)), rgb[i], out=rgb[i])
+    if recipe.get("colormap") and rgb.shape[0] == 1:
+        lut = colormap_lut(recipe["colormap"])  # (3, 256): one table per output channel
+        return np.stack([np.take(lut[c], rgb[0]) for c in range(3)])
+    if rgb.shape[0] == 1:
+        rgb = np.repeat(rgb, 3, axis=0)
+    return rgb
 
 
 def _alpha(img) -> np.ndarray:
@@ -153,7 +194,8 @@ def _alpha(img) -> np.ndarray:
 
 
 def render_tile(path: str | os.PathLike, z: int, x: int, y: int, recipe: dict, fmt: str = "png") -> bytes:
-    """Render tile z/x/y of the COG at `path` with `recipe` ({"bands", "min", "max"}) as PNG or WEBP bytes, RGBA,
+    """Render tile z/x/y of the COG at `path` with `recipe` ({"bands", "min", "max"}, optional "gamma", "colormap",
+    "scale": see annotator.imagery.recipe) as PNG or WEBP bytes, RGBA,
     TILE_SIZE x TILE_SIZE.
 
     Raises InvalidTile (malformed address), TileOutsideBounds (the tile misses the image), InvalidRecipe,
@@ -170,11 +212,30 @@ def render_tile(path: str | os.PathLike, z: int, x: int, y: int, recipe: dict, f
         raise TileOutsideBounds(f"Tile {z}/{x}/{y} is outside the scene.") from exc
     except (RasterioError, RioTilerError) as exc:
         raise ImageryError(f"Reading tile {z}/{x}/{y} failed: {exc}") from exc
-    rgb = _stretch(img.array.data, recipe["min"], recipe["max"])
-    if rgb.shape[0] == 1:
-        rgb = np.repeat(rgb, 3, axis=0)
+    rgb = recipe_apply(img.array.data, recipe)
     image_format = FORMATS[fmt]
     return render(rgb, _alpha(img), img_format=image_format, **_ENCODE_OPTIONS[image_format])
+
+
+PREVIEW_MAX_SIZE = 1024
+
+
+def render_preview(path: str | os.PathLike, recipe: dict, *, max_size: int = 512, fmt: str = "png") -> bytes:
+    """The whole scene at most `max_size` pixels on its longest side (from the overview that fits), drawn with
+    `recipe`, as PNG or WEBP bytes, RGBA (transparent at nodata): what the recipe editor shows before saving."""
+    if fmt not in FORMATS:
+        raise InvalidTile(f"Unknown image format {fmt!r}; use png or webp.")
+    if not 16 <= max_size <= PREVIEW_MAX_SIZE:
+        raise InvalidTile(f"A preview is 16 to {PREVIEW_MAX_SIZE} pixels on its longest side.")
+    bands = list(recipe.get("bands") or [])
+    try:
+        with POOL.reader(path) as reader, rasterio.Env(**READ_OPTIONS):
+            img = reader.preview(indexes=bands, max_size=max_size)
+    except (RasterioError, RioTilerError) as exc:
+        raise ImageryError(f"Reading the preview failed: {exc}") from exc
+    image_format = FORMATS[fmt]
+    return render(recipe_apply(img.array.data, recipe), _alpha(img), img_format=image_format,
+                  **_ENCODE_OPTIONS[image_format])
 
 
 @lru_cache(maxsize=1024)

@@ -7,6 +7,7 @@ from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.gis.geos import Polygon
 from django.db.models import QuerySet
 
+from annotator.attributes import attributes_missing
 from annotator.models import Annotation, AnnotationRevision, Scene
 from core.errors import ValidationFailed
 
@@ -46,6 +47,9 @@ def annotation_properties(annotation: Annotation) -> dict:
         "model_version_id": annotation.model_version_id,
         "proposal_id": annotation.proposal_id,
         "predicted_quality": annotation.predicted_quality,
+        "attributes": annotation.attributes or {},
+        "attributes_missing": attributes_missing((annotation.label_class.attributes or [])
+                                                 if annotation.label_class else [], annotation.attributes),
         "updated_at": annotation.updated_at.isoformat() if annotation.updated_at else None,
     }
 

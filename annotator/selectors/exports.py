@@ -15,7 +15,7 @@ from core.errors import ValidationFailed
 
 def export_classes(*, project: Project) -> list[ExportClass]:
     """Every label class of the project (archived ones too, so indexes never shift), index 1..N in id order."""
-    return [ExportClass(id=c.id, name=c.name, color=c.color, index=i)
+    return [ExportClass(id=c.id, name=c.name, color=c.color, index=i, attributes=tuple(c.attributes or ()))
             for i, c in enumerate(LabelClass.objects.filter(project=project).order_by("id"), start=1)]
 
 
@@ -86,7 +86,7 @@ def export_dataset_select(*, project: Project, filters: ExportFilters) -> Export
     rows = (export_annotations(project=project, filters=filters, classes=classes)
             .select_related("author").only(
                 "id", "scene_id", "geometry", "label_class_id", "source", "status", "review_state", "author__username",
-                "model_version_id", "predicted_quality", "created_at", "updated_at"))
+                "model_version_id", "predicted_quality", "created_at", "updated_at", "attributes"))
     annotations = []
     for row in rows.iterator(chunk_size=2000):
         annotations.append(ExportAnnotation(
@@ -94,7 +94,7 @@ def export_dataset_select(*, project: Project, filters: ExportFilters) -> Export
             label_class=class_by_id.get(row.label_class_id), source=row.source, status=row.status,
             review_state=row.review_state, author=row.author.username if row.author else None,
             model_version_id=row.model_version_id, predicted_quality=row.predicted_quality,
-            created_at=row.created_at, updated_at=row.updated_at))
+            created_at=row.created_at, updated_at=row.updated_at, attribute_values=row.attributes or {}))
     return ExportDataset(project_slug=project.slug, classes=classes, scenes=scenes, annotations=annotations,
                          filters=filters.as_dict())
 

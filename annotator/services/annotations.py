@@ -10,11 +10,13 @@ stale version raises Conflict (409) carrying the current version and geometry, s
 """
 
 import logging
+from typing import cast
 
-from django.contrib.gis.geos import GEOSGeometry
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.db import transaction
 from django.db.models import F
 
+from annotator import attributes as attribute_rules
 from annotator import geometry as geom_rules
 from annotator.audit import audit_record
 from annotator.events import scene_event_send
@@ -43,13 +45,13 @@ def _shapely_of(geos: GEOSGeometry):
     return shapely.from_wkb(bytes(geos.wkb))
 
 
-def _geos_of(shape) -> GEOSGeometry:
+def _geos_of(shape) -> MultiPolygon:
     import shapely
 
-    return GEOSGeometry(memoryview(shapely.to_wkb(shape)), srid=4326)
+    return cast(MultiPolygon, GEOSGeometry(memoryview(shapely.to_wkb(shape)), srid=4326))  # repaired to multi
 
 
-def geometry_for_scene(*, scene: Scene, geometry) -> tuple[GEOSGeometry, dict]:
+def geometry_for_scene(*, scene: Scene, geometry) -> tuple[MultiPolygon, dict]:
     """Repair/refuse/clip a GeoJSON dict or GEOSGeometry (EPSG:4326) against the scene footprint."""
     if isinstance(geometry, GEOSGeometry):
         if geometry.srid not in (None, 4326):
@@ -75,6 +77,19 @@ def _label_class_check(*, project, label_class) -> LabelClass | None:
     if label_class.archived:
         raise ValidationFailed(f"Label class {label_class.name!r} is archived.", extra={"reason": "archived_class"})
     return label_class
+
+
+def _attributes_for(label_class: LabelClass | None, values) -> dict:
+    """Check an annotation's attributes (the full set) against its class's schema: unknown names, wrong types,
+    values out of range and missing required attributes are refused (400, reason `invalid_attributes`)."""
+    schema = label_class.attributes if label_class is not None else []
+    if values and label_class is None:
+        raise ValidationFailed("An annotation without a class has no attributes.",
+                               extra={"reason": "invalid_attributes"})
+    try:
+        return attribute_rules.attributes_check(schema or [], values, complete=True)
+    except attribute_rules.AttributeInvalid as exc:
+        raise ValidationFailed(str(exc), extra={"reason": "invalid_attributes"}) from exc
 
 
 def _revision_add(*, annotation: Annotation, user, reason: str) -> AnnotationRevision:
@@ -136,10 +151,12 @@ def _version_check(annotation: Annotation, expected_version: int) -> None:
 @transaction.atomic
 def annotation_create(*, project, scene: Scene, geometry, label_class=None, user, source: str = AnnotationSource.HUMAN,
                       task: Task | None = None, model_version_id: int | None = None, proposal_id: int | None = None,
-                      predicted_quality: float | None = None,
-                      status: str = AnnotationStatus.ACCEPTED) -> tuple[Annotation, dict]:
-    """Store a new annotation. `geometry`: GeoJSON dict or GEOSGeometry in EPSG:4326. Returns the annotation and
-    what was done to its geometry: {"repaired", "clipped", "dropped_parts", "area_kept"}."""
+                      predicted_quality: float | None = None, status: str = AnnotationStatus.ACCEPTED,
+                      attributes: dict | None = None) -> tuple[Annotation, dict]:
+    """Store a new annotation. `geometry`: GeoJSON dict or GEOSGeometry in EPSG:4326. `attributes`: the values of
+    the class's attributes (when given, the full set: required ones included; when left out, none are set and the
+    output lists the required ones as missing). Returns the annotation and what was done to its geometry:
+    {"repaired", "clipped", "dropped_parts", "area_kept"}."""
     if scene.project_id != project.id:
         raise ValidationFailed("That scene belongs to another project.")
     if scene.status != SceneStatus.READY:
@@ -154,23 +171,32 @@ def annotation_create(*, project, scene: Scene, geometry, label_class=None, user
     if predicted_quality is not None and not 0.0 <= predicted_quality <= 1.0:
         raise ValidationFailed("predicted_quality must lie in [0, 1].")
     label_class = _label_class_check(project=project, label_class=label_class)
+    values = _attributes_for(label_class, attributes) if attributes is not None else {}
     geos, info = geometry_for_scene(scene=scene, geometry=geometry)
     annotation = Annotation.objects.create(
         project=project, scene=scene, task=task, label_class=label_class, geometry=geos, source=source,
         status=status, author=user if getattr(user, "is_authenticated", False) else None,
         model_version_id=model_version_id, proposal_id=proposal_id, predicted_quality=predicted_quality,
+        attributes=values,
     )
     _changed(annotation=annotation, user=user, kind="created", event="annotation.created", reason="created",
              details={"source": source, "proposal_id": proposal_id, **info})
     return annotation, info
 
 
-def _apply(annotation: Annotation, *, geometry=None, label_class=None, status: str | None = None) -> dict:
+def _apply(annotation: Annotation, *, geometry=None, label_class=None, status: str | None = None,
+           attributes: dict | None = None) -> dict:
     info: dict = {}
     if geometry is not None:
         annotation.geometry, info = geometry_for_scene(scene=annotation.scene, geometry=geometry)
     if label_class is not None:
-        annotation.label_class = _label_class_check(project=annotation.project, label_class=label_class)
+        new_class = _label_class_check(project=annotation.project, label_class=label_class)
+        if attributes is None and new_class != annotation.label_class:  # keep what still fits the new class
+            annotation.attributes = attribute_rules.attributes_carry(new_class.attributes if new_class else [],
+                                                                     annotation.attributes)
+        annotation.label_class = new_class
+    if attributes is not None:
+        annotation.attributes = _attributes_for(annotation.label_class, attributes)
     if status is not None:
         if status not in AnnotationStatus.values:
             raise ValidationFailed(f"Unknown status {status!r}.")
@@ -180,18 +206,19 @@ def _apply(annotation: Annotation, *, geometry=None, label_class=None, status: s
 
 @transaction.atomic
 def annotation_update(*, annotation: Annotation, user, expected_version: int, geometry=None, label_class=None,
-                      reason: str = "", status: str | None = None) -> Annotation:
-    """Change geometry and/or class (and optionally status draft/accepted). A changed annotation goes back to
+                      reason: str = "", status: str | None = None, attributes: dict | None = None) -> Annotation:
+    """Change geometry and/or class, attributes (the full set, checked against the class), status (draft/accepted).
+    A class change without attributes keeps the values that fit the new class. A changed annotation goes back to
     the review queue (review_state pending)."""
     annotation = _locked(annotation)
     require_annotation_edit(user=user, annotation=annotation)
     _version_check(annotation, expected_version)
     if annotation.deleted:
         raise Conflict(f"Annotation {annotation.id} is deleted; restore it first.", extra={"reason": "deleted"})
-    if geometry is None and label_class is None and status is None:
-        raise ValidationFailed("Nothing to change: give geometry, label_class or status.")
+    if geometry is None and label_class is None and status is None and attributes is None:
+        raise ValidationFailed("Nothing to change: give geometry, label_class, attributes or status.")
     previous_geometry = annotation.geometry
-    info = _apply(annotation, geometry=geometry, label_class=label_class, status=status)
+    info = _apply(annotation, geometry=geometry, label_class=label_class, status=status, attributes=attributes)
     annotation.version += 1
     annotation.review_state = ReviewState.PENDING
     annotation.review_reason = ""
@@ -229,8 +256,9 @@ def annotation_restore(*, annotation: Annotation, user, revision_version: int) -
         raise NotFound(f"Annotation {annotation.id} has no version {revision_version}.")
     if revision.deleted:
         raise ValidationFailed(f"Version {revision_version} is a deletion; pick a version with a geometry.")
-    if revision.label_class_id is not None and revision.label_class.archived:
-        raise ValidationFailed(f"Version {revision_version} used the archived class {revision.label_class.name!r}.")
+    old_class = revision.label_class
+    if old_class is not None and old_class.archived:
+        raise ValidationFailed(f"Version {revision_version} used the archived class {old_class.name!r}.")
     previous_geometry, previous_version = annotation.geometry, annotation.version
     was_deleted = annotation.deleted
     annotation.geometry = revision.geometry

@@ -32,6 +32,7 @@ from core.errors import Conflict, ValidationFailed
 
 log = logging.getLogger(__name__)
 EXPORTS_DIR = "exports"
+MAX_RETENTION_DAYS = 36_500  # a century: beyond it a date cannot be computed, and nothing is that old
 
 
 def _checked(*, format: str, filters: dict | None, parameters: dict | None):
@@ -300,8 +301,9 @@ def export_archives_purge(*, older_than_days: int | None = None, project: Projec
     that ended without a file (failed, cancelled) or whose row is gone are removed too once as old.
     Returns {"removed": jobs whose archive was removed, "folders": folders removed, "freed_bytes"}."""
     days = settings.EXPORT_RETENTION_DAYS if older_than_days is None else older_than_days
-    if days < 0:
-        raise ValidationFailed("older_than_days must be 0 or more.", extra={"reason": "invalid_retention"})
+    if not 0 <= days <= MAX_RETENTION_DAYS:
+        raise ValidationFailed(f"older_than_days must lie between 0 and {MAX_RETENTION_DAYS}.",
+                               extra={"reason": "invalid_retention"})
     if days == 0 and older_than_days is None:
         return {"removed": 0, "folders": 0, "freed_bytes": 0, "older_than_days": 0}
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)

@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from annotator import attributes as attribute_rules
 from annotator.audit import audit_record
 from annotator.models import LabelClass, Membership, Project, Role, default_project_settings
 from core.errors import NotFound, ValidationFailed
@@ -66,23 +67,75 @@ def project_settings_merge(*, project: Project, user, values: dict, action: str 
 PALETTE = ["#e6194b", "#3cb44b", "#ffe119", "#4363d8", "#f58231", "#911eb4", "#46f0f0", "#f032e6"]
 
 
-def label_class_create(*, project: Project, name: str, user, color: str | None = None) -> LabelClass:
-    if LabelClass.objects.filter(project=project, name=name).exists():
+def _schema(attributes) -> list[dict]:
+    try:
+        return attribute_rules.schema_check(attributes)
+    except attribute_rules.AttributeInvalid as exc:
+        raise ValidationFailed(str(exc), extra={"reason": "invalid_attributes"}) from exc
+
+
+def _name_check(project: Project, name: str, *, exclude: int | None = None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed("A class needs a name.")
+    others = LabelClass.objects.filter(project=project, name=name)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    if others.exists():
         raise ValidationFailed(f"Project {project.slug} already has a class named {name!r}.")
-    color = color or PALETTE[LabelClass.objects.filter(project=project).count() % len(PALETTE)]
-    label_class = LabelClass.objects.create(project=project, name=name, color=color)
-    audit_record(user=user, project=project, action="label_class.create", obj=label_class)
+    return name
+
+
+def label_class_create(*, project: Project, name: str, user, color: str | None = None, order: int | None = None,
+                       attributes: list | None = None) -> LabelClass:
+    """A new class, last in the palette unless `order` says otherwise; `attributes` checked
+    (annotator.attributes.schema_check)."""
+    name = _name_check(project, name)
+    existing = LabelClass.objects.filter(project=project)
+    color = color or PALETTE[existing.count() % len(PALETTE)]
+    if order is None:
+        order = (max(existing.values_list("order", flat=True), default=-1)) + 1
+    label_class = LabelClass.objects.create(project=project, name=name, color=color, order=order,
+                                            attributes=_schema(attributes))
+    audit_record(user=user, project=project, action="label_class.create", obj=label_class,
+                 details={"name": name, "attributes": label_class.attributes})
     return label_class
 
 
 def label_class_update(*, label_class: LabelClass, user, name: str | None = None, color: str | None = None,
-                       archived: bool | None = None) -> LabelClass:
-    for field, value in (("name", name), ("color", color), ("archived", archived)):
+                       archived: bool | None = None, order: int | None = None,
+                       attributes: list | None = None) -> LabelClass:
+    """Rename, recolour, reorder, archive/unarchive (a class is never deleted: its annotations keep it), or
+    replace its attribute definitions. Values already stored on annotations stay as they were; the new schema
+    applies to the next edit."""
+    changes: dict = {}
+    if name is not None:
+        label_class.name = changes["name"] = _name_check(label_class.project, name, exclude=label_class.pk)
+    for field, value in (("color", color), ("archived", archived), ("order", order)):
         if value is not None:
             setattr(label_class, field, value)
+            changes[field] = value
+    if attributes is not None:
+        label_class.attributes = changes["attributes"] = _schema(attributes)
     label_class.save()
-    audit_record(user=user, project=label_class.project, action="label_class.update", obj=label_class)
+    audit_record(user=user, project=label_class.project, action="label_class.update", obj=label_class,
+                 details=changes)
     return label_class
+
+
+@transaction.atomic
+def label_class_reorder(*, project: Project, user, class_ids: list[int]) -> list[LabelClass]:
+    """Put the project's classes in the order of `class_ids` (every class of the project, archived ones too)."""
+    classes = {c.id: c for c in LabelClass.objects.select_for_update().filter(project=project)}
+    if sorted(class_ids) != sorted(classes):
+        raise ValidationFailed("Give every class of the project once, in the new order.",
+                               extra={"reason": "incomplete_order"})
+    for position, class_id in enumerate(class_ids):
+        classes[class_id].order = position
+    LabelClass.objects.bulk_update(classes.values(), ["order"])
+    audit_record(user=user, project=project, action="label_class.reorder", obj=project,
+                 details={"order": class_ids})
+    return [classes[i] for i in class_ids]
 
 
 def membership_set(*, project: Project, username: str, role: str, user) -> Membership:

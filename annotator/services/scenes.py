@@ -308,6 +308,7 @@ def _ingest(scene: Scene, run_id: str) -> Scene:
         scene.footprint = Polygon(info.footprint, srid=4326)
         scene.width, scene.height = info.width, info.height
         scene.band_count, scene.dtype, scene.nodata = info.band_count, info.dtype, info.nodata
+        scene.radiometry = info.radiometry
         scene.gsd = info.gsd
         scene.transform = list(info.transform)
         scene.overview_count = info.overview_count

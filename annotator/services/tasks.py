@@ -1,7 +1,8 @@
 """Tasks and their leases.
 
-A task is an area of a scene. An admin cuts a scene into a grid (cell size in metres, computed in the scene's UTM
-zone by PostGIS) or draws areas, and may assign them round-robin to annotators; unassigned tasks form the pool.
+A task is an area of a scene. An admin cuts a scene into a grid (cell size in metres, in the scene's UTM zone;
+no slivers: see annotator.grid) or draws areas, and may assign them round-robin to annotators; unassigned tasks
+form the pool.
 
 `task_next` leases one task to the caller: first a live lease the caller already holds (renewed), else tasks
 assigned to the caller, else the pool, oldest first; a task is free when it is new or its lease has expired.
@@ -12,19 +13,24 @@ ends the lease and sends the task to review.
 
 import math
 from datetime import timedelta
+from typing import cast
 
+import numpy as np
+import shapely
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.gis.geos import GEOSGeometry
-from django.db import connection, transaction
+from django.contrib.gis.geos import GEOSGeometry, Polygon
+from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from annotator.audit import audit_record
+from annotator.grid import cell_count_estimate, grid_cells
 from annotator.models import Membership, Project, Scene, Task, TaskStatus
 from annotator.services.annotations import geometry_for_scene
 from annotator.signals import task_leased, task_submitted
 from core.errors import Conflict, ValidationFailed
+from core.geo import reproject
 
 MAX_GRID_CELLS = 10_000
 DEFAULT_LEASE_SECONDS = 300
@@ -50,39 +56,32 @@ def _assignees_check(*, project: Project, assignees: list[int] | None) -> list:
     return [users[uid] for uid in assignees]
 
 
-def _scene_ready(scene: Scene) -> None:
+def _scene_ready(scene: Scene) -> Polygon:
+    """The scene's footprint; a scene without one (not ingested yet) takes no tasks."""
     if scene.footprint is None:
         raise ValidationFailed(f"Scene {scene.id} has no footprint yet (status {scene.status}).")
+    return scene.footprint
 
 
 @transaction.atomic
 def task_grid_create(*, scene: Scene, user, cell_size_m: float, assignees: list[int] | None = None) -> list[Task]:
-    """Cut the scene footprint into square cells of `cell_size_m` metres (in its UTM zone), clipped to it."""
-    _scene_ready(scene)
+    """Cut the scene footprint into square cells of `cell_size_m` metres (in its UTM zone), aligned on the
+    footprint's top-left corner and clipped to it; a piece under a quarter of a cell merges with the neighbour it
+    shares the longest edge with (annotator.grid), so no task is a sliver."""
+    outline = _scene_ready(scene)
     if not 10 <= cell_size_m <= 100_000:
         raise ValidationFailed("cell_size_m must lie between 10 and 100000.")
     users = _assignees_check(project=scene.project, assignees=assignees)
-    centroid = scene.footprint.centroid
-    srid = _utm_srid(centroid.x, centroid.y)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT ST_Area(ST_Transform(%s::geometry, %s))", [scene.footprint.ewkt, srid])
-        (area_m2,) = cursor.fetchone()
-        if area_m2 / (cell_size_m ** 2) > MAX_GRID_CELLS:
-            raise ValidationFailed(f"That grid would have about {math.ceil(area_m2 / cell_size_m ** 2)} cells; "
-                                   f"the limit is {MAX_GRID_CELLS}. Use larger cells.")
-        cursor.execute(
-            """
-            WITH fp AS (SELECT ST_Transform(%(fp)s::geometry, %(srid)s) AS g)
-            SELECT ST_AsEWKB(ST_Transform((ST_Dump(ST_CollectionExtract(ST_Intersection(cell.geom, fp.g), 3))).geom,
-                                          4326))
-            FROM fp, ST_SquareGrid(%(size)s, fp.g) AS cell
-            WHERE ST_Intersects(cell.geom, fp.g)
-            ORDER BY cell.j DESC, cell.i
-            """,
-            {"fp": scene.footprint.ewkt, "srid": srid, "size": float(cell_size_m)},
-        )
-        areas = [GEOSGeometry(memoryview(row[0])) for row in cursor.fetchall()]
-    areas = [a for a in areas if a.area > 0]
+    centroid = outline.centroid
+    utm = f"EPSG:{_utm_srid(centroid.x, centroid.y)}"
+    footprint = reproject(shapely.from_wkb(bytes(outline.wkb)), "EPSG:4326", utm)
+    if footprint.area / (cell_size_m ** 2) > MAX_GRID_CELLS or cell_count_estimate(footprint, cell_size_m) > \
+            4 * MAX_GRID_CELLS:
+        raise ValidationFailed(f"That grid would have about {math.ceil(footprint.area / cell_size_m ** 2)} cells; "
+                               f"the limit is {MAX_GRID_CELLS}. Use larger cells.")
+    cells = reproject(np.array(grid_cells(footprint, float(cell_size_m)), dtype=object), utm, "EPSG:4326")
+    areas = [cast(Polygon, GEOSGeometry(memoryview(shapely.to_wkb(cell)), srid=4326))
+             for cell in cells if cell.area > 0]
     tasks = Task.objects.bulk_create([
         Task(project=scene.project, scene=scene, area=area, assignee=users[i % len(users)] if users else None)
         for i, area in enumerate(areas)
@@ -97,7 +96,7 @@ def task_create(*, scene: Scene, user, area, assignee_id: int | None = None) -> 
     """One task over a drawn area (GeoJSON polygon in EPSG:4326), clipped to the scene footprint."""
     _scene_ready(scene)
     geos, _info = geometry_for_scene(scene=scene, geometry=area)
-    if len(geos) != 1:
+    if geos.num_geom != 1:
         raise ValidationFailed("A task area must be one polygon (this one falls apart in several).",
                                extra={"reason": "not_one_polygon"})
     users = _assignees_check(project=scene.project, assignees=[assignee_id] if assignee_id else None)

@@ -10,7 +10,7 @@ import rasterio
 from morecantile import tms as tile_matrix_sets
 from PIL import Image
 
-from annotator.imagery import InvalidRaster, InvalidRecipe, InvalidTile, TileOutsideBounds, UnsupportedRaster
+from annotator.imagery import InvalidRaster, InvalidRecipe, InvalidTile, TileOutsideBounds
 from annotator.imagery.cog import write_cog
 from annotator.imagery.inspect import inspect_raster
 from annotator.imagery.recipe import recipe_default, recipe_merge, recipe_validate
@@ -180,7 +180,6 @@ REFUSALS = {
     "no georeferencing": (lambda p: rasters.make_raster(p, crs=None), "no georeferencing"),
     "rotated grid": (lambda p: rasters.make_raster(p, rotated=True), "rotated"),
     "ground control points only": (lambda p: rasters.make_raster(p, gcps_only=True), "ground control points"),
-    "complex SAR": (rasters.make_complex, "complex-valued"),
 }
 
 
@@ -192,9 +191,11 @@ def test_bad_rasters_are_refused_with_a_reason(tmp_path, label):
         inspect_raster(path)
 
 
-def test_complex_data_is_refused_as_unsupported(tmp_path):
-    with pytest.raises(UnsupportedRaster, match="amplitude in dB"):
-        inspect_raster(rasters.make_complex(tmp_path / "sar.tif"))
+def test_complex_data_is_accepted_and_described_as_complex(tmp_path):
+    # complex SAR used to be refused; it is now ingested as amplitude in dB (test_sar.py)
+    info = inspect_raster(rasters.make_complex(tmp_path / "sar.tif"))
+    assert info.radiometry == "complex"
+    assert info.dtype == "complex64"
 
 
 def test_cog_writer_leaves_nothing_for_a_truncated_source(tmp_path):

@@ -115,7 +115,6 @@ REFUSED_UPLOADS = {
     "truncated TIFF": (rasters.make_truncated, "truncated"),
     "no georeferencing": (lambda p: rasters.make_raster(p, crs=None), "no georeferencing"),
     "rotated grid": (lambda p: rasters.make_raster(p, rotated=True), "rotated"),
-    "complex SAR": (rasters.make_complex, "complex-valued"),
 }
 
 

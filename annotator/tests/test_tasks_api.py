@@ -23,9 +23,10 @@ def grid(client, scene, **body):
 
 
 def test_grid_cuts_the_footprint_into_cells_of_the_given_size(actors, scene):
-    response = grid(actors.client("admin"), scene)
+    response = grid(actors.client("admin"), scene, cell_size_m=400)
     assert response.status_code == 201, response.json()
-    # ~925 m x ~1110 m footprint in 500 m UTM cells: 3 x 3 cells (some clipped), covering the footprint.
+    # ~925 m x ~1110 m footprint in 400 m UTM cells aligned on its top-left corner: 3 x 3 cells (the last column
+    # and row clipped; the 125 m x 310 m corner, under a quarter of a cell, merged into a neighbour).
     assert 6 <= response.json()["count"] <= 12
     tasks = list(Task.objects.filter(scene=scene))
     union = tasks[0].area

@@ -51,7 +51,7 @@ def quality_outcomes(*, project_id: int, version_id: int) -> tuple[np.ndarray, n
             .order_by("-id").values_list("proposal__features", "iou")[: _setting("GEOLOOP_CALIBRATION_WINDOW", 2000)])
     feats, ious = [], []
     for features, iou in rows:
-        if isinstance(features, dict) and all(k in features for k in FEATURES):
+        if iou is not None and isinstance(features, dict) and all(k in features for k in FEATURES):
             feats.append([float(features[k]) for k in FEATURES])
             ious.append(float(iou))
     return np.asarray(feats, np.float64).reshape(-1, len(FEATURES)), np.asarray(ious, np.float64)

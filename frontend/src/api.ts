@@ -2,6 +2,11 @@
 import type {
   AcceptResult,
   AnnotationFeature,
+  AttributeDef,
+  AttributeValue,
+  Histogram,
+  Recipe,
+  RecipeInfo,
   GeoJsonMultiPolygon,
   LabelClass,
   LoginResponse,
@@ -18,6 +23,12 @@ import type {
   User,
   VersionPair,
 } from './types';
+
+/** URL of the whole scene drawn with a draft recipe edit (nothing saved). */
+export function recipePreviewUrl(sceneId: number, changes: Partial<Recipe> | Record<string, unknown>, size = 512): string {
+  const query = new URLSearchParams({ recipe: JSON.stringify(changes), size: String(size) });
+  return `/api/scenes/${sceneId}/recipe/preview.png?${query.toString()}`;
+}
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
@@ -167,7 +178,10 @@ export function createApi(deps: ApiDeps) {
     annotation: (id: number, signal?: AbortSignal) => request<AnnotationFeature>('GET', `/api/annotations/${id}/`, { signal }),
     annotationCreate: (sceneId: number, body: { geometry: GeoJsonMultiPolygon; label_class: number | null; task: number | null }) =>
       request<AnnotationFeature>('POST', `/api/scenes/${sceneId}/annotations/`, { body }),
-    annotationUpdate: (id: number, body: { version: number; geometry?: GeoJsonMultiPolygon; label_class?: number; reason?: string }) =>
+    annotationUpdate: (
+      id: number,
+      body: { version: number; geometry?: GeoJsonMultiPolygon; label_class?: number; reason?: string; attributes?: Record<string, AttributeValue> },
+    ) =>
       request<AnnotationFeature>('PATCH', `/api/annotations/${id}/`, { body }),
     annotationDelete: (id: number, version: number) =>
       request<AnnotationFeature>('DELETE', `/api/annotations/${id}/`, { body: { version } }),
@@ -193,6 +207,23 @@ export function createApi(deps: ApiDeps) {
       request<ReviewQueue>('GET', `/api/projects/${projectId}/review/queue/`, { signal }),
     review: (id: number, body: { action: 'accept' | 'reject' | 'fix'; version: number; reason?: string; geometry?: GeoJsonMultiPolygon }) =>
       request<AnnotationFeature>('POST', `/api/annotations/${id}/review/`, { body }),
+
+    // scene page: render recipe
+    recipe: (sceneId: number, signal?: AbortSignal) => request<RecipeInfo>('GET', `/api/scenes/${sceneId}/recipe/`, { signal }),
+    recipeUpdate: (sceneId: number, changes: Record<string, unknown>) =>
+      request<RecipeInfo>('PATCH', `/api/scenes/${sceneId}/recipe/`, { body: changes }),
+    histogram: (sceneId: number, band: number, scale: string, signal?: AbortSignal) =>
+      request<Histogram>('GET', `/api/scenes/${sceneId}/histogram/?band=${band}&scale=${encodeURIComponent(scale)}`, { signal }),
+
+    // project settings: label classes
+    classesAll: (projectId: number, signal?: AbortSignal) =>
+      request<LabelClass[]>('GET', `/api/projects/${projectId}/classes/?archived=1`, { signal }),
+    classCreate: (projectId: number, body: { name: string; color?: string; attributes?: AttributeDef[] }) =>
+      request<LabelClass>('POST', `/api/projects/${projectId}/classes/`, { body }),
+    classUpdate: (classId: number, body: { name?: string; color?: string; archived?: boolean; attributes?: AttributeDef[] }) =>
+      request<LabelClass>('PATCH', `/api/classes/${classId}/`, { body }),
+    classOrder: (projectId: number, classIds: number[]) =>
+      request<LabelClass[]>('POST', `/api/projects/${projectId}/classes/order/`, { body: { classes: classIds } }),
 
     // admin
     members: (projectId: number, signal?: AbortSignal) => request<Member[]>('GET', `/api/projects/${projectId}/members/`, { signal }),

@@ -11,6 +11,7 @@ import { mountAdmin } from './screens/admin';
 import { mountExports } from './screens/exports';
 import { mountImports } from './screens/imports';
 import { mountModels } from './screens/models';
+import { mountSettings } from './screens/settings';
 import { createStore, type Store } from './store';
 import type { User } from './types';
 import { h } from './ui/dom';
@@ -102,6 +103,8 @@ export function createApp(root: HTMLElement, api: Api, store: Store<AppState>): 
         return [key, mountImports];
       case 'models':
         return [key, mountModels];
+      case 'settings':
+        return [key, mountSettings];
       case 'notFound':
         return [key, mountNotFound];
     }

@@ -12,6 +12,7 @@ export type Route =
   | { name: 'imports'; projectId: number }
   /** Training jobs, schedules, training settings and model versions side by side (admins). */
   | { name: 'models'; projectId: number }
+  | { name: 'settings'; projectId: number }
   | { name: 'notFound'; path: string };
 
 const ID = '([1-9][0-9]*)';
@@ -36,6 +37,7 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => Route][] = [
   [new RegExp(`^/projects/${ID}/exports/?$`), (m) => ({ name: 'exports', projectId: Number(m[1]) })],
   [new RegExp(`^/projects/${ID}/imports/?$`), (m) => ({ name: 'imports', projectId: Number(m[1]) })],
   [new RegExp(`^/projects/${ID}/models/?$`), (m) => ({ name: 'models', projectId: Number(m[1]) })],
+  [new RegExp(`^/projects/${ID}/settings/?$`), (m) => ({ name: 'settings', projectId: Number(m[1]) })],
 ];
 
 /** Parses `location.hash` ("#/projects/3", "" or "#") into a Route. Query strings are ignored by the route (see
@@ -88,6 +90,8 @@ export function routeToHash(route: Route): string {
       return `#/projects/${route.projectId}/imports`;
     case 'models':
       return `#/projects/${route.projectId}/models`;
+    case 'settings':
+      return `#/projects/${route.projectId}/settings`;
     case 'notFound':
       return `#${route.path}`;
   }

@@ -50,7 +50,7 @@ export interface Scene {
   nodata: number | null;
   bounds: LonLatBounds | null;
   footprint: GeoJsonPolygon | null;
-  render_recipe: unknown;
+  render_recipe: Recipe | Record<string, never>;
   /** e.g. "/api/scenes/7/tiles/{z}/{x}/{y}.png" (an OpenLayers XYZ template). */
   tiles_url: string;
   minzoom: number;
@@ -65,11 +65,70 @@ export interface GeoJsonMultiPolygon {
   coordinates: number[][][][];
 }
 
+export type AttributeType = 'boolean' | 'number' | 'choice' | 'text';
+
+/** One typed attribute of a label class (checked by the server: annotator/attributes.py). */
+export interface AttributeDef {
+  name: string;
+  type: AttributeType;
+  required: boolean;
+  min?: number | null;
+  max?: number | null;
+  integer?: boolean;
+  choices?: string[];
+  max_length?: number;
+}
+
+export type AttributeValue = boolean | number | string;
+
 export interface LabelClass {
   id: number;
   name: string;
   color: string;
   archived: boolean;
+  order?: number;
+  attributes?: AttributeDef[];
+}
+
+/** A scene's render recipe: 1 band (grey or a colour ramp) or 3 (red, green, blue). */
+export interface Recipe {
+  bands: number[];
+  min: number[];
+  max: number[];
+  /** Per band, 0.1..10; above 1 brightens. Left out when all are 1. */
+  gamma?: number[];
+  colormap?: string;
+  /** "db": values shown as 10·log10(value) (SAR intensity); min/max then in dB. */
+  scale?: 'linear' | 'db';
+}
+
+export interface RecipePreset {
+  name: string;
+  label: string;
+  changes: Partial<Recipe> & { colormap?: string | null };
+}
+
+export interface RecipeInfo {
+  recipe: Recipe;
+  presets: RecipePreset[];
+  colormaps: string[];
+  band_count: number;
+  dtype: string;
+  radiometry: string;
+  can_edit: boolean;
+}
+
+export interface Histogram {
+  band: number;
+  scale: string;
+  /** bins + 1 edges over the band's 0.1–99.9 percentile range. */
+  edges: number[];
+  counts: number[];
+  min: number | null;
+  max: number | null;
+  p2: number | null;
+  p98: number | null;
+  count: number;
 }
 
 export type TaskStatus = 'new' | 'in_progress' | 'submitted' | 'reviewed';
@@ -102,6 +161,10 @@ export interface AnnotationProperties {
   model_version_id: number | null;
   proposal_id: number | null;
   predicted_quality: number | null;
+  /** Values of the class's typed attributes. */
+  attributes?: Record<string, AttributeValue>;
+  /** Required attributes without a value. */
+  attributes_missing?: string[];
   updated_at: string | null;
   /** Whether the signed-in user may edit, delete or restore it (single-annotation answers only). */
   can_edit?: boolean;

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -247,6 +248,8 @@ def decode(
     """
     prompt = prepare_prompt(points_xy, labels, box=box, mask_logits=mask_logits, multimask=multimask)
     backend = backend or default_decoder_backend()
+    low: Any  # numpy from ONNX, a tensor from torch: both are turned into arrays below
+    ious: Any
     if backend == "onnx":
         from inference.sam.onnx_decoder import get_onnx_decoder
 

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 import redis
+from celery import current_app
 from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
@@ -244,12 +245,10 @@ def embedding_request(*, key: EmbeddingKey, version_id: int, scene_id: int, know
         r.delete(_lock_name(key))
         return "cached"
     r.delete(_error_name(key))
-    from inference.tasks import encode_window
-
-    try:
-        encode_window.apply_async((version_id, scene_id, key.window),
-                                  kwargs={"prefetch": list(prefetch)} if prefetch else {},
-                                  priority=PREFETCH_PRIORITY if prefetch else PROMPT_PRIORITY)
+    try:  # by name, like every service that enqueues (the task module is the worker's, not ours)
+        current_app.send_task("inference.encode_window", args=(version_id, scene_id, key.window),
+                              kwargs={"prefetch": list(prefetch)} if prefetch else {},
+                              priority=PREFETCH_PRIORITY if prefetch else PROMPT_PRIORITY)
     except Exception:
         r.delete(_lock_name(key))
         raise

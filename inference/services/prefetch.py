@@ -101,9 +101,9 @@ def working_level(*, scene, task_extent_m: float | None = None) -> int:
     history = int(getattr(settings, "GEOLOOP_PREFETCH_HISTORY", 200))
     levels = [w.get("level") for w in MaskProposal.objects.filter(project_id=scene.project_id)
               .order_by("-id").values_list("window", flat=True)[:history] if isinstance(w, dict)]
-    levels = [lv for lv in levels if isinstance(lv, int)]
-    if levels:
-        return max(min_level, min(max_level, Counter(levels).most_common(1)[0][0]))
+    known = [lv for lv in levels if isinstance(lv, int)]
+    if known:
+        return max(min_level, min(max_level, Counter(known).most_common(1)[0][0]))
     target_m = None
     try:
         import json

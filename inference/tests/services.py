@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import redis
 
+from tests.servers import AppServer
+
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 
@@ -57,14 +59,10 @@ def private_redis(tmp_path) -> Iterator[str]:
     _stop(proc)
 
 
-class Server:
-    def __init__(self, url: str):
-        self.url = url
-        self.ws_url = url.replace("http://", "ws://")
 
 
 @pytest.fixture
-def server_without_worker(child_env, private_redis, tmp_path) -> Iterator[Server]:
+def server_without_worker(child_env, private_redis, tmp_path) -> Iterator[AppServer]:
     """uvicorn on the test database with its own empty Redis: no worker consumes any queue."""
     port = _free_port()
     log = open(tmp_path / "server.log", "w")
@@ -83,6 +81,6 @@ def server_without_worker(child_env, private_redis, tmp_path) -> Iterator[Server
                 log.close()
                 raise RuntimeError(f"server did not start: {(tmp_path / 'server.log').read_text()}") from None
             time.sleep(0.2)
-    yield Server(f"http://127.0.0.1:{port}")
+    yield AppServer(f"http://127.0.0.1:{port}", proc)
     _stop(proc)
     log.close()

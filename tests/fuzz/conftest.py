@@ -30,8 +30,19 @@ class FuzzWorld:
                 "user_id": self.annotator_id}
 
     def restore(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.utils import timezone
+        from rest_framework.authtoken.models import Token
+
         from annotator.models import Membership, Project, Role, Scene, SceneStatus
 
+        # The fuzzer may log the admin out (the token is revoked) or change the password: undo both.
+        Token.objects.update_or_create(key=self.admin_token,
+                                       defaults={"user_id": self.admin_id, "created": timezone.now()})
+        admin = get_user_model().objects.get(pk=self.admin_id)
+        if not admin.check_password("fuzz-admin-pw"):
+            admin.set_password("fuzz-admin-pw")
+            admin.save(update_fields=["password"])
         Membership.objects.update_or_create(project_id=self.project_id, user_id=self.admin_id,
                                             defaults={"role": Role.ADMIN})
         Project.objects.filter(pk=self.project_id).update(archived=False)

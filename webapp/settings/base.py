@@ -107,6 +107,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Human-in-the-loop annotation of satellite and aerial imagery.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Choice sets that several serializers name "status": one stable name each.
+    "ENUM_NAME_OVERRIDES": {"AnnotationEditStatusEnum": [("draft", "draft"), ("accepted", "accepted")]},
 }
 
 LOGGING = {

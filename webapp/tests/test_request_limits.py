@@ -228,7 +228,7 @@ def test_anonymous_oversized_bodies_get_413_early_with_bounded_memory(app_server
     assert sent < SENT_BOUND, (sent, grew)
     assert grew < RSS_BOUND, (sent, grew)
     # And the server still answers normally afterwards.
-    status, response = _post_whole(app_server, "/api/auth/login/", b"{}", {"Content-Type": "application/json"})
+    status, response = _post_whole(app_server, "/api/auth/token/", b"{}", {"Content-Type": "application/json"})
     assert status == 400, response[:300]  # "{}" needs a username and a password; not a 413
 
 

@@ -30,6 +30,8 @@ export interface SceneMap {
   tileLayer: TileLayer<XYZ>;
   footprintLayer: VectorLayer<VectorSource>;
   extent: Extent;
+  /** Fetches every tile again under new URLs (after a render-recipe change: nothing is kept from the cache). */
+  reloadTiles(): void;
   dispose(): void;
 }
 
@@ -46,17 +48,17 @@ export function createSceneMap({ target, scene, mousePositionTarget, onTileError
   const footprintGeometry = outline?.getGeometry();
 
   const tileGrid = createXYZ({ minZoom: scene.minzoom, maxZoom: scene.maxzoom, tileSize: 256 });
-  const source = new XYZ({
-    tileGrid,
-    // Tiles outside the footprint are never requested (OpenLayers leaves them empty).
-    tileUrlFunction: (tileCoord) => {
-      if (footprintGeometry && !tileOverlapsFootprint(tileGrid.getTileCoordExtent(tileCoord), footprintGeometry)) {
-        return undefined;
-      }
-      const [z, x, y] = tileCoord as [number, number, number];
-      return tileUrl(scene.tiles_url, z, x, y);
-    },
-  });
+  let generation = 0; // bumped by reloadTiles: the API ignores the query string
+  // Tiles outside the footprint are never requested (OpenLayers leaves them empty).
+  const tileUrlFunction = (tileCoord: number[]): string | undefined => {
+    if (footprintGeometry && !tileOverlapsFootprint(tileGrid.getTileCoordExtent(tileCoord), footprintGeometry)) {
+      return undefined;
+    }
+    const [z, x, y] = tileCoord as [number, number, number];
+    const url = tileUrl(scene.tiles_url, z, x, y);
+    return generation ? `${url}?g=${generation}` : url;
+  };
+  const source = new XYZ({ tileGrid, tileUrlFunction });
   // Same-origin tiles: the canvas stays readable (getImageData) without crossOrigin.
   const tileLayer = new TileLayer({ source, extent, className: 'scene-tiles', preload: 0 });
   const footprintLayer = new VectorLayer({
@@ -121,6 +123,10 @@ export function createSceneMap({ target, scene, mousePositionTarget, onTileError
     tileLayer,
     footprintLayer,
     extent,
+    reloadTiles() {
+      generation += 1;
+      source.setTileUrlFunction(tileUrlFunction, `generation-${generation}`);
+    },
     dispose() {
       map.setTarget(undefined);
       map.dispose();

@@ -41,6 +41,7 @@ export const mountAnnotate: Screen = (el, ctx) => {
       pickClass: (id) => void editing.pickClass(id),
       setTool: (t) => commands.setTool(t),
       toggleNegative: () => commands.toggleNegative(),
+      saveAttributes: (values) => void editing.saveAttributes(values),
     }),
   );
   const { history, state, parts } = sh;

@@ -35,6 +35,7 @@ export const mountScenes: Screen = (el, ctx) => {
     exportsLink,
     importsLink,
     h('a', { href: `#/projects/${projectId}/models`, 'data-testid': 'models-link' }, 'Models'),
+    h('a', { href: `#/projects/${projectId}/settings`, 'data-testid': 'settings-link' }, 'Settings'),
   );
   el.append(h('section', { class: 'panel' }, h('a', { href: '#/', class: 'back' }, '← Projects'), title, projectBar, list));
 
@@ -71,8 +72,11 @@ export const mountScenes: Screen = (el, ctx) => {
 };
 
 function sceneItem(projectId: number, scene: Scene): HTMLLIElement {
+  // the name opens the scene page (its map and render-recipe editor)
   const name =
-    scene.status === 'ready' ? h('a', { href: `#/projects/${projectId}/scenes/${scene.id}` }, scene.name) : h('span', {}, scene.name);
+    scene.status === 'ready'
+      ? h('a', { href: `#/projects/${projectId}/scenes/${scene.id}`, title: 'Scene page: map and render recipe' }, scene.name)
+      : h('span', {}, scene.name);
   return h(
     'li',
     { 'data-testid': 'scene-item', 'data-scene-id': scene.id, 'data-status': scene.status, class: scene.status },

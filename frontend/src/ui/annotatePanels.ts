@@ -1,7 +1,8 @@
 // DOM pieces of the annotation screen: class palette, tool bar, help overlay, conflict dialog. No state of their own.
 import { SHORTCUTS } from '../annotate/keys';
 import type { Conflict } from '../annotate/conflict';
-import type { LabelClass } from '../types';
+import { inputText, parseAttributes, type RawInputs } from '../annotate/attributes';
+import type { AttributeValue, LabelClass } from '../types';
 import { h } from './dom';
 
 export type Tool = 'point' | 'box' | 'add' | 'cut';
@@ -89,4 +90,70 @@ export function conflictDialog(c: Conflict, choose: (choice: 'takeTheirs' | 'ove
       ),
     ),
   );
+}
+
+export interface AttributeTarget {
+  annotationId: number;
+  version: number;
+  labelClass: LabelClass | null;
+  values: Record<string, AttributeValue> | undefined;
+  missing: string[];
+}
+
+/** The selected annotation's class attributes as a form. Rebuilt only when the annotation, its version or its
+ * class changes (so typing is never interrupted by a re-render). Nothing selected, or a class without attributes:
+ * the panel is hidden. */
+export function renderAttributes(el: HTMLElement, target: AttributeTarget | null, editable: boolean, save: (values: Record<string, AttributeValue>) => void): void {
+  const defs = target?.labelClass?.attributes ?? [];
+  const key = target && defs.length ? `${target.annotationId}:${target.version}:${target.labelClass?.id}:${target.values ? 'v' : '-'}` : '';
+  if (el.dataset.key === key) return;
+  el.dataset.key = key;
+  el.hidden = key === '';
+  if (!target || key === '') {
+    el.replaceChildren();
+    return;
+  }
+  const values = target.values ?? {};
+  const inputs = new Map<string, HTMLInputElement | HTMLSelectElement>();
+  const errors = new Map<string, HTMLElement>();
+  const fields = defs.map((def) => {
+    const error = h('span', { class: 'error', 'data-testid': `attribute-error-${def.name}` });
+    errors.set(def.name, error);
+    const testid = `attribute-${def.name}`;
+    const label = `${def.name}${def.required ? ' *' : ''}`;
+    if (def.type === 'boolean') {
+      const input = h('input', { type: 'checkbox', checked: values[def.name] === true, 'data-testid': testid, disabled: !editable });
+      inputs.set(def.name, input);
+      return h('label', { class: 'check' }, input, label, error);
+    }
+    let input: HTMLInputElement | HTMLSelectElement;
+    if (def.type === 'choice') {
+      input = h('select', { 'data-testid': testid, disabled: !editable },
+        h('option', { value: '' }, '—'),
+        ...(def.choices ?? []).map((c) => h('option', { value: c, selected: values[def.name] === c }, c)));
+    } else {
+      input = h('input', {
+        type: def.type === 'number' ? 'number' : 'text', step: def.type === 'number' ? 'any' : null,
+        min: def.min ?? null, max: def.max ?? null, maxlength: def.max_length ?? null,
+        value: inputText(values[def.name]), 'data-testid': testid, disabled: !editable,
+      });
+    }
+    inputs.set(def.name, input);
+    return h('label', {}, h('span', {}, label), input, error);
+  });
+  const form = h('form', { 'data-testid': 'attributes-form', novalidate: true },
+    ...fields,
+    target.missing.length ? h('span', { class: 'missing', 'data-testid': 'attributes-missing' }, `Missing: ${target.missing.join(', ')}`) : null,
+    editable && h('button', { type: 'submit', 'data-testid': 'attributes-save' }, 'Save attributes'));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const raw: RawInputs = {};
+    for (const [name, input] of inputs) raw[name] = input instanceof HTMLInputElement && input.type === 'checkbox' ? input.checked : input.value;
+    const parsed = parseAttributes(defs, raw);
+    for (const [name, span] of errors) span.textContent = parsed.errors[name] ?? '';
+    if (Object.keys(parsed.errors).length === 0) save(parsed.values);
+  });
+  // keys typed here are not annotation shortcuts
+  form.addEventListener('keydown', (e) => e.stopPropagation());
+  el.replaceChildren(h('h2', {}, `Attributes · ${target.labelClass?.name ?? ''}`), form);
 }

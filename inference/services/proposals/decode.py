@@ -167,7 +167,8 @@ def decode_payload(prepared: PreparedPrompt) -> dict:
     return {
         "version_id": prepared.version.pk, "key": [k.encoder, k.scene, k.recipe, k.window],
         "points_px": prepared.points_px, "labels": prepared.labels, "box_px": prepared.box_px,
-        "previous_proposal_id": prepared.previous.proposal_id if prepared.mask_logits is not None else None,
+        "previous_proposal_id": (prepared.previous.proposal_id
+                                 if prepared.previous is not None and prepared.mask_logits is not None else None),
         "transform": list(prepared.geo_transform)[:6], "crs": prepared.crs, "project_id": prepared.project_id,
     }
 
@@ -188,9 +189,11 @@ def prompt_decode_remote(payload: dict) -> dict:
                      labels=payload["labels"], box_px=payload["box_px"], mask_logits=logits,
                      transform=Affine(*payload["transform"]), crs=payload["crs"],
                      project_id=payload.get("project_id"), version_id=version.pk)
-    tmp = f"geoloop:logits:tmp:{uuid.uuid4().hex}"
-    redis_client().hset(tmp, "logits", result.logits.tobytes())
-    redis_client().expire(tmp, 120)
+    tmp = None
+    if result.logits is not None:
+        tmp = f"geoloop:logits:tmp:{uuid.uuid4().hex}"
+        redis_client().hset(tmp, "logits", result.logits.tobytes())
+        redis_client().expire(tmp, 120)
     return {"geometry": result.geometry, "scene_geometry": result.scene_geometry,
             "predicted_iou": result.predicted_iou, "token": result.token, "logits_tmp_key": tmp,
             "decode_ms": result.decode_ms, "polygon_ms": result.polygon_ms, "quality": result.quality,
@@ -199,9 +202,10 @@ def prompt_decode_remote(payload: dict) -> dict:
 
 def prompt_decode_in_worker(prepared: PreparedPrompt, *, timeout: float = 30.0) -> DecodeResult:
     """Step 4 as a task round trip to the ``gpu`` queue (``GEOLOOP_DECODE_IN=worker``)."""
-    from inference.tasks import decode_prompt
+    from celery import current_app
 
-    out = decode_prompt.delay(decode_payload(prepared)).get(timeout=timeout, propagate=True)
+    out = current_app.send_task("inference.decode_prompt", args=(decode_payload(prepared),)).get(
+        timeout=timeout, propagate=True)
     return DecodeResult(geometry=out["geometry"], scene_geometry=out["scene_geometry"],
                         predicted_iou=out["predicted_iou"], token=out["token"], logits=None,
                         logits_tmp_key=out["logits_tmp_key"], decode_ms=out["decode_ms"],

@@ -11,7 +11,7 @@ import type { EditInteractions } from '../../map/editInteractions';
 import type { EditLayers } from '../../map/editLayers';
 import type { SceneMap } from '../../map/sceneMap';
 import type { SegmentationSocket } from '../../annotate/sockets';
-import type { GeoJsonMultiPolygon, LabelClass, Task, GeoJsonPolygon } from '../../types';
+import type { AttributeValue, GeoJsonMultiPolygon, GeoJsonPolygon, LabelClass, Task } from '../../types';
 import type { Tool } from '../../ui/annotatePanels';
 import type { AnnotateView } from './view';
 
@@ -21,6 +21,9 @@ export interface Loaded {
   version: number;
   geometry: GeoJsonMultiPolygon;
   classId: number | null;
+  /** Its class attributes' values and the required ones still missing (absent: not known, e.g. after a live event). */
+  attributes?: Record<string, AttributeValue>;
+  missing?: string[];
 }
 
 export interface AnnotateState {

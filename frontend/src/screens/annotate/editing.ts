@@ -9,7 +9,7 @@ import { commitKind, EMPTY_SNAPSHOT, editAnnotation, editRefusal, withShape } fr
 import { addPolygon, countMovedVertices, cutPolygon, type MultiPolygonCoords } from '../../annotate/polygonOps';
 import { acceptBody, secondsSpent } from '../../annotate/promptSession';
 import { toGeoJson, toMapGeometry } from '../../map/editLayers';
-import type { GeoJsonMultiPolygon } from '../../types';
+import type { AnnotationFeature, AttributeValue, GeoJsonMultiPolygon } from '../../types';
 import { showConflict } from './conflicts';
 import type { Shared } from './context';
 
@@ -58,7 +58,7 @@ export function createEditing(sh: Shared) {
         sh.showNotice(`Annotation ${f.id} is read-only for you. ${refusal}`);
         return;
       }
-      state.loaded = { id: f.id, version: f.properties.version, geometry: f.geometry, classId: f.properties.class?.id ?? null };
+      state.loaded = { id: f.id, version: f.properties.version, geometry: f.geometry, classId: f.properties.class?.id ?? null, ...attributesOf(f) };
       if (f.properties.class) state.classId = f.properties.class.id;
       history.reset(editAnnotation(f.id, f.properties.version, f.geometry));
       sh.render();
@@ -147,7 +147,7 @@ export function createEditing(sh: Shared) {
     return withBusy(async () => {
       try {
         const f = await ctx.api.annotationUpdate(target.annotationId, { version: target.version, geometry: target.geometry, reason: 'edited in the annotation screen' });
-        state.loaded = { id: f.id, version: f.properties.version, geometry: f.geometry, classId: f.properties.class?.id ?? null };
+        state.loaded = { id: f.id, version: f.properties.version, geometry: f.geometry, classId: f.properties.class?.id ?? null, ...attributesOf(f) };
         history.reset(editAnnotation(f.id, f.properties.version, f.geometry));
         sh.drafts.clear();
         parts.tiles?.refresh();
@@ -171,12 +171,32 @@ export function createEditing(sh: Shared) {
     await withBusy(async () => {
       try {
         const f = await ctx.api.annotationUpdate(target.annotationId, { version: target.version, label_class: id, reason: 'class changed' });
-        state.loaded = { id: f.id, version: f.properties.version, geometry: state.loaded?.geometry ?? f.geometry, classId: id };
+        state.loaded = { id: f.id, version: f.properties.version, geometry: state.loaded?.geometry ?? f.geometry, classId: id, ...attributesOf(f) };
         history.replace({ ...history.present, edit: history.present.edit && { ...history.present.edit, version: f.properties.version } });
         parts.tiles?.refresh();
       } catch (err) {
         const c = conflictFrom(err, target.annotationId, null);
         if (c) showConflict(sh, c, { labelClass: id });
+        else sh.report(err);
+      }
+    });
+  }
+
+  /** Saves the selected annotation's attribute values (the full set; the server checks them against its class). */
+  async function saveAttributes(values: Record<string, AttributeValue>): Promise<void> {
+    const s = history.present;
+    if (!s.edit) return;
+    const target = s.edit;
+    await withBusy(async () => {
+      try {
+        const f = await ctx.api.annotationUpdate(target.annotationId, { version: target.version, attributes: values, reason: 'attributes changed' });
+        state.loaded = { id: f.id, version: f.properties.version, geometry: state.loaded?.geometry ?? f.geometry, classId: f.properties.class?.id ?? null, ...attributesOf(f) };
+        history.replace({ ...history.present, edit: history.present.edit && { ...history.present.edit, version: f.properties.version } });
+        parts.tiles?.refresh();
+        sh.showNotice(`Saved the attributes of annotation ${f.id} (version ${f.properties.version}).`);
+      } catch (err) {
+        const c = conflictFrom(err, target.annotationId, null);
+        if (c) showConflict(sh, c, {});
         else sh.report(err);
       }
     });
@@ -220,5 +240,9 @@ export function createEditing(sh: Shared) {
     });
   }
 
-  return { onDraw, onModify, selectAnnotation, leaveEdit, accept, saveEdit, pickClass, discard, remove };
+  return { onDraw, onModify, selectAnnotation, leaveEdit, accept, saveEdit, pickClass, saveAttributes, discard, remove };
+}
+
+function attributesOf(f: AnnotationFeature): { attributes: Record<string, AttributeValue>; missing: string[] } {
+  return { attributes: f.properties.attributes ?? {}, missing: f.properties.attributes_missing ?? [] };
 }

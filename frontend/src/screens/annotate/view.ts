@@ -2,7 +2,8 @@
 import { commitKind, isEmpty, workingGeometry } from '../../annotate/editor';
 import type { Command } from '../../annotate/keys';
 import { FALLBACK_COLOUR } from '../../map/annotationTiles';
-import { helpOverlay, renderPalette, renderTools } from '../../ui/annotatePanels';
+import { helpOverlay, renderAttributes, renderPalette, renderTools } from '../../ui/annotatePanels';
+import type { AttributeValue } from '../../types';
 import { h } from '../../ui/dom';
 import type { Shared } from './context';
 
@@ -25,6 +26,7 @@ export function createView(el: HTMLElement, ids: { projectId: number; sceneId: n
   const quality = h('div', { class: 'quality', 'data-testid': 'mask-quality' });
   const palette = h('div', { class: 'palette', 'data-testid': 'class-palette' });
   const tools = h('div', { class: 'tools' });
+  const attributes = h('div', { class: 'attributes-panel', 'data-testid': 'attributes-panel', hidden: true });
   const btn = (id: string, label: string, onclick: () => void, titleText = '') =>
     h('button', { type: 'button', 'data-testid': id, onclick, title: titleText }, label);
   const acceptBtn = btn('accept', 'Accept ⏎', () => on.run('accept'), 'Enter');
@@ -48,7 +50,7 @@ export function createView(el: HTMLElement, ids: { projectId: number; sceneId: n
     h(
       'div',
       { class: 'annotate-body' },
-      h('aside', { class: 'side' }, palette, tools, h('div', { class: 'actions' }, acceptBtn, discardBtn, undoBtn, redoBtn, deleteBtn), quality, status),
+      h('aside', { class: 'side' }, palette, tools, h('div', { class: 'actions' }, acceptBtn, discardBtn, undoBtn, redoBtn, deleteBtn), attributes, quality, status),
       mapEl,
     ),
     help,
@@ -56,7 +58,7 @@ export function createView(el: HTMLElement, ids: { projectId: number; sceneId: n
   );
   el.append(root);
   return {
-    root, title, taskInfo, leaseInfo, socketInfo, notice, status, quality, palette, tools,
+    root, title, taskInfo, leaseInfo, socketInfo, notice, status, quality, palette, tools, attributes,
     acceptBtn, discardBtn, undoBtn, redoBtn, deleteBtn, submitBtn, mapEl, mousePosition, help, dialogHost,
   };
 }
@@ -66,7 +68,12 @@ export const colourOf = (sh: Shared, id: number | null) => sh.state.classes.find
 /** Everything on screen from the state; `pickClass`, `setTool` and `toggleNegative` back the palette and tool bar. */
 export function renderScreen(
   sh: Shared,
-  on: { pickClass(id: number): void; setTool(t: Shared['state']['tool']): void; toggleNegative(): void },
+  on: {
+    pickClass(id: number): void;
+    setTool(t: Shared['state']['tool']): void;
+    toggleNegative(): void;
+    saveAttributes(values: Record<string, AttributeValue>): void;
+  },
 ): void {
   const { history, state, view: v } = sh;
   const { edit, tiles } = sh.parts;
@@ -101,6 +108,19 @@ export function renderScreen(
   v.deleteBtn.disabled = !s.edit || state.busy;
   renderPalette(v.palette, state.classes, state.classId, on.pickClass);
   renderTools(v.tools, state.tool, state.negative, on.setTool, on.toggleNegative);
+  const loaded = s.edit && state.loaded?.id === s.edit.annotationId ? state.loaded : null;
+  renderAttributes(
+    v.attributes,
+    loaded && {
+      annotationId: loaded.id,
+      version: loaded.version,
+      labelClass: state.classes.find((c) => c.id === loaded.classId) ?? null,
+      values: loaded.attributes,
+      missing: loaded.missing ?? [],
+    },
+    !state.busy,
+    on.saveAttributes,
+  );
   sh.saveDraft();
 }
 
