@@ -8,13 +8,16 @@ and frame times while panning over 10,000 annotations."""
 
 import json
 import platform
+import re
 import statistics
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import shapely
 from playwright.sync_api import expect
+from shapely.geometry import shape
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -276,13 +279,13 @@ def test_annotate_accept_edit_live_conflict_review(app_server, annotate_setup, a
     center_on(a, b.lon, b.lat, 20)
     shots(a, "task_opened")
 
-    # --- click inside a building: a mask appears with its predicted quality ---
+    # --- click inside a building: a mask appears with its calibrated quality ---
     x, y = screen_xy(a, b.lon, b.lat)
     t0 = time.monotonic()
     a.mouse.click(x, y)
     wait_state(a, "mask", timeout=MASK_TIMEOUT)
     first_click_s = time.monotonic() - t0
-    expect(a.get_by_test_id("mask-quality")).to_contain_text("predicted quality")
+    expect(a.get_by_test_id("mask-quality")).to_contain_text(re.compile(r"quality \d+%"))
     shots(a, "mask_preview")
 
     # Warm clicks (the window's embedding is computed): undo back to nothing and click again, a few times.
@@ -384,8 +387,10 @@ def test_annotate_accept_edit_live_conflict_review(app_server, annotate_setup, a
     wait_version(a, 5)
     saved = api_get(a, f"{url}/api/annotations/{annotation_id}/")
     assert saved["properties"]["version"] == 5
-    assert json.dumps(saved["geometry"]["coordinates"][0][0][2]) == json.dumps(mine["coordinates"][0][0][2]) or \
-        abs(saved["geometry"]["coordinates"][0][0][2][0] - mine["coordinates"][0][0][2][0]) < 1e-6
+    # What is stored is A's geometry (as the server repairs it: a dragged vertex may cross an edge, and make_valid
+    # may start rings elsewhere), not the other's: compare shapes, not vertex positions.
+    stored, sent = shapely.make_valid(shape(saved["geometry"])), shapely.make_valid(shape(mine))
+    assert stored.symmetric_difference(sent).area <= 1e-3 * sent.area, (stored.wkt[:200], sent.wkt[:200])
     wait_version(other, 5)  # and the other follows A's deliberate overwrite, live
     shots(a, "conflict_overwritten")
 
