@@ -29,7 +29,6 @@ import math
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -39,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
 
-from bench.common import latency_summary, machine, percentile, start_uvicorn  # noqa: E402
+from bench.common import latency_summary, machine, percentile, processes_stop, start_uvicorn  # noqa: E402
 
 FOOTPRINT = (-84.45, 33.70, -84.35, 33.80)  # about 9.3 km x 11.1 km
 ZOOMS = (14, 16, 18)
@@ -294,14 +293,6 @@ def bbox_latencies(client: Http, scene_id: int, plans: dict) -> dict:
     return bbox_out
 
 
-def server_stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=100_000)
@@ -347,7 +338,7 @@ def main() -> None:
                       f"{figures['plan']}")
     finally:
         if proc is not None:
-            server_stop(proc)
+            processes_stop([proc], timeout=15)
         if not args.keep:
             drop_data(user, project)
 

@@ -28,7 +28,6 @@ import asyncio
 import json
 import os
 import random
-import signal
 import socket
 import statistics
 import subprocess
@@ -41,7 +40,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import free_port, machine, ws_ticket_url  # noqa: E402
+from bench.common import free_port, machine, processes_stop, ws_ticket_url  # noqa: E402
 
 warnings.filterwarnings("ignore")
 VENV_BIN = Path(sys.executable).parent
@@ -164,17 +163,6 @@ def _start(env: dict, decode_in: str, root: Path = ROOT, extra_env: dict | None 
     while time.monotonic() < deadline and not app.control.ping(timeout=1.0):
         time.sleep(0.5)
     return [web, worker], f"ws://127.0.0.1:{port}"
-
-
-def _stop(procs: list[subprocess.Popen]) -> None:
-    for proc in procs:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-    for proc in procs:
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -362,7 +350,7 @@ def main(argv=None) -> dict:
             finally:
                 _restore_recipe(data)
         finally:
-            _stop(procs)
+            processes_stop(procs)
         mode = f"{mode}{label}"
         s, c = figures["single"], figures["concurrent"]
         print(f"[decode in {mode}] one annotator: p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms over {s['clicks']} "

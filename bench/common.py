@@ -91,3 +91,16 @@ def start_uvicorn(*, env: dict | None = None, log_path: Path | None = None) -> t
             time.sleep(0.2)
     proc.kill()
     raise SystemExit("uvicorn did not start within 60 s")
+
+
+def processes_stop(procs, *, timeout: float = 20) -> None:
+    """SIGTERM every process still running, then wait for each; one that outlives ``timeout`` is killed."""
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -41,7 +41,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import free_port, latency_summary, machine, start_uvicorn  # noqa: E402
+from bench.common import free_port, latency_summary, machine, processes_stop, start_uvicorn  # noqa: E402
 from bench.load_client import PASSWORD, RESOLUTIONS, Annotator, Recorder, is_ok, login  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
@@ -184,18 +184,6 @@ def worker_wait(name: str, timeout: float) -> bool:
         except Exception:  # noqa: BLE001 - broker not reachable yet
             time.sleep(0.5)
     return False
-
-
-def stop(procs) -> None:
-    for proc in procs:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-    for proc in procs:
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 async def probe(base: str, data: dict, rec: Recorder, pool: ThreadPoolExecutor, deadline: float,
@@ -446,7 +434,7 @@ def main(argv=None) -> dict:
         figures["web_process_restarted"] = web.poll() is not None
         figures["web_pid_alive"] = web.poll() is None
     finally:
-        stop(procs + [w["proc"] for w in workers])
+        processes_stop(procs + [w["proc"] for w in workers])
         redis_server.kill()
     print(f"{'endpoint':<16}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}  outcomes")
     for name, e in figures["endpoints"].items():
