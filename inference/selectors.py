@@ -55,3 +55,10 @@ def proposal_get(*, proposal_id: int, wait_s: float = 0.0) -> MaskProposal | Non
         if proposal_id > last_value or (proposal_id == last_value and not is_called):
             return None
         time.sleep(0.02)
+
+
+def proposal_window_levels(*, project_id: int, limit: int) -> list[int]:
+    """The window levels of the project's ``limit`` latest answers, newest first."""
+    windows = (MaskProposal.objects.filter(project_id=project_id).order_by("-id")
+               .values_list("window", flat=True)[:limit])
+    return [w["level"] for w in windows if isinstance(w, dict) and isinstance(w.get("level"), int)]

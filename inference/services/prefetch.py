@@ -3,11 +3,16 @@ first, skipping those cached or already queued, at most ``GEOLOOP_PREFETCH_MAX``
 
 from __future__ import annotations
 
+import logging
+import math
+from collections import Counter
+
 from affine import Affine
 from django.conf import settings
 
 from annotator.models import SceneStatus
 from core.geo import transformer
+from inference.selectors import proposal_window_levels
 from inference.services.embeddings import (
     embedding_key,
     embedding_known,
@@ -17,7 +22,10 @@ from inference.services.embeddings import (
 from inference.services.errors import OutsideScene, PromptInvalid, SceneNotReady
 from inference.services.proposals import _number, _version, scene_gsd, scene_level_range
 from inference.services.proposals.parse import _optional_id
-from inference.windows import choose_level, scene_window, windows_in_viewport
+from inference.services.quality import size_prior_get
+from inference.windows import DEFAULT_WINDOW_SIZE, choose_level, scene_window, windows_in_viewport
+
+log = logging.getLogger(__name__)
 
 
 def viewport_prefetch(*, scene, bbox, map_resolution, model_version=None, limit: int | None = None,
@@ -90,36 +98,16 @@ def working_level(*, scene, task_extent_m: float | None = None) -> int:
     project's latest answers (``GEOLOOP_PREFETCH_HISTORY`` of them); else the level that puts a typical accepted
     object (median of the project's size distribution) at about a third of a window, as a zoomed-in annotator
     would see it; else the level at which the task fits one window (the task opened to fill the screen)."""
-    from collections import Counter
-
-    from inference.models import MaskProposal
-    from inference.services.quality import _prior_key
-    from inference.windows import DEFAULT_WINDOW_SIZE
-
     min_level, max_level = scene_level_range(scene)
-    gsd = scene_gsd(scene, Affine.from_gdal(*scene.transform))
     history = int(getattr(settings, "GEOLOOP_PREFETCH_HISTORY", 200))
-    levels = [w.get("level") for w in MaskProposal.objects.filter(project_id=scene.project_id)
-              .order_by("-id").values_list("window", flat=True)[:history] if isinstance(w, dict)]
-    known = [lv for lv in levels if isinstance(lv, int)]
-    if known:
-        return max(min_level, min(max_level, Counter(known).most_common(1)[0][0]))
-    target_m = None
-    try:
-        import json
-        import math
-
-        from inference.services.embeddings import redis_client
-
-        raw = redis_client().get(_prior_key(scene.project_id))
-        if raw:
-            target_m = math.exp(json.loads(raw)["mean_log"] / 2) * 3  # object side x 3
-    except Exception:  # noqa: BLE001 - no prior: fall through
-        target_m = None
-    if target_m is None:
-        target_m = task_extent_m
+    levels = proposal_window_levels(project_id=scene.project_id, limit=history)
+    if levels:
+        return max(min_level, min(max_level, Counter(levels).most_common(1)[0][0]))
+    prior = size_prior_get(project_id=scene.project_id)
+    target_m = math.exp(prior.mean_log / 2) * 3 if prior is not None else task_extent_m  # object side x 3
     if not target_m:
         return max(min_level, min(max_level, 0))
+    gsd = scene_gsd(scene, Affine.from_gdal(*scene.transform))
     return choose_level(map_resolution=target_m / DEFAULT_WINDOW_SIZE, gsd=gsd, min_level=min_level,
                         max_level=max_level)
 
@@ -145,9 +133,7 @@ def task_prefetch(*, task, model_version=None, limit: int | None = None) -> dict
 
 def on_task_leased(sender, *, task, user, **kwargs):
     """Receiver of ``annotator.signals.task_leased``: prefetch the task's windows; never fails the lease."""
-    import logging
-
     try:
         task_prefetch(task=task)
     except Exception:
-        logging.getLogger(__name__).warning("prefetch of task %s failed", task.pk, exc_info=True)
+        log.warning("prefetch of task %s failed", task.pk, exc_info=True)

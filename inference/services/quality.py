@@ -32,6 +32,24 @@ def _prior_key(project_id: int) -> str:
     return f"geoloop:quality:sizeprior:{project_id}"
 
 
+def _prior_parse(raw) -> SizePrior | None:
+    if not raw:
+        return None
+    d = json.loads(raw)
+    return SizePrior(mean_log=float(d["mean_log"]), std_log=float(d["std_log"]), n=int(d["n"]))
+
+
+def size_prior_get(*, project_id: int) -> SizePrior | None:
+    """The project's published size distribution of accepted annotations, or None (none yet, or Redis away)."""
+    from inference.services.embeddings import redis_client
+
+    try:
+        return _prior_parse(redis_client().get(_prior_key(project_id)))
+    except Exception:  # a missing prior only changes which rule picks the prefetch level
+        log.warning("size prior of project %s unavailable", project_id, exc_info=True)
+        return None
+
+
 def quality_context(*, project_id: int, version_id: int) -> tuple[Calibrator, SizePrior | None]:
     """The calibrator and size prior for a prompt of ``project_id`` decoded by ``version_id``."""
     key = (project_id, version_id)
@@ -45,9 +63,7 @@ def quality_context(*, project_id: int, version_id: int) -> tuple[Calibrator, Si
         raw_cal, raw_prior = redis_client().mget([_calibrator_key(project_id, version_id), _prior_key(project_id)])
         if raw_cal:
             calibrator = Calibrator.from_json(raw_cal.decode() if isinstance(raw_cal, bytes) else raw_cal)
-        if raw_prior:
-            d = json.loads(raw_prior)
-            prior = SizePrior(mean_log=float(d["mean_log"]), std_log=float(d["std_log"]), n=int(d["n"]))
+        prior = _prior_parse(raw_prior)
     except Exception:  # scoring falls back to the default; a prompt never fails for this
         log.warning("quality context for project %s unavailable; using the default", project_id, exc_info=True)
     value = (calibrator, prior)
