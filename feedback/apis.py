@@ -6,8 +6,9 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from annotator.apis.base import GeoLoopApi
-from annotator.models import Project, Role, Task
+from annotator.models import Project, Role
 from annotator.permissions import object_for_user, project_for_user, require_role
+from annotator.selectors.tasks import task_get
 from core.errors import NotFound
 from feedback import services
 from feedback.models import TrainingJob, Trigger
@@ -22,7 +23,7 @@ from feedback.selectors import (
     version_pair_comparison,
 )
 from inference.models import MaskProposal, ModelVersion
-from inference.selectors import proposal_get
+from inference.selectors import model_version_get, proposal_get
 from inference.serializers import VersionOutput
 
 
@@ -86,7 +87,9 @@ class ProposalAcceptApi(GeoLoopApi):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        task = Task.objects.filter(pk=v["task"], project=proposal.project).first() if v["task"] else None
+        task = task_get(task_id=v["task"]) if v["task"] else None
+        if task is not None and task.project_id != proposal.project_id:
+            task = None  # a task of another project is no task of this annotation
         annotation, correction = services.proposal_accept(
             proposal=proposal, label_class=v["label_class"], user=request.user, final_geometry=v["geometry"],
             clicks_added=v["clicks_added"], vertices_moved=v["vertices_moved"], seconds_spent=v["seconds_spent"],
@@ -369,11 +372,9 @@ class ModelVersionPairApi(GeoLoopApi):
         project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
         query = self.QuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        versions = {mv.id: mv for mv in ModelVersion.objects.filter(
-            pk__in=[query.validated_data["a"], query.validated_data["b"]])}
         pair = []
         for key in ("a", "b"):
-            mv = versions.get(query.validated_data[key])
+            mv = model_version_get(version_id=query.validated_data[key])
             if mv is None or (mv.project_id is not None and mv.project_id != project.id):
                 raise NotFound(f"No model version {query.validated_data[key]} in this project.")
             pair.append(mv)
@@ -381,7 +382,7 @@ class ModelVersionPairApi(GeoLoopApi):
 
 
 def _version_and_project(request, version_id: int) -> tuple[ModelVersion, Project]:
-    mv = ModelVersion.objects.select_related("project").filter(pk=version_id).first()
+    mv = model_version_get(version_id=version_id)
     if mv is None:
         raise NotFound("No such model version.")
     if mv.project is not None:

@@ -23,12 +23,12 @@ def train_model(self, job_id: int) -> str | None:
 @shared_task(name="feedback.train_scheduled")
 def train_scheduled(project_id: int) -> int | None:
     """Beat entry point: a scheduled job for the project, unless one is already open."""
-    from annotator.models import Project
+    from annotator.selectors.projects import project_get
     from core.errors import Conflict
     from feedback.models import Trigger
     from feedback.services import training_job_create
 
-    project = Project.objects.filter(pk=project_id).first()
+    project = project_get(project_id=project_id)
     if project is None or project.archived:
         return None
     try:

@@ -34,7 +34,7 @@ def model_version_list(*, user, project=None) -> QuerySet[ModelVersion]:
 
 
 def model_version_get(*, version_id: int) -> ModelVersion | None:
-    return ModelVersion.objects.filter(pk=version_id).first()
+    return ModelVersion.objects.select_related("project").filter(pk=version_id).first()
 
 
 def proposal_get(*, proposal_id: int, wait_s: float = 0.0) -> MaskProposal | None:
