@@ -7,7 +7,7 @@ Screenshots go to artifacts/e2e/models_*.png."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_annotate import Shots, login, new_page
+from tests.e2e.pages import Shots, login, new_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

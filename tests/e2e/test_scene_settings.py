@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_annotate import (
+from tests.e2e.pages import (
     Shots,
     building_inside,
     center_on,
