@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import subprocess
 import urllib.error
@@ -30,3 +31,16 @@ class AppServer:
                 return url
             raise
         return f"{url}{'&' if '?' in path else '?'}ticket={ticket}"
+
+    def call(self, token: str | None, method: str, path: str, body=None, timeout: float = 120) -> tuple[int, dict]:
+        """One HTTP request (JSON body, API token when given) on a connection of its own: (status, JSON answer)."""
+        host, port = self.url.removeprefix("http://").split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Token {token}"
+        conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+        resp = conn.getresponse()
+        status, data = resp.status, resp.read()
+        conn.close()
+        return status, json.loads(data) if data else {}

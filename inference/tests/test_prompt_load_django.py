@@ -4,10 +4,8 @@ connection (the API stays up while they wait), and with no worker on the encode 
 from __future__ import annotations
 
 import asyncio
-import http.client
 import json
 import time
-from urllib.parse import urlsplit
 
 import pytest
 from websockets.asyncio.client import connect
@@ -21,19 +19,6 @@ from inference.tests.test_socket_django import _answer, _prompt, _recv, _url
 pytestmark = pytest.mark.django_db(transaction=True)
 
 RESOLUTION = 0.125  # the finest level: many small windows on the Atlanta chip
-
-
-def _call(server, token, method, path, body=None, timeout: float = 120):
-    parts = urlsplit(server.url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Token {token}"
-    conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
-    resp = conn.getresponse()
-    status, data = resp.status, resp.read()
-    conn.close()
-    return status, json.loads(data) if data else {}
 
 
 def _distinct_windows(w: World, count: int) -> tuple[list[list[float]], list]:
@@ -76,7 +61,7 @@ def test_eight_concurrent_first_clicks_leave_the_api_answering(world, app_server
             return msg
 
     def rest_prompt(i: int) -> tuple[int, dict]:
-        return _call(app_server, token, "POST", path, {"points": [points[i]], "labels": [1],
+        return app_server.call(token, "POST", path, {"points": [points[i]], "labels": [1],
                                                          "map_resolution": RESOLUTION, "request_id": f"r{i}"},
                      timeout=600)
 
@@ -91,14 +76,14 @@ def test_eight_concurrent_first_clicks_leave_the_api_answering(world, app_server
             assert time.monotonic() < deadline, f"the prompts did not all start waiting: {subscribers}"
             assert not any(p.done() for p in prompts), [p.result() for p in prompts if p.done()]
             await asyncio.sleep(0.1)
-        during = await asyncio.gather(asyncio.to_thread(_call, app_server, None, "GET", "/healthz"),
-                                      asyncio.to_thread(_call, app_server, token, "GET", versions))
+        during = await asyncio.gather(asyncio.to_thread(app_server.call, None, "GET", "/healthz"),
+                                      asyncio.to_thread(app_server.call, token, "GET", versions))
         still_waiting = [not p.done() for p in prompts]
         for key in keys:
             r.delete(_lock_name(key))
         answers = await asyncio.gather(*prompts)
-        after = await asyncio.gather(asyncio.to_thread(_call, app_server, None, "GET", "/healthz"),
-                                     asyncio.to_thread(_call, app_server, token, "GET", versions))
+        after = await asyncio.gather(asyncio.to_thread(app_server.call, None, "GET", "/healthz"),
+                                     asyncio.to_thread(app_server.call, token, "GET", versions))
         return during, still_waiting, answers, after
 
     during, still_waiting, answers, after = asyncio.run(scenario())
@@ -119,7 +104,7 @@ def test_without_a_worker_prompts_fail_at_once_and_healthz_names_the_queues(worl
     """No worker consumes the encode queue: a REST prompt and a socket prompt on a window not encoded answer
     ``no_inference_worker`` (503) within seconds instead of waiting for an encode that cannot come."""
     server = server_without_worker
-    status, health = _call(server, None, "GET", "/healthz")
+    status, health = server.call(None, "GET", "/healthz")
     assert status == 503
     assert "celery" in health["failing"]
     assert sorted(health["queues_without_consumers"]) == ["default", "export", "gpu", "train"]
@@ -128,12 +113,12 @@ def test_without_a_worker_prompts_fail_at_once_and_healthz_names_the_queues(worl
     body = {"points": [point], "labels": [1], "map_resolution": RESOLUTION, "request_id": 1}
     path = f"/api/scenes/{world.scene.pk}/prompt/"
     # the process's first prompt also pays for its imports (seconds on a loaded machine): not what is measured
-    status, out = _call(server, world.tokens["ann"], "POST", path, body)
+    status, out = server.call(world.tokens["ann"], "POST", path, body)
     assert status == 503, out
     assert out["code"] == "no_inference_worker", out
 
     started = time.monotonic()
-    status, out = _call(server, world.tokens["ann"], "POST", path, body)
+    status, out = server.call(world.tokens["ann"], "POST", path, body)
     rest_s = time.monotonic() - started
     assert status == 503, out
     assert out["code"] == "no_inference_worker", out

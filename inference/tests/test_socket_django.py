@@ -4,10 +4,8 @@ Celery worker encoding windows; the client is `websockets` on loopback."""
 from __future__ import annotations
 
 import asyncio
-import http.client
 import json
 import time
-from urllib.parse import urlsplit
 
 import pytest
 from websockets.asyncio.client import connect
@@ -258,44 +256,31 @@ def test_socket_refuses_anonymous_and_non_members(world, app_server):  # noqa: F
         assert asyncio.run(attempt(token)) in (403, 4403)
 
 
-def _call(app_server, token, method, path, body=None):
-    parts = urlsplit(app_server.url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Token {token}"
-    conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
-    resp = conn.getresponse()
-    status, data = resp.status, resp.read()
-    conn.close()
-    return status, json.loads(data) if data else {}
-
-
 def test_rest_twin_and_model_versions(world, app_server):  # noqa: F811
     body = {"points": [click_in(buildings()[1])], "labels": [1], "box": None, "map_resolution": 0.125,
             "previous_proposal_id": None, "request_id": 7}
     path = f"/api/scenes/{world.scene.pk}/prompt/"
-    status, out = _call(app_server, world.tokens["ann"], "POST", path, body)
+    status, out = app_server.call(world.tokens["ann"], "POST", path, body)
     assert status == 200, out
     assert out["type"] == "mask"
     assert out["request_id"] == 7
     assert out["geometry"]["type"] == "MultiPolygon"
     assert MaskProposal.objects.filter(pk=out["proposal_id"], scene=world.scene).exists()
-    status, err = _call(app_server, world.tokens["ann"], "POST", path, {**body, "labels": [3]})
+    status, err = app_server.call(world.tokens["ann"], "POST", path, {**body, "labels": [3]})
     assert status == 400
     assert err["code"] == "invalid_prompt"
-    status, err = _call(app_server, world.tokens["ann"], "POST", path, {**body, "points": [[-84.0, 33.0]]})
+    status, err = app_server.call(world.tokens["ann"], "POST", path, {**body, "points": [[-84.0, 33.0]]})
     assert status == 400
     assert err["code"] == "outside_scene"
-    assert _call(app_server, None, "POST", path, body)[0] == 401
-    assert _call(app_server, world.tokens["out"], "POST", path, body)[0] == 403
-    assert _call(app_server, world.tokens["ann"], "POST", "/api/scenes/999999/prompt/", body)[0] == 404
+    assert app_server.call(None, "POST", path, body)[0] == 401
+    assert app_server.call(world.tokens["out"], "POST", path, body)[0] == 403
+    assert app_server.call(world.tokens["ann"], "POST", "/api/scenes/999999/prompt/", body)[0] == 404
 
-    status, versions = _call(app_server, world.tokens["ann"], "GET", f"/api/model-versions/?project={world.project.pk}")
+    status, versions = app_server.call(world.tokens["ann"], "GET", f"/api/model-versions/?project={world.project.pk}")
     assert status == 200
     assert [(v["id"], v["in_use"], v["architecture"]) for v in versions] == [(world.version.pk, True, "vit_t")]
-    assert _call(app_server, world.tokens["out"], "GET", f"/api/model-versions/?project={world.project.pk}")[0] == 403
-    assert _call(app_server, None, "GET", "/api/model-versions/")[0] == 401
-    status, _ = _call(app_server, world.tokens["ann"], "POST", "/api/model-versions/",
+    assert app_server.call(world.tokens["out"], "GET", f"/api/model-versions/?project={world.project.pk}")[0] == 403
+    assert app_server.call(None, "GET", "/api/model-versions/")[0] == 401
+    status, _ = app_server.call(world.tokens["ann"], "POST", "/api/model-versions/",
                       {"architecture": "vit_b", "checkpoint_path": "/nope.pth"})
     assert status == 403  # registering checkpoints is for site staff
