@@ -2,10 +2,8 @@
 test database; tests that use them take `transactional_db` so what they write is visible to those processes."""
 
 import os
-import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,17 +13,11 @@ import pytest
 import redis
 from django.conf import settings
 
-from tests.servers import AppServer
+from tests.servers import ROOT, VENV_BIN, AppServer, uvicorn_serving
+from tests.servers import free_port as _free_port  # noqa: F401  (test modules import these names from here)
+from tests.servers import process_stop as _stop
 
-ROOT = Path(__file__).resolve().parent
-VENV_BIN = Path(sys.executable).parent
 ARTIFACTS = ROOT / "artifacts"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _child_env(database_name: str) -> dict:
@@ -40,16 +32,6 @@ def _child_env(database_name: str) -> dict:
         PYTHONUNBUFFERED="1",
     )
     return env
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="session")
@@ -89,25 +71,8 @@ def celery_worker(child_env) -> Iterator[subprocess.Popen]:
 @pytest.fixture(scope="session")
 def app_server(child_env, celery_worker) -> Iterator[AppServer]:
     """The ASGI app (HTTP + WebSockets) served by uvicorn on a free port, with a worker behind it."""
-    port = _free_port()
-    log = open(ARTIFACTS_LOG("app-server.log"), "w")
-    proc = subprocess.Popen(
-        [str(VENV_BIN / "uvicorn"), "webapp.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning"],
-        cwd=ROOT, env=child_env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"app server exited with {proc.returncode}; see {log.name}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            time.sleep(0.2)
-    yield AppServer(f"http://127.0.0.1:{port}", proc)
-    _stop(proc)
-    log.close()
+    with uvicorn_serving(env=child_env, log_path=ARTIFACTS_LOG("app-server.log")) as server:
+        yield server
 
 
 def ARTIFACTS_LOG(name: str) -> Path:

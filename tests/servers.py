@@ -1,12 +1,21 @@
-"""What tests know about a running app server (uvicorn started by a fixture)."""
+"""The app servers tests start (uvicorn on a free port, as its own process) and what tests know about them."""
 
 from __future__ import annotations
 
 import http.client
 import json
+import socket
 import subprocess
+import sys
+import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
 
 
 class AppServer:
@@ -44,3 +53,48 @@ class AppServer:
         status, data = resp.status, resp.read()
         conn.close()
         return status, json.loads(data) if data else {}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def process_stop(proc: subprocess.Popen, timeout: float = 15) -> None:
+    """SIGTERM, then SIGKILL if it is still there after ``timeout`` seconds."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextmanager
+def uvicorn_serving(*, env: dict, log_path: Path, timeout: float = 60) -> Iterator[AppServer]:
+    """The ASGI app served by uvicorn on a free port with ``env``, until the block ends; its output goes to
+    ``log_path``. Raises when the process exits or does not listen within ``timeout`` seconds."""
+    port = free_port()
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [str(VENV_BIN / "uvicorn"), "webapp.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+             "--log-level", "warning"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"app server exited with {proc.returncode}; see {log_path}")
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"app server did not listen within {timeout:.0f} s; see {log_path}") \
+                            from None
+                    time.sleep(0.2)
+            yield AppServer(f"http://127.0.0.1:{port}", proc)
+        finally:
+            process_stop(proc)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.servers import AppServer
+from tests.servers import AppServer, uvicorn_serving
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -64,23 +64,5 @@ def private_redis(tmp_path) -> Iterator[str]:
 @pytest.fixture
 def server_without_worker(child_env, private_redis, tmp_path) -> Iterator[AppServer]:
     """uvicorn on the test database with its own empty Redis: no worker consumes any queue."""
-    port = _free_port()
-    log = open(tmp_path / "server.log", "w")
-    proc = subprocess.Popen(
-        [str(VENV_BIN / "uvicorn"), "webapp.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning"],
-        cwd=ROOT, env={**child_env, "REDIS_URL": private_redis}, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                _stop(proc)
-                log.close()
-                raise RuntimeError(f"server did not start: {(tmp_path / 'server.log').read_text()}") from None
-            time.sleep(0.2)
-    yield AppServer(f"http://127.0.0.1:{port}", proc)
-    _stop(proc)
-    log.close()
+    with uvicorn_serving(env={**child_env, "REDIS_URL": private_redis}, log_path=tmp_path / "server.log") as server:
+        yield server

@@ -20,7 +20,8 @@ from websockets.sync.client import connect
 from annotator.models import Membership, Project, Role
 from annotator.tests.annotation_fixtures import inside, label_class_make, scene_make
 from annotator.tests.test_annotations_broadcast import call
-from conftest import ARTIFACTS_LOG, ROOT, VENV_BIN, _free_port, _stop
+from conftest import ARTIFACTS_LOG, _free_port
+from tests.servers import uvicorn_serving
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -60,21 +61,13 @@ def private_redis():
 
 @pytest.fixture
 def web_on_private_redis(child_env, private_redis):
-    port = _free_port()
-    log = open(ARTIFACTS_LOG("redis-restart-web.log"), "w")
-    proc = subprocess.Popen(
-        [str(VENV_BIN / "uvicorn"), "webapp.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning"],
-        cwd=ROOT, env={**child_env, "REDIS_URL": private_redis.url}, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while call_or_none(url, "/healthz") is None:
-        assert proc.poll() is None, "the web process did not start"
-        assert time.monotonic() < deadline, "the web process did not start"
-        time.sleep(0.2)
-    yield url, proc
-    _stop(proc)
-    log.close()
+    env = {**child_env, "REDIS_URL": private_redis.url}
+    with uvicorn_serving(env=env, log_path=ARTIFACTS_LOG("redis-restart-web.log")) as server:
+        deadline = time.monotonic() + 60
+        while call_or_none(server.url, "/healthz") is None:
+            assert time.monotonic() < deadline, "the web process did not answer"
+            time.sleep(0.2)
+        yield server.url, server.proc
 
 
 def call_or_none(url: str, path: str):

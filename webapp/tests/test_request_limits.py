@@ -5,7 +5,6 @@ body with a huge Content-Length, or chunked with no length at all, to the login 
 413 after a bounded number of bytes, and the server process's resident memory hardly moves."""
 
 import socket
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.servers import uvicorn_serving
 from webapp.request_limits import RequestBodyLimit
 
 MiB = 1024**2
@@ -233,24 +233,11 @@ def test_anonymous_oversized_bodies_get_413_early_with_bounded_memory(app_server
 
 
 @pytest.fixture
-def small_limit_server(child_env, celery_worker) -> Iterator:
+def small_limit_server(child_env, celery_worker, tmp_path) -> Iterator:
     """A second uvicorn whose upload limit is 8 MiB, so a body over it is quick to send."""
-    from conftest import ROOT, VENV_BIN, AppServer, _free_port, _stop
-
-    port = _free_port()
     env = {**child_env, "GEOLOOP_UPLOAD_MAX_BYTES": str(8 * MiB)}
-    proc = subprocess.Popen([str(VENV_BIN / "uvicorn"), "webapp.asgi:application", "--host", "127.0.0.1",
-                             "--port", str(port), "--log-level", "warning"], env=env, cwd=ROOT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, "uvicorn exited"
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            time.sleep(0.2)
-    yield AppServer(f"http://127.0.0.1:{port}", proc)
-    _stop(proc)
+    with uvicorn_serving(env=env, log_path=tmp_path / "small-limit-server.log") as server:
+        yield server
 
 
 @pytest.mark.django_db(transaction=True)
