@@ -20,6 +20,15 @@ def train_model(self, job_id: int) -> str | None:
     return job.status if job is not None else None
 
 
+@shared_task(name="feedback.quality_refit")
+def quality_refit(project_id: int, version_id: int) -> int | None:
+    """Refit and publish a project's quality calibrator for a model version (queue ``default``)."""
+    from feedback.services.calibration import quality_refit as refit
+
+    row = refit(project_id=project_id, version_id=version_id)
+    return row.pk if row is not None else None
+
+
 @shared_task(name="feedback.train_scheduled")
 def train_scheduled(project_id: int) -> int | None:
     """Beat entry point: a scheduled job for the project, unless one is already open."""

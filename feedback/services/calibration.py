@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 
 import numpy as np
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 
@@ -83,12 +84,15 @@ def quality_refit(*, project_id: int, version_id: int) -> QualityCalibrator | No
 
 
 def quality_refit_soon(*, project_id: int, version_id: int) -> None:
-    """Refit after the current transaction commits; a failure is logged, never raised (the outcome stands)."""
+    """Ask a worker (task ``feedback.quality_refit``, queue ``default``) to refit once the current transaction has
+    committed: the refit reads up to ``GEOLOOP_CALIBRATION_WINDOW`` outcomes, which is no work for the request that
+    recorded one. A broker that cannot be reached is logged, never raised (the outcome stands; the next one asks
+    again)."""
 
-    def run():
+    def enqueue():
         try:
-            quality_refit(project_id=project_id, version_id=version_id)
+            current_app.send_task("feedback.quality_refit", args=(project_id, version_id))
         except Exception:
-            log.warning("quality refit for project %s failed", project_id, exc_info=True)
+            log.warning("quality refit for project %s not queued", project_id, exc_info=True)
 
-    transaction.on_commit(run)
+    transaction.on_commit(enqueue)

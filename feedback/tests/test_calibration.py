@@ -4,6 +4,7 @@ figure is the calibrated quality."""
 from __future__ import annotations
 
 import json
+import time
 
 import numpy as np
 import pytest
@@ -38,8 +39,19 @@ def _proposal(env, geometry: dict, features: dict) -> MaskProposal:
         latency_ms=1.0)
 
 
+def _refitted(env, *, outcomes: int, timeout: float = 120) -> QualityCalibrator:
+    """The project's calibrator row once a worker has refitted it on ``outcomes`` outcomes."""
+    deadline = time.monotonic() + timeout
+    while True:
+        row = QualityCalibrator.objects.filter(project=env["project"], model_version=env["base"]).first()
+        if (row is not None and row.n_outcomes == outcomes) or time.monotonic() > deadline:
+            assert row is not None, "no refit reached the database"
+            return row
+        time.sleep(0.2)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_project_outcomes_refit_the_calibrator_and_reach_the_decode_step(project_env, settings,
+def test_project_outcomes_refit_the_calibrator_and_reach_the_decode_step(project_env, settings, celery_worker,
                                                                          django_capture_on_commit_callbacks):
     settings.GEOLOOP_CALIBRATION_MIN_OUTCOMES = 20
     env = project_env
@@ -62,7 +74,7 @@ def test_project_outcomes_refit_the_calibrator_and_reach_the_decode_step(project
         for p, share in proposals[10:]:
             services.proposal_reject(proposal=p, user=user) if share > 0.04 else services.proposal_accept(
                 proposal=p, label_class=None, user=user)
-    row = QualityCalibrator.objects.get(project=env["project"], model_version=env["base"])
+    row = _refitted(env, outcomes=30)  # refits run on the worker
     assert row.n_outcomes == 30
     assert row.ece_after < row.ece_before
 
