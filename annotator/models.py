@@ -4,7 +4,22 @@ from django.conf import settings as django_settings
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.indexes import GistIndex
-from django.db.models import Q
+from django.db.models import Func, Q, Value
+
+from core.geo import web_mercator_pixel_size
+
+# Vector tiles draw each zoom band from a copy of the geometry simplified for it: zooms up to `z` read a copy
+# simplified at half a screen pixel of zoom `z` (the band's finest zoom), so no vertex moves by more than half a
+# pixel anywhere in the band; zooms past the last band read `geometry_3857` itself.
+TILE_SIMPLIFIED_BANDS: tuple[tuple[int, str], ...] = ((12, "geometry_3857_z12"), (15, "geometry_3857_z15"))
+TILE_SIMPLIFY_PIXELS = 0.5
+
+
+def _simplified_3857(max_zoom: int) -> Func:
+    tolerance = TILE_SIMPLIFY_PIXELS * web_mercator_pixel_size(max_zoom)
+    simplified = Func(Transform("geometry", 3857), Value(tolerance), function="ST_SimplifyPreserveTopology",
+                      output_field=models.GeometryField(srid=3857))
+    return Func(simplified, function="ST_Multi", output_field=models.MultiPolygonField(srid=3857))  # GEOS may unwrap
 
 
 class Role(models.TextChoices):
@@ -152,6 +167,17 @@ class ReviewState(models.TextChoices):
     REJECTED = "rejected"
 
 
+TILE_ONLY_COLUMNS = ("geometry_3857", "geometry_3857_z12", "geometry_3857_z15", "point_3857")
+
+
+class AnnotationManager(models.Manager):
+    """Rows without the columns only vector tiles read (PostgreSQL keeps them; SQL reads them): loading them would
+    parse four more geometries per row for nothing."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer(*TILE_ONLY_COLUMNS)
+
+
 class Annotation(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="annotations")
     scene = models.ForeignKey(Scene, on_delete=models.CASCADE, related_name="annotations")
@@ -164,6 +190,25 @@ class Annotation(models.Model):
         output_field=models.MultiPolygonField(srid=3857, spatial_index=False),
         db_persist=True,
     )
+    # Generalised copies for low-zoom tiles (see TILE_SIMPLIFIED_BANDS), kept by PostgreSQL on every write, and a
+    # point on the surface: how a feature smaller than a couple of screen pixels is drawn.
+    geometry_3857_z12 = models.GeneratedField(
+        expression=_simplified_3857(12),
+        output_field=models.MultiPolygonField(srid=3857, spatial_index=False),
+        db_persist=True,
+    )
+    geometry_3857_z15 = models.GeneratedField(
+        expression=_simplified_3857(15),
+        output_field=models.MultiPolygonField(srid=3857, spatial_index=False),
+        db_persist=True,
+    )
+    point_3857 = models.GeneratedField(
+        expression=Func(Transform("geometry", 3857), function="ST_PointOnSurface",
+                        output_field=models.PointField(srid=3857)),
+        output_field=models.PointField(srid=3857, spatial_index=False),
+        db_persist=True,
+    )
+    objects = AnnotationManager()
     source = models.CharField(max_length=16, choices=AnnotationSource.choices, default=AnnotationSource.HUMAN)
     status = models.CharField(max_length=16, choices=AnnotationStatus.choices, default=AnnotationStatus.ACCEPTED)
     geometry_info: dict  # not stored: what the last edit did to the geometry (repaired, clipped...), for the answer

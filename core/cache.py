@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from typing import Any
 
 
@@ -34,3 +35,43 @@ class TtlCache:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+
+class BytesLru:
+    """A per-process least-recently-used cache of byte strings bounded by their total size (``max_bytes``; 0 turns
+    it off). A value larger than an eighth of the bound is not kept, so one huge entry cannot flush the rest."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max(0, max_bytes)
+        self.used = 0
+        self._items: OrderedDict[Any, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> bytes | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: Any, value: bytes) -> None:
+        size = len(value)
+        if size * 8 > self.max_bytes:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.used -= len(old)
+            self._items[key] = value
+            self.used += size
+            while self.used > self.max_bytes:
+                _, evicted = self._items.popitem(last=False)
+                self.used -= len(evicted)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.used = 0
+
+    def __len__(self) -> int:
+        return len(self._items)

@@ -54,3 +54,13 @@ def tile_address_problem(z: int, x: int, y: int, *, max_zoom: int) -> str | None
     if not (0 <= x < side and 0 <= y < side):
         return f"Tile {z}/{x}/{y} does not exist: x and y run from 0 to {side - 1} at zoom {z}."
     return None
+
+
+WEB_MERCATOR_WORLD = 2 * 6378137.0 * 3.141592653589793  # EPSG:3857 units across the world (2πR)
+SCREEN_TILE_PX = 256
+
+
+def web_mercator_pixel_size(z: int) -> float:
+    """EPSG:3857 units per screen pixel of a 256-px XYZ tile at zoom ``z`` (the same at every latitude: Web Mercator
+    units, not ground metres)."""
+    return WEB_MERCATOR_WORLD / (SCREEN_TILE_PX * (1 << z))
