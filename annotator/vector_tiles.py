@@ -1,39 +1,75 @@
-"""Mapbox vector tiles of a scene's annotations, built by PostGIS (ST_AsMVT) in one statement.
+"""Mapbox vector tiles of a scene's annotations, built by PostGIS (ST_AsMVT) in one statement, generalised per zoom
+and cached per process by the scene's annotation version.
 
-The tiles read `geometry_3857`, a stored generated column (ST_Transform(geometry, 3857), kept by PostgreSQL on
-every write) with its own partial GIST index (annotation_geom_3857_live_idx, WHERE NOT deleted). Measured in
-bench/annotations.py on 100,000 polygons: reprojecting per request was about 60% of a dense tile's database time
-(PROJ per geometry), and the first ST_Transform on a fresh database session costs another ~13 ms; a functional
-index on ST_Transform(geometry, 3857) finds rows as fast but still reprojects every row it returns. With the
-stored column no statement here calls PROJ: the envelope comes straight from ST_TileEnvelope in 3857.
+Rows are found through `geometry_3857` (a stored generated column, ST_Transform(geometry, 3857), with its own partial
+GIST index annotation_geom_3857_live_idx, WHERE NOT deleted), so no statement here calls PROJ.
+
+Generalisation (rules from the tile's pixel size, Web Mercator units per screen pixel of a 256-px tile):
+- shape: zooms up to 12 draw `geometry_3857_z12`, zooms 13-15 `geometry_3857_z15` (stored generated copies simplified
+  with ST_SimplifyPreserveTopology at half a pixel of the band's finest zoom, `annotator.models.TILE_SIMPLIFIED_BANDS`),
+  deeper zooms the full geometry. No vertex moves by more than half a pixel, so the area changes by less than
+  half a pixel times the perimeter.
+- tiny features: one whose bounding box is under TINY_PIXELS pixels on its longer side (the stroke the map draws
+  around it covers it anyway) is drawn as a point (`point_3857`, ST_PointOnSurface), and of several such points
+  falling in the same screen pixel only the one with the lowest id is kept.
+- ST_AsMVTGeom clips to the tile plus its buffer and snaps to the 4096 grid; features that collapse are left out.
 
 Layer "annotations", extent 4096, buffer 64; feature id = annotation id; properties: id, class (name),
 color, class_id, status, review_state, version (NULL ones, e.g. no class, are left out by ST_AsMVT).
+
+Cache: the bytes of a tile are kept in a per-process LRU bounded by GEOLOOP_VECTOR_TILE_CACHE_BYTES, keyed by
+(scene, Scene.annotations_version, z, x, y). Every write to a scene's annotations (and a rename or recolour of a
+label class) bumps that version in the writer's transaction, so a request that starts after the write commits reads
+the new version and can never be answered from the old entry; old entries just age out of the LRU.
 """
 
+from django.conf import settings
 from django.db import connection
 
-from core.geo import tile_address_problem
+from annotator.models import TILE_SIMPLIFIED_BANDS
+from core.cache import BytesLru
+from core.geo import tile_address_problem, web_mercator_pixel_size
 
 LAYER = "annotations"
 EXTENT = 4096
 BUFFER = 64
 MAX_ZOOM = 24
+TINY_PIXELS = 2.0
+FORMAT = "g1"  # in the ETag: a change to what a tile holds (generalisation, properties) invalidates clients' copies
 
 TILE_SQL = f"""
 WITH bounds AS (
     SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS env,
            ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => {BUFFER / EXTENT}) AS search
-), features AS (
-    SELECT ST_AsMVTGeom(a.geometry_3857, bounds.env, {EXTENT}, {BUFFER}, true) AS geom,
-           a.id AS fid, a.id, c.name AS class, c.color AS color, a.label_class_id AS class_id, a.status,
-           a.review_state, a.version
+), candidates AS (
+    SELECT a.id, a.label_class_id, a.status, a.review_state, a.version, a.{{shape}} AS shape, a.point_3857 AS point,
+           GREATEST(ST_XMax(a.{{shape}}) - ST_XMin(a.{{shape}}),
+                    ST_YMax(a.{{shape}}) - ST_YMin(a.{{shape}})) < %(tiny)s AS tiny
     FROM annotator_annotation a
     CROSS JOIN bounds
-    LEFT JOIN annotator_labelclass c ON c.id = a.label_class_id
     WHERE a.scene_id = %(scene_id)s AND NOT a.deleted AND a.geometry_3857 && bounds.search
+), drawn AS (
+    SELECT ST_AsMVTGeom(c.shape, bounds.env, {EXTENT}, {BUFFER}, true) AS geom, c.id, c.label_class_id, c.status,
+           c.review_state, c.version
+    FROM candidates c CROSS JOIN bounds
+    WHERE NOT c.tiny
+    UNION ALL
+    SELECT * FROM (
+        SELECT DISTINCT ON (floor(ST_X(c.point) / %(pixel)s), floor(ST_Y(c.point) / %(pixel)s))
+               ST_AsMVTGeom(c.point, bounds.env, {EXTENT}, {BUFFER}, true) AS geom, c.id, c.label_class_id,
+               c.status, c.review_state, c.version
+        FROM candidates c CROSS JOIN bounds
+        WHERE c.tiny
+        ORDER BY floor(ST_X(c.point) / %(pixel)s), floor(ST_Y(c.point) / %(pixel)s), c.id
+    ) AS points
+), features AS (
+    SELECT d.geom, d.id AS fid, d.id, k.name AS class, k.color AS color, d.label_class_id AS class_id, d.status,
+           d.review_state, d.version
+    FROM drawn d
+    LEFT JOIN annotator_labelclass k ON k.id = d.label_class_id
+    WHERE d.geom IS NOT NULL
 )
-SELECT ST_AsMVT(features, '{LAYER}', {EXTENT}, 'geom', 'fid') FROM features WHERE geom IS NOT NULL
+SELECT ST_AsMVT(features, '{LAYER}', {EXTENT}, 'geom', 'fid') FROM features
 """
 
 
@@ -47,14 +83,51 @@ def tile_check(z: int, x: int, y: int) -> None:
         raise TileOutOfRange(problem)
 
 
-def scene_tile(*, scene_id: int, z: int, x: int, y: int) -> bytes:
-    """The MVT bytes of one tile (empty bytes when no annotation touches it)."""
+def shape_column(z: int) -> str:
+    """The geometry column a tile at zoom ``z`` draws polygons from."""
+    return next((column for max_zoom, column in TILE_SIMPLIFIED_BANDS if z <= max_zoom), "geometry_3857")
+
+
+def tile_sql(z: int) -> str:
+    return TILE_SQL.replace("{shape}", shape_column(z))
+
+
+def tile_params(*, scene_id: int, z: int, x: int, y: int) -> dict:
+    pixel = web_mercator_pixel_size(z)
+    return {"scene_id": scene_id, "z": z, "x": x, "y": y, "pixel": pixel, "tiny": TINY_PIXELS * pixel}
+
+
+_cache: BytesLru | None = None
+
+
+def tile_cache() -> BytesLru:
+    global _cache
+    if _cache is None:
+        _cache = BytesLru(int(settings.GEOLOOP_VECTOR_TILE_CACHE_BYTES))
+    return _cache
+
+
+def tile_build(*, scene_id: int, z: int, x: int, y: int) -> bytes:
+    """The MVT bytes of one tile from the database (empty bytes when no annotation touches it)."""
     tile_check(z, x, y)
     with connection.cursor() as cursor:
-        cursor.execute(TILE_SQL, {"scene_id": scene_id, "z": z, "x": x, "y": y})
+        cursor.execute(tile_sql(z), tile_params(scene_id=scene_id, z=z, x=x, y=y))
         row = cursor.fetchone()
     return bytes(row[0]) if row and row[0] is not None else b""
 
 
+def scene_tile(*, scene_id: int, annotations_version: int, z: int, x: int, y: int) -> bytes:
+    """The tile for the scene at `annotations_version` (read from the scene before calling): from the cache, else
+    built and kept. A write landing between the version read and the build makes the kept tile newer than its key,
+    never older, and that key is no longer asked for once the write has committed."""
+    key = (scene_id, annotations_version, z, x, y)
+    cache = tile_cache()
+    body = cache.get(key)
+    if body is None:
+        body = tile_build(scene_id=scene_id, z=z, x=x, y=y)
+        cache.put(key, body)
+    return body
+
+
 def tile_etag(*, scene_id: int, annotations_version: int, z: int, x: int, y: int) -> str:
-    return f'"a{scene_id}-{annotations_version}-{z}-{x}-{y}"'
+    return f'"a{scene_id}-{annotations_version}-{FORMAT}-{z}-{x}-{y}"'

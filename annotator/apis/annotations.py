@@ -1,8 +1,11 @@
 """Annotations: create/list by scene, read/edit/delete one (with the version last seen), history, restore,
 and the scene's annotations as Mapbox vector tiles."""
 
+import json
+
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -12,9 +15,10 @@ from annotator.models import Annotation, AnnotationStatus
 from annotator.permissions import annotation_edit_refusal, annotation_for_user, scene_for_user
 from annotator.selectors.annotations import (
     LIST_DEFAULT_LIMIT,
+    LIST_MAX_LIMIT,
     annotation_feature,
     annotation_history,
-    annotation_list,
+    annotation_list_json,
     geojson_of,
     label_class_out,
     parse_bbox,
@@ -34,6 +38,9 @@ class GeometryField(serializers.JSONField):
         return value
 
 
+PARAM_MAX = 2**31 - 1
+
+
 def _int_param(request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
     if raw in (None, ""):
@@ -44,6 +51,8 @@ def _int_param(request, name: str, default: int) -> int:
         raise ValidationFailed(f"{name} must be an integer.") from exc
     if value < 0:
         raise ValidationFailed(f"{name} must not be negative.")
+    if value > PARAM_MAX:
+        raise ValidationFailed(f"{name} must be at most {PARAM_MAX}.")
     return value
 
 
@@ -57,6 +66,16 @@ def annotation_out(annotation: Annotation, *, user) -> dict:
     return feature
 
 
+class FeatureCollectionOutput(serializers.Serializer):
+    type = serializers.CharField(help_text='"FeatureCollection"')
+    features = serializers.ListField(child=serializers.DictField(), help_text=(
+        "GeoJSON Features ordered by id: id, geometry (EPSG:4326), properties as one annotation's"))
+    limit = serializers.IntegerField()
+    offset = serializers.IntegerField()
+    next_offset = serializers.IntegerField(allow_null=True, help_text="offset of the next page; null on the last")
+    annotations_version = serializers.IntegerField()
+
+
 class SceneAnnotationListApi(GeoLoopApi):
     class InputSerializer(serializers.Serializer):
         geometry = GeometryField()
@@ -67,18 +86,27 @@ class SceneAnnotationListApi(GeoLoopApi):
         attributes = serializers.DictField(required=False, allow_null=True,
                                            help_text="values of the class's attributes (the full set)")
 
+    @extend_schema(parameters=[
+        OpenApiParameter("bbox", str, description="minlon,minlat,maxlon,maxlat (EPSG:4326): features intersecting it"),
+        OpenApiParameter("limit", int,
+                         description=f"page size, default {LIST_DEFAULT_LIMIT}, at most {LIST_MAX_LIMIT}"),
+        OpenApiParameter("offset", int, description="features to skip (ordered by id)"),
+        OpenApiParameter("deleted", str, enum=["1"], description="1: include deleted annotations"),
+    ], responses={200: FeatureCollectionOutput})
     def get(self, request, scene_id: int):
-        """GeoJSON FeatureCollection; ?bbox=minlon,minlat,maxlon,maxlat&limit=&offset= (limit ≤ 5000)."""
+        """GeoJSON FeatureCollection; ?bbox=minlon,minlat,maxlon,maxlat&limit=&offset= (limit ≤ 5000). The
+        features come as JSON text from the database and are sent as they are."""
         scene = scene_for_user(user=request.user, scene_id=scene_id)
         bbox = request.query_params.get("bbox")
         limit = _int_param(request, "limit", LIST_DEFAULT_LIMIT)
         offset = _int_param(request, "offset", 0)
-        features, more = annotation_list(scene=scene, bbox=parse_bbox(bbox) if bbox else None,
-                                         include_deleted=request.query_params.get("deleted") == "1",
-                                         limit=limit, offset=offset)
-        return Response({"type": "FeatureCollection", "features": features, "limit": limit, "offset": offset,
-                         "next_offset": offset + len(features) if more else None,
-                         "annotations_version": scene.annotations_version})
+        features, count, more = annotation_list_json(scene=scene, bbox=parse_bbox(bbox) if bbox else None,
+                                                     include_deleted=request.query_params.get("deleted") == "1",
+                                                     limit=limit, offset=offset)
+        head = json.dumps({"type": "FeatureCollection"})[:-1]
+        tail = json.dumps({"limit": limit, "offset": offset, "next_offset": offset + count if more else None,
+                           "annotations_version": scene.annotations_version})[1:]
+        return HttpResponse(f'{head}, "features": {features}, {tail}', content_type="application/json")
 
     def post(self, request, scene_id: int):
         scene = scene_for_user(user=request.user, scene_id=scene_id)
@@ -165,8 +193,9 @@ class AnnotationRestoreApi(GeoLoopApi):
 
 
 class SceneAnnotationTileApi(GeoLoopApi):
-    """Mapbox vector tile (layer "annotations"). ETag = scene annotations version + z/x/y; `no-cache` makes
-    clients revalidate every time, and an unchanged tile costs a 304 without touching the annotations."""
+    """Mapbox vector tile (layer "annotations"), generalised for its zoom (annotator/vector_tiles.py). ETag = scene
+    annotations version + z/x/y; `no-cache` makes clients revalidate every time, and an unchanged tile costs a 304
+    without touching the annotations; a tile already built at this version comes from the process's cache."""
 
     def get(self, request, scene_id: int, z: int, x: int, y: int):
         scene = scene_for_user(user=request.user, scene_id=scene_id, cached=True)
@@ -180,7 +209,9 @@ class SceneAnnotationTileApi(GeoLoopApi):
         if etag_matches(request, etag):
             response = HttpResponseNotModified()
         else:
-            response = HttpResponse(vector_tiles.scene_tile(scene_id=scene.id, z=z, x=x, y=y),
+            body = vector_tiles.scene_tile(scene_id=scene.id, annotations_version=scene.annotations_version,
+                                           z=z, x=x, y=y)
+            response = HttpResponse(body,
                                     content_type="application/vnd.mapbox-vector-tile")
         response["ETag"] = etag
         response["Cache-Control"] = "private, no-cache"

@@ -3,8 +3,8 @@
 
 import json
 
-from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.gis.geos import Polygon
+from django.db import connection
 from django.db.models import QuerySet
 
 from annotator.attributes import attributes_missing
@@ -71,19 +71,60 @@ def parse_bbox(text: str) -> Polygon:
     return Polygon.from_bbox((minx, miny, maxx, maxy))
 
 
+# One row per feature, the Feature built by PostgreSQL as JSON text (the same members as `annotation_feature`;
+# `attributes_missing` follows `annotator.attributes.attributes_missing`: required names whose value is absent, null
+# or ""), so a page of a thousand features costs no model instance, no GEOS parse and no JSON round trip in Python.
+# The bbox filter is `geometry && envelope` (the GIST index on the 4326 geometry) then the exact ST_Intersects.
+LIST_SQL = """
+SELECT json_build_object(
+    'type', 'Feature', 'id', a.id, 'geometry', ST_AsGeoJSON(a.geometry, 8)::json,
+    'properties', json_build_object(
+        'id', a.id, 'scene', a.scene_id, 'task', a.task_id, 'version', a.version,
+        'class', CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('id', c.id, 'name', c.name, 'color', c.color)
+                 END,
+        'status', a.status, 'review_state', a.review_state, 'review_reason', a.review_reason, 'source', a.source,
+        'deleted', a.deleted, 'author', a.author_id, 'model_version_id', a.model_version_id,
+        'proposal_id', a.proposal_id, 'predicted_quality', a.predicted_quality,
+        'attributes', COALESCE(a.attributes, '{}'::jsonb),
+        'attributes_missing', COALESCE((
+            SELECT jsonb_agg(d ->> 'name' ORDER BY n)
+            FROM jsonb_array_elements(COALESCE(c.attributes, '[]'::jsonb)) WITH ORDINALITY AS schema(d, n)
+            WHERE COALESCE((d ->> 'required')::boolean, false)
+              AND COALESCE(a.attributes ->> (d ->> 'name'), '') = ''), '[]'::jsonb),
+        'updated_at', a.updated_at))::text
+FROM annotator_annotation a
+LEFT JOIN annotator_labelclass c ON c.id = a.label_class_id
+WHERE a.scene_id = %(scene_id)s {filters}
+ORDER BY a.id
+LIMIT %(limit)s OFFSET %(offset)s
+"""
+BBOX_FILTER = ("AND a.geometry && ST_MakeEnvelope(%(minx)s, %(miny)s, %(maxx)s, %(maxy)s, 4326) "
+               "AND ST_Intersects(a.geometry, ST_MakeEnvelope(%(minx)s, %(miny)s, %(maxx)s, %(maxy)s, 4326))")
+
+
+def annotation_list_json(*, scene: Scene, bbox: Polygon | None = None, include_deleted: bool = False,
+                         limit: int = LIST_DEFAULT_LIMIT, offset: int = 0) -> tuple[str, int, bool]:
+    """The scene's features (intersecting `bbox` when given), ordered by id, as the text of a JSON array; how many
+    it holds; and whether more follow. Deleted ones only with `include_deleted`."""
+    limit = max(1, min(limit, LIST_MAX_LIMIT))
+    filters = "" if include_deleted else "AND NOT a.deleted"
+    params: dict = {"scene_id": scene.id, "limit": limit + 1, "offset": offset}
+    if bbox is not None:
+        filters += " " + BBOX_FILTER
+        params.update(zip(("minx", "miny", "maxx", "maxy"), bbox.extent, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(LIST_SQL.replace("{filters}", filters), params)
+        rows = [row[0] for row in cursor.fetchall()]
+    page = rows[:limit]
+    return "[" + ",".join(page) + "]", len(page), len(rows) > limit
+
+
 def annotation_list(*, scene: Scene, bbox: Polygon | None = None, include_deleted: bool = False,
                     limit: int = LIST_DEFAULT_LIMIT, offset: int = 0) -> tuple[list[dict], bool]:
-    """Features of the scene (intersecting `bbox` when given), ordered by id; and whether more follow."""
-    limit = max(1, min(limit, LIST_MAX_LIMIT))
-    rows: QuerySet = Annotation.objects.filter(scene=scene).select_related("label_class")
-    if not include_deleted:
-        rows = rows.filter(deleted=False)
-    if bbox is not None:
-        rows = rows.filter(geometry__intersects=bbox)  # ST_Intersects: GIST index, then exact test
-    page = list(rows.annotate(geojson=AsGeoJSON("geometry")).defer("geometry").order_by("id")
-                [offset:offset + limit + 1])
-    features = [annotation_feature(a, json.loads(a.geojson)) for a in page[:limit]]
-    return features, len(page) > limit
+    """`annotation_list_json` parsed: the features as dicts, and whether more follow."""
+    text, _count, more = annotation_list_json(scene=scene, bbox=bbox, include_deleted=include_deleted, limit=limit,
+                                              offset=offset)
+    return json.loads(text), more
 
 
 def annotation_history(*, annotation: Annotation) -> QuerySet[AnnotationRevision]:

@@ -2,10 +2,11 @@
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
 
 from annotator import attributes as attribute_rules
 from annotator.audit import audit_record
-from annotator.models import LabelClass, Membership, Project, Role, default_project_settings
+from annotator.models import LabelClass, Membership, Project, Role, Scene, default_project_settings
 from core.errors import NotFound, ValidationFailed
 
 PROJECT_SETTING_KEYS = set(default_project_settings())
@@ -102,6 +103,7 @@ def label_class_create(*, project: Project, name: str, user, color: str | None =
     return label_class
 
 
+@transaction.atomic
 def label_class_update(*, label_class: LabelClass, user, name: str | None = None, color: str | None = None,
                        archived: bool | None = None, order: int | None = None,
                        attributes: list | None = None) -> LabelClass:
@@ -118,6 +120,9 @@ def label_class_update(*, label_class: LabelClass, user, name: str | None = None
     if attributes is not None:
         label_class.attributes = changes["attributes"] = _schema(attributes)
     label_class.save()
+    if {"name", "color"} & changes.keys():  # vector tiles carry both: their ETags and cached bytes must change
+        Scene.objects.filter(project_id=label_class.project_id).update(
+            annotations_version=F("annotations_version") + 1)
     audit_record(user=user, project=label_class.project, action="label_class.update", obj=label_class,
                  details=changes)
     return label_class

@@ -207,6 +207,7 @@ def test_tile_query_is_answered_by_the_gist_index(actors, scene):
     x, y = tile_of(-84.3985, 33.7515, 15)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: make the planner show its index path
-        cursor.execute("EXPLAIN " + vector_tiles.TILE_SQL, {"scene_id": scene.id, "z": 15, "x": x, "y": y})
+        cursor.execute("EXPLAIN " + vector_tiles.tile_sql(15),
+                       vector_tiles.tile_params(scene_id=scene.id, z=15, x=x, y=y))
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "annotation_geom_3857_live_idx" in plan, plan

@@ -88,6 +88,9 @@ GEOLOOP_CACHED_AUTHENTICATION = [
     "annotator.authentication.CachedSessionAuthentication",
 ]
 
+# Vector tiles of annotations: bytes kept per web process, keyed by the scene's annotation version (0 turns it off).
+GEOLOOP_VECTOR_TILE_CACHE_BYTES = env_int("GEOLOOP_VECTOR_TILE_CACHE_BYTES", 64 * 1024**2)
+
 # Views that take JSON only name their parser through this (apps do not import webapp).
 GEOLOOP_JSON_PARSER_CLASSES = ["webapp.parsers.LimitedJSONParser"]
 # JSON from clients (API bodies, socket messages): at most this many nested arrays/objects; integers within
