@@ -1,10 +1,12 @@
 // The scene's annotations as Mapbox vector tiles from PostGIS, coloured by class. refresh() refetches the tiles in
 // view (the server answers 304 for unchanged ones: ETag + no-cache), which is how others' changes appear live.
+// At low zoom the server sends an annotation smaller than a couple of pixels as a point (one per pixel): it is drawn
+// as a dot of its class colour, so dense areas stay visible when zoomed out.
 import type { FeatureLike } from 'ol/Feature';
 import MVT from 'ol/format/MVT';
 import VectorTileLayer from 'ol/layer/VectorTile';
 import VectorTileSource from 'ol/source/VectorTile';
-import { Fill, Stroke, Style } from 'ol/style';
+import { Circle as CircleStyle, Fill, Stroke, Style } from 'ol/style';
 
 export const FALLBACK_COLOUR = '#ff7f0e';
 
@@ -20,6 +22,14 @@ export function annotationIdOf(feature: FeatureLike): number | null {
   const raw = feature.getId() ?? feature.get('id');
   const id = Number(raw);
   return raw !== undefined && raw !== null && Number.isFinite(id) ? id : null;
+}
+
+/** The style of one class colour: polygons filled and outlined (dashed for drafts), points as dots. */
+export function annotationStyle(colour: string, draft: boolean): Style {
+  const fill = new Fill({ color: withAlpha(colour, 0.25) });
+  const stroke = new Stroke({ color: withAlpha(colour, 0.95), width: 1.5, lineDash: draft ? [4, 4] : undefined });
+  const dot = new CircleStyle({ radius: 2.5, fill: new Fill({ color: withAlpha(colour, 0.95) }) });
+  return new Style({ fill, stroke, image: dot });
 }
 
 export interface AnnotationTiles {
@@ -46,10 +56,7 @@ export function createAnnotationTiles(sceneId: number, maxZoom: number): Annotat
     const key = `${colour}|${draft}`;
     let s = cache.get(key);
     if (!s) {
-      s = new Style({
-        fill: new Fill({ color: withAlpha(colour, 0.25) }),
-        stroke: new Stroke({ color: withAlpha(colour, 0.95), width: 1.5, lineDash: draft ? [4, 4] : undefined }),
-      });
+      s = annotationStyle(colour, draft);
       cache.set(key, s);
     }
     return s;
