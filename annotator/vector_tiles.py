@@ -10,8 +10,9 @@ Generalisation (rules from the tile's pixel size, Web Mercator units per screen 
   deeper zooms the full geometry. No vertex moves by more than half a pixel, so the area changes by less than
   half a pixel times the perimeter.
 - tiny features: one whose bounding box is under TINY_PIXELS pixels on its longer side (the stroke the map draws
-  around it covers it anyway) is drawn as a point (`point_3857`, ST_PointOnSurface), and of several such points
-  falling in the same screen pixel only the one with the lowest id is kept.
+  around it covers it anyway) is sent as a point (`point_3857`, ST_PointOnSurface; the map draws it as a dot wider
+  than that), and of several such points in the same cell of TINY_PIXELS x TINY_PIXELS pixels only the one with the
+  lowest id is kept.
 - ST_AsMVTGeom clips to the tile plus its buffer and snaps to the 4096 grid; features that collapse are left out.
 
 Layer "annotations", extent 4096, buffer 64; feature id = annotation id; properties: id, class (name),
@@ -37,31 +38,28 @@ MAX_ZOOM = 24
 TINY_PIXELS = 2.0
 FORMAT = "g1"  # in the ETag: a change to what a tile holds (generalisation, properties) invalidates clients' copies
 
+# One pass over the tile's rows: each row's MVT geometry is built once (its point when tiny, else its shape); the
+# DISTINCT ON key is unique per feature except for tiny ones, which share the key of their screen-pixel cell.
 TILE_SQL = f"""
 WITH bounds AS (
     SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS env,
            ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => {BUFFER / EXTENT}) AS search
-), candidates AS (
+), sized AS (
     SELECT a.id, a.label_class_id, a.status, a.review_state, a.version, a.{{shape}} AS shape, a.point_3857 AS point,
-           GREATEST(ST_XMax(a.{{shape}}) - ST_XMin(a.{{shape}}),
-                    ST_YMax(a.{{shape}}) - ST_YMin(a.{{shape}})) < %(tiny)s AS tiny
+           GREATEST(ST_XMax(box) - ST_XMin(box), ST_YMax(box) - ST_YMin(box)) < %(tiny)s AS tiny
     FROM annotator_annotation a
     CROSS JOIN bounds
+    CROSS JOIN LATERAL (SELECT Box2D(a.{{shape}}) AS box) AS b
     WHERE a.scene_id = %(scene_id)s AND NOT a.deleted AND a.geometry_3857 && bounds.search
 ), drawn AS (
-    SELECT ST_AsMVTGeom(c.shape, bounds.env, {EXTENT}, {BUFFER}, true) AS geom, c.id, c.label_class_id, c.status,
-           c.review_state, c.version
-    FROM candidates c CROSS JOIN bounds
-    WHERE NOT c.tiny
-    UNION ALL
-    SELECT * FROM (
-        SELECT DISTINCT ON (floor(ST_X(c.point) / %(pixel)s), floor(ST_Y(c.point) / %(pixel)s))
-               ST_AsMVTGeom(c.point, bounds.env, {EXTENT}, {BUFFER}, true) AS geom, c.id, c.label_class_id,
-               c.status, c.review_state, c.version
-        FROM candidates c CROSS JOIN bounds
-        WHERE c.tiny
-        ORDER BY floor(ST_X(c.point) / %(pixel)s), floor(ST_Y(c.point) / %(pixel)s), c.id
-    ) AS points
+    SELECT DISTINCT ON (cell_x, cell_y)
+           ST_AsMVTGeom(CASE WHEN s.tiny THEN s.point ELSE s.shape END, bounds.env, {EXTENT}, {BUFFER}, true) AS geom,
+           s.id, s.label_class_id, s.status, s.review_state, s.version
+    FROM sized s
+    CROSS JOIN bounds
+    CROSS JOIN LATERAL (SELECT CASE WHEN s.tiny THEN floor(ST_X(s.point) / %(cell)s) END AS cell_x,
+                               CASE WHEN s.tiny THEN floor(ST_Y(s.point) / %(cell)s) ELSE -s.id END AS cell_y) AS k
+    ORDER BY cell_x, cell_y, s.id
 ), features AS (
     SELECT d.geom, d.id AS fid, d.id, k.name AS class, k.color AS color, d.label_class_id AS class_id, d.status,
            d.review_state, d.version
@@ -94,7 +92,7 @@ def tile_sql(z: int) -> str:
 
 def tile_params(*, scene_id: int, z: int, x: int, y: int) -> dict:
     pixel = web_mercator_pixel_size(z)
-    return {"scene_id": scene_id, "z": z, "x": x, "y": y, "pixel": pixel, "tiny": TINY_PIXELS * pixel}
+    return {"scene_id": scene_id, "z": z, "x": x, "y": y, "cell": TINY_PIXELS * pixel, "tiny": TINY_PIXELS * pixel}
 
 
 _cache: BytesLru | None = None

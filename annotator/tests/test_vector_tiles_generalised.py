@@ -102,8 +102,8 @@ def test_a_tile_draws_from_its_zoom_band(actors, scene):
     assert counts[12] < counts[15] <= counts[16]
 
 
-def test_tiny_features_become_one_point_per_pixel_at_low_zoom(actors, scene):
-    # Two 2-metre squares 3 m apart (one pixel at z12 is ~38 Web Mercator units) and a 300-m one.
+def test_tiny_features_become_one_point_per_cell_at_low_zoom(actors, scene):
+    # Two 2-metre blobs 3 m apart (one cell of TINY_PIXELS pixels at z12 is ~76 Web Mercator units) and a 300-m one.
     small = 0.00002
     first = annotation_create(project=actors.project, scene=scene, user=None,
                               geometry=blob(CENTRE[0], CENTRE[1], small, 8, seed=1))[0]
@@ -113,7 +113,7 @@ def test_tiny_features_become_one_point_per_pixel_at_low_zoom(actors, scene):
                               geometry=blob(CENTRE[0] - 0.002, CENTRE[1], 0.0015, 12, seed=3))[0]
     client = actors.client("annotator")
     low = features_of(client.get(tile_url(scene, 12)))
-    assert set(low) == {first.id, large.id}  # of the two in one pixel, the lower id is kept
+    assert set(low) == {first.id, large.id}  # of the two in one cell, the lower id is kept
     assert low[first.id]["type"] == POINT
     assert low[large.id]["type"] == POLYGON
     assert low[first.id]["properties"]["id"] == first.id
