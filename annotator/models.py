@@ -8,15 +8,28 @@ from django.db.models import Func, Q, Value
 
 from core.geo import web_mercator_pixel_size
 
-# Vector tiles draw each zoom band from a copy of the geometry simplified for it: zooms up to `z` read a copy
-# simplified at half a screen pixel of zoom `z` (the band's finest zoom), so no vertex moves by more than half a
-# pixel anywhere in the band; zooms past the last band read `geometry_3857` itself.
+# Vector tiles are generalised by the screen pixel they will be drawn at. OpenLayers and Mapbox GL draw a vector tile
+# of zoom z 512 pixels wide and keep it up to twice that size before switching to z+1, so a tile is drawn at most
+# TILE_DRAWN_PX wide: a rule in those pixels holds on any screen that shows the tile.
+TILE_DRAWN_PX = 1024
+# Each zoom band draws from a copy of the geometry simplified for it: zooms up to `z` read a copy simplified at half a
+# pixel of zoom `z` (the band's finest zoom), so no vertex moves by more than half a pixel anywhere in the band;
+# zooms past the last band read `geometry_3857` itself.
 TILE_SIMPLIFIED_BANDS: tuple[tuple[int, str], ...] = ((12, "geometry_3857_z12"), (15, "geometry_3857_z15"))
 TILE_SIMPLIFY_PIXELS = 0.5
 
 
+def tile_pixel_size(z: int) -> float:
+    """EPSG:3857 units per screen pixel of a vector tile of zoom ``z`` at its largest (TILE_DRAWN_PX wide)."""
+    return web_mercator_pixel_size(z, tile_px=TILE_DRAWN_PX)
+
+
+def tile_simplify_tolerance(max_zoom: int) -> float:
+    return TILE_SIMPLIFY_PIXELS * tile_pixel_size(max_zoom)
+
+
 def _simplified_3857(max_zoom: int) -> Func:
-    tolerance = TILE_SIMPLIFY_PIXELS * web_mercator_pixel_size(max_zoom)
+    tolerance = tile_simplify_tolerance(max_zoom)
     simplified = Func(Transform("geometry", 3857), Value(tolerance), function="ST_SimplifyPreserveTopology",
                       output_field=models.GeometryField(srid=3857))
     return Func(simplified, function="ST_Multi", output_field=models.MultiPolygonField(srid=3857))  # GEOS may unwrap

@@ -4,7 +4,8 @@ and cached per process by the scene's annotation version.
 Rows are found through `geometry_3857` (a stored generated column, ST_Transform(geometry, 3857), with its own partial
 GIST index annotation_geom_3857_live_idx, WHERE NOT deleted), so no statement here calls PROJ.
 
-Generalisation (rules from the tile's pixel size, Web Mercator units per screen pixel of a 256-px tile):
+Generalisation (rules from the tile's pixel size: Web Mercator units per screen pixel of the tile drawn at its largest,
+1024 px, as OpenLayers and Mapbox GL draw 512-px tiles overzoomed up to 2x; `annotator.models.tile_pixel_size`):
 - shape: zooms up to 12 draw `geometry_3857_z12`, zooms 13-15 `geometry_3857_z15` (stored generated copies simplified
   with ST_SimplifyPreserveTopology at half a pixel of the band's finest zoom, `annotator.models.TILE_SIMPLIFIED_BANDS`),
   deeper zooms the full geometry. No vertex moves by more than half a pixel, so the area changes by less than
@@ -27,9 +28,9 @@ the new version and can never be answered from the old entry; old entries just a
 from django.conf import settings
 from django.db import connection
 
-from annotator.models import TILE_SIMPLIFIED_BANDS
+from annotator.models import TILE_SIMPLIFIED_BANDS, tile_pixel_size
 from core.cache import BytesLru
-from core.geo import tile_address_problem, web_mercator_pixel_size
+from core.geo import tile_address_problem
 
 LAYER = "annotations"
 EXTENT = 4096
@@ -91,7 +92,7 @@ def tile_sql(z: int) -> str:
 
 
 def tile_params(*, scene_id: int, z: int, x: int, y: int) -> dict:
-    pixel = web_mercator_pixel_size(z)
+    pixel = tile_pixel_size(z)
     return {"scene_id": scene_id, "z": z, "x": x, "y": y, "cell": TINY_PIXELS * pixel, "tiny": TINY_PIXELS * pixel}
 
 

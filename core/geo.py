@@ -57,10 +57,9 @@ def tile_address_problem(z: int, x: int, y: int, *, max_zoom: int) -> str | None
 
 
 WEB_MERCATOR_WORLD = 2 * 6378137.0 * 3.141592653589793  # EPSG:3857 units across the world (2πR)
-SCREEN_TILE_PX = 256
 
 
-def web_mercator_pixel_size(z: int) -> float:
-    """EPSG:3857 units per screen pixel of a 256-px XYZ tile at zoom ``z`` (the same at every latitude: Web Mercator
-    units, not ground metres)."""
-    return WEB_MERCATOR_WORLD / (SCREEN_TILE_PX * (1 << z))
+def web_mercator_pixel_size(z: int, *, tile_px: int = 256) -> float:
+    """EPSG:3857 units per pixel of an XYZ tile at zoom ``z`` drawn ``tile_px`` pixels wide (the same at every
+    latitude: Web Mercator units, not ground metres)."""
+    return WEB_MERCATOR_WORLD / (tile_px * (1 << z))

@@ -12,14 +12,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from annotator import vector_tiles
-from annotator.models import TILE_SIMPLIFIED_BANDS, TILE_SIMPLIFY_PIXELS, Annotation, Scene
+from annotator.models import TILE_SIMPLIFIED_BANDS, Annotation, Scene, tile_pixel_size, tile_simplify_tolerance
 from annotator.selectors.annotations import annotation_feature
 from annotator.services.annotations import annotation_create, annotation_delete
 from annotator.services.projects import label_class_update
 from annotator.tests.annotation_fixtures import inside, label_class_make, scene_make
 from annotator.tests.test_vector_tiles import decode_mvt, tile_of
 from core.cache import BytesLru
-from core.geo import web_mercator_pixel_size
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +65,7 @@ def test_simplified_copies_are_valid_lighter_and_within_half_a_pixel(actors, sce
                for i in range(6)]
     ids = [a.id for a in created]
     for max_zoom, column in TILE_SIMPLIFIED_BANDS:
-        tolerance = TILE_SIMPLIFY_PIXELS * web_mercator_pixel_size(max_zoom)
+        tolerance = tile_simplify_tolerance(max_zoom)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""SELECT ST_IsValid({column}), GeometryType({column}), ST_NPoints({column}),
@@ -103,7 +102,7 @@ def test_a_tile_draws_from_its_zoom_band(actors, scene):
 
 
 def test_tiny_features_become_one_point_per_cell_at_low_zoom(actors, scene):
-    # Two 2-metre blobs 3 m apart (one cell of TINY_PIXELS pixels at z12 is ~76 Web Mercator units) and a 300-m one.
+    # Two blobs a few metres wide, 3 m apart (a cell of TINY_PIXELS pixels at z12 is ~19 Web Mercator units); a big one.
     small = 0.00002
     first = annotation_create(project=actors.project, scene=scene, user=None,
                               geometry=blob(CENTRE[0], CENTRE[1], small, 8, seed=1))[0]
@@ -121,7 +120,7 @@ def test_tiny_features_become_one_point_per_cell_at_low_zoom(actors, scene):
     assert deep[first.id]["type"] == POLYGON
     assert deep[second.id]["type"] == POLYGON
     # The rule follows the pixel size: at the zoom where 2 m spans more than TINY_PIXELS pixels they are polygons.
-    z = next(z for z in range(12, 25) if 2.0 * 1.2 > vector_tiles.TINY_PIXELS * web_mercator_pixel_size(z))
+    z = next(z for z in range(12, 25) if 2.0 * 1.2 > vector_tiles.TINY_PIXELS * tile_pixel_size(z))
     assert features_of(client.get(tile_url(scene, z)))[first.id]["type"] == POLYGON
 
 
