@@ -190,3 +190,27 @@ def _object_store_wait(store: ObjectStore, *, timeout: float, log_path: Path) ->
                 raise RuntimeError(f"SeaweedFS did not take a write within {timeout:.0f} s ({exc}); see {log_path}") \
                     from exc
             time.sleep(0.5)
+
+
+@contextmanager
+def celery_worker_serving(*, env: dict, name: str, queues: str, log_path: Path,
+                          timeout: float = 90) -> Iterator[subprocess.Popen]:
+    """A Celery worker (``-c 1``, prefetch 1) named ``name@<host>`` consuming ``queues`` with ``env``, as its own
+    process, until the block ends. Raises when it exits or does not answer a ping within ``timeout`` seconds."""
+    from webapp.celery import app
+
+    hostname = f"{name}@{socket.gethostname()}"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [str(VENV_BIN / "celery"), "-A", "webapp", "worker", "-Q", queues, "-c", "1", "--prefetch-multiplier",
+             "1", "-n", hostname, "-l", "info"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + timeout
+            while not app.control.ping(timeout=0.5, destination=[hostname]):
+                if proc.poll() is not None:
+                    raise RuntimeError(f"Celery worker {hostname} exited with {proc.returncode}; see {log_path}")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Celery worker {hostname} did not answer within {timeout:.0f} s")
+            yield proc
+        finally:
+            process_stop(proc)
