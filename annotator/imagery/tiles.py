@@ -111,7 +111,8 @@ class ReaderPool:
 
 def _reader_close(reader: Reader) -> None:
     reader.close()
-    reader.dataset.close()  # opened by the pool, not by the Reader
+    if reader.dataset is not None:
+        reader.dataset.close()  # opened by the pool, not by the Reader
 
 
 POOL = ReaderPool()

@@ -10,18 +10,21 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from django.utils import timezone
 
 from annotator.media import media_exists
 from inference.models import EmbeddingEntry
 from inference.services import (
+    embedding_cache_evict,
     embedding_key,
     embedding_load,
     embedding_request,
+    embedding_store,
     embedding_wait,
     encode_count,
     model_version_encoder,
 )
-from inference.services.embeddings import HOT
+from inference.services.embeddings import EVICT_FLAG, HOT, EmbeddingKey, redis_client
 from inference.tests.django_fixtures import world  # noqa: F401 - fixture
 from inference.windows import Window
 from tests.servers import celery_worker_serving
@@ -106,3 +109,39 @@ def test_two_gpu_workers_share_embeddings_through_the_bucket(s3_media, world, ch
     # nothing shared through a disk: neither machine kept an embedding or a COG in its own folders
     assert _local_files(tmp_path / "machine-a") == []
     assert _local_files(tmp_path / "machine-b") == []
+
+
+def test_cache_cap_on_a_shared_bucket_one_evictor_lru_and_missing_files_tolerated(s3_media):
+    keys = [EmbeddingKey("e" * 64, f"shared-{s3_media.prefix}", "r", Window(0, i, 0).key) for i in range(4)]
+    emb = np.zeros((1, 256, 64, 64), np.float16)
+    for i, key in enumerate(keys):
+        embedding_store(key=key, embedding=emb)
+        EmbeddingEntry.objects.filter(key=key.cache_key).update(
+            last_used_at=timezone.now() - timezone.timedelta(minutes=10 - i))
+    stored = s3_media.keys("embeddings/")
+    assert sorted(stored) == sorted(k.relpath for k in keys)
+    size = next(iter(stored.values()))
+    assert size == EmbeddingEntry.objects.get(key=keys[0].cache_key).size_bytes
+
+    # another machine is evicting: this one leaves it to that one
+    r = redis_client()
+    r.set(EVICT_FLAG, "other-machine", ex=30)
+    assert embedding_cache_evict(max_bytes=2 * size) == 0
+    assert EmbeddingEntry.objects.filter(key__in=[k.cache_key for k in keys]).count() == 4
+    r.delete(EVICT_FLAG)
+
+    # the oldest file was already removed by someone else: the row goes anyway, without an error
+    s3_media.client().delete_object(Bucket=s3_media.bucket, Key=f"{s3_media.prefix}/{keys[0].relpath}")
+    EmbeddingEntry.objects.filter(key=keys[1].cache_key).update(last_used_at=timezone.now())  # used just now
+    assert embedding_cache_evict(max_bytes=2 * size) == 2
+    left = set(EmbeddingEntry.objects.filter(key__in=[k.cache_key for k in keys]).values_list("key", flat=True))
+    assert left == {keys[1].cache_key, keys[3].cache_key}  # the two least recently used went
+    assert sorted(s3_media.keys("embeddings/")) == sorted([keys[1].relpath, keys[3].relpath])
+    assert r.get(EVICT_FLAG) is None  # the flag is given back
+
+    # a reader on another machine finds a file gone (evicted meanwhile): it forgets the entry, no error
+    s3_media.client().delete_object(Bucket=s3_media.bucket, Key=f"{s3_media.prefix}/{keys[3].relpath}")
+    HOT.clear()
+    assert embedding_load(keys[3]) is None
+    assert not EmbeddingEntry.objects.filter(key=keys[3].cache_key).exists()
+    assert embedding_load(keys[1]) is not None
