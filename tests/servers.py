@@ -124,8 +124,7 @@ class ObjectStore:
     def env(self, *, bucket: str | None = None) -> dict[str, str]:
         return {"GEOLOOP_STORAGE": "s3", "GEOLOOP_S3_ENDPOINT": self.endpoint,
                 "GEOLOOP_S3_BUCKET": bucket or self.bucket, "GEOLOOP_S3_REGION": "us-east-1",
-                "AWS_ACCESS_KEY_ID": self.ACCESS_KEY,
-                "AWS_SECRET_ACCESS_KEY": self.SECRET_KEY}
+                "GEOLOOP_S3_ACCESS_KEY_ID": self.ACCESS_KEY, "GEOLOOP_S3_SECRET_ACCESS_KEY": self.SECRET_KEY}
 
     def client(self):
         import boto3

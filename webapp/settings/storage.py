@@ -1,5 +1,7 @@
 """Media storage (COGs, embeddings, checkpoints, exports) and the imagery root admins may register files from."""
 
+import os
+
 from webapp.settings.env import BASE_DIR, env_int, env_path, env_str
 
 MEDIA_ROOT = env_path("GEOLOOP_MEDIA_ROOT", BASE_DIR / ".local" / "media")
@@ -29,8 +31,22 @@ GEOLOOP_S3_ENDPOINT = env_str("GEOLOOP_S3_ENDPOINT", "")  # e.g. http://127.0.0.
 GEOLOOP_S3_BUCKET = env_str("GEOLOOP_S3_BUCKET", "geoloop")
 GEOLOOP_S3_PREFIX = env_str("GEOLOOP_S3_PREFIX", "").strip("/")  # keys go under <prefix>/ in the bucket
 GEOLOOP_S3_REGION = env_str("GEOLOOP_S3_REGION", env_str("AWS_REGION", "us-east-1"))
-AWS_ACCESS_KEY_ID = env_str("AWS_ACCESS_KEY_ID", "")
-AWS_SECRET_ACCESS_KEY = env_str("AWS_SECRET_ACCESS_KEY", "")
+
+
+def _s3_credential(name: str) -> str:
+    """GEOLOOP_S3_<name>, else AWS_<name>. With s3 media an AWS_<name> is moved to GEOLOOP_S3_<name> in this
+    process's environment (child processes still find it): while AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are in
+    the environment, rasterio builds a boto3 session for every ``rasterio.Env()`` (rio-tiler opens one per tile),
+    54 ms each on the 2-core machine. GeoLoop hands the credentials to boto3 and GDAL itself."""
+    value = os.environ.get(f"GEOLOOP_S3_{name}") or os.environ.get(f"AWS_{name}", "")
+    if GEOLOOP_STORAGE == "s3" and value:
+        os.environ[f"GEOLOOP_S3_{name}"] = value
+        os.environ.pop(f"AWS_{name}", None)
+    return value
+
+
+AWS_ACCESS_KEY_ID = _s3_credential("ACCESS_KEY_ID")
+AWS_SECRET_ACCESS_KEY = _s3_credential("SECRET_ACCESS_KEY")
 GEOLOOP_MEDIA_CACHE = env_path("GEOLOOP_MEDIA_CACHE", MEDIA_ROOT / "cache")
 
 

@@ -64,7 +64,7 @@ def test_media_on_the_storage_service_and_two_gpu_workers_share_only_database_re
         env = services[name]["environment"]
         assert env["GEOLOOP_STORAGE"] == "s3"
         assert env["GEOLOOP_S3_ENDPOINT"] == "http://storage:8333"
-        assert {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "GEOLOOP_S3_BUCKET"} <= set(env)
+        assert {"GEOLOOP_S3_ACCESS_KEY_ID", "GEOLOOP_S3_SECRET_ACCESS_KEY", "GEOLOOP_S3_BUCKET"} <= set(env)
         assert "storage" in services[name]["depends_on"]
     for name in ("worker-gpu", "worker-gpu-2"):
         assert not [v for v in services[name]["volumes"] if v.startswith("media:")]  # no shared disk
