@@ -36,7 +36,7 @@ from annotator.imagery.gdal_env import own_store_configure
 from annotator.imagery.guard import OwnObjectPath
 from core.errors import ValidationFailed
 
-_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._\-]*(/[A-Za-z0-9_][A-Za-z0-9._\-]*)*$")
+_KEY = re.compile(r"^[A-Za-z0-9_\-][A-Za-z0-9._\-]*(/[A-Za-z0-9_\-][A-Za-z0-9._\-]*)*$")
 
 
 class MediaKeyRefused(ValidationFailed):

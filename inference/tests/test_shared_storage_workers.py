@@ -145,3 +145,21 @@ def test_cache_cap_on_a_shared_bucket_one_evictor_lru_and_missing_files_tolerate
     assert embedding_load(keys[3]) is None
     assert not EmbeddingEntry.objects.filter(key=keys[3].cache_key).exists()
     assert embedding_load(keys[1]) is not None
+
+
+def test_a_fine_tuned_checkpoint_in_the_bucket_is_fetched_once_into_this_machines_cache(s3_media, settings):
+    from annotator.media import media_put_bytes
+    from inference.services.registry import checkpoint_media_ref, checkpoint_resolve
+
+    media_put_bytes("checkpoints/abc.pt", b"weights")
+    ref = checkpoint_media_ref("checkpoints/abc.pt")
+    assert ref == "media:checkpoints/abc.pt"
+    local = checkpoint_resolve(ref)
+    assert local.is_relative_to(Path(settings.GEOLOOP_MEDIA_CACHE))
+    assert local.read_bytes() == b"weights"
+    assert checkpoint_resolve(ref) == local
+    for bad in ("media:scenes/1/x.tif", "media:checkpoints/../x.pt", "media:/etc/passwd"):
+        with pytest.raises(ValueError, match=r"checkpoints|storage key"):
+            checkpoint_resolve(bad)
+    with pytest.raises(FileNotFoundError):
+        checkpoint_resolve("media:checkpoints/missing.pt")
