@@ -10,7 +10,7 @@ A job writes the FULL SAM state dict (the base model's weights with ``mask_decod
 ``media:checkpoints/<sha256>.pt`` (any machine fetches it: inference.services.registry.checkpoint_resolve) and
 sha256, the parent's architecture, and the parent's ``encoder_sha256`` (the encoder is byte-identical, checked).
 The inference side loads it exactly like the base model:
-``inference.sam.get_model(mv.architecture, mv.checkpoint_path, expected_sha256=mv.checkpoint_sha256)``;
+``inference.services.registry.model_load(mv)`` (``checkpoint_resolve`` gives the local file);
 embeddings cached for the parent's ``encoder_sha256`` stay valid.
 """
 
