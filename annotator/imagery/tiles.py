@@ -61,7 +61,11 @@ class ReaderPool:
             with cog_env(), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 dataset = rasterio.open(key, driver="GTiff")  # GeoLoop's own COGs: GTiff only, local or its bucket
-                reader = Reader(key, dataset=dataset, tms=WEB_MERCATOR_TMS)
+                try:
+                    reader = Reader(key, dataset=dataset, tms=WEB_MERCATOR_TMS)
+                except BaseException:
+                    dataset.close()
+                    raise
         except (RasterioError, RioTilerError, OSError) as exc:
             raise InvalidRaster(f"Cannot open {os.path.basename(key)}: {exc}") from exc
         with self._lock:
