@@ -132,7 +132,10 @@ def test_export_is_written_to_the_bucket_downloaded_and_purged(s3_media, actors)
     assert job.status == "succeeded", job.error
     assert job.result_path == f"exports/{actors.project.slug}/{job.id}/{actors.project.slug}-stac.zip"
     assert job.result_path in s3_media.keys("exports/")
-    assert not list((Path(settings.MEDIA_ROOT) / "exports").rglob("*.zip"))  # staging gone, nothing local
+    local_folder = Path(settings.MEDIA_ROOT) / "exports" / actors.project.slug
+    staging = [f.name for f in local_folder.glob(f".{job.id}-*")]
+    assert staging == []  # staging gone
+    assert not (local_folder / str(job.id)).exists()  # and no archive kept on this machine
 
     response = actors.client("reviewer").get(f"/api/exports/{job.id}/download/")
     assert response.status_code == 200
