@@ -14,7 +14,6 @@ class AnnotatorConfig(AppConfig):
         that killed processes left (only those no live process holds; see annotator.services.scratch). Files that
         need the database to judge are left to the reaper."""
         from django.conf import settings
-
         from django.core.signals import setting_changed
 
         from annotator.media import media_gdal_configure
