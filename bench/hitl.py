@@ -76,6 +76,7 @@ def main() -> int:
     from inference.masks import mask_to_geometry
     from inference.models import MaskProposal, ModelState, ModelVersion
     from inference.sam import MOBILE_SAM_SHA256, build_model, default_checkpoint_path, get_model
+    from inference.services.registry import checkpoint_resolve
 
     t_start = time.perf_counter()
     base_mv = ModelVersion.objects.filter(project__isnull=True, state=ModelState.ACTIVE).first()
@@ -164,7 +165,8 @@ def main() -> int:
             raise SystemExit(f"training job ended {job.status}")
         mv = job.result_model
         note(f"job {job.id} succeeded in {job_s:.0f} s")
-        tuned = build_model(mv.architecture, mv.checkpoint_path, args.device, expected_sha256=mv.checkpoint_sha256)
+        tuned = build_model(mv.architecture, checkpoint_resolve(mv.checkpoint_path), args.device,
+                            expected_sha256=mv.checkpoint_sha256)
 
         # --- evaluate on B
         class Obj:

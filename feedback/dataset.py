@@ -31,15 +31,14 @@ import hashlib
 import json
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pyproj
 import shapely
 from affine import Affine
-from django.conf import settings
 
 from annotator.models import Annotation, ReviewState, Scene
+from annotator.selectors.scenes import scene_cog_file, scene_cog_reading
 from feedback.benchmark import window_for_object
 from feedback.models import Correction, Outcome
 from feedback.selectors import feedback_settings
@@ -104,6 +103,11 @@ def prompt_pixels(prompt: dict) -> dict:
 # ------------------------------------------------------------------------------------------------ scene helpers
 
 
+def _statistics(path: str) -> dict:
+    with scene_cog_reading():
+        return recipe_from_statistics(path)
+
+
 class _SceneGrid:
     def __init__(self, scene: Scene):
         self.scene = scene
@@ -114,10 +118,10 @@ class _SceneGrid:
         self._to_metric = pyproj.Transformer.from_crs("EPSG:4326", self.metric_crs, always_xy=True)
         self._to_scene = pyproj.Transformer.from_crs("EPSG:4326", self.crs, always_xy=True)
         self.scene_to_metric = pyproj.Transformer.from_crs(self.crs, self.metric_crs, always_xy=True)
-        self.path = Path(settings.MEDIA_ROOT) / scene.cog_path
+        self.path = scene_cog_file(scene)  # local, or /vsis3/ in the media bucket: read inside scene_cog_reading()
         recipe = scene.render_recipe or {}
         self.recipe = (validate_recipe(recipe, band_count=scene.band_count) if recipe.get("bands")
-                       else recipe_from_statistics(self.path))
+                       else _statistics(self.path))
 
     def metric_xy(self, geom_4326) -> tuple[float, float]:
         c = geom_4326.centroid
@@ -147,7 +151,9 @@ def window_embedding(model: LoadedModel, grid: _SceneGrid, window: Window, *, en
     with _EMB_LOCK:
         emb = _EMB.get(key)
     if emb is None:
-        emb = encode(model, read_window(grid.path, window, grid.recipe).rgb)
+        with scene_cog_reading():
+            image = read_window(grid.path, window, grid.recipe)
+        emb = encode(model, image.rgb)
         with _EMB_LOCK:
             if len(_EMB) >= _EMB_MAX:
                 _EMB.pop(next(iter(_EMB)))

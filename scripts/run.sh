@@ -10,6 +10,12 @@ if [ -z "${DATABASE_URL:-}" ] || [ -z "${REDIS_URL:-}" ]; then
   eval "$(bash scripts/services.sh start)"
   private_services=1
 fi
+private_storage=0
+if [ "${GEOLOOP_STORAGE:-local}" = s3 ] && [ -z "${GEOLOOP_S3_ENDPOINT:-}" ]; then
+  # media on S3 without an endpoint of your own: a private SeaweedFS under .local/ (its bucket holds the media)
+  eval "$(bash scripts/services.sh seaweedfs)"
+  private_storage=1
+fi
 export DATABASE_URL REDIS_URL
 export GEOLOOP_MEDIA_ROOT=${GEOLOOP_MEDIA_ROOT:-$(pwd)/.local/media}
 HOST=${GEOLOOP_HOST:-127.0.0.1}
@@ -24,11 +30,13 @@ cleanup() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   [ "$private_services" = 1 ] && bash scripts/services.sh stop
+  [ "$private_storage" = 1 ] && bash scripts/services.sh seaweedfs-stop
   echo "[run] stopped"
 }
 trap cleanup INT TERM EXIT
 
 $py manage.py migrate --noinput >/dev/null
+$py manage.py media_bucket_ensure  # GEOLOOP_STORAGE=s3: the bucket exists before anything is stored
 $py manage.py prepare_models  # the default model version and its ONNX decoder, once
 start() { "$@" & pids+=($!); }
 start .venv/bin/celery -A webapp worker -Q gpu -n gpu@%h -c 1 --prefetch-multiplier 1 -l warning

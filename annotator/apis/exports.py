@@ -27,7 +27,7 @@ from annotator.exports.common import ExportFilters, ExportInputError
 from annotator.exports.registry import formats
 from annotator.models import JobStatus, Role
 from annotator.permissions import export_job_for_user, project_for_user
-from annotator.selectors.exports import export_job_list, export_result_file, export_selection_count
+from annotator.selectors.exports import export_job_list, export_result_open, export_selection_count
 from annotator.services import exports as services
 from core.errors import NotFound, NotReady, ValidationFailed
 
@@ -196,10 +196,10 @@ class ExportDownloadApi(GeoLoopApi):
             raise NotReady(f"Export {job.id} is {job.status}; download it once it has succeeded.")
         if not job.result_path:
             raise NotFound("The export's archive was removed (retention); run the export again.")
-        path = export_result_file(job=job)
-        if not path.is_file():
+        handle = export_result_open(job=job)
+        if handle is None:
             raise NotFound("The export's file is gone; run the export again.")
-        return FileResponse(open(path, "rb"), as_attachment=True, filename=path.name,
+        return FileResponse(handle, as_attachment=True, filename=job.result_path.rsplit("/", 1)[-1],
                             content_type="application/zip")
 
 

@@ -154,7 +154,7 @@ class CocoExporter(BaseExporter):
                 file_name = f"images/{scene.stem}.tif"
                 if self.parameters["include_images"]:
                     (root / "images").mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(scene.path, root / file_name)
+                    shutil.copyfile(scene.local_file(), root / file_name)
                 sidecar = f"georef/{scene.stem}.json"
                 json_dump(root / sidecar, georef(scene, None, file_name))
                 images.append({"id": image_id, "file_name": file_name, "width": scene.width, "height": scene.height,

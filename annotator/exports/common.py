@@ -55,7 +55,7 @@ class ExportClass:
 class ExportScene:
     id: int
     name: str
-    path: Path  # absolute path of the scene's COG
+    path: str  # what GDAL opens for the scene's COG (a local path, or its /vsis3/ path in the media bucket)
     crs: str  # WKT or EPSG:code
     transform: tuple[float, ...]  # GDAL geotransform (c, a, b, f, d, e)
     width: int
@@ -64,6 +64,11 @@ class ExportScene:
     footprint: shapely.Polygon | None = None  # EPSG:4326
     created_at: dt.datetime | None = None
     annotations_version: int = 0
+    local_copy: Callable[[], Path] | None = None  # a local file of the COG (fetched from the bucket if need be)
+
+    def local_file(self) -> Path:
+        """The COG as a local file, for exports that copy it whole."""
+        return self.local_copy() if self.local_copy is not None else Path(self.path)
 
     @property
     def affine(self) -> Affine:

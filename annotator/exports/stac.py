@@ -71,7 +71,7 @@ class StacExporter(BaseExporter):
                 {"rel": "parent", "href": "../catalog.json", "type": "application/json"},
                 {"rel": "self", "href": f"./{scene.stem}.json", "type": "application/geo+json"}]
             if self.parameters["include_images"]:
-                shutil.copyfile(scene.path, folder / "image.tif")
+                shutil.copyfile(scene.local_file(), folder / "image.tif")
                 assets["image"] = {"href": "./image.tif", "type": COG_TYPE, "roles": ["data"], "title": scene.name}
                 item_links.append({"rel": "source", "href": "./image.tif", "type": COG_TYPE,
                                    "label:assets": ["labels", "raster-labels"]})

@@ -12,6 +12,11 @@ from their header before any pixel is read.
 5. the header limits (`RasterLimits`) are checked: bands, pixels, decompressed bytes, block bytes, and the ratio of
    decompressed bytes to the file's size (a sparse or bomb-compressed file declaring gigapixels in kilobytes).
 
+The one exception to rule 1: an `OwnObjectPath`, the /vsis3/ path of a COG in GeoLoop's own bucket, which only
+`annotator.media.media_gdal_path` makes, from a storage key GeoLoop chose. It is opened over HTTP range requests in
+`cog_env()` (the bucket's credentials), GTiff only, and checked after the open like any other file. A path that
+arrives as text (an upload, a registration, an import) is never one.
+
 No Django here: the limits come from the caller (services build them from settings).
 """
 
@@ -22,14 +27,14 @@ import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import rasterio
 from rasterio.errors import NotGeoreferencedWarning, RasterioError
 
 from annotator.imagery.errors import ExternalReference, FormatRefused, InvalidRaster, RasterTooLarge, UnsupportedRaster
-from annotator.imagery.gdal_env import UNTRUSTED_OPTIONS
+from annotator.imagery.gdal_env import cog_env, untrusted_env
 
 # Formats GeoLoop takes, by GDAL driver: the file signatures each may start with and its open options. GeoTIFF
 # (COGs included) keeps its georeferencing inside the file; its georeferencing is read from the file only.
@@ -61,6 +66,12 @@ _LOOKS_LIKE = (
 )
 _GDAL_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9_]*:")  # GTIFF_DIR:, NETCDF:"...", HDF5:, a URL scheme...
 MAGIC_BYTES = 64
+
+
+class OwnObjectPath(str):
+    """The /vsis3/ path of a COG in GeoLoop's own bucket (see the module docstring); made by annotator.media only."""
+
+    __slots__ = ()
 
 
 @dataclass(frozen=True)
@@ -182,10 +193,14 @@ def raster_open(path: str | os.PathLike, *, limits: RasterLimits = DEFAULT_LIMIT
     """Open an untrusted raster for reading (see the module docstring); the dataset is used inside GDAL's untrusted
     environment. Raises FormatRefused, ExternalReference, RasterTooLarge, UnsupportedRaster or InvalidRaster."""
     name = name or os.path.basename(os.fspath(path))
+    if isinstance(path, OwnObjectPath):
+        with _own_object_open(path, name=name, limits=limits, **open_options) as dataset:
+            yield dataset
+        return
     real = _local_file(path, name)
     candidates = _driver_for(real, name, tuple(drivers))
     file_bytes = os.path.getsize(real)
-    with rasterio.Env(**UNTRUSTED_OPTIONS), warnings.catch_warnings():
+    with untrusted_env(), warnings.catch_warnings():
         warnings.simplefilter("ignore", NotGeoreferencedWarning)
         dataset = None
         failure: Exception | None = None
@@ -201,6 +216,24 @@ def raster_open(path: str | os.PathLike, *, limits: RasterLimits = DEFAULT_LIMIT
         with dataset:
             raster_recheck(dataset, real, name, tuple(drivers))
             raster_limits_check(dataset, name, limits, file_bytes)
+            yield dataset
+
+
+@contextmanager
+def _own_object_open(path: OwnObjectPath, *, name: str, limits: RasterLimits,
+                     **open_options) -> Iterator[rasterio.io.DatasetReader]:
+    """A COG in GeoLoop's own bucket: GTiff only, checked after the open; the size ratio is not checked (the
+    object's size is not known without another request, and GeoLoop wrote the file after checking its source)."""
+    driver = "GTiff"
+    with cog_env(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotGeoreferencedWarning)
+        try:
+            dataset = rasterio.open(str(path), driver=driver, **{**DRIVERS[driver]["open_options"], **open_options})
+        except (RasterioError, OSError) as exc:
+            raise InvalidRaster(f"{name} cannot be read from the media bucket ({first_line(exc)}).") from exc
+        with dataset:
+            raster_recheck(dataset, str(path), name, (driver,))
+            raster_limits_check(dataset, name, replace(limits, max_ratio=0), 0)
             yield dataset
 
 

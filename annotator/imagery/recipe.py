@@ -27,7 +27,7 @@ import numpy as np
 from rasterio.errors import RasterioError
 
 from annotator.imagery.errors import ImageryError, InvalidRecipe
-from annotator.imagery.guard import NO_SIZE_LIMITS, raster_open
+from annotator.imagery.guard import NO_SIZE_LIMITS, OwnObjectPath, raster_open
 
 PERCENTILES = (2.0, 98.0)
 STATS_MAX_SIZE = 1024
@@ -139,7 +139,13 @@ def band_histogram(path: str | os.PathLike, *, band: int, band_count: int, bins:
     if not 4 <= bins <= 256:
         raise InvalidRecipe("bins must lie between 4 and 256.")
     path = os.fspath(path)
-    return _histogram_cached(path, band, bins, scale, os.stat(path).st_mtime_ns)
+    return _histogram_cached(path, band, bins, scale, _version(path))
+
+
+def _version(path: str) -> int:
+    """What the per-process caches key a file's content by: a local file's modification time; an object in the
+    media bucket never changes under its name (it carries the source's checksum)."""
+    return 0 if isinstance(path, OwnObjectPath) else os.stat(path).st_mtime_ns
 
 
 @lru_cache(maxsize=512)
@@ -153,7 +159,7 @@ def band_colorinterp(path: str | os.PathLike) -> list[str]:
     file cannot be read."""
     path = os.fspath(path)
     try:
-        return list(_colorinterp_cached(path, os.stat(path).st_mtime_ns))
+        return list(_colorinterp_cached(path, _version(path)))
     except (OSError, ImageryError, RasterioError):
         return []
 

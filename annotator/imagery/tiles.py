@@ -31,7 +31,7 @@ from rio_tiler.io import Reader
 from rio_tiler.utils import render
 
 from annotator.imagery.errors import ImageryError, InvalidRaster, InvalidRecipe, InvalidTile, TileOutsideBounds
-from annotator.imagery.gdal_env import READ_OPTIONS
+from annotator.imagery.gdal_env import cog_env
 from core.geo import tile_address_problem
 
 TILE_SIZE = 256
@@ -58,9 +58,14 @@ class ReaderPool:
 
     def _open(self, key: str) -> Reader:
         try:
-            with rasterio.Env(**READ_OPTIONS), warnings.catch_warnings():
+            with cog_env(), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                reader = Reader(key, tms=WEB_MERCATOR_TMS)
+                dataset = rasterio.open(key, driver="GTiff")  # GeoLoop's own COGs: GTiff only, local or its bucket
+                try:
+                    reader = Reader(key, dataset=dataset, tms=WEB_MERCATOR_TMS)
+                except BaseException:
+                    dataset.close()
+                    raise
         except (RasterioError, RioTilerError, OSError) as exc:
             raise InvalidRaster(f"Cannot open {os.path.basename(key)}: {exc}") from exc
         with self._lock:
@@ -98,14 +103,20 @@ class ReaderPool:
                 _, evicted = self._idle.popitem(last=False)
                 to_close.extend(evicted)
         for old in to_close:
-            old.close()
+            _reader_close(old)
 
     def close(self) -> None:
         with self._lock:
             readers = [r for idle in self._idle.values() for r in idle]
             self._idle.clear()
         for reader in readers:
-            reader.close()
+            _reader_close(reader)
+
+
+def _reader_close(reader: Reader) -> None:
+    reader.close()
+    if reader.dataset is not None:
+        reader.dataset.close()  # opened by the pool, not by the Reader
 
 
 POOL = ReaderPool()
@@ -206,7 +217,7 @@ def render_tile(path: str | os.PathLike, z: int, x: int, y: int, recipe: dict, f
     if len(bands) not in (1, 3) or len(recipe.get("min", ())) != len(bands) or len(recipe.get("max", ())) != len(bands):
         raise InvalidRecipe("The scene's render recipe is incomplete (bands, min, max).")
     try:
-        with POOL.reader(path) as reader, rasterio.Env(**READ_OPTIONS):
+        with POOL.reader(path) as reader, cog_env():
             img = reader.tile(x, y, z, tilesize=TILE_SIZE, indexes=bands)
     except RioTileOutsideBounds as exc:
         raise TileOutsideBounds(f"Tile {z}/{x}/{y} is outside the scene.") from exc
@@ -229,7 +240,7 @@ def render_preview(path: str | os.PathLike, recipe: dict, *, max_size: int = 512
         raise InvalidTile(f"A preview is 16 to {PREVIEW_MAX_SIZE} pixels on its longest side.")
     bands = list(recipe.get("bands") or [])
     try:
-        with POOL.reader(path) as reader, rasterio.Env(**READ_OPTIONS):
+        with POOL.reader(path) as reader, cog_env():
             img = reader.preview(indexes=bands, max_size=max_size)
     except (RasterioError, RioTilerError) as exc:
         raise ImageryError(f"Reading the preview failed: {exc}") from exc

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import functools
+from typing import IO
 
 import shapely
-from django.conf import settings
 from django.db.models import Count, QuerySet
 
 from annotator.exports.common import ExportAnnotation, ExportClass, ExportDataset, ExportFilters, ExportScene
+from annotator.media import media_gdal_path, media_local, media_open
 from annotator.models import Annotation, ExportJob, LabelClass, Project, ReviewState, Scene, SceneStatus
 from core.errors import ValidationFailed
 
@@ -71,10 +72,11 @@ def export_annotations(*, project: Project, filters: ExportFilters, classes: lis
 
 def _scene_value(scene: Scene) -> ExportScene:
     return ExportScene(
-        id=scene.id, name=scene.name, path=Path(settings.MEDIA_ROOT) / scene.cog_path, crs=scene.crs,
+        id=scene.id, name=scene.name, path=media_gdal_path(scene.cog_path), crs=scene.crs,
         transform=tuple(scene.transform), width=scene.width, height=scene.height, checksum=scene.checksum,
         footprint=shapely.from_wkb(bytes(scene.footprint.wkb)) if scene.footprint is not None else None,
         created_at=scene.created_at, annotations_version=scene.annotations_version,
+        local_copy=functools.partial(media_local, scene.cog_path),
     )
 
 
@@ -107,8 +109,12 @@ def export_job_list(*, project: Project) -> QuerySet[ExportJob]:
     return ExportJob.objects.filter(project=project).order_by("-id")
 
 
-def export_result_file(*, job: ExportJob) -> Path:
-    return Path(settings.MEDIA_ROOT) / job.result_path
+def export_result_open(*, job: ExportJob) -> IO[bytes] | None:
+    """The job's archive opened for reading (streamed from the media bucket with s3); None when it is gone."""
+    try:
+        return media_open(job.result_path)
+    except FileNotFoundError:
+        return None
 
 
 

@@ -7,11 +7,12 @@ import json
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
+import rasterio
 from django.db.models import QuerySet
 
+from annotator.imagery.gdal_env import cog_env
+from annotator.media import media_gdal_path
 from annotator.models import Project, Scene
 
 TILE_SOURCE_TTL_S = 2.0
@@ -26,9 +27,16 @@ def scene_get(*, scene_id: int) -> Scene | None:
     return Scene.objects.select_related("project").filter(pk=scene_id).first()
 
 
-def scene_cog_file(scene: Scene) -> Path:
-    """Absolute path of the scene's COG."""
-    return Path(settings.MEDIA_ROOT) / scene.cog_path
+def scene_cog_file(scene: Scene) -> str:
+    """What GDAL opens for the scene's COG: its local path, or its /vsis3/ path in the media bucket
+    (annotator.media). Read it inside :func:`scene_cog_reading`."""
+    return media_gdal_path(scene.cog_path)
+
+
+def scene_cog_reading() -> rasterio.Env:
+    """The GDAL environment for reading a scene's COG (TiTiler's settings; the bucket's endpoint and credentials
+    when media is on S3)."""
+    return cog_env()
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,7 @@ def _tile_source_load(scene_id: int) -> TileSource | None:
     project_id, status, cog_path, checksum, recipe = row
     version = hashlib.sha256(f"{checksum}|{json.dumps(recipe, sort_keys=True)}".encode()).hexdigest()[:20]
     return TileSource(scene_id=scene_id, project_id=project_id, status=status,
-                      cog_file=str(Path(settings.MEDIA_ROOT) / cog_path) if cog_path else "",
+                      cog_file=media_gdal_path(cog_path) if cog_path else "",
                       recipe=recipe or {}, version=version)
 
 

@@ -1,7 +1,8 @@
 """Writes for exports: create an export job (queued on `export`), run it (the Celery task calls `export_job_run`),
 and export straight into a folder (the CLI). The formats live in annotator/exports/, one module each.
 
-A job's files go to MEDIA_ROOT/exports/<project>/<job id>/<project>-<format>.zip with manifest.json inside; the
+A job's archive is stored under the media key exports/<project>/<job id>/<project>-<format>.zip (annotator.media:
+MEDIA_ROOT or the media bucket; staging folders stay on the worker's disk) with manifest.json inside; the
 same export of unchanged data gives byte-identical files and zip. Progress goes to the job row and, as
 `export.progress` events, to every scene the export covers (the scene sockets).
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import shutil
 import time
 from pathlib import Path
@@ -24,6 +24,8 @@ from annotator.events import scene_event_send
 from annotator.exports.common import ExportFilters, ExportInputError, zip_write
 from annotator.exports.manifest import export_write
 from annotator.exports.registry import exporter_for
+from annotator.imagery.gdal_env import cog_env
+from annotator.media import media_delete_prefix, media_put_file
 from annotator.models import ExportJob, JobStatus, Project
 from annotator.selectors.exports import export_dataset_select, export_filters_check
 from annotator.services.jobs import Liveness, job_heartbeat, job_progress_pause, job_task_id, liveness, send_job_task
@@ -95,11 +97,22 @@ def _staging_folders(job: ExportJob) -> list[Path]:
     return list(_job_folder(job).parent.glob(f".{job.pk}-*{PART_SUFFIX}"))
 
 
+def _job_prefix(job: ExportJob) -> str:
+    return f"{EXPORTS_DIR}/{job.project.slug}/{job.pk}"
+
+
+def _result_remove(job: ExportJob) -> int:
+    """Remove the job's stored archive (local folder or bucket objects); returns the bytes freed."""
+    freed = media_delete_prefix(_job_prefix(job))[1]
+    shutil.rmtree(_job_folder(job), ignore_errors=True)
+    return freed
+
+
 def _files_remove(job: ExportJob, *, keep_result: bool = False) -> None:
     for folder in _staging_folders(job):
         shutil.rmtree(folder, ignore_errors=True)
     if not keep_result:
-        shutil.rmtree(_job_folder(job), ignore_errors=True)
+        _result_remove(job)
 
 
 def export_job_fail(*, job: ExportJob, reason: str, task_id: str | None = None,
@@ -174,11 +187,13 @@ def _run(job: ExportJob, run_id: str) -> ExportJob:
     staging = _job_folder(job).with_name(f".{job.pk}-{run_id[-12:]}{PART_SUFFIX}")
     progress = _JobProgress(job, [])
     zip_path = _job_folder(job) / f"{job.project.slug}-{job.format}.zip"
+    key = f"{_job_prefix(job)}/{zip_path.name}"
     try:
         filters, exporter = _checked(format=job.format, filters=job.filters, parameters=job.parameters)
         dataset = export_dataset_select(project=job.project, filters=filters)
         progress.scene_ids = [s.id for s in dataset.scenes]
-        manifest = export_write(dataset=dataset, exporter=exporter, out_dir=staging / "files", progress=progress)
+        with cog_env():  # formats that read the scene COGs (chips, masks) read them here, local or in the bucket
+            manifest = export_write(dataset=dataset, exporter=exporter, out_dir=staging / "files", progress=progress)
         zip_write(staging / "files", staging / zip_path.name)
         with transaction.atomic():
             current = ExportJob.objects.select_for_update().filter(pk=job.pk).values_list(
@@ -187,11 +202,10 @@ def _run(job: ExportJob, run_id: str) -> ExportJob:
                 shutil.rmtree(staging, ignore_errors=True)
                 log.warning("export job %s finished after it was %s; result dropped", job.pk, current)
                 return ExportJob.objects.get(pk=job.pk)
-            zip_path.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / zip_path.name, zip_path)
+            media_put_file(key, staging / zip_path.name, move=True)  # locally a rename into the job folder
             ExportJob.objects.filter(pk=job.pk).update(
                 status=JobStatus.SUCCEEDED, progress=1.0, manifest=manifest, finished_at=timezone.now(),
-                result_path=str(zip_path.relative_to(Path(settings.MEDIA_ROOT))))
+                result_path=key)
         shutil.rmtree(staging, ignore_errors=True)
     except Exception as exc:  # any failure is recorded on the job, with its reason
         log.exception("export job %s failed", job.pk)
@@ -269,7 +283,7 @@ def export_job_cancel(*, job: ExportJob, user) -> ExportJob:
         task_ids = []
     job.refresh_from_db()
     if job.status == JobStatus.CANCELLED:
-        shutil.rmtree(_job_folder(job), ignore_errors=True)
+        _result_remove(job)
         if job.result_path:
             ExportJob.objects.filter(pk=job.pk).update(result_path="")
     audit_record(user=user, project=job.project, action="export.cancel", obj=job,
@@ -312,9 +326,7 @@ def export_archives_purge(*, older_than_days: int | None = None, project: Projec
         jobs = jobs.filter(project=project)
     removed, freed, folders = 0, 0, 0
     for job in jobs:
-        folder = _job_folder(job)
-        freed += _folder_bytes(folder)
-        shutil.rmtree(folder, ignore_errors=True)
+        freed += _result_remove(job)
         ExportJob.objects.filter(pk=job.pk).update(result_path="")
         removed += 1
         folders += 1

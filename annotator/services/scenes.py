@@ -25,6 +25,7 @@ from annotator.imagery.cog import write_cog
 from annotator.imagery.guard import RasterLimits
 from annotator.imagery.inspect import inspect_raster
 from annotator.imagery.recipe import recipe_default, recipe_merge
+from annotator.media import media_delete_prefix, media_put_file
 from annotator.models import Project, Scene, SceneStatus
 from annotator.selectors.scenes import scene_cog_file, scene_tile_source_forget
 from annotator.services.jobs import Liveness, job_heartbeat, job_progress_pause, job_task_id, job_task_send, liveness
@@ -236,6 +237,12 @@ def _scene_folder(scene_id: int) -> Path:
     return _media_root() / SCENES_DIR / str(scene_id)
 
 
+def _scene_files_remove(scene_id: int) -> None:
+    """The scene's COG wherever media lives (local folder, bucket) and what an ingestion left on this machine."""
+    media_delete_prefix(f"{SCENES_DIR}/{scene_id}")
+    shutil.rmtree(_scene_folder(scene_id), ignore_errors=True)
+
+
 def _scene_claim(scene_id: int, task_id: str) -> tuple[Scene, bool]:
     """Record that ``task_id`` runs the ingestion. Returns (scene, claimed). A scene claimed by another run is left
     to it (and to the reaper); the same task delivered again after its worker died is failed, not re-run (the file
@@ -264,7 +271,7 @@ def scene_ingest_fail(*, scene: Scene, reason: str, task_id: str | None = None) 
                         **({"source_path": ""} if upload else {}))
     if not updated:
         return False
-    shutil.rmtree(_scene_folder(scene.pk), ignore_errors=True)
+    _scene_files_remove(scene.pk)
     if upload and source is not None:
         source.unlink(missing_ok=True)
     scene.refresh_from_db()
@@ -303,7 +310,8 @@ def _ingest(scene: Scene, run_id: str) -> Scene:
         info = inspect_raster(cog, limits=raster_limits())
         recipe = recipe_default(cog, band_count=info.band_count)
         _progress(scene, 0.95, "render recipe")
-        scene.cog_path = str(cog.relative_to(_media_root()))
+        scene.cog_path = f"{SCENES_DIR}/{scene.pk}/{cog.name}"
+        media_put_file(scene.cog_path, cog, move=True)  # to the media bucket with s3; locally already in place
         scene.crs = info.crs
         scene.footprint = Polygon(info.footprint, srid=4326)
         scene.width, scene.height = info.width, info.height
@@ -325,7 +333,7 @@ def _ingest(scene: Scene, run_id: str) -> Scene:
             scene.save()
     except _Superseded as exc:
         logger.warning("scene %s ingestion finished after %s", scene.pk, exc)
-        shutil.rmtree(folder, ignore_errors=True)
+        _scene_files_remove(scene.pk)
         return Scene.objects.filter(pk=scene.pk).first() or scene
     except Exception as exc:
         reason = str(exc) if isinstance(exc, ImageryError) else f"Ingestion failed: {type(exc).__name__}: {exc}"

@@ -70,9 +70,10 @@ def annotations_make(project, scene: Scene, classes: list[LabelClass], *, author
 
 
 def scene_path(scene: Scene) -> Path:
-    from django.conf import settings
+    """The scene's COG as a local file (fetched into the media cache when media is on the bucket)."""
+    from annotator.media import media_local
 
-    return Path(settings.MEDIA_ROOT) / scene.cog_path
+    return media_local(scene.cog_path)
 
 
 def to_shapely(annotation: Annotation):

@@ -5,10 +5,12 @@ task).
 Fine-tuned weights
 ------------------
 A job writes the FULL SAM state dict (the base model's weights with ``mask_decoder.*`` replaced) with
-``torch.save`` to ``MEDIA_ROOT/checkpoints/<sha256>.pt``. The new ``ModelVersion`` stores that absolute path and
+``torch.save`` to ``MEDIA_ROOT/checkpoints/<sha256>.pt``, stored in media storage under ``checkpoints/<sha256>.pt``
+(annotator.media: the same file locally, the media bucket with s3). The new ``ModelVersion`` stores
+``media:checkpoints/<sha256>.pt`` (any machine fetches it: inference.services.registry.checkpoint_resolve) and
 sha256, the parent's architecture, and the parent's ``encoder_sha256`` (the encoder is byte-identical, checked).
 The inference side loads it exactly like the base model:
-``inference.sam.get_model(mv.architecture, mv.checkpoint_path, expected_sha256=mv.checkpoint_sha256)``;
+``inference.services.registry.model_load(mv)`` (``checkpoint_resolve`` gives the local file);
 embeddings cached for the parent's ``encoder_sha256`` stay valid.
 """
 
@@ -31,11 +33,13 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from annotator.audit import audit_record
+from annotator.media import media_put_file
 from annotator.services.jobs import Liveness, heartbeat_stale_s, job_heartbeat, job_task_send, liveness
 from core.errors import Conflict, ValidationFailed
 from feedback.models import TrainingJob, TrainingStatus, Trigger
 from feedback.selectors import active_model_version, feedback_settings, open_training_job
 from inference.models import ModelState, ModelVersion
+from inference.services.registry import checkpoint_media_ref
 
 log = logging.getLogger(__name__)
 
@@ -366,10 +370,12 @@ def _run(job: TrainingJob) -> None:
     path, sha = save_checkpoint(full_state_with_decoder(base, result.decoder_state),
                                 Path(settings.MEDIA_ROOT) / "checkpoints")
     candidate_model = build_model(base_mv.architecture, path, expected_sha256=sha)
+    stored = checkpoint_media_ref(f"checkpoints/{path.name}")
+    media_put_file(f"checkpoints/{path.name}", path, move=True)  # locally already in place
     if encoder_sha256(candidate_model) != enc_key:
         raise RuntimeError("the image encoder changed during a decoder fine-tune; refusing the checkpoint")
     mv = ModelVersion.objects.create(
-        name=f"{project.slug} ft job {job.id}", architecture=base_mv.architecture, checkpoint_path=str(path),
+        name=f"{project.slug} ft job {job.id}", architecture=base_mv.architecture, checkpoint_path=stored,
         checkpoint_sha256=sha, encoder_sha256=enc_key, parent=base_mv, project=project, training_job_id=job.id,
         state=ModelState.CANDIDATE,
         metrics={"training": {"seconds": round(result.seconds, 2), "steps": result.steps_done,

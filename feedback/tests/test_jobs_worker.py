@@ -13,6 +13,7 @@ from feedback.models import TrainingJob, TrainingStatus, Trigger
 from feedback.tests.fixtures import crowded_objects, proposal_for
 from inference.models import ModelState, ModelVersion
 from inference.sam import sha256_file
+from inference.services.registry import checkpoint_resolve
 
 FAST = {"train_steps": 3, "gate_benchmark": False, "held_out_share": 0.5, "eval_max_clicks": 2,
         "train_max_clicks": 2}
@@ -69,7 +70,8 @@ def test_beat_schedule_fires_a_job_that_the_worker_trains_and_evaluates(transact
     assert mv.state == ModelState.CANDIDATE
     assert mv.parent_id == env["base"].id
     assert mv.project_id == project.id
-    assert sha256_file(mv.checkpoint_path) == mv.checkpoint_sha256
+    assert mv.checkpoint_path == f"media:checkpoints/{mv.checkpoint_sha256}.pt"  # in media storage, any machine
+    assert sha256_file(checkpoint_resolve(mv.checkpoint_path)) == mv.checkpoint_sha256
     assert mv.metrics["training"]["steps"] == 3
     assert "gate" in mv.metrics
     assert "gate:" in job.log

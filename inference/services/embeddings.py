@@ -4,9 +4,12 @@ Key: (encoder sha256, scene checksum, render recipe hash, window key) — not th
 fine-tuned the decoder reuse every embedding.
 
 - hot: an in-memory LRU in each process (``GEOLOOP_EMBEDDING_HOT_ITEMS`` windows, ~2 MiB each);
-- media: fp16 ``.npy`` under ``MEDIA_ROOT/embeddings/``, one ``EmbeddingEntry`` row each, total size capped by
+- media: fp16 ``.npy`` under the media key ``embeddings/`` (annotator.media: ``MEDIA_ROOT`` or the media bucket,
+  so every machine sees what any worker encoded), one ``EmbeddingEntry`` row each, total size capped by
   ``GEOLOOP_EMBEDDING_CACHE_BYTES`` with least-recently-used eviction (``last_used_at``, touched at most once a
-  minute per window and process);
+  minute per window and process). The rows in the shared database are the index of the prefix: whoever writes
+  evicts (one evictor at a time, a Redis flag), a row is deleted only if nobody used it since it was chosen, and
+  its file only by whoever deleted the row; a reader that finds a file gone forgets the row (it is encoded again);
 - encode: the Celery task ``inference.encode_window`` on queue ``gpu``.
 
 No window is encoded twice at once: whoever wants a missing window takes the Redis flag ``geoloop:emb:lock:<key>``
@@ -18,16 +21,15 @@ flag). A waiter that sees the flag gone without a result (a worker killed mid-ta
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import os
-import tempfile
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import redis
@@ -36,6 +38,7 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 
+from annotator.media import media_delete, media_path, media_put_bytes, media_read_bytes, media_remote
 from inference.models import EmbeddingEntry
 from inference.sam import EMBEDDING_SHAPE
 from inference.services.errors import EncodingFailed, EncodingTimeout
@@ -183,7 +186,7 @@ def embedding_load(key: EmbeddingKey) -> np.ndarray | None:
     if entry is None:
         return None
     try:
-        arr = np.load(Path(settings.MEDIA_ROOT) / entry.path, allow_pickle=False)
+        arr = _npy_read(entry.path)
     except (FileNotFoundError, ValueError, OSError):
         log.warning("embedding file of %s is missing or unreadable; forgetting it", key.cache_key)
         EmbeddingEntry.objects.filter(key=key.cache_key).delete()
@@ -325,23 +328,23 @@ def embedding_present(key: EmbeddingKey):
 # ------------------------------------------------------------------------------------------------ encode (worker)
 
 
-def _write_npy(path: Path, arr: np.ndarray) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.save(fh, arr, allow_pickle=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path.stat().st_size
+def _npy_read(key: str) -> np.ndarray:
+    """An embedding file by media key: straight from disk locally, else one GET into memory."""
+    if not media_remote():
+        return np.load(media_path(key), allow_pickle=False)
+    return np.load(io.BytesIO(media_read_bytes(key)), allow_pickle=False)
+
+
+def _npy_write(key: str, arr: np.ndarray) -> int:
+    buffer = io.BytesIO()
+    np.save(buffer, arr, allow_pickle=False)
+    return media_put_bytes(key, buffer.getvalue())
 
 
 def embedding_store(*, key: EmbeddingKey, embedding: np.ndarray) -> EmbeddingEntry:
     """Write ``embedding`` (fp16) to media storage, record it, keep it hot, and evict over the size cap."""
     arr = np.ascontiguousarray(embedding, dtype=np.float16).reshape(1, *EMBEDDING_SHAPE)
-    size = _write_npy(Path(settings.MEDIA_ROOT) / key.relpath, arr)
+    size = _npy_write(key.relpath, arr)
     entry, _ = EmbeddingEntry.objects.update_or_create(
         key=key.cache_key, defaults={"path": key.relpath, "size_bytes": size, "last_used_at": timezone.now()})
     HOT.put(key.cache_key, arr)
@@ -349,20 +352,37 @@ def embedding_store(*, key: EmbeddingKey, embedding: np.ndarray) -> EmbeddingEnt
     return entry
 
 
+EVICT_FLAG = "geoloop:emb:evicting"
+
+
 def embedding_cache_evict(*, max_bytes: int | None = None) -> int:
-    """Delete least-recently-used entries (file and row) until the total is under the cap; returns how many."""
+    """Delete least-recently-used entries (row, then file) until the total is under the cap; returns how many.
+
+    Several workers on several machines share the cache: one evicts at a time (a Redis flag; the others return, the
+    holder brings the total down for everyone), an entry is deleted only if its ``last_used_at`` is still the one
+    read (used meanwhile: kept), and its file only by whoever deleted its row. A file already gone is fine."""
     cap = int(settings.GEOLOOP_EMBEDDING_CACHE_BYTES if max_bytes is None else max_bytes)
     total = EmbeddingEntry.objects.aggregate(total=Sum("size_bytes"))["total"] or 0
-    removed = 0
     if total <= cap:
         return 0
-    for entry in EmbeddingEntry.objects.order_by("last_used_at", "id").only("id", "path", "size_bytes", "key"):
-        if total <= cap:
-            break
-        (Path(settings.MEDIA_ROOT) / entry.path).unlink(missing_ok=True)
-        EmbeddingEntry.objects.filter(pk=entry.pk).delete()
-        total -= entry.size_bytes
-        removed += 1
+    r = redis_client()
+    token = f"{os.getpid()}:{time.time_ns()}"
+    if not r.set(EVICT_FLAG, token, nx=True, ex=LOCK_TTL_S):
+        return 0
+    removed = 0
+    try:
+        for entry in EmbeddingEntry.objects.order_by("last_used_at", "id").only(
+                "id", "path", "size_bytes", "key", "last_used_at").iterator(chunk_size=200):
+            if total <= cap:
+                break
+            deleted, _ = EmbeddingEntry.objects.filter(pk=entry.pk, last_used_at=entry.last_used_at).delete()
+            if deleted:
+                media_delete(entry.path)
+                total -= entry.size_bytes
+                removed += 1
+    finally:
+        if _text(r.get(EVICT_FLAG) or b"") == token:
+            r.delete(EVICT_FLAG)
     return removed
 
 
@@ -371,7 +391,7 @@ def embedding_encode(*, version_id: int, scene_id: int, window_key: str, prefetc
     encode it with the version's model, store it; publish the outcome to waiters and drop the flag. A stale
     prefetch (its viewer reported another viewport since) is skipped: the flag is dropped and ``skipped``
     published, so that a waiter (a click on that window after all) asks again, at prompt priority."""
-    from annotator.selectors.scenes import scene_cog_file, scene_get
+    from annotator.selectors.scenes import scene_cog_file, scene_cog_reading, scene_get
     from inference.imagery_window import read_window, recipe_from_statistics
     from inference.models import ModelVersion
     from inference.sam import encode
@@ -395,8 +415,9 @@ def embedding_encode(*, version_id: int, scene_id: int, window_key: str, prefetc
     try:
         if embedding_load(key) is None:
             cog = scene_cog_file(scene)
-            recipe = scene.render_recipe or recipe_from_statistics(cog)
-            image = read_window(cog, window, recipe)
+            with scene_cog_reading():  # local file or range requests to the media bucket
+                recipe = scene.render_recipe or recipe_from_statistics(cog)
+                image = read_window(cog, window, recipe)
             emb = encode(model, image.rgb)
             r.hincrby(ENCODE_COUNTER, key.cache_key, 1)
             embedding_store(key=key, embedding=emb)

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from annotator.audit import audit_record
+from annotator.media import MediaKeyRefused, media_key_check, media_local
 from inference import errors as core
 from inference.models import Architecture, ModelState, ModelVersion
 from inference.sam import LoadedModel, encoder_sha256, get_model, sha256_file
@@ -32,8 +33,27 @@ DECODER_PREFIX = "mask_decoder."
 _DEFAULT_LOCK_ID = 0x6E0100  # pg advisory lock: one default version even when processes start together
 
 
+MEDIA_CHECKPOINT = "media:"  # a checkpoint in media storage: media:checkpoints/<sha256>.pt (fine-tuned versions)
+MEDIA_CHECKPOINT_DIR = "checkpoints/"
+
+
+def checkpoint_media_ref(key: str) -> str:
+    """What a version stores for a checkpoint kept in media storage (visible to every machine)."""
+    return MEDIA_CHECKPOINT + key
+
+
 def checkpoint_resolve(path: str | Path) -> Path:
-    """A version's checkpoint path: absolute, or relative to ``settings.GEOLOOP_MODELS_DIR``."""
+    """A version's checkpoint as a local file: ``media:checkpoints/...`` (fetched once from the media bucket into
+    this machine's cache with s3), an absolute path, or a path relative to ``settings.GEOLOOP_MODELS_DIR``."""
+    text = str(path)
+    if text.startswith(MEDIA_CHECKPOINT):
+        key = text[len(MEDIA_CHECKPOINT):]
+        if not key.startswith(MEDIA_CHECKPOINT_DIR):
+            raise ValueError(f"media checkpoints live under {MEDIA_CHECKPOINT_DIR}")
+        try:
+            return media_local(media_key_check(key))
+        except MediaKeyRefused as exc:
+            raise ValueError(exc.message) from exc
     p = Path(path).expanduser()
     return p if p.is_absolute() else Path(settings.GEOLOOP_MODELS_DIR) / p
 
@@ -116,8 +136,9 @@ def model_version_register(
         raise CheckpointRefused(f"{path} is not a SAM state dict (no image_encoder.* / mask_decoder.* weights)")
     if is_decoder_delta(keys) and parent is None:
         raise CheckpointRefused(f"{path} holds only mask_decoder.* weights; register it with a parent version")
+    stored = checkpoint_path if str(checkpoint_path).startswith(MEDIA_CHECKPOINT) else str(path)
     mv = ModelVersion.objects.create(
-        name=name or path.stem, architecture=arch, checkpoint_path=str(path), checkpoint_sha256=actual,
+        name=name or path.stem, architecture=arch, checkpoint_path=stored, checkpoint_sha256=actual,
         parent=parent, project=project, state=ModelState.CANDIDATE,
         encoder_sha256=parent.encoder_sha256 if parent is not None and is_decoder_delta(keys) else "",
     )
@@ -173,7 +194,11 @@ def _load_delta(version: ModelVersion, path: Path) -> LoadedModel:
 
 
 def _load(version: ModelVersion) -> LoadedModel:
-    path = checkpoint_resolve(version.checkpoint_path)
+    try:
+        path = checkpoint_resolve(version.checkpoint_path)
+    except (OSError, ValueError) as exc:  # gone from the media bucket, or not a media checkpoint key
+        raise ModelUnavailable(f"checkpoint of model version {version.id} ({version.name}) is not available: "
+                               f"{exc}; {_hint(version.architecture)}") from exc
     if not path.is_file():
         raise ModelUnavailable(
             f"checkpoint of model version {version.id} ({version.name}) not found: {path}; "

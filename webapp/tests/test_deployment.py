@@ -50,3 +50,23 @@ def test_one_image_for_all_app_services():
     services = _compose()["services"]
     images = {services[name].get("image") for name in ("web", "worker", "worker-gpu", "worker-train", "beat")}
     assert images == {"geoloop:latest"}
+
+
+def test_media_on_the_storage_service_and_two_gpu_workers_share_only_database_redis_and_bucket():
+    compose = _compose()
+    services = compose["services"]
+    assert services["storage"]["image"].startswith("chrislusf/seaweedfs:")
+    assert "-s3" in services["storage"]["command"]
+    assert _queues(services["worker-gpu-2"]["command"]) == {"gpu"}
+    names = [c[c.index("-n") + 1] for c in (services["worker-gpu"]["command"], services["worker-gpu-2"]["command"])]
+    assert len(set(names)) == 2  # two workers, two names
+    for name in ("web", "worker", "worker-gpu", "worker-gpu-2", "worker-train", "beat"):
+        env = services[name]["environment"]
+        assert env["GEOLOOP_STORAGE"] == "s3"
+        assert env["GEOLOOP_S3_ENDPOINT"] == "http://storage:8333"
+        assert {"GEOLOOP_S3_ACCESS_KEY_ID", "GEOLOOP_S3_SECRET_ACCESS_KEY", "GEOLOOP_S3_BUCKET"} <= set(env)
+        assert "storage" in services[name]["depends_on"]
+    for name in ("worker-gpu", "worker-gpu-2"):
+        assert not [v for v in services[name]["volumes"] if v.startswith("media:")]  # no shared disk
+    config = compose["configs"]["seaweedfs-s3"]["content"]
+    assert "${GEOLOOP_S3_SECRET_KEY}" in config  # the same credentials as the app's, from the environment
