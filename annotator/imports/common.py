@@ -93,18 +93,20 @@ def _coerced(definition: dict, value):
 
 def attributes_of(feature: ImportedFeature, schema: list[dict], *, class_name: str | None) -> dict | None:
     """The class attributes a feature carries, checked against `schema` (annotator.attributes): `attr_<name>`
-    first, then the bare name (another tool's column named like the attribute). None when it carries none. A value
-    under `attr_<x>` (or, for an attributes-only object, any key) the class has no attribute for, a value of the
-    wrong type or out of range, or (once any is given) a required one missing raises AttributeInvalid."""
+    when the file has that key, else the bare name (another tool's column named like the attribute). None when it
+    carries none. A value under `attr_<x>` (or, for an attributes-only object, any key) the class has no attribute
+    for, a value of the wrong type or out of range, or (once any is given) a required one missing raises
+    AttributeInvalid."""
     props = feature.properties or {}
     names = {d["name"] for d in schema}
     values: dict = {}
     for definition in schema:
         name = definition["name"]
-        for key in (ATTRIBUTE_PREFIX + name, name):
-            if props.get(key) not in (None, ""):
-                values[name] = _coerced(definition, props[key])
-                break
+        # the first key present decides: a GeoLoop export always has `attr_<name>` (null where unset), so its
+        # fixed columns (`source`, `status`, ...) are never read as an attribute of the same name
+        key = next((k for k in (ATTRIBUTE_PREFIX + name, name) if k in props), None)
+        if key is not None and props[key] not in (None, ""):
+            values[name] = _coerced(definition, props[key])
 
     def stray(key: str) -> bool:
         if key.startswith(ATTRIBUTE_PREFIX):

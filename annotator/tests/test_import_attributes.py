@@ -22,9 +22,10 @@ SCHEMA = [
     {"name": "height", "type": "number", "min": 0},
     {"name": "roof", "type": "choice", "choices": ["flat", "gabled", "hipped"]},
     {"name": "note", "type": "text", "max_length": 20},
+    {"name": "source", "type": "text"},  # named like a fixed export column: read from `attr_source` only
 ]
 VALUES = [
-    {"floors": 3, "roof": "flat", "occluded": True, "note": "école", "height": 9.5},
+    {"floors": 3, "roof": "flat", "occluded": True, "note": "école", "height": 9.5, "source": "survey"},
     {"floors": 12, "occluded": False},
     {"floors": 1, "roof": "hipped", "height": 0},
 ]

@@ -49,6 +49,7 @@ def test_object_size_puts_the_object_at_about_a_third_of_a_window():
         assert got == level, (size_m, got)
         assert 3 / 2**0.5 <= 512 * 2.0**got / size_m <= 3 * 2**0.5  # nearest power of two to a third
     assert level_for_object_size(object_size_m=30, gsd=0.5, min_level=-2, max_level=5) == -2  # clamped
+    assert level_for_object_size(object_size_m=1e308, gsd=1e-300, min_level=-2, max_level=5) == 5  # no overflow
     # the same object on a coarser scene needs a finer level
     assert level_for_object_size(object_size_m=340, gsd=2.0, min_level=-2, max_level=5) == -1
 
