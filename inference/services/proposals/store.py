@@ -110,7 +110,7 @@ def window_out(window: dict) -> dict:
     if window.get("transform") and window.get("crs"):
         geo = Affine(*window["transform"][:6])  # window px -> scene CRS
         corners = ((0, 0), (grid.size, 0), (grid.size, grid.size), (0, grid.size))
-        xs, ys = zip(*(geo * corner for corner in corners), strict=True)
+        xs, ys = zip(*(geo @ corner for corner in corners), strict=True)
         lons, lats = transformer(window["crs"], "EPSG:4326").transform(list(xs), list(ys))
         out["bounds"] = [round(min(lons), 9), round(min(lats), 9), round(max(lons), 9), round(max(lats), 9)]
     return out
