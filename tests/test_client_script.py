@@ -179,6 +179,10 @@ def test_prompt_scale_in_script_terms_and_area_prefetch(transactional_db, app_se
         assert status == 202, out
         assert out["count"] == needed, out
     status, out = app_server.call(token, "POST", f"/api/scenes/{scene.pk}/prefetch/",
+                                  {"bbox": [-1e300, -1e300, 1e300, 1e300], "level": 0})  # no place on the globe
+    assert status == 400, out
+    assert out.get("code") == "outside_scene", out
+    status, out = app_server.call(token, "POST", f"/api/scenes/{scene.pk}/prefetch/",
                                   {"bbox": box, "bbox_crs": "EPSG:3857", "level": 0})
     assert status == 400, out
     assert "bbox_crs" in json.dumps(out), out

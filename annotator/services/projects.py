@@ -188,6 +188,11 @@ def user_create(*, username: str, user, password: str | None = None, email: str 
         raise ValidationFailed(f"Unknown role {role!r}; use one of {', '.join(Role.values)}.",
                                extra={"field": "role"})
     user_model = get_user_model()
+    try:
+        user_model.username_validator(username)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(f"Username {username!r}: {' '.join(exc.messages)}",
+                               extra={"field": "username"}) from None
     if user_model.objects.filter(username__iexact=username).exists():
         raise Conflict(f"A user named {username!r} exists already; add them to a project as a member instead.",
                        extra={"field": "username"})

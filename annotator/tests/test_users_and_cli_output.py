@@ -46,7 +46,10 @@ def test_project_admins_and_staff_create_users_in_their_project(actors):
     assert "password" in weak.json()["detail"].lower()
     bad_role = actors.client("admin").post(url, {"username": "x", "role": "owner"}, format="json")
     assert bad_role.status_code == 400
-    assert not get_user_model().objects.filter(username__in=["by-reviewer", "weak", "x"]).exists()
+    bad_name = actors.client("admin").post(url, {"username": "a b/c"}, format="json")
+    assert bad_name.status_code == 400
+    assert "Username" in bad_name.json()["detail"]
+    assert not get_user_model().objects.filter(username__in=["by-reviewer", "weak", "x", "a b/c"]).exists()
 
 
 def _cli(*args) -> str:

@@ -45,7 +45,9 @@ def _bbox_pixels(scene, bbox: list[float], *, bbox_crs: str) -> tuple[float, flo
     xs, ys = [bbox[0], bbox[2], bbox[2], bbox[0]], [bbox[1], bbox[1], bbox[3], bbox[3]]
     if bbox_crs != scene.crs:
         xs, ys = transformer(bbox_crs, scene.crs).transform(xs, ys)
-    px = [~transform * (x, y) for x, y in zip(xs, ys, strict=True)]
+    px = [~transform @ (x, y) for x, y in zip(xs, ys, strict=True)]
+    if not all(math.isfinite(v) for p in px for v in p):
+        raise OutsideScene(f"bbox {bbox} cannot be placed on scene {scene.pk} (is it in {bbox_crs}?)")
     return (min(p[0] for p in px), min(p[1] for p in px), max(p[0] for p in px), max(p[1] for p in px))
 
 
