@@ -119,7 +119,9 @@ class _StrictSerializer(serializers.Serializer):
         if hasattr(data, "keys"):
             unknown = sorted(set(data.keys()) - set(self.fields))
             if unknown:
-                raise serializers.ValidationError({unknown[0]: [f"Unknown field {unknown[0]!r}."]})
+                known = ", ".join(sorted(self.fields))
+                raise serializers.ValidationError({
+                    name: [f"Unknown field {name!r}; the known ones are: {known}."] for name in unknown})
         return super().to_internal_value(data)
 
 

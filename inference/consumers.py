@@ -5,16 +5,17 @@ role on the scene's project, else the socket is closed with code 4403 before it 
 
 Client -> server
     ``{"type": "prompt", "request_id": any, "points": [[lon, lat], ...], "labels": [1|0, ...],
-    "box": [min lon, min lat, max lon, max lat] | null, "map_resolution": ground m per screen px,
+    "box": [min lon, min lat, max lon, max lat] | null, and the scale, exactly one of "object_size_m" (the object's
+    rough side, metres), "level" (window level) or "map_resolution" (ground m per screen px; the browser's),
     "previous_proposal_id": int | null, "model_version": int (optional; default the project's active one)}``
-    ``{"type": "viewport", "request_id": any, "bbox": [min lon, min lat, max lon, max lat], "map_resolution": m}``
+    ``{"type": "viewport", "request_id": any, "bbox": [min lon, min lat, max lon, max lat], and the scale as above}``
     ``{"type": "ping"}``
 Server -> client
     ``{"type": "encoding", "request_id", "window": {level, col, row, size, key}}`` first, when the prompt's window
     must be encoded before it can be answered;
     ``{"type": "mask", "request_id", "proposal_id", "geometry": GeoJSON MultiPolygon (EPSG:4326) | null,
-    "predicted_iou", "model_version", "window": {level, col, row, key},
-    "timings": {"embedding_ms", "decode_ms", "polygon_ms", "total_ms", "encoded", ...}}``;
+    "predicted_iou", "model_version", "window": {level, col, row, key, size, scale, bounds_px, bounds (lon/lat)},
+    "used_previous_logits", "timings": {"embedding_ms", "decode_ms", "polygon_ms", "total_ms", "encoded", ...}}``;
     ``{"type": "prefetch", "request_id", "queued", "cached", "pending", "level"}``;
     ``{"type": "error", "request_id", "code", "detail"}`` — bad input never closes the socket. Codes: ``malformed``,
     ``json_limit`` (nesting deeper than ``GEOLOOP_JSON_MAX_DEPTH``, unsafe integers, non-finite numbers),

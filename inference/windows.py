@@ -141,6 +141,23 @@ def choose_level(
     return max(min_level, min(max_level, level))
 
 
+OBJECT_WINDOW_FRACTION = 3  # an object of side d is best answered in a window about 3 d across
+
+
+def level_for_object_size(*, object_size_m: float, gsd: float, min_level: int, max_level: int,
+                          size: int = DEFAULT_WINDOW_SIZE) -> int:
+    """Level for an object of about ``object_size_m`` metres a side on a scene of ``gsd``: the window spans about
+    :data:`OBJECT_WINDOW_FRACTION` times the object (the zoom an annotator picks to outline it), i.e. the level of
+    a map at ``3 * object_size_m / size`` metres per pixel (:func:`choose_level`)."""
+    if not (object_size_m > 0 and gsd > 0):
+        raise ValueError(f"object_size_m and gsd must be positive, got {object_size_m!r}, {gsd!r}")
+    if min_level > max_level:
+        raise ValueError(f"min_level {min_level} > max_level {max_level}")
+    # in logs, so that no size a client sends overflows
+    level = round(math.log2(OBJECT_WINDOW_FRACTION) + math.log2(object_size_m) - math.log2(size) - math.log2(gsd))
+    return max(min_level, min(max_level, level))
+
+
 def _grid_range(lo: float, hi: float, stride: float, extent_px: int) -> range:
     """Grid indices whose window [i*stride, i*stride + 2*stride) meets [lo, hi) ∩ [0, extent_px)."""
     lo, hi = max(lo, 0.0), min(hi, float(extent_px))

@@ -54,6 +54,9 @@ class PreviewOutput(serializers.Serializer):
     valid = serializers.IntegerField()
     by_class = serializers.DictField(child=serializers.IntegerField(), help_text='Valid features per class ("" = '
                                                                                 'no class).')
+    with_attributes = serializers.IntegerField(help_text="Valid features carrying class attributes (GeoJSON "
+                                                         "properties / GeoPackage columns `attr_<name>` or the "
+                                                         "name, COCO `attributes`), checked against the class.")
     repaired = serializers.IntegerField()
     clipped = serializers.IntegerField()
     refused = serializers.IntegerField()

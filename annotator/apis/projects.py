@@ -200,6 +200,37 @@ class MemberListApi(GeoLoopApi):
                         status=status.HTTP_201_CREATED)
 
 
+class ProjectUserCreateApi(GeoLoopApi):
+    """POST /api/projects/{id}/users/ — a new login, added to the project with a role (project admins, staff)."""
+
+    class InputSerializer(serializers.Serializer):
+        username = serializers.CharField(max_length=150)
+        role = serializers.ChoiceField(choices=Role.choices, default=Role.ANNOTATOR)
+        password = serializers.CharField(required=False, allow_blank=True, write_only=True,
+                                         help_text="checked by the password validators; left out: one is generated "
+                                                   "and answered once")
+        email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+    class OutputSerializer(serializers.Serializer):
+        user_id = serializers.IntegerField()
+        username = serializers.CharField()
+        role = serializers.CharField()
+        password = serializers.CharField(allow_null=True, help_text="the generated password (null when given)")
+
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer},
+                   description="409 when the username is taken (add an existing user through members/).")
+    def post(self, request, project_id: int):
+        project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        member, membership, generated = services.user_create(
+            username=v["username"], password=v.get("password"), email=v["email"], project=project, role=v["role"],
+            user=request.user)
+        out = {"user_id": member.pk, "username": member.username, "role": membership.role, "password": generated}
+        return Response(self.OutputSerializer(out).data, status=status.HTTP_201_CREATED)
+
+
 class MemberDetailApi(GeoLoopApi):
     def delete(self, request, project_id: int, user_id: int):
         project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
@@ -216,4 +247,5 @@ urlpatterns = [
     path("classes/<int:class_id>/", LabelClassDetailApi.as_view(), name="class-detail"),
     path("projects/<int:project_id>/members/", MemberListApi.as_view(), name="member-list"),
     path("projects/<int:project_id>/members/<int:user_id>/", MemberDetailApi.as_view(), name="member-detail"),
+    path("projects/<int:project_id>/users/", ProjectUserCreateApi.as_view(), name="project-user-create"),
 ]

@@ -52,6 +52,59 @@ def _nodata(value):
     return None if value is None or value != value else value  # NaN is not JSON
 
 
+def scene_grid(scene: Scene) -> dict | None:
+    """The scene's pixel grid, enough to rasterise an answer without the source file (see GridOutput)."""
+    if not scene.transform or len(scene.transform) != 6:
+        return None
+    c, a, b, f, d, e = (float(v) for v in scene.transform)
+    return {"crs": scene.crs, "width": scene.width, "height": scene.height, "transform": [c, a, b, f, d, e],
+            "affine": [a, b, c, d, e, f], "band_count": scene.band_count,
+            "dtypes": [scene.dtype] * scene.band_count, "nodata": _nodata(scene.nodata),
+            "pixel_origin": "corner"}
+
+
+class GridOutput(serializers.Serializer):
+    """The scene's pixel grid (of the stored COG, which keeps the source's grid)."""
+
+    crs = serializers.CharField(help_text='"EPSG:<code>" when the CRS has one, else its WKT')
+    width = serializers.IntegerField(help_text="columns")
+    height = serializers.IntegerField(help_text="rows")
+    transform = serializers.ListField(
+        child=serializers.FloatField(), min_length=6, max_length=6,
+        help_text="GDAL geotransform (c, a, b, f, d, e): x = c + a*col + b*row, y = f + d*col + e*row, with (col, "
+                  "row) the pixel's top-left corner (col + 0.5, row + 0.5 is its centre)")
+    affine = serializers.ListField(
+        child=serializers.FloatField(), min_length=6, max_length=6,
+        help_text="the same transform in rasterio/affine order (a, b, c, d, e, f): Affine(*affine)")
+    band_count = serializers.IntegerField()
+    dtypes = serializers.ListField(child=serializers.CharField(), help_text="numpy dtype of each band")
+    nodata = serializers.FloatField(allow_null=True)
+    pixel_origin = serializers.CharField(help_text='"corner": the transform places pixel corners (GDAL, rasterio)')
+
+
+class SceneOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.CharField(help_text="ingesting, ready or failed")
+    status_reason = serializers.CharField(allow_blank=True)
+    progress = serializers.FloatField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    band_count = serializers.IntegerField()
+    dtype = serializers.CharField(allow_blank=True)
+    crs = serializers.CharField(allow_blank=True)
+    gsd = serializers.FloatField(allow_null=True, help_text="ground sample distance, metres")
+    nodata = serializers.FloatField(allow_null=True)
+    bounds = serializers.ListField(child=serializers.FloatField(), allow_null=True,
+                                   help_text="[min lon, min lat, max lon, max lat]")
+    footprint = serializers.JSONField(allow_null=True, help_text="GeoJSON Polygon, EPSG:4326")
+    grid = GridOutput(allow_null=True, help_text="null until the scene is ingested")
+    render_recipe = serializers.DictField()
+    tiles_url = serializers.CharField()
+    minzoom = serializers.IntegerField(allow_null=True)
+    maxzoom = serializers.IntegerField(allow_null=True)
+
+
 def scene_out(scene: Scene) -> dict:
     """The scene JSON the front end relies on."""
     minzoom, maxzoom = zoom_range(scene.crs, tuple(scene.transform or ()), scene.width, scene.height)
@@ -70,6 +123,7 @@ def scene_out(scene: Scene) -> dict:
         "nodata": _nodata(scene.nodata),
         "bounds": _bounds(scene),
         "footprint": {"type": "Polygon", "coordinates": scene.footprint.coords} if scene.footprint else None,
+        "grid": scene_grid(scene),
         "render_recipe": scene.render_recipe,
         "tiles_url": TILES_URL.format(id=scene.id),
         "minzoom": minzoom,
@@ -120,6 +174,7 @@ class SceneDetailApi(GeoLoopApi):
         name = serializers.CharField(max_length=200, required=False)
         render_recipe = serializers.DictField(required=False)
 
+    @extend_schema(responses={200: SceneOutput})
     def get(self, request, scene_id: int):
         return Response(scene_out(scene_for_user(user=request.user, scene_id=scene_id, role=Role.ANNOTATOR)))
 

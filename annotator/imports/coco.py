@@ -130,8 +130,13 @@ def _read_one(json_path: Path, root: Path, result: ImportRead) -> None:
         except Exception as exc:  # noqa: BLE001 - each bad annotation is reported, the file goes on
             result.errors.append(ImportItemError(item, "invalid_segmentation", f"Unusable segmentation: {exc}."))
             continue
+        attributes = ann.get("attributes")
+        if attributes is not None and not isinstance(attributes, dict):
+            result.errors.append(ImportItemError(item, "invalid_attributes", "`attributes` must be an object."))
+            continue
         result.features.append(ImportedFeature(item=item, geometry=geom, class_name=categories[ann["category_id"]],
-                                               predicted_quality=quality_of(ann)))
+                                               predicted_quality=quality_of(ann), properties=attributes or {},
+                                               attributes_only=True))
 
 
 def _wanted(member: zipfile.ZipInfo) -> bool:

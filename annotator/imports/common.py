@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from annotator.attributes import AttributeInvalid, attributes_check
 from annotator.geometry import GeometryRefused, geometry_clean
 
 CLASS_PROPERTIES = ("class", "label", "category", "class_name")
+ATTRIBUTE_PREFIX = "attr_"  # how GeoLoop's GeoJSON and GeoPackage exports name a class attribute's column
 MAX_ERRORS = 1000
 
 
@@ -45,6 +47,10 @@ class ImportedFeature:
     geometry: BaseGeometry | None  # EPSG:4326
     class_name: str | None = None
     predicted_quality: float | None = None
+    # where the class's attribute values may be: GeoJSON properties, GeoPackage columns (`attr_<name>` as GeoLoop
+    # exports them, or the bare name), a COCO annotation's `attributes` object (bare names)
+    properties: dict = field(default_factory=dict)
+    attributes_only: bool = False  # True: every key of `properties` names an attribute (COCO's `attributes`)
 
 
 @dataclass
@@ -62,6 +68,58 @@ class ValidFeature:
     predicted_quality: float | None
     repaired: bool
     clipped: bool
+    attributes: dict | None = None  # checked against the class's schema; None: the file gives none
+
+
+_TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
+
+
+def _coerced(definition: dict, value):
+    """A file's value in the type the attribute wants where the file format lost it (GeoPackage booleans are 0/1,
+    a column shared by classes with different types is text); anything else is left for the check to refuse."""
+    kind = definition["type"]
+    if kind == "boolean" and not isinstance(value, bool):
+        if isinstance(value, int | float) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+            return value.strip().lower() in _TRUE
+    if kind == "number" and isinstance(value, str):
+        try:
+            return float(value) if not value.strip().lstrip("-").isdigit() else int(value)
+        except ValueError:
+            return value
+    return value
+
+
+def attributes_of(feature: ImportedFeature, schema: list[dict], *, class_name: str | None) -> dict | None:
+    """The class attributes a feature carries, checked against `schema` (annotator.attributes): `attr_<name>`
+    when the file has that key, else the bare name (another tool's column named like the attribute). None when it
+    carries none. A value under `attr_<x>` (or, for an attributes-only object, any key) the class has no attribute
+    for, a value of the wrong type or out of range, or (once any is given) a required one missing raises
+    AttributeInvalid."""
+    props = feature.properties or {}
+    names = {d["name"] for d in schema}
+    values: dict = {}
+    for definition in schema:
+        name = definition["name"]
+        # the first key present decides: a GeoLoop export always has `attr_<name>` (null where unset), so its
+        # fixed columns (`source`, `status`, ...) are never read as an attribute of the same name
+        key = next((k for k in (ATTRIBUTE_PREFIX + name, name) if k in props), None)
+        if key is not None and props[key] not in (None, ""):
+            values[name] = _coerced(definition, props[key])
+
+    def stray(key: str) -> bool:
+        if key.startswith(ATTRIBUTE_PREFIX):
+            return key[len(ATTRIBUTE_PREFIX):] not in names
+        return feature.attributes_only and key not in names
+
+    strays = sorted(str(key) for key, value in props.items() if value not in (None, "") and stray(str(key)))
+    if strays:
+        known = ", ".join(sorted(names)) or "none"
+        raise AttributeInvalid(f"Class {class_name!r} has no attribute {', '.join(strays)} (its attributes: {known}).")
+    if not values:
+        return None
+    return attributes_check(schema, values, complete=True)
 
 
 def class_of(properties: dict, class_property: str | None) -> str | None:
@@ -85,9 +143,11 @@ def quality_of(properties: dict) -> float | None:
 
 
 def features_validate(read: ImportRead, *, footprint: BaseGeometry | None, class_names: set[str],
-                      default_class: str | None = None) -> tuple[list[ValidFeature], list[ImportItemError]]:
-    """Repair or refuse each feature (make_valid, polygonal parts, clipped to the footprint) and check its class.
-    Returns the valid features and every error (the reader's first)."""
+                      default_class: str | None = None, schemas: dict[str, list[dict]] | None = None,
+                      ) -> tuple[list[ValidFeature], list[ImportItemError]]:
+    """Repair or refuse each feature (make_valid, polygonal parts, clipped to the footprint), check its class and
+    read its class attributes (`schemas`: class name -> attribute definitions). Returns the valid features and
+    every error (the reader's first)."""
     errors = list(read.errors)
     valid: list[ValidFeature] = []
     if default_class is not None and default_class not in class_names:
@@ -102,6 +162,11 @@ def features_validate(read: ImportRead, *, footprint: BaseGeometry | None, class
             errors.append(ImportItemError(feature.item, "empty", "The feature has no geometry."))
             continue
         try:
+            attributes = attributes_of(feature, (schemas or {}).get(name or "", []), class_name=name)
+        except AttributeInvalid as exc:
+            errors.append(ImportItemError(feature.item, "invalid_attributes", str(exc)))
+            continue
+        try:
             clean = geometry_clean(shapely.force_2d(feature.geometry), footprint=footprint)
         except GeometryRefused as exc:
             message = exc.message
@@ -111,5 +176,5 @@ def features_validate(read: ImportRead, *, footprint: BaseGeometry | None, class
             continue
         valid.append(ValidFeature(item=feature.item, geometry=clean.geometry, class_name=name,
                                   predicted_quality=feature.predicted_quality, repaired=clean.repaired,
-                                  clipped=clean.clipped))
+                                  clipped=clean.clipped, attributes=attributes))
     return valid, errors[:MAX_ERRORS]

@@ -76,5 +76,6 @@ def geojson_read(path: Path, *, class_property: str | None = None) -> ImportRead
             read.errors.append(ImportItemError(item, "reprojection_failed", f"Could not reproject: {exc}."))
             continue
         read.features.append(ImportedFeature(item=item, geometry=geom, class_name=class_of(props, class_property),
-                                             predicted_quality=quality_of(props)))
+                                             predicted_quality=quality_of(props),
+                                             properties=props if isinstance(props, dict) else {}))
     return read

@@ -64,7 +64,7 @@ def _read(path: str, *, layer: str | None, class_property: str | None) -> Import
             continue
         props = {name: _value(field_data[i][row]) for i, name in enumerate(names)}
         result.features.append(ImportedFeature(item=item, geometry=geom, class_name=class_of(props, class_property),
-                                               predicted_quality=quality_of(props)))
+                                               predicted_quality=quality_of(props), properties=props))
     return result
 
 

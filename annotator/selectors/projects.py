@@ -13,6 +13,10 @@ def project_get(*, project_id) -> Project | None:
         return None
 
 
+def project_get_by_slug(*, slug: str) -> Project | None:
+    return Project.objects.filter(slug=slug).first()
+
+
 def label_class_get(*, class_id: int) -> LabelClass | None:
     return LabelClass.objects.select_related("project").filter(pk=class_id).first()
 

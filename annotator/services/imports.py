@@ -111,7 +111,8 @@ def _prepare(*, project: Project, scene: Scene, path: Path, name: str, format: s
     classes = {c.name: c for c in LabelClass.objects.filter(project=project, archived=False)}
     footprint = shapely.from_wkb(bytes(scene.footprint.wkb)) if scene.footprint is not None else None
     valid, errors = features_validate(read, footprint=footprint, class_names=set(classes),
-                                      default_class=default_class)
+                                      default_class=default_class,
+                                      schemas={name: list(c.attributes or []) for name, c in classes.items()})
     if not valid and not errors:
         errors = [ImportItemError("file", "empty", "The file has no features.")]
     return fmt, valid, errors, classes
@@ -147,6 +148,7 @@ def annotations_import_preview(*, project: Project, scene: Scene, path: Path, fo
         reasons[error.reason] = reasons.get(error.reason, 0) + 1
     refused = len([e for e in errors if e.item != "file"])
     return {"format": fmt, "features": len(valid) + refused, "valid": len(valid), "by_class": _class_counts(valid),
+            "with_attributes": sum(f.attributes is not None for f in valid),
             "repaired": sum(f.repaired for f in valid), "clipped": sum(f.clipped for f in valid),
             "refused": refused, "errors": [e.as_dict() for e in errors],
             "refusal_reasons": dict(sorted(reasons.items())),
@@ -178,7 +180,8 @@ def annotations_import(*, project: Project, scene: Scene, user, path: Path, form
                     annotation, _ = annotation_create(
                         project=project, scene=scene, geometry=_geos(feature.geometry), user=user,
                         label_class=classes.get(feature.class_name) if feature.class_name else None,
-                        source=AnnotationSource.IMPORTED, predicted_quality=feature.predicted_quality)
+                        source=AnnotationSource.IMPORTED, predicted_quality=feature.predicted_quality,
+                        attributes=feature.attributes)
             except ValidationFailed as exc:
                 (skipped if skip_invalid else errors).append(
                     ImportItemError(feature.item, exc.extra.get("reason", exc.code), exc.message))

@@ -1,13 +1,17 @@
 """Writes for projects, label classes and memberships."""
 
+import secrets
+
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import F
 
 from annotator import attributes as attribute_rules
 from annotator.audit import audit_record
 from annotator.models import LabelClass, Membership, Project, Role, Scene, default_project_settings
-from core.errors import NotFound, ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed
 
 PROJECT_SETTING_KEYS = set(default_project_settings())
 
@@ -159,3 +163,49 @@ def membership_remove(*, project: Project, user_id: int, user) -> None:
     if not deleted:
         raise NotFound("That user is not a member of this project.")
     audit_record(user=user, project=project, action="membership.remove", obj=None, details={"user_id": user_id})
+
+
+USERNAME_MAX = 150
+
+
+def _new_password(username: str, password: str | None) -> tuple[str, bool]:
+    """The password to set (checked by Django's validators) and whether it was generated here."""
+    if password is None or password == "":
+        return secrets.token_urlsafe(15), True
+    try:
+        validate_password(password, get_user_model()(username=username))
+    except DjangoValidationError as exc:
+        raise ValidationFailed(f"The password is refused: {' '.join(exc.messages)}",
+                               extra={"field": "password"}) from None
+    return password, False
+
+
+@transaction.atomic
+def user_create(*, username: str, user, password: str | None = None, email: str = "",
+                project: Project | None = None, role: str | None = None) -> tuple:
+    """Create a login (and, with `project`, its membership with `role`). Without `password` one is generated.
+    Returns (the new user, the membership or None, the generated password or None). A taken name is a Conflict:
+    an existing user is added through `membership_set`."""
+    username = (username or "").strip()
+    if not username or len(username) > USERNAME_MAX:
+        raise ValidationFailed(f"A username has 1 to {USERNAME_MAX} characters.", extra={"field": "username"})
+    if project is not None and role not in Role.values:
+        raise ValidationFailed(f"Unknown role {role!r}; use one of {', '.join(Role.values)}.",
+                               extra={"field": "role"})
+    user_model = get_user_model()
+    try:
+        user_model.username_validator(username)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(f"Username {username!r}: {' '.join(exc.messages)}",
+                               extra={"field": "username"}) from None
+    if user_model.objects.filter(username__iexact=username).exists():
+        raise Conflict(f"A user named {username!r} exists already; add them to a project as a member instead.",
+                       extra={"field": "username"})
+    secret, generated = _new_password(username, password)
+    member = user_model.objects.create_user(username=username, email=email or "", password=secret)
+    membership = None
+    if project is not None and role is not None:
+        membership = Membership.objects.create(project=project, user=member, role=role)
+    audit_record(user=user, project=project, action="user.create", obj=membership or None,
+                 details={"username": username, "role": role})
+    return member, membership, (secret if generated else None)

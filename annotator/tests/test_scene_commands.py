@@ -90,6 +90,7 @@ def test_bootstrap_demo_is_idempotent(settings, tmp_path, monkeypatch):
     password_file = tmp_path / "admin-password"
     monkeypatch.setattr(bootstrap_demo, "password_file", lambda: password_file)
     first = run("bootstrap_demo", "--url", "http://127.0.0.1:9999/")
+    assert "ingesting" not in first  # progress goes to stderr: stdout is the login
     password = password_file.read_text().strip()
     assert "http://127.0.0.1:9999/" in first
     assert "admin" in first

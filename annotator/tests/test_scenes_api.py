@@ -6,6 +6,7 @@ import os
 
 import numpy as np
 import pytest
+import rasterio
 from django.core.files import File
 from morecantile import tms as tile_matrix_sets
 from PIL import Image
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 WEB_MERCATOR = tile_matrix_sets.get("WebMercatorQuad")
 ANON = 401  # token authentication comes first: anonymous calls get 401 with WWW-Authenticate
 SCENE_KEYS = {"id", "name", "status", "status_reason", "progress", "width", "height", "band_count", "dtype", "crs",
-              "gsd", "nodata", "bounds", "footprint", "render_recipe", "tiles_url", "minzoom", "maxzoom"}
+              "gsd", "nodata", "bounds", "footprint", "grid", "render_recipe", "tiles_url", "minzoom", "maxzoom"}
 
 
 @pytest.fixture(autouse=True)
@@ -98,6 +99,13 @@ def test_upload_stores_with_checksum_queues_ingestion_and_ingests(actors, storag
     assert (detail["width"], detail["height"], detail["band_count"], detail["dtype"]) == (600, 400, 4, "uint16")
     assert detail["crs"] == "EPSG:32616"
     assert detail["nodata"] == 0
+    grid = detail["grid"]  # the grid a client rasterises answers on: the uploaded file's own
+    with rasterio.open(source) as src:
+        assert grid["affine"] == list(src.transform)[:6]
+        assert grid["transform"] == list(src.transform.to_gdal())
+        assert (grid["width"], grid["height"], grid["band_count"]) == (src.width, src.height, src.count)
+        assert grid["dtypes"] == list(src.dtypes)
+    assert grid["crs"] == "EPSG:32616"
     assert detail["gsd"] == pytest.approx(1.0)
     assert detail["footprint"]["type"] == "Polygon"
     west, south, east, north = detail["bounds"]

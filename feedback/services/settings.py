@@ -43,7 +43,9 @@ def training_settings_update(*, project, user, values: dict) -> dict:
     Returns the effective settings."""
     unknown = sorted(set(values) - set(TRAINING_SETTINGS))
     if unknown:
-        raise SettingInvalid(f"Unknown training setting {unknown[0]!r}.", extra={"field": unknown[0]})
+        known = sorted(TRAINING_SETTINGS)
+        raise SettingInvalid(f"Unknown training setting {unknown[0]!r}; the known ones are: {', '.join(known)}.",
+                             extra={"field": unknown[0], "unknown": unknown, "known": known})
     clean = {key: _coerce(key, value) for key, value in values.items()}
     if clean:
         project_settings_merge(project=project, user=user, values=clean, action="training.settings")

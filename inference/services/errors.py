@@ -26,6 +26,12 @@ class OutsideScene(PromptInvalid):
     code = "outside_scene"
 
 
+class TooManyWindows(PromptInvalid):
+    """A prefetch area needs more windows than one request may queue (``extra``: windows, max_windows)."""
+
+    code = "too_many_windows"
+
+
 class SceneNotReady(NotReady):
     code = "scene_not_ready"
 

@@ -12,6 +12,7 @@ from django.conf import settings
 
 from annotator.models import SceneStatus
 from core.geo import transformer
+from inference.sam import EMBEDDING_SHAPE
 from inference.selectors import proposal_window_levels
 from inference.services.embeddings import (
     embedding_key,
@@ -19,54 +20,49 @@ from inference.services.embeddings import (
     embedding_request,
     prefetch_generation_set,
 )
-from inference.services.errors import OutsideScene, PromptInvalid, SceneNotReady
+from inference.services.errors import OutsideScene, PromptInvalid, SceneNotReady, TooManyWindows
 from inference.services.proposals import _number, _version, scene_gsd, scene_level_range
-from inference.services.proposals.parse import _optional_id
+from inference.services.proposals.parse import Scale, _optional_id, scale_parse
+from inference.services.proposals.prepare import scale_level
 from inference.services.quality import size_prior_get
 from inference.windows import DEFAULT_WINDOW_SIZE, choose_level, scene_window, windows_in_viewport
 
 log = logging.getLogger(__name__)
 
 
-def viewport_prefetch(*, scene, bbox, map_resolution, model_version=None, limit: int | None = None,
-                      viewer: str | None = None, prefer_holding: bool = False) -> dict:
-    """Enqueue the encodes of the windows in ``bbox`` ([min lon, min lat, max lon, max lat]) at the level for
-    ``map_resolution``, behind any prompt's encode. With ``viewer`` (one socket), encodes still queued for that
-    viewer's earlier viewports are skipped when their turn comes. Returns ``{"queued", "cached", "pending",
-    "level", "windows"}``."""
+def _bbox_parse(bbox) -> list[float]:
     if not isinstance(bbox, list | tuple) or len(bbox) != 4:
-        raise PromptInvalid(f"bbox must be [min lon, min lat, max lon, max lat], got {bbox!r}")
+        raise PromptInvalid(f"bbox must be [min x, min y, max x, max y], got {bbox!r}")
     bbox = [_number(v, f"bbox[{i}]") for i, v in enumerate(bbox)]
     if not (bbox[0] < bbox[2] and bbox[1] < bbox[3]):
         raise PromptInvalid(f"bbox must have min < max on both axes, got {bbox}")
-    resolution = _number(map_resolution, "map_resolution")
-    if resolution <= 0:
-        raise PromptInvalid("map_resolution must be positive (metres per screen pixel)")
+    return bbox
+
+
+def _bbox_pixels(scene, bbox: list[float], *, bbox_crs: str) -> tuple[float, float, float, float]:
+    """A box in ``bbox_crs`` ("EPSG:4326" or the scene's CRS) -> its scene-pixel bounds."""
+    transform = Affine.from_gdal(*scene.transform)
+    xs, ys = [bbox[0], bbox[2], bbox[2], bbox[0]], [bbox[1], bbox[1], bbox[3], bbox[3]]
+    if bbox_crs != scene.crs:
+        xs, ys = transformer(bbox_crs, scene.crs).transform(xs, ys)
+    px = [~transform @ (x, y) for x, y in zip(xs, ys, strict=True)]
+    if not all(math.isfinite(v) for p in px for v in p):
+        raise OutsideScene(f"bbox {bbox} cannot be placed on scene {scene.pk} (is it in {bbox_crs}?)")
+    return (min(p[0] for p in px), min(p[1] for p in px), max(p[0] for p in px), max(p[1] for p in px))
+
+
+def _ready(scene) -> None:
     if scene.status != SceneStatus.READY or not scene.transform:
         raise SceneNotReady(f"scene {scene.pk} is {scene.status}, not ready")
-    version = _version(scene, _optional_id(model_version, "model_version"))
-    transform = Affine.from_gdal(*scene.transform)
-    inverse = ~transform
-    xs, ys = transformer("EPSG:4326", scene.crs).transform([bbox[0], bbox[2], bbox[2], bbox[0]],
-                                                [bbox[1], bbox[1], bbox[3], bbox[3]])
-    px = [inverse * (x, y) for x, y in zip(xs, ys, strict=True)]
-    viewport = (min(p[0] for p in px), min(p[1] for p in px), max(p[0] for p in px), max(p[1] for p in px))
-    min_level, max_level = scene_level_range(scene)
-    level = choose_level(map_resolution=resolution, gsd=scene_gsd(scene, transform), min_level=min_level,
-                         max_level=max_level)
-    cap = int(settings.GEOLOOP_PREFETCH_MAX if limit is None else limit)
+
+
+def _windows(scene, viewport, level: int) -> list:
     whole = scene_window(level=level, width=scene.width, height=scene.height)
-    windows = ([whole] if whole is not None else  # a small scene: one window holds it all, one encode
-               windows_in_viewport(viewport=viewport, level=level, width=scene.width, height=scene.height))
-    if prefer_holding and windows:
-        # windows holding the whole area (an eighth of a window from their edges) first: one encode then serves
-        # every click in it (a prompt's window choice takes an encoded window that holds the prompt)
-        corners = [(viewport[0], viewport[1]), (viewport[2], viewport[3])]
-        margin = windows[0].size / 8
-        windows.sort(key=lambda w: not all(w.contains(x, y, margin=margin) for x, y in corners))  # stable
-    windows = windows[:cap]
-    if not windows:
-        raise OutsideScene(f"viewport {bbox} does not overlap scene {scene.pk}")
+    return ([whole] if whole is not None else  # a small scene: one window holds it all, one encode
+            windows_in_viewport(viewport=viewport, level=level, width=scene.width, height=scene.height))
+
+
+def _enqueue(*, scene, version, windows: list, viewer: str | None = None) -> dict:
     from inference.services.registry import model_version_encoder
 
     encoder = model_version_encoder(version)
@@ -78,10 +74,71 @@ def viewport_prefetch(*, scene, bbox, map_resolution, model_version=None, limit:
         state = embedding_request(key=key, version_id=version.pk, scene_id=scene.pk, known=key.cache_key in known,
                                   prefetch=prefetch)
         counts[state] += 1
+    return counts
+
+
+def area_prefetch_max_windows() -> int:
+    """The most windows one area prefetch may queue: ``GEOLOOP_PREFETCH_AREA_MAX`` windows, and never more than
+    half of what the embedding cache holds (``GEOLOOP_EMBEDDING_CACHE_BYTES`` over one float16 embedding), so a
+    prefetch cannot evict the embeddings annotators are using."""
+    per_embedding = 2 * math.prod(EMBEDDING_SHAPE)
+    cache_half = int(settings.GEOLOOP_EMBEDDING_CACHE_BYTES) // per_embedding // 2
+    return max(1, min(int(settings.GEOLOOP_PREFETCH_AREA_MAX), cache_half))
+
+
+def area_prefetch(*, scene, bbox, bbox_crs: str = "EPSG:4326", scale: Scale, model_version=None) -> dict:
+    """Enqueue the encodes of every window covering ``bbox`` (``[min x, min y, max x, max y]`` in ``bbox_crs``:
+    "EPSG:4326" (lon/lat) or the scene's own CRS) at the level ``scale`` asks for. An area needing more than
+    :func:`area_prefetch_max_windows` windows is refused (nothing queued), naming both counts. Returns
+    ``{"queued", "cached", "pending", "level", "windows", "count"}``."""
+    bbox = _bbox_parse(bbox)
+    _ready(scene)
+    if bbox_crs not in ("EPSG:4326", scene.crs):
+        raise PromptInvalid(f"bbox_crs must be EPSG:4326 or the scene's CRS ({scene.crs}), got {bbox_crs!r}")
+    version = _version(scene, _optional_id(model_version, "model_version"))
+    viewport = _bbox_pixels(scene, bbox, bbox_crs=bbox_crs)
+    level = scale_level(scene, scale)
+    windows = _windows(scene, viewport, level)
+    if not windows:
+        raise OutsideScene(f"bbox {bbox} ({bbox_crs}) does not overlap scene {scene.pk}")
+    cap = area_prefetch_max_windows()
+    if len(windows) > cap:
+        raise TooManyWindows(f"this area needs {len(windows)} windows at level {level}; one prefetch queues at most "
+                             f"{cap}: ask for a smaller box or a coarser level (larger object_size_m)",
+                             extra={"windows": len(windows), "max_windows": cap, "level": level})
+    counts = _enqueue(scene=scene, version=version, windows=windows)
+    return {**counts, "level": level, "windows": [w.key for w in windows], "count": len(windows)}
+
+
+def viewport_prefetch(*, scene, bbox, map_resolution=None, scale: Scale | None = None, model_version=None,
+                      limit: int | None = None, viewer: str | None = None, prefer_holding: bool = False) -> dict:
+    """Enqueue the encodes of the windows in ``bbox`` ([min lon, min lat, max lon, max lat]) at the level for
+    ``scale`` (or ``map_resolution``), behind any prompt's encode, at most ``limit`` (``GEOLOOP_PREFETCH_MAX``),
+    nearest the centre first. With ``viewer`` (one socket), encodes still queued for that viewer's earlier
+    viewports are skipped when their turn comes. Returns ``{"queued", "cached", "pending", "level", "windows"}``."""
+    bbox = _bbox_parse(bbox)
+    if scale is None:
+        scale = scale_parse({"map_resolution": map_resolution})
+    _ready(scene)
+    version = _version(scene, _optional_id(model_version, "model_version"))
+    viewport = _bbox_pixels(scene, bbox, bbox_crs="EPSG:4326")
+    level = scale_level(scene, scale)
+    cap = int(settings.GEOLOOP_PREFETCH_MAX if limit is None else limit)
+    windows = _windows(scene, viewport, level)
+    if prefer_holding and windows:
+        # windows holding the whole area (an eighth of a window from their edges) first: one encode then serves
+        # every click in it (a prompt's window choice takes an encoded window that holds the prompt)
+        corners = [(viewport[0], viewport[1]), (viewport[2], viewport[3])]
+        margin = windows[0].size / 8
+        windows.sort(key=lambda w: not all(w.contains(x, y, margin=margin) for x, y in corners))  # stable
+    windows = windows[:cap]
+    if not windows:
+        raise OutsideScene(f"viewport {bbox} does not overlap scene {scene.pk}")
+    counts = _enqueue(scene=scene, version=version, windows=windows, viewer=viewer)
     return {**counts, "level": level, "windows": [w.key for w in windows]}
 
 
-def scene_viewport_prefetch(*, scene_id: int, bbox, map_resolution, model_version=None,
+def scene_viewport_prefetch(*, scene_id: int, bbox, scale: Scale, model_version=None,
                             viewer: str | None = None) -> dict:
     """:func:`viewport_prefetch` for a scene given by id (the socket's viewport reports)."""
     from annotator.selectors.scenes import scene_get
@@ -89,8 +146,7 @@ def scene_viewport_prefetch(*, scene_id: int, bbox, map_resolution, model_versio
     scene = scene_get(scene_id=scene_id)
     if scene is None:
         raise SceneNotReady(f"scene {scene_id} no longer exists")
-    return viewport_prefetch(scene=scene, bbox=bbox, map_resolution=map_resolution, model_version=model_version,
-                             viewer=viewer)
+    return viewport_prefetch(scene=scene, bbox=bbox, scale=scale, model_version=model_version, viewer=viewer)
 
 
 def working_level(*, scene, task_extent_m: float | None = None) -> int:
@@ -127,7 +183,7 @@ def task_prefetch(*, task, model_version=None, limit: int | None = None) -> dict
     extent_m = max(abs(px[1][0] - px[0][0]), abs(px[1][1] - px[0][1])) * gsd
     level = working_level(scene=scene, task_extent_m=extent_m)
     cap = int(getattr(settings, "GEOLOOP_PREFETCH_TASK_MAX", 16) if limit is None else limit)
-    return viewport_prefetch(scene=scene, bbox=[lon0, lat0, lon1, lat1], map_resolution=gsd * 2.0**level,
+    return viewport_prefetch(scene=scene, bbox=[lon0, lat0, lon1, lat1], scale=Scale(level=level),
                              model_version=model_version, limit=cap, prefer_holding=True)
 
 

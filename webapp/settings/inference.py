@@ -13,4 +13,7 @@ GEOLOOP_DECODE_IN = env_str("GEOLOOP_DECODE_IN", "web")
 GEOLOOP_DECODE_THREADS = env_int("GEOLOOP_DECODE_THREADS", 2)
 GEOLOOP_EMBEDDING_HOT_ITEMS = env_int("GEOLOOP_EMBEDDING_HOT_ITEMS", 32)  # ~2 MiB each, per process
 GEOLOOP_PREFETCH_MAX = env_int("GEOLOOP_PREFETCH_MAX", 6)
+# One REST area prefetch (POST /api/scenes/{id}/prefetch/) queues at most this many windows (and never more than
+# half of what GEOLOOP_EMBEDDING_CACHE_BYTES holds).
+GEOLOOP_PREFETCH_AREA_MAX = env_int("GEOLOOP_PREFETCH_AREA_MAX", 64)
 GEOLOOP_ENCODE_WAIT_S = env_int("GEOLOOP_ENCODE_WAIT_S", 120)

@@ -102,7 +102,7 @@ class Command(BaseCommand):
         if existing.filter(status=SceneStatus.INGESTING, updated_at__gt=stale).exists():
             return
         existing.delete()  # failed or abandoned attempts
-        self.stdout.write(f"[bootstrap] ingesting {name} from {path.name}…")
+        self.stderr.write(f"[bootstrap] ingesting {name} from {path.name}…")  # progress: stdout is the result
         scene = scene_create_for_cli(project=project, path=str(path), name=name, enqueue=False)
         scene = scene_ingest(scene_id=scene.id)
         if scene.status != SceneStatus.READY:

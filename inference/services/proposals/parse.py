@@ -16,9 +16,33 @@ class PromptInput:
     points: list[tuple[float, float]]  # lon, lat
     labels: list[int]
     box: tuple[float, float, float, float] | None  # min lon, min lat, max lon, max lat
-    map_resolution: float  # ground metres per screen pixel
+    map_resolution: float | None = None  # ground metres per screen pixel (the map's zoom; the front end sends it)
     previous_proposal_id: int | None = None
     model_version_id: int | None = None
+    object_size_m: float | None = None  # the object's rough side in metres (a script knows it)
+    level: int | None = None  # the window level itself (inference.windows: 2**level source px per window px)
+
+    @property
+    def scale(self) -> Scale:
+        return Scale(map_resolution=self.map_resolution, object_size_m=self.object_size_m, level=self.level)
+
+
+SCALE_FIELDS = ("object_size_m", "level", "map_resolution")
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How big the prompt's window is, in one of three terms (exactly one is set):
+
+    - ``object_size_m``: the object's rough side in metres; the window is chosen so the object spans about a third
+      of it (:func:`inference.windows.level_for_object_size`);
+    - ``level``: the window level (a window samples ``2**level`` source pixels per model pixel and covers
+      ``1024 * 2**level`` source pixels a side; from -2 up to the level whose one window covers the scene);
+    - ``map_resolution``: ground metres per screen pixel of a map view (one window pixel per screen pixel)."""
+
+    map_resolution: float | None = None
+    object_size_m: float | None = None
+    level: int | None = None
 
 
 def _number(value, what: str) -> float:
@@ -71,6 +95,30 @@ def _box_parse(box) -> tuple[float, float, float, float] | None:
     return box
 
 
+def _positive(value, what: str, unit: str) -> float:
+    number = _number(value, what)
+    if number <= 0:
+        raise PromptInvalid(f"{what} must be positive ({unit}), got {number}")
+    return number
+
+
+def scale_parse(data: Mapping) -> Scale:
+    """The scale of a prompt or a prefetch: exactly one of ``object_size_m``, ``level``, ``map_resolution``."""
+    given = [name for name in SCALE_FIELDS if data.get(name) is not None]
+    if len(given) != 1:
+        detail = "none" if not given else " and ".join(given)
+        raise PromptInvalid(f"give exactly one of object_size_m (metres), level (window level) or map_resolution "
+                            f"(metres per screen pixel); got {detail}")
+    if given[0] == "level":
+        level = data["level"]
+        if isinstance(level, bool) or not isinstance(level, int):
+            raise PromptInvalid(f"level must be a whole number, got {level!r}")
+        return Scale(level=level)
+    if given[0] == "object_size_m":
+        return Scale(object_size_m=_positive(data["object_size_m"], "object_size_m", "metres"))
+    return Scale(map_resolution=_positive(data["map_resolution"], "map_resolution", "metres per screen pixel"))
+
+
 def prompt_input_parse(data: Mapping) -> PromptInput:
     """Validate a prompt body (the WebSocket message or the REST body); raises :class:`PromptInvalid` (or
     :class:`TooManyPoints`) naming the field."""
@@ -87,11 +135,10 @@ def prompt_input_parse(data: Mapping) -> PromptInput:
     box = _box_parse(data.get("box"))
     if not points and box is None:
         raise PromptInvalid("a prompt needs at least one point or a box")
-    resolution = _number(data.get("map_resolution"), "map_resolution")
-    if resolution <= 0:
-        raise PromptInvalid(f"map_resolution must be positive (metres per screen pixel), got {resolution}")
+    scale = scale_parse(data)
     return PromptInput(
-        points=points, labels=labels, box=box, map_resolution=resolution,
+        points=points, labels=labels, box=box, map_resolution=scale.map_resolution,
+        object_size_m=scale.object_size_m, level=scale.level,
         previous_proposal_id=_optional_id(data.get("previous_proposal_id"), "previous_proposal_id"),
         model_version_id=_optional_id(data.get("model_version"), "model_version"),
     )

@@ -16,10 +16,17 @@ from inference.selectors import active_model_version, model_version_usable
 from inference.services.embeddings import EmbeddingKey, embedding_key
 from inference.services.errors import OutsideScene, PromptInvalid, SceneNotReady, UnknownModelVersion
 from inference.services.proposals.logits import _previous
-from inference.services.proposals.parse import PromptInput
+from inference.services.proposals.parse import PromptInput, Scale
 from inference.services.proposals.timing import _ms
 from inference.services.registry import model_version_encoder, model_version_ensure_default
-from inference.windows import DEFAULT_MIN_LEVEL, Window, choose_level, max_useful_level, prompt_window_candidates
+from inference.windows import (
+    DEFAULT_MIN_LEVEL,
+    Window,
+    choose_level,
+    level_for_object_size,
+    max_useful_level,
+    prompt_window_candidates,
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,24 @@ def scene_level_range(scene) -> tuple[int, int]:
 
 def scene_gsd(scene, transform: Affine) -> float:
     return float(scene.gsd) if scene.gsd else abs(transform.a)
+
+
+def scale_level(scene, scale: Scale, *, transform: Affine | None = None) -> int:
+    """The window level a :class:`Scale` asks for on ``scene``. An explicit level outside the scene's range is
+    refused (naming the range); object size and map resolution are clamped to it."""
+    min_level, max_level = scene_level_range(scene)
+    if scale.level is not None:
+        if not min_level <= scale.level <= max_level:
+            raise PromptInvalid(f"level must be between {min_level} and {max_level} on scene {scene.pk} "
+                                f"(2**level source pixels per window pixel), got {scale.level}")
+        return scale.level
+    gsd = scene_gsd(scene, transform if transform is not None else Affine.from_gdal(*scene.transform))
+    if scale.object_size_m is not None:
+        return level_for_object_size(object_size_m=scale.object_size_m, gsd=gsd, min_level=min_level,
+                                     max_level=max_level)
+    if scale.map_resolution is None:
+        raise PromptInvalid("a scale needs object_size_m, level or map_resolution")
+    return choose_level(map_resolution=scale.map_resolution, gsd=gsd, min_level=min_level, max_level=max_level)
 
 
 def _points_scene(scene, points: list[tuple[float, float]], *, inverse: Affine, to_crs) -> list[tuple[float, float]]:
@@ -122,9 +147,8 @@ def prompt_prepare(*, scene, inp: PromptInput, model_version: ModelVersion | int
     to_crs = transformer("EPSG:4326", scene.crs)
     points_scene = _points_scene(scene, inp.points, inverse=inverse, to_crs=to_crs)
     box_scene = _box_scene(scene, inp.box, inverse=inverse, to_crs=to_crs)
-    min_level, max_level = scene_level_range(scene)
-    level = choose_level(map_resolution=inp.map_resolution, gsd=scene_gsd(scene, transform),
-                         min_level=min_level, max_level=max_level)
+    _, max_level = scene_level_range(scene)
+    level = scale_level(scene, inp.scale, transform=transform)
     encoder = model_version_encoder(version)
     previous = None
     prev = _previous(inp.previous_proposal_id)

@@ -251,12 +251,13 @@ class PromptSession:
         from asgiref.sync import sync_to_async
 
         from inference.services.prefetch import scene_viewport_prefetch
+        from inference.services.proposals.parse import scale_parse
 
         request_id = content.get("request_id")
         try:
             out = await sync_to_async(db_job, thread_sensitive=True)(
                 scene_viewport_prefetch, scene_id=self.scene_id, bbox=content.get("bbox"),
-                map_resolution=content.get("map_resolution"), model_version=content.get("model_version"),
+                scale=scale_parse(content), model_version=content.get("model_version"),
                 viewer=self.viewer)
         except asyncio.CancelledError:
             raise

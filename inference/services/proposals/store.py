@@ -7,14 +7,17 @@ import time
 from typing import cast
 
 import numpy as np
+from affine import Affine
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 
+from core.geo import transformer
 from inference.models import MaskProposal
 from inference.services.embeddings import redis_client
 from inference.services.proposals.decode import DecodeResult
 from inference.services.proposals.logits import LOGITS, LOGITS_TTL_S
 from inference.services.proposals.prepare import PreparedPrompt
 from inference.services.proposals.timing import _ms
+from inference.windows import Window
 
 
 def proposal_build(prepared: PreparedPrompt, result: DecodeResult, *, user, total_ms: float,
@@ -37,7 +40,8 @@ def proposal_build(prepared: PreparedPrompt, result: DecodeResult, *, user, tota
             "points_px": [[round(u, 3), round(v, 3)] for u, v in prepared.points_px],
             "points_scene_px": [[round(x, 3), round(y, 3)] for x, y in prepared.points_scene],
             "box_px": [round(v, 3) for v in prepared.box_px] if prepared.box_px is not None else None,
-            "map_resolution": inp.map_resolution, "previous_proposal_id": inp.previous_proposal_id,
+            "map_resolution": inp.map_resolution, "object_size_m": inp.object_size_m, "level": inp.level,
+            "previous_proposal_id": inp.previous_proposal_id,
             "previous_logits_used": prepared.mask_logits is not None,
         },
         window={**prepared.window_json(), "transform": list(prepared.geo_transform)[:6], "crs": prepared.crs,
@@ -89,6 +93,24 @@ def mask_message(proposal: MaskProposal, timings: dict, *, request_id=None) -> d
         "predicted_iou": round(proposal.predicted_iou, 4), "model_version": proposal.model_version_id,
         "quality": None if proposal.quality is None else round(proposal.quality, 4),
         "parts": (proposal.features or {}).get("parts", 0),
-        "window": {"level": w["level"], "col": w["col"], "row": w["row"], "key": w["key"]},
+        "window": window_out(w),
+        "used_previous_logits": bool((proposal.prompt or {}).get("previous_logits_used")),
         "timings": timings,
     }
+
+
+def window_out(window: dict) -> dict:
+    """The window an answer used, as a client can check it: level, grid column/row, key, size (model pixels),
+    scale (source pixels per model pixel, ``2**level``), ``bounds_px`` (scene pixels: x min, y min, x max, y max;
+    may reach past the scene, which is read as 0) and ``bounds`` (the same box in EPSG:4326: min lon, min lat,
+    max lon, max lat)."""
+    grid = Window.from_key(window["key"])
+    out = {"level": grid.level, "col": grid.col, "row": grid.row, "key": grid.key, "size": grid.size,
+           "scale": grid.scale, "bounds_px": list(grid.bounds), "bounds": None}
+    if window.get("transform") and window.get("crs"):
+        geo = Affine(*window["transform"][:6])  # window px -> scene CRS
+        corners = ((0, 0), (grid.size, 0), (grid.size, grid.size), (0, grid.size))
+        xs, ys = zip(*(geo @ corner for corner in corners), strict=True)
+        lons, lats = transformer(window["crs"], "EPSG:4326").transform(list(xs), list(ys))
+        out["bounds"] = [round(min(lons), 9), round(min(lats), 9), round(max(lons), 9), round(max(lats), 9)]
+    return out
