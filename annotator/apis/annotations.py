@@ -3,6 +3,8 @@ and the scene's annotations as Mapbox vector tiles."""
 
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -20,6 +22,7 @@ from annotator.selectors.annotations import (
     parse_bbox,
 )
 from annotator.selectors.tasks import task_get
+from annotator.serializers import EditableFeatureOutput, EditedFeatureOutput, FeaturePageOutput, RevisionOutput
 from annotator.services import annotations as services
 from core.errors import ValidationFailed
 
@@ -67,6 +70,11 @@ class SceneAnnotationListApi(GeoLoopApi):
         attributes = serializers.DictField(required=False, allow_null=True,
                                            help_text="values of the class's attributes (the full set)")
 
+    @extend_schema(parameters=[
+        OpenApiParameter("bbox", str, description="minlon,minlat,maxlon,maxlat (EPSG:4326)"),
+        OpenApiParameter("limit", int, description="page size (at most 5000)"),
+        OpenApiParameter("offset", int), OpenApiParameter("deleted", str, enum=["1"], description="1: deleted too")],
+        responses=FeaturePageOutput)
     def get(self, request, scene_id: int):
         """GeoJSON FeatureCollection; ?bbox=minlon,minlat,maxlon,maxlat&limit=&offset= (limit ≤ 5000)."""
         scene = scene_for_user(user=request.user, scene_id=scene_id)
@@ -80,6 +88,7 @@ class SceneAnnotationListApi(GeoLoopApi):
                          "next_offset": offset + len(features) if more else None,
                          "annotations_version": scene.annotations_version})
 
+    @extend_schema(request=InputSerializer, responses={201: EditedFeatureOutput})
     def post(self, request, scene_id: int):
         scene = scene_for_user(user=request.user, scene_id=scene_id)
         data = self.InputSerializer(data=request.data)
@@ -111,10 +120,12 @@ class AnnotationDetailApi(GeoLoopApi):
     class DeleteSerializer(serializers.Serializer):
         version = serializers.IntegerField(min_value=1)
 
+    @extend_schema(responses=EditableFeatureOutput)
     def get(self, request, annotation_id: int):
         return Response(annotation_out(annotation_for_user(user=request.user, annotation_id=annotation_id),
                                        user=request.user))
 
+    @extend_schema(request=PatchSerializer, responses=EditedFeatureOutput)
     def patch(self, request, annotation_id: int):
         annotation = annotation_for_user(user=request.user, annotation_id=annotation_id)
         data = self.PatchSerializer(data=request.data)
@@ -129,6 +140,8 @@ class AnnotationDetailApi(GeoLoopApi):
         return Response({**annotation_out(annotation, user=request.user),
                          "info": getattr(annotation, "geometry_info", {})})
 
+    @extend_schema(request=DeleteSerializer, responses={200: EditableFeatureOutput},
+                   parameters=[OpenApiParameter("version", int, description="instead of the body's")])
     def delete(self, request, annotation_id: int):
         """The version comes in the body ({"version": n}) or the query string (?version=n)."""
         annotation = annotation_for_user(user=request.user, annotation_id=annotation_id)
@@ -141,6 +154,7 @@ class AnnotationDetailApi(GeoLoopApi):
 
 
 class AnnotationHistoryApi(GeoLoopApi):
+    @extend_schema(responses=RevisionOutput(many=True))
     def get(self, request, annotation_id: int):
         annotation = annotation_for_user(user=request.user, annotation_id=annotation_id)
         return Response([
@@ -155,6 +169,7 @@ class AnnotationRestoreApi(GeoLoopApi):
     class InputSerializer(serializers.Serializer):
         version = serializers.IntegerField(min_value=1)
 
+    @extend_schema(request=InputSerializer, responses=EditableFeatureOutput)
     def post(self, request, annotation_id: int):
         annotation = annotation_for_user(user=request.user, annotation_id=annotation_id)
         data = self.InputSerializer(data=request.data)
@@ -168,6 +183,8 @@ class SceneAnnotationTileApi(GeoLoopApi):
     """Mapbox vector tile (layer "annotations"). ETag = scene annotations version + z/x/y; `no-cache` makes
     clients revalidate every time, and an unchanged tile costs a 304 without touching the annotations."""
 
+    @extend_schema(responses={(200, "application/vnd.mapbox-vector-tile"): OpenApiTypes.BINARY,
+                              304: OpenApiResponse(description="unchanged since the ETag in If-None-Match")})
     def get(self, request, scene_id: int, z: int, x: int, y: int):
         scene = scene_for_user(user=request.user, scene_id=scene_id, cached=True)
         try:
