@@ -10,9 +10,10 @@ Every operation also lists the error statuses it can answer, each with the one e
 ``webapp.errors.exception_handler`` sends): 400 always (a body, query string or path refused); 401 where the view
 authenticates (no or a bad credential); 403 where it checks permissions or, on unsafe methods, the CSRF token of a
 session; 404 where the path names something; 409 on unsafe methods (a stale version, a lease, a job's or scene's
-state); 413 where a body is taken (``webapp/request_limits.py``); 503 always (Redis, the broker or a worker out of
-reach). A view adds what else it answers with ``error_statuses`` (e.g. ``{409}`` on a read of something that may not
-be ready, ``{429}`` where attempts are counted). The fuzz test checks that nothing else is answered."""
+state); 413 where a body is taken (``webapp/request_limits.py``); 415 where a body is read; 503 always (Redis, the
+broker or a worker out of reach). A view adds what else it answers with ``error_statuses`` (e.g. ``{409}`` on a read
+of something that may not be ready, ``{429}`` where attempts are counted). The fuzz test checks that nothing else is
+answered."""
 
 from http import HTTPStatus
 
@@ -46,6 +47,7 @@ ERROR_MEANING = {
     404: "Nothing of that id the user can see.",
     409: "The current state refuses it (a stale version, a lease held by another, a job or scene not ready).",
     413: "The request body is larger than this route accepts.",
+    415: "The body is not in a media type this route reads (see the request body's content types).",
     429: "Too many attempts; retry after the Retry-After header's seconds.",
     502: "A part the server depends on failed.",
     503: "A service the server needs (Redis, the task broker, a worker, the model) is out of reach; retry shortly.",
@@ -87,6 +89,8 @@ class GeoLoopAutoSchema(AutoSchema):
             found.add(404)
         if self.method in BODY_METHODS or self.get_request_serializer() is not None:
             found.add(413)
+        if self.get_request_serializer() is not None:
+            found.add(415)
         return found | set(getattr(view, "error_statuses", ()))
 
     def _get_response_bodies(self, direction="response"):
