@@ -32,6 +32,8 @@ class ModelVersionListApi(APIView):
     """GET /api/model-versions/[?project=<id>] — versions the user can see (with ``in_use`` for a project).
     POST (site staff) — register an admin-supplied SAM checkpoint as a candidate version."""
 
+    error_statuses = {404}  # ?project= names no project the user can see
+
     class InputSerializer(serializers.Serializer):
         architecture = serializers.ChoiceField(choices=Architecture.values)
         checkpoint_path = serializers.CharField(max_length=1000)

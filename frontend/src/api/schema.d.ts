@@ -3964,6 +3964,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOutput"];
                 };
             };
+            /** @description Nothing of that id the user can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
             /** @description A service the server needs (Redis, the task broker, a worker, the model) is out of reach; retry shortly. */
             503: {
                 headers: {
@@ -4018,6 +4027,15 @@ export interface operations {
             };
             /** @description The user may not do this here (role, site staff, or a missing CSRF token on a session). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Nothing of that id the user can see. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
