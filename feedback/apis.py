@@ -1,7 +1,7 @@
 """Thin DRF views: proposal accept/reject, training jobs, model-version comparison, promotion and rollback."""
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -11,7 +11,7 @@ from annotator.permissions import object_for_user, project_for_user, require_rol
 from annotator.selectors.tasks import task_get
 from core.errors import NotFound
 from feedback import services
-from feedback.models import TrainingJob, Trigger
+from feedback.models import TrainingJob, TrainingStatus, Trigger
 from feedback.selectors import (
     TRAINING_SETTINGS,
     active_model_version,
@@ -38,15 +38,50 @@ class CorrectionOutput(serializers.Serializer):
     seconds_spent = serializers.FloatField()
 
 
+class FigureOutput(serializers.Serializer):
+    name = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+
+
+class PhaseProgressOutput(serializers.Serializer):
+    """The current phase's own counters and figure."""
+
+    step = serializers.IntegerField(required=False)
+    total = serializers.IntegerField(required=False)
+    eta_s = serializers.FloatField(required=False, allow_null=True)
+    split = serializers.CharField(required=False)
+    model = serializers.CharField(required=False)
+    figure = FigureOutput(required=False, allow_null=True)
+
+
+class TrainingProgressOutput(PhaseProgressOutput):
+    """A job's progress: step/total/loss/eta_s at the top level count the fine-tune; ``current`` is the phase
+    running now (dataset objects, training steps, evaluated objects)."""
+
+    phase = serializers.ChoiceField(choices=["dataset", "train", "evaluate"], required=False)
+    current = PhaseProgressOutput(required=False)
+    loss = serializers.FloatField(required=False)
+    loss_avg10 = serializers.FloatField(required=False)
+    elapsed_s = serializers.FloatField(required=False)
+    curve = serializers.ListField(child=serializers.ListField(child=serializers.FloatField(), min_length=2,
+                                                              max_length=2),
+                                  required=False, help_text="loss curve so far: [step, loss] points")
+
+
+@extend_schema_field(TrainingProgressOutput)
+class ProgressField(serializers.JSONField):
+    """The job's progress, answered as the worker stored it."""
+
+
 class JobOutput(serializers.Serializer):
     id = serializers.IntegerField()
     project = serializers.IntegerField(source="project_id")
     base_model = serializers.IntegerField(source="base_model_id")
     result_model = serializers.IntegerField(source="result_model_id", allow_null=True)
     trigger = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=TrainingStatus.choices)
     parameters = serializers.JSONField()
-    progress = serializers.JSONField()
+    progress = ProgressField()
     metrics = serializers.JSONField()
     log = serializers.CharField()
     cancel_requested = serializers.BooleanField()
@@ -68,6 +103,20 @@ class JobDetailOutput(JobOutput):
         return (job.log or "").count("\n")
 
 
+class AnnotationRefOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    version = serializers.IntegerField()
+
+
+class AcceptOutput(serializers.Serializer):
+    annotation = AnnotationRefOutput()
+    correction = CorrectionOutput()
+
+
+class RejectOutput(serializers.Serializer):
+    correction = CorrectionOutput()
+
+
 def _proposal(request, proposal_id: int) -> MaskProposal:
     proposal = proposal_get(proposal_id=proposal_id, wait_s=3.0)  # the mask is sent before its row is stored
     return object_for_user(user=request.user, obj=proposal, role=Role.ANNOTATOR, what="proposal")
@@ -82,6 +131,7 @@ class ProposalAcceptApi(GeoLoopApi):
         vertices_moved = serializers.IntegerField(min_value=0, required=False, default=0)
         seconds_spent = serializers.FloatField(min_value=0, required=False, default=0.0)
 
+    @extend_schema(request=InputSerializer, responses={201: AcceptOutput})
     def post(self, request, proposal_id: int):
         proposal = _proposal(request, proposal_id)
         data = self.InputSerializer(data=request.data)
@@ -104,6 +154,7 @@ class ProposalRejectApi(GeoLoopApi):
         clicks_added = serializers.IntegerField(min_value=0, required=False, default=0)
         seconds_spent = serializers.FloatField(min_value=0, required=False, default=0.0)
 
+    @extend_schema(request=InputSerializer, responses={201: RejectOutput})
     def post(self, request, proposal_id: int):
         proposal = _proposal(request, proposal_id)
         data = self.InputSerializer(data=request.data)
@@ -192,9 +243,16 @@ TrainingSettingsSerializer = type("TrainingSettingsSerializer", (_StrictSerializ
     key: _setting_field(*spec) for key, spec in TRAINING_SETTINGS.items()})
 
 
+class SettingRangeOutput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["int", "float", "bool"])
+    min = serializers.FloatField(allow_null=True)
+    max = serializers.FloatField(allow_null=True)
+    help = serializers.CharField()
+
+
 class TrainingSettingsOutput(serializers.Serializer):
     settings = TrainingSettingsSerializer()
-    ranges = serializers.DictField(help_text="per setting: kind, min, max, help")
+    ranges = serializers.DictField(child=SettingRangeOutput(), help_text="per setting")
 
 
 def _settings_payload(project) -> dict:
@@ -275,9 +333,31 @@ class TrainingScheduleApi(GeoLoopApi):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class CompareRowOutput(serializers.Serializer):
+    """One version as last evaluated (feedback.selectors.version_comparison)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    state = serializers.CharField()
+    parent = serializers.IntegerField(allow_null=True)
+    project = serializers.IntegerField(allow_null=True)
+    in_use = serializers.BooleanField()
+    training_job = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField(allow_null=True)
+    promoted_at = serializers.DateTimeField(allow_null=True)
+    gate_passed = serializers.BooleanField(allow_null=True, help_text="the gate's verdict; null: never ran")
+    override_reason = serializers.CharField(allow_blank=True)
+    held_out = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    benchmark = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    gate = serializers.DictField(allow_null=True, help_text="the gate's promote, reasons and deltas")
+
+
+class CompareOutput(serializers.Serializer):
+    versions = CompareRowOutput(many=True)
+
+
 class ModelVersionCompareApi(GeoLoopApi):
-    @extend_schema(responses={200: {"type": "object", "properties": {"versions": {"type": "array",
-                                                                                  "items": {"type": "object"}}}}})
+    @extend_schema(responses={200: CompareOutput})
     def get(self, request, project_id: int):
         project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
         return Response({"versions": version_comparison(project=project)})
@@ -314,8 +394,9 @@ class SplitSideOutput(serializers.Serializer):
 
 class LocationOutput(serializers.Serializer):
     scene = serializers.IntegerField(allow_null=True)
-    bbox = serializers.ListField(child=serializers.FloatField(), help_text="west, south, east, north (EPSG:4326)")
-    centroid = serializers.ListField(child=serializers.FloatField(), help_text="lon, lat")
+    bbox = serializers.ListField(child=serializers.FloatField(), min_length=4, max_length=4,
+                                 help_text="west, south, east, north (EPSG:4326)")
+    centroid = serializers.ListField(child=serializers.FloatField(), min_length=2, max_length=2, help_text="lon, lat")
 
 
 class ObjectDeltaOutput(serializers.Serializer):
@@ -336,7 +417,7 @@ class SplitCompareOutput(serializers.Serializer):
 class GateOutput(serializers.Serializer):
     promote = serializers.BooleanField()
     reasons = serializers.ListField(child=serializers.CharField())
-    deltas = serializers.DictField()
+    deltas = serializers.DictField(child=serializers.FloatField())
 
 
 class VersionHeadOutput(serializers.Serializer):
@@ -396,10 +477,20 @@ def _version_and_project(request, version_id: int) -> tuple[ModelVersion, Projec
     return mv, project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
 
 
+class PromoteOutput(serializers.Serializer):
+    version = VersionOutput()
+    in_use = VersionOutput()
+
+
+class RollbackOutput(serializers.Serializer):
+    in_use = VersionOutput()
+
+
 class ModelVersionPromoteApi(GeoLoopApi):
     class Input(serializers.Serializer):
         override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
+    @extend_schema(request=Input, responses=PromoteOutput)
     def post(self, request, version_id: int):
         mv, project = _version_and_project(request, version_id)
         data = self.Input(data=request.data)
@@ -411,6 +502,7 @@ class ModelVersionPromoteApi(GeoLoopApi):
 
 
 class ModelVersionRollbackApi(GeoLoopApi):
+    @extend_schema(request=None, responses=RollbackOutput)
     def post(self, request, version_id: int):
         mv, project = _version_and_project(request, version_id)
         in_use = services.model_version_rollback(project=project, to_version=mv, user=request.user)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,7 +13,7 @@ from annotator.permissions import project_for_user, require_site_admin, scene_fo
 from annotator.selectors.projects import project_get
 from inference import selectors
 from inference.models import Architecture
-from inference.serializers import VersionOutput
+from inference.serializers import VersionListOutput, VersionOutput
 from inference.services import model_version_register
 from inference.services.prefetch import area_prefetch
 from inference.services.proposals import PromptSession
@@ -131,6 +131,8 @@ class ModelVersionListApi(APIView):
     """GET /api/model-versions/[?project=<id>] — versions the user can see (with ``in_use`` for a project).
     POST (site staff) — register an admin-supplied SAM checkpoint as a candidate version."""
 
+    error_statuses = {404}  # ?project= names no project the user can see
+
     class InputSerializer(serializers.Serializer):
         architecture = serializers.ChoiceField(choices=Architecture.values)
         checkpoint_path = serializers.CharField(max_length=1000)
@@ -139,6 +141,8 @@ class ModelVersionListApi(APIView):
         project = serializers.IntegerField(required=False, allow_null=True)
         parent = serializers.IntegerField(required=False, allow_null=True)
 
+    @extend_schema(parameters=[OpenApiParameter("project", int, description="with `in_use` for this project")],
+                   responses=VersionListOutput(many=True))
     def get(self, request):
         project = None
         if request.query_params.get("project"):
@@ -151,6 +155,7 @@ class ModelVersionListApi(APIView):
             row["in_use"] = active is not None and row["id"] == active.id
         return Response(rows)
 
+    @extend_schema(request=InputSerializer, responses={201: VersionOutput})
     def post(self, request):
         require_site_admin(user=request.user, action="register model checkpoints")
         data = self.InputSerializer(data=request.data)

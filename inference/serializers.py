@@ -18,3 +18,7 @@ class VersionOutput(serializers.Serializer):
     promoted_by = serializers.CharField(source="promoted_by.username", allow_null=True, default=None)
     gate_passed = serializers.BooleanField(allow_null=True, help_text="the evaluation gate's verdict; null: never ran")
     override_reason = serializers.CharField(help_text="why it was promoted against (or without) the gate")
+
+
+class VersionListOutput(VersionOutput):
+    in_use = serializers.BooleanField(help_text="whether the project asked about (?project=) uses it now")

@@ -19,5 +19,7 @@ DATABASE_URL=${DATABASE_URL%/*}/postgres .venv/bin/python manage.py makemigratio
 # The OpenAPI schema must describe every endpoint without a warning.
 DATABASE_URL=${DATABASE_URL%/*}/postgres .venv/bin/python manage.py spectacular --validate --fail-on-warn \
   --file "${TMPDIR:-/tmp}/geoloop-schema.yml"
+# The front end's API types (frontend/src/api/schema.d.ts) must be what the schema generates today.
+bash scripts/api-types.sh --check
 (cd frontend && npm test --silent)
 exec .venv/bin/pytest "$@"

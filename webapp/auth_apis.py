@@ -61,6 +61,7 @@ class LoginApi(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    error_statuses = {403, 429}  # CSRF refused; failed logins counted (webapp.auth_services)
 
     class LoginOutput(TokenOutput):
         user = UserOutput()
@@ -81,6 +82,7 @@ class TokenLoginApi(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    error_statuses = {429}  # failed logins counted (webapp.auth_services)
 
     @extend_schema(request=CredentialsInput, responses={200: TokenOutput})
     def post(self, request):
@@ -101,6 +103,7 @@ class LogoutApi(APIView):
 
 class PasswordChangeApi(APIView):
     permission_classes = [IsAuthenticated]
+    error_statuses = {429}  # a wrong old password counts as a failed login
 
     class InputSerializer(serializers.Serializer):
         old_password = serializers.CharField(max_length=PASSWORD_MAX, trim_whitespace=False)

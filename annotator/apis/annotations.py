@@ -5,7 +5,8 @@ import json
 
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -24,6 +25,7 @@ from annotator.selectors.annotations import (
     parse_bbox,
 )
 from annotator.selectors.tasks import task_get
+from annotator.serializers import EditableFeatureOutput, EditedFeatureOutput, FeaturePageOutput, RevisionOutput
 from annotator.services import annotations as services
 from core.errors import ValidationFailed
 
@@ -66,16 +68,6 @@ def annotation_out(annotation: Annotation, *, user) -> dict:
     return feature
 
 
-class FeatureCollectionOutput(serializers.Serializer):
-    type = serializers.CharField(help_text='"FeatureCollection"')
-    features = serializers.ListField(child=serializers.DictField(), help_text=(
-        "GeoJSON Features ordered by id: id, geometry (EPSG:4326), properties as one annotation's"))
-    limit = serializers.IntegerField()
-    offset = serializers.IntegerField()
-    next_offset = serializers.IntegerField(allow_null=True, help_text="offset of the next page; null on the last")
-    annotations_version = serializers.IntegerField()
-
-
 class SceneAnnotationListApi(GeoLoopApi):
     class InputSerializer(serializers.Serializer):
         geometry = GeometryField()
@@ -92,7 +84,7 @@ class SceneAnnotationListApi(GeoLoopApi):
                          description=f"page size, default {LIST_DEFAULT_LIMIT}, at most {LIST_MAX_LIMIT}"),
         OpenApiParameter("offset", int, description="features to skip (ordered by id)"),
         OpenApiParameter("deleted", str, enum=["1"], description="1: include deleted annotations"),
-    ], responses={200: FeatureCollectionOutput})
+    ], responses={200: FeaturePageOutput})
     def get(self, request, scene_id: int):
         """GeoJSON FeatureCollection; ?bbox=minlon,minlat,maxlon,maxlat&limit=&offset= (limit ≤ 5000). The
         features come as JSON text from the database and are sent as they are."""
@@ -108,6 +100,7 @@ class SceneAnnotationListApi(GeoLoopApi):
                            "annotations_version": scene.annotations_version})[1:]
         return HttpResponse(f'{head}, "features": {features}, {tail}', content_type="application/json")
 
+    @extend_schema(request=InputSerializer, responses={201: EditedFeatureOutput})
     def post(self, request, scene_id: int):
         scene = scene_for_user(user=request.user, scene_id=scene_id)
         data = self.InputSerializer(data=request.data)
@@ -139,10 +132,12 @@ class AnnotationDetailApi(GeoLoopApi):
     class DeleteSerializer(serializers.Serializer):
         version = serializers.IntegerField(min_value=1)
 
+    @extend_schema(responses=EditableFeatureOutput)
     def get(self, request, annotation_id: int):
         return Response(annotation_out(annotation_for_user(user=request.user, annotation_id=annotation_id),
                                        user=request.user))
 
+    @extend_schema(request=PatchSerializer, responses=EditedFeatureOutput)
     def patch(self, request, annotation_id: int):
         annotation = annotation_for_user(user=request.user, annotation_id=annotation_id)
         data = self.PatchSerializer(data=request.data)
@@ -157,6 +152,8 @@ class AnnotationDetailApi(GeoLoopApi):
         return Response({**annotation_out(annotation, user=request.user),
                          "info": getattr(annotation, "geometry_info", {})})
 
+    @extend_schema(request=DeleteSerializer, responses={200: EditableFeatureOutput},
+                   parameters=[OpenApiParameter("version", int, description="instead of the body's")])
     def delete(self, request, annotation_id: int):
         """The version comes in the body ({"version": n}) or the query string (?version=n)."""
         annotation = annotation_for_user(user=request.user, annotation_id=annotation_id)
@@ -169,6 +166,7 @@ class AnnotationDetailApi(GeoLoopApi):
 
 
 class AnnotationHistoryApi(GeoLoopApi):
+    @extend_schema(responses=RevisionOutput(many=True))
     def get(self, request, annotation_id: int):
         annotation = annotation_for_user(user=request.user, annotation_id=annotation_id)
         return Response([
@@ -183,6 +181,7 @@ class AnnotationRestoreApi(GeoLoopApi):
     class InputSerializer(serializers.Serializer):
         version = serializers.IntegerField(min_value=1)
 
+    @extend_schema(request=InputSerializer, responses=EditableFeatureOutput)
     def post(self, request, annotation_id: int):
         annotation = annotation_for_user(user=request.user, annotation_id=annotation_id)
         data = self.InputSerializer(data=request.data)
@@ -197,6 +196,8 @@ class SceneAnnotationTileApi(GeoLoopApi):
     annotations version + z/x/y; `no-cache` makes clients revalidate every time, and an unchanged tile costs a 304
     without touching the annotations; a tile already built at this version comes from the process's cache."""
 
+    @extend_schema(responses={(200, "application/vnd.mapbox-vector-tile"): OpenApiTypes.BINARY,
+                              304: OpenApiResponse(description="unchanged since the ETag in If-None-Match")})
     def get(self, request, scene_id: int, z: int, x: int, y: int):
         scene = scene_for_user(user=request.user, scene_id=scene_id, cached=True)
         try:

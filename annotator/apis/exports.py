@@ -54,16 +54,65 @@ class FiltersField(serializers.DictField):
     scenes or classes answer 400 with a `detail`); documented as FiltersSerializer."""
 
 
+@extend_schema_field(FiltersSerializer)
+class FiltersOutputField(serializers.JSONField):
+    """The filters as the job stored them."""
+
+
+@extend_schema_field({"type": "object", "additionalProperties": {}})
+class ObjectField(serializers.JSONField):
+    """A JSON object whose keys depend on the format."""
+
+
+class ManifestCountsOutput(serializers.Serializer):
+    annotations = serializers.IntegerField()
+    scenes = serializers.IntegerField()
+    per_class = serializers.DictField(child=serializers.IntegerField())
+    per_scene = serializers.DictField(child=serializers.IntegerField(), required=False)
+    per_source = serializers.DictField(child=serializers.IntegerField(), required=False)
+
+
+class ManifestSceneOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    checksum = serializers.CharField()
+    crs = serializers.CharField(required=False)
+    width = serializers.IntegerField(required=False)
+    height = serializers.IntegerField(required=False)
+    annotations_version = serializers.IntegerField(required=False)
+
+
+class ManifestOutput(serializers.Serializer):
+    """annotator/exports/manifest.py: empty until the export succeeded."""
+
+    manifest_version = serializers.IntegerField(required=False)
+    format = serializers.CharField(required=False)
+    project = serializers.CharField(required=False)
+    parameters = ObjectField(required=False)
+    filters = FiltersOutputField(required=False)
+    counts = ManifestCountsOutput(required=False)
+    scenes = ManifestSceneOutput(many=True, required=False)
+    model_versions = serializers.ListField(child=serializers.IntegerField(), required=False)
+    last_annotation_change = serializers.DateTimeField(required=False, allow_null=True)
+    format_report = ObjectField(required=False)
+    files = serializers.DictField(child=serializers.CharField(), required=False, help_text="path -> sha256")
+
+
+@extend_schema_field(ManifestOutput)
+class ManifestField(serializers.JSONField):
+    """The manifest as the export wrote it."""
+
+
 class ExportOutput(serializers.Serializer):
     id = serializers.IntegerField()
     project_id = serializers.IntegerField()
     format = serializers.CharField()
-    filters = serializers.JSONField()
-    parameters = serializers.JSONField()
+    filters = FiltersOutputField()
+    parameters = ObjectField()
     status = serializers.ChoiceField(choices=JobStatus.choices)
     progress = serializers.FloatField()
     error = serializers.CharField()
-    manifest = serializers.JSONField(help_text="counts, per-file sha256, scenes with checksums, model versions")
+    manifest = ManifestField(help_text="counts, per-file sha256, scenes with checksums, model versions")
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
     created_by = serializers.CharField(source="created_by.username", default=None, allow_null=True)
@@ -215,18 +264,25 @@ def _option_type(default) -> str:
     return "string"
 
 
+@extend_schema_field({"oneOf": [{"type": "boolean"}, {"type": "number"}, {"type": "string"},
+                               {"type": "array", "items": {"type": "number"}}]})
+class OptionValueField(serializers.JSONField):
+    """A format parameter's value: boolean, number, string or list of numbers."""
+
+
 class FormatParameter(serializers.Serializer):
     name = serializers.CharField()
     type = serializers.ChoiceField(choices=["boolean", "integer", "number", "number_list", "string"])
-    default = serializers.JSONField()
-    choices = serializers.ListField(child=serializers.JSONField(), allow_null=True)
+    default = OptionValueField()
+    choices = serializers.ListField(child=OptionValueField(), allow_null=True)
 
 
 class FormatOutput(serializers.Serializer):
     name = serializers.CharField()
     description = serializers.CharField()
-    parameters = serializers.DictField(help_text="Parameter name -> default.")
-    choices = serializers.DictField(child=serializers.ListField(), help_text="Parameter name -> allowed values.")
+    parameters = serializers.DictField(child=OptionValueField(), help_text="Parameter name -> default.")
+    choices = serializers.DictField(child=serializers.ListField(child=OptionValueField()),
+                                    help_text="Parameter name -> allowed values.")
     options = FormatParameter(many=True, help_text="Each parameter typed, in the exporter's order.")
 
 

@@ -77,13 +77,6 @@ class ImportReport(serializers.Serializer):
     file = serializers.CharField(required=False)
 
 
-class ImportRejectedOutput(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-    imported = serializers.IntegerField()
-    errors = ItemError(many=True)
-
-
 def _options(data: dict) -> dict:
     return {k: (v or None) for k, v in data.items() if k != "file"}
 
@@ -92,7 +85,7 @@ class SceneImportApi(GeoLoopApi):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(request={"multipart/form-data": ImportInput},
-                   responses={201: ImportReport, 400: ImportRejectedOutput})
+                   responses={201: ImportReport})
     def post(self, request, scene_id: int):
         scene = scene_for_user(user=request.user, scene_id=scene_id, role=Role.ADMIN)
         data = ImportInput(data=request.data)
@@ -107,7 +100,7 @@ class SceneImportPreviewApi(GeoLoopApi):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(request={"multipart/form-data": ImportInput},
-                   responses={201: PreviewOutput, 400: ImportRejectedOutput})
+                   responses={201: PreviewOutput})
     def post(self, request, scene_id: int):
         scene = scene_for_user(user=request.user, scene_id=scene_id, role=Role.ADMIN)
         data = ImportInput(data=request.data)
@@ -126,7 +119,7 @@ class ImportCommitInput(serializers.Serializer):
 class SceneImportCommitApi(GeoLoopApi):
     parser_classes = [import_string(path) for path in settings.GEOLOOP_JSON_PARSER_CLASSES]
 
-    @extend_schema(request=ImportCommitInput, responses={201: ImportReport, 400: ImportRejectedOutput})
+    @extend_schema(request=ImportCommitInput, responses={201: ImportReport})
     def post(self, request, scene_id: int, token: str):
         scene = scene_for_user(user=request.user, scene_id=scene_id, role=Role.ADMIN)
         data = ImportCommitInput(data=request.data)

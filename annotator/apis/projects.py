@@ -1,7 +1,7 @@
 """Projects, label classes and members. Site admins create projects; project admins edit theirs."""
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -21,6 +21,18 @@ class ProjectOutput(serializers.Serializer):
     archived = serializers.BooleanField()
 
 
+class ProjectRoleOutput(ProjectOutput):
+    """A project with the signed-in user's role in it (null: site staff who is no member)."""
+
+    role = serializers.ChoiceField(choices=Role.choices, allow_null=True)
+
+
+class MemberOutput(serializers.Serializer):
+    user_id = serializers.IntegerField()
+    username = serializers.CharField()
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
 def project_out(project, role: str) -> dict:
     return {**ProjectOutput(project).data, "role": role}
 
@@ -38,13 +50,24 @@ class AttributeDefinition(serializers.Serializer):
     max_length = serializers.IntegerField(required=False)
 
 
+class AttributeDefinitionOutput(AttributeDefinition):
+    """A stored definition: normalised by annotator.attributes, so ``required`` is always there."""
+
+    required = serializers.BooleanField()
+
+
+@extend_schema_field(AttributeDefinitionOutput(many=True))
+class AttributesField(serializers.JSONField):
+    """The class's attribute definitions, answered as stored."""
+
+
 class LabelClassOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     color = serializers.CharField()
     order = serializers.IntegerField()
     archived = serializers.BooleanField()
-    attributes = serializers.JSONField()
+    attributes = AttributesField()
 
 
 def _attributes_raw(request) -> list | None:
@@ -66,11 +89,14 @@ class ProjectListApi(GeoLoopApi):
         extra = [IsSiteAdmin()] if self.request.method == "POST" else []
         return [*super().get_permissions(), *extra]
 
+    @extend_schema(parameters=[OpenApiParameter("archived", str, enum=["1"], description="1: archived ones too")],
+                   responses=ProjectRoleOutput(many=True))
     def get(self, request):
         archived = request.query_params.get("archived") == "1"
         pairs = project_list(user=request.user, include_archived=archived)
         return Response([project_out(project, role) for project, role in pairs])
 
+    @extend_schema(request=InputSerializer, responses={201: ProjectRoleOutput})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -85,10 +111,12 @@ class ProjectDetailApi(GeoLoopApi):
         settings = serializers.DictField(required=False)
         archived = serializers.BooleanField(required=False)
 
+    @extend_schema(responses=ProjectRoleOutput)
     def get(self, request, project_id: int):
         project = project_for_user(user=request.user, project_id=project_id)
         return Response(project_out(project, role_of(user=request.user, project=project)))
 
+    @extend_schema(request=InputSerializer, responses=ProjectRoleOutput)
     def patch(self, request, project_id: int):
         project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
         data = self.InputSerializer(data=request.data, partial=True)
@@ -98,6 +126,7 @@ class ProjectDetailApi(GeoLoopApi):
 
 
 class ProjectArchiveApi(GeoLoopApi):
+    @extend_schema(request=None, responses=ProjectRoleOutput)
     def post(self, request, project_id: int):
         project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
         project = services.project_update(project=project, user=request.user, archived=True)
@@ -186,11 +215,13 @@ class MemberListApi(GeoLoopApi):
         username = serializers.CharField()
         role = serializers.ChoiceField(choices=Role.choices)
 
+    @extend_schema(responses=MemberOutput(many=True))
     def get(self, request, project_id: int):
         project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
         members = membership_list(project=project)
         return Response([{"user_id": m.user_id, "username": m.user.username, "role": m.role} for m in members])
 
+    @extend_schema(request=InputSerializer, responses={201: MemberOutput})
     def post(self, request, project_id: int):
         project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
         data = self.InputSerializer(data=request.data)

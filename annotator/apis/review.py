@@ -1,6 +1,7 @@
 """Review: the queue (least confident first, then oldest) and the reviewer's verdict on one annotation."""
 
 from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -10,6 +11,7 @@ from annotator.models import Role
 from annotator.permissions import annotation_for_user, project_for_user
 from annotator.selectors.annotations import annotation_feature
 from annotator.selectors.review import review_queue
+from annotator.serializers import AnnotationFeatureOutput, ReviewQueueOutput
 from annotator.services.review import ACTIONS, annotation_review
 
 QUEUE_DEFAULT_LIMIT = 50
@@ -17,6 +19,10 @@ QUEUE_MAX_LIMIT = 500
 
 
 class ReviewQueueApi(GeoLoopApi):
+    @extend_schema(parameters=[OpenApiParameter("scene", int),
+                               OpenApiParameter("limit", int, description="1..500 (50)"),
+                               OpenApiParameter("offset", int)],
+                   responses=ReviewQueueOutput)
     def get(self, request, project_id: int):
         """?scene=&limit=&offset=; {count, results: [Feature]}"""
         project = project_for_user(user=request.user, project_id=project_id, role=Role.REVIEWER)
@@ -36,6 +42,7 @@ class AnnotationReviewApi(GeoLoopApi):
         geometry = GeometryField(required=False)
         label_class = serializers.IntegerField(required=False)
 
+    @extend_schema(request=InputSerializer, responses=AnnotationFeatureOutput)
     def post(self, request, annotation_id: int):
         annotation = annotation_for_user(user=request.user, annotation_id=annotation_id, role=Role.REVIEWER)
         data = self.InputSerializer(data=request.data)

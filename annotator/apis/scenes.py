@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.urls import path, re_path
 from django.utils.module_loading import import_string
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -34,6 +34,7 @@ from annotator.imagery.tiles import MEDIA_TYPES, render_preview, render_tile, ti
 from annotator.models import Role, Scene, SceneStatus
 from annotator.permissions import project_for_user, require_role_cached, role_of, scene_for_user
 from annotator.selectors.scenes import scene_cog_file, scene_list, scene_tile_source
+from annotator.serializers import PolygonOutput
 from annotator.services import scenes as services
 from core.errors import NotFound, NotReady, ValidationFailed
 
@@ -131,6 +132,44 @@ def scene_out(scene: Scene) -> dict:
     }
 
 
+class RecipeSerializer(serializers.Serializer):
+    """A render recipe or a partial edit of one (annotator.imagery.recipe checks it against the scene)."""
+
+    bands = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=3, required=False)
+    min = serializers.ListField(child=serializers.FloatField(), min_length=1, max_length=3, required=False)
+    max = serializers.ListField(child=serializers.FloatField(), min_length=1, max_length=3, required=False)
+    gamma = serializers.ListField(child=serializers.FloatField(), min_length=1, max_length=3, required=False,
+                                  allow_null=True, help_text="per band, 0.1..10; above 1 brightens")
+    colormap = serializers.ChoiceField(choices=list(COLORMAPS), required=False, allow_null=True,
+                                       help_text="one band only")
+    scale = serializers.ChoiceField(choices=list(SCALES), required=False,
+                                    help_text="db: values shown as 10*log10(value) (SAR intensity)")
+
+
+class SceneOutput(serializers.Serializer):
+    """A scene as every scene API answers it (``scene_out``)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.ChoiceField(choices=SceneStatus.choices)
+    status_reason = serializers.CharField(allow_blank=True)
+    progress = serializers.FloatField(help_text="ingestion progress, 0..1")
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    band_count = serializers.IntegerField()
+    dtype = serializers.CharField(allow_blank=True)
+    crs = serializers.CharField(allow_blank=True)
+    gsd = serializers.FloatField(allow_null=True, help_text="metres per pixel")
+    nodata = serializers.FloatField(allow_null=True)
+    bounds = serializers.ListField(child=serializers.FloatField(), min_length=4, max_length=4, allow_null=True,
+                                   help_text="[minLon, minLat, maxLon, maxLat] in EPSG:4326")
+    footprint = PolygonOutput(allow_null=True)
+    render_recipe = RecipeSerializer(help_text="empty until ingestion has chosen one")
+    tiles_url = serializers.CharField(help_text="an XYZ template: /api/scenes/{id}/tiles/{z}/{x}/{y}.png")
+    minzoom = serializers.IntegerField()
+    maxzoom = serializers.IntegerField()
+
+
 class SceneListApi(GeoLoopApi):
     parser_classes = [MultiPartParser, FormParser]
 
@@ -138,10 +177,12 @@ class SceneListApi(GeoLoopApi):
         file = serializers.FileField()
         name = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
 
+    @extend_schema(responses=SceneOutput(many=True))
     def get(self, request, project_id: int):
         project = project_for_user(user=request.user, project_id=project_id)
         return Response([scene_out(scene) for scene in scene_list(project=project)])
 
+    @extend_schema(request=InputSerializer, responses={202: SceneOutput})
     def post(self, request, project_id: int):
         project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -159,6 +200,7 @@ class SceneRegisterApi(GeoLoopApi):
         path = serializers.CharField(max_length=1000)
         name = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
 
+    @extend_schema(request=InputSerializer, responses={202: SceneOutput})
     def post(self, request, project_id: int):
         project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
         data = self.InputSerializer(data=request.data)
@@ -174,10 +216,11 @@ class SceneDetailApi(GeoLoopApi):
         name = serializers.CharField(max_length=200, required=False)
         render_recipe = serializers.DictField(required=False)
 
-    @extend_schema(responses={200: SceneOutput})
+    @extend_schema(responses=SceneOutput)
     def get(self, request, scene_id: int):
         return Response(scene_out(scene_for_user(user=request.user, scene_id=scene_id, role=Role.ANNOTATOR)))
 
+    @extend_schema(request=InputSerializer, responses=SceneOutput)
     def patch(self, request, scene_id: int):
         scene = scene_for_user(user=request.user, scene_id=scene_id, role=Role.ADMIN)
         data = self.InputSerializer(data=request.data, partial=True)
@@ -186,18 +229,12 @@ class SceneDetailApi(GeoLoopApi):
         return Response(scene_out(scene))
 
 
-class RecipeSerializer(serializers.Serializer):
-    """A render recipe or a partial edit of one (annotator.imagery.recipe checks it against the scene)."""
+class RecipeFullOutput(RecipeSerializer):
+    """A scene's render recipe as it stands: bands, and the min/max each is stretched over, always there."""
 
-    bands = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=3, required=False)
-    min = serializers.ListField(child=serializers.FloatField(), min_length=1, max_length=3, required=False)
-    max = serializers.ListField(child=serializers.FloatField(), min_length=1, max_length=3, required=False)
-    gamma = serializers.ListField(child=serializers.FloatField(), min_length=1, max_length=3, required=False,
-                                  allow_null=True, help_text="per band, 0.1..10; above 1 brightens")
-    colormap = serializers.ChoiceField(choices=list(COLORMAPS), required=False, allow_null=True,
-                                       help_text="one band only")
-    scale = serializers.ChoiceField(choices=list(SCALES), required=False,
-                                    help_text="db: values shown as 10*log10(value) (SAR intensity)")
+    bands = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=3)
+    min = serializers.ListField(child=serializers.FloatField(), min_length=1, max_length=3)
+    max = serializers.ListField(child=serializers.FloatField(), min_length=1, max_length=3)
 
 
 class PresetOutput(serializers.Serializer):
@@ -207,7 +244,7 @@ class PresetOutput(serializers.Serializer):
 
 
 class RecipeOutput(serializers.Serializer):
-    recipe = RecipeSerializer()
+    recipe = RecipeFullOutput()
     presets = PresetOutput(many=True)
     colormaps = serializers.ListField(child=serializers.CharField())
     band_count = serializers.IntegerField()
@@ -251,6 +288,7 @@ class SceneRecipeApi(GeoLoopApi):
     follow the recipe's hash, so an edit invalidates both."""
 
     parser_classes = [import_string(path) for path in settings.GEOLOOP_JSON_PARSER_CLASSES]
+    error_statuses = {409}  # the scene is not ready
 
     def _out(self, scene: Scene, user) -> dict:
         return {"recipe": scene.render_recipe, "presets": recipe_presets(
@@ -279,6 +317,7 @@ class SceneRecipePreviewApi(GeoLoopApi):
     """The whole scene drawn with a draft recipe (not saved): what the editor shows while a recipe is edited."""
 
     content_negotiation_class = None  # set below: image answers, JSON errors
+    error_statuses = {409}  # the scene is not ready
 
     @extend_schema(parameters=[OpenApiParameter("recipe", str, description="JSON of a partial recipe edit"),
                                OpenApiParameter("size", int, description="longest side, 16..1024 (512)")],
@@ -304,6 +343,8 @@ class SceneRecipePreviewApi(GeoLoopApi):
 
 
 class SceneHistogramApi(GeoLoopApi):
+    error_statuses = {409}  # the scene is not ready
+
     @extend_schema(parameters=[OpenApiParameter("band", int, required=True),
                                OpenApiParameter("scale", str, enum=list(SCALES)),
                                OpenApiParameter("bins", int, description="4..256 (64)")],
@@ -342,7 +383,11 @@ class SceneTileApi(GeoLoopApi):
     # token first, so an anonymous call gets 401
     authentication_classes = [import_string(path) for path in settings.GEOLOOP_CACHED_AUTHENTICATION]
     content_negotiation_class = _AnyAccept
+    error_statuses = {409}  # the scene is not ready
 
+    @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY, (200, "image/webp"): OpenApiTypes.BINARY,
+                              304: OpenApiResponse(description="unchanged since the ETag in If-None-Match")},
+                   description="y is the row and the format: `{y}.png` or `{y}.webp`.")
     def get(self, request, scene_id: int, z: str, x: str, y: str):
         last = _LAST.match(y)
         if not (_INT.match(z) and _INT.match(x) and last):

@@ -1,6 +1,7 @@
 """Tasks: admins cut scenes into tasks; annotators lease the next one, keep it alive, submit it."""
 
 from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -10,6 +11,7 @@ from annotator.models import Role, TaskStatus
 from annotator.permissions import project_for_user, scene_for_user, task_for_user
 from annotator.selectors.annotations import geojson_of
 from annotator.selectors.tasks import task_list
+from annotator.serializers import PolygonOutput
 from annotator.services import tasks as services
 from core.errors import ValidationFailed
 
@@ -29,11 +31,30 @@ def task_out(task) -> dict:
     }
 
 
+class TaskOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    project = serializers.IntegerField()
+    scene = serializers.IntegerField()
+    area = PolygonOutput()
+    status = serializers.ChoiceField(choices=TaskStatus.choices)
+    assignee = serializers.IntegerField(allow_null=True)
+    lease_holder = serializers.IntegerField(allow_null=True)
+    lease_expires_at = serializers.DateTimeField(allow_null=True)
+    heartbeat_at = serializers.DateTimeField(allow_null=True)
+    annotation_count = serializers.IntegerField(allow_null=True, help_text="in lists only")
+
+
+class TaskGridOutput(serializers.Serializer):
+    count = serializers.IntegerField()
+    tasks = TaskOutput(many=True)
+
+
 class SceneTaskGridApi(GeoLoopApi):
     class InputSerializer(serializers.Serializer):
         cell_size_m = serializers.FloatField()
         assignees = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
 
+    @extend_schema(request=InputSerializer, responses={201: TaskGridOutput})
     def post(self, request, scene_id: int):
         scene = scene_for_user(user=request.user, scene_id=scene_id, role=Role.ADMIN)
         data = self.InputSerializer(data=request.data)
@@ -47,6 +68,7 @@ class SceneTaskCreateApi(GeoLoopApi):
         area = GeometryField()
         assignee = serializers.IntegerField(required=False, allow_null=True)
 
+    @extend_schema(request=InputSerializer, responses={201: TaskOutput})
     def post(self, request, scene_id: int):
         scene = scene_for_user(user=request.user, scene_id=scene_id, role=Role.ADMIN)
         data = self.InputSerializer(data=request.data)
@@ -57,6 +79,9 @@ class SceneTaskCreateApi(GeoLoopApi):
 
 
 class ProjectTaskListApi(GeoLoopApi):
+    @extend_schema(parameters=[OpenApiParameter("scene", int), OpenApiParameter("status", str, enum=TaskStatus.values),
+                               OpenApiParameter("mine", str, enum=["1"], description="1: the user's tasks only")],
+                   responses=TaskOutput(many=True))
     def get(self, request, project_id: int):
         """?scene=&status=&mine=1"""
         project = project_for_user(user=request.user, project_id=project_id)
@@ -77,6 +102,8 @@ class ProjectTaskNextApi(GeoLoopApi):
     class InputSerializer(serializers.Serializer):
         scene = serializers.IntegerField(required=False, allow_null=True)
 
+    @extend_schema(request=InputSerializer,
+                   responses={200: TaskOutput, 204: OpenApiResponse(description="no task is free")})
     def post(self, request, project_id: int):
         """200 with the leased task, or 204 when no task is free."""
         project = project_for_user(user=request.user, project_id=project_id)
@@ -89,12 +116,14 @@ class ProjectTaskNextApi(GeoLoopApi):
 
 
 class TaskHeartbeatApi(GeoLoopApi):
+    @extend_schema(request=None, responses=TaskOutput)
     def post(self, request, task_id: int):
         task = task_for_user(user=request.user, task_id=task_id, role=Role.ANNOTATOR)
         return Response(task_out(services.task_heartbeat(task=task, user=request.user)))
 
 
 class TaskSubmitApi(GeoLoopApi):
+    @extend_schema(request=None, responses=TaskOutput)
     def post(self, request, task_id: int):
         task = task_for_user(user=request.user, task_id=task_id, role=Role.ANNOTATOR)
         return Response(task_out(services.task_submit(task=task, user=request.user)))

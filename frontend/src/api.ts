@@ -2,25 +2,39 @@
 import type {
   AcceptResult,
   AnnotationFeature,
-  AttributeDef,
   AttributeValue,
-  Histogram,
-  Recipe,
-  RecipeInfo,
+  ClassCreateBody,
+  ClassPatchBody,
+  EditableFeature,
+  EditedFeature,
   GeoJsonMultiPolygon,
+  Histogram,
   LabelClass,
   LoginResponse,
   Member,
-  ModelVersionRow,
+  MemberBody,
   Project,
+  PromoteResult,
+  ProposalAcceptBody,
+  ProposalRejectBody,
+  Recipe,
+  RecipeChanges,
+  RecipeInfo,
+  RejectResult,
   ReviewQueue,
   Role,
+  RollbackResult,
   Scene,
+  ScheduleBody,
+  ScheduleEnvelope,
   Task,
+  TaskGrid,
   TrainingJob,
-  TrainingSchedule,
+  TrainingJobBody,
   TrainingSettings,
+  TrainingSettingsBody,
   User,
+  VersionComparison,
   VersionPair,
 } from './types';
 
@@ -175,21 +189,21 @@ export function createApi(deps: ApiDeps) {
       request<LabelClass[]>('GET', `/api/projects/${projectId}/classes/`, { signal }),
 
     // annotations
-    annotation: (id: number, signal?: AbortSignal) => request<AnnotationFeature>('GET', `/api/annotations/${id}/`, { signal }),
+    annotation: (id: number, signal?: AbortSignal) => request<EditableFeature>('GET', `/api/annotations/${id}/`, { signal }),
     annotationCreate: (sceneId: number, body: { geometry: GeoJsonMultiPolygon; label_class: number | null; task: number | null }) =>
-      request<AnnotationFeature>('POST', `/api/scenes/${sceneId}/annotations/`, { body }),
+      request<EditedFeature>('POST', `/api/scenes/${sceneId}/annotations/`, { body }),
     annotationUpdate: (
       id: number,
       body: { version: number; geometry?: GeoJsonMultiPolygon; label_class?: number; reason?: string; attributes?: Record<string, AttributeValue> },
     ) =>
-      request<AnnotationFeature>('PATCH', `/api/annotations/${id}/`, { body }),
+      request<EditedFeature>('PATCH', `/api/annotations/${id}/`, { body }),
     annotationDelete: (id: number, version: number) =>
-      request<AnnotationFeature>('DELETE', `/api/annotations/${id}/`, { body: { version } }),
+      request<EditableFeature>('DELETE', `/api/annotations/${id}/`, { body: { version } }),
 
     // proposals (feedback)
-    proposalAccept: (id: number, body: object) => request<AcceptResult>('POST', `/api/proposals/${id}/accept/`, { body }),
-    proposalReject: (id: number, body: { clicks_added: number; seconds_spent: number }) =>
-      request<unknown>('POST', `/api/proposals/${id}/reject/`, { body }),
+    proposalAccept: (id: number, body: ProposalAcceptBody) => request<AcceptResult>('POST', `/api/proposals/${id}/accept/`, { body }),
+    proposalReject: (id: number, body: ProposalRejectBody) =>
+      request<RejectResult>('POST', `/api/proposals/${id}/reject/`, { body }),
 
     // tasks
     tasks: (projectId: number, sceneId: number | null, signal?: AbortSignal) =>
@@ -200,7 +214,7 @@ export function createApi(deps: ApiDeps) {
     taskHeartbeat: (id: number) => request<Task>('POST', `/api/tasks/${id}/heartbeat/`),
     taskSubmit: (id: number) => request<Task>('POST', `/api/tasks/${id}/submit/`),
     taskGrid: (sceneId: number, cellSizeM: number) =>
-      request<{ count: number; tasks: Task[] }>('POST', `/api/scenes/${sceneId}/tasks/grid/`, { body: { cell_size_m: cellSizeM } }),
+      request<TaskGrid>('POST', `/api/scenes/${sceneId}/tasks/grid/`, { body: { cell_size_m: cellSizeM } }),
 
     // review
     reviewQueue: (projectId: number, signal?: AbortSignal) =>
@@ -210,7 +224,7 @@ export function createApi(deps: ApiDeps) {
 
     // scene page: render recipe
     recipe: (sceneId: number, signal?: AbortSignal) => request<RecipeInfo>('GET', `/api/scenes/${sceneId}/recipe/`, { signal }),
-    recipeUpdate: (sceneId: number, changes: Record<string, unknown>) =>
+    recipeUpdate: (sceneId: number, changes: RecipeChanges) =>
       request<RecipeInfo>('PATCH', `/api/scenes/${sceneId}/recipe/`, { body: changes }),
     histogram: (sceneId: number, band: number, scale: string, signal?: AbortSignal) =>
       request<Histogram>('GET', `/api/scenes/${sceneId}/histogram/?band=${band}&scale=${encodeURIComponent(scale)}`, { signal }),
@@ -218,9 +232,9 @@ export function createApi(deps: ApiDeps) {
     // project settings: label classes
     classesAll: (projectId: number, signal?: AbortSignal) =>
       request<LabelClass[]>('GET', `/api/projects/${projectId}/classes/?archived=1`, { signal }),
-    classCreate: (projectId: number, body: { name: string; color?: string; attributes?: AttributeDef[] }) =>
+    classCreate: (projectId: number, body: ClassCreateBody) =>
       request<LabelClass>('POST', `/api/projects/${projectId}/classes/`, { body }),
-    classUpdate: (classId: number, body: { name?: string; color?: string; archived?: boolean; attributes?: AttributeDef[] }) =>
+    classUpdate: (classId: number, body: ClassPatchBody) =>
       request<LabelClass>('PATCH', `/api/classes/${classId}/`, { body }),
     classOrder: (projectId: number, classIds: number[]) =>
       request<LabelClass[]>('POST', `/api/projects/${projectId}/classes/order/`, { body: { classes: classIds } }),
@@ -228,14 +242,14 @@ export function createApi(deps: ApiDeps) {
     // admin
     members: (projectId: number, signal?: AbortSignal) => request<Member[]>('GET', `/api/projects/${projectId}/members/`, { signal }),
     memberSet: (projectId: number, username: string, role: Role) =>
-      request<Member>('POST', `/api/projects/${projectId}/members/`, { body: { username, role } }),
+      request<Member>('POST', `/api/projects/${projectId}/members/`, { body: { username, role } satisfies MemberBody }),
     memberRemove: (projectId: number, userId: number) => request<void>('DELETE', `/api/projects/${projectId}/members/${userId}/`),
     modelVersionPromote: (id: number, overrideReason: string) =>
-      request<unknown>('POST', `/api/model-versions/${id}/promote/`, { body: { override_reason: overrideReason } }),
+      request<PromoteResult>('POST', `/api/model-versions/${id}/promote/`, { body: { override_reason: overrideReason } }),
     modelVersionRollback: (id: number, projectId: number) =>
-      request<unknown>('POST', `/api/model-versions/${id}/rollback/`, { body: { project: projectId } }),
+      request<RollbackResult>('POST', `/api/model-versions/${id}/rollback/`, { body: { project: projectId } }),
     modelVersions: (projectId: number, signal?: AbortSignal) =>
-      request<{ versions: ModelVersionRow[] }>('GET', `/api/projects/${projectId}/model-versions/compare/`, { signal }),
+      request<VersionComparison>('GET', `/api/projects/${projectId}/model-versions/compare/`, { signal }),
     modelVersionPair: (projectId: number, a: number, b: number, signal?: AbortSignal) =>
       request<VersionPair>('GET', `/api/projects/${projectId}/model-versions/pair/?a=${a}&b=${b}`, { signal }),
 
@@ -243,17 +257,17 @@ export function createApi(deps: ApiDeps) {
     trainingJobs: (projectId: number, signal?: AbortSignal) =>
       request<TrainingJob[]>('GET', `/api/projects/${projectId}/training-jobs/`, { signal }),
     trainingJob: (id: number, signal?: AbortSignal) => request<TrainingJob>('GET', `/api/training-jobs/${id}/`, { signal }),
-    trainingJobCreate: (projectId: number, parameters: Record<string, number | boolean> = {}) =>
-      request<TrainingJob>('POST', `/api/projects/${projectId}/training-jobs/`, { body: { parameters } }),
+    trainingJobCreate: (projectId: number, parameters: TrainingJobBody['parameters'] = {}) =>
+      request<TrainingJob>('POST', `/api/projects/${projectId}/training-jobs/`, { body: { parameters } satisfies TrainingJobBody }),
     trainingJobCancel: (id: number) => request<TrainingJob>('POST', `/api/training-jobs/${id}/cancel/`),
     trainingSettings: (projectId: number, signal?: AbortSignal) =>
       request<TrainingSettings>('GET', `/api/projects/${projectId}/training-settings/`, { signal }),
-    trainingSettingsUpdate: (projectId: number, values: Record<string, number | boolean>) =>
+    trainingSettingsUpdate: (projectId: number, values: TrainingSettingsBody) =>
       request<TrainingSettings>('PATCH', `/api/projects/${projectId}/training-settings/`, { body: values }),
     trainingSchedule: (projectId: number, signal?: AbortSignal) =>
-      request<{ schedule: TrainingSchedule | null }>('GET', `/api/projects/${projectId}/training-schedule/`, { signal }),
-    trainingScheduleSet: (projectId: number, body: { preset?: string; crontab?: string; enabled: boolean }) =>
-      request<{ schedule: TrainingSchedule | null }>('PUT', `/api/projects/${projectId}/training-schedule/`, { body }),
+      request<ScheduleEnvelope>('GET', `/api/projects/${projectId}/training-schedule/`, { signal }),
+    trainingScheduleSet: (projectId: number, body: ScheduleBody) =>
+      request<ScheduleEnvelope>('PUT', `/api/projects/${projectId}/training-schedule/`, { body }),
     trainingScheduleDelete: (projectId: number) => request<void>('DELETE', `/api/projects/${projectId}/training-schedule/`),
   };
 }

@@ -111,7 +111,16 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Choice sets that several serializers name "status": one stable name each.
-    "ENUM_NAME_OVERRIDES": {"AnnotationEditStatusEnum": [("draft", "draft"), ("accepted", "accepted")]},
+    "ENUM_NAME_OVERRIDES": {
+        "AnnotationEditStatusEnum": [("draft", "draft"), ("accepted", "accepted")],
+        "AnnotationStatusEnum": "annotator.models.AnnotationStatus",
+        "JobStatusEnum": "annotator.models.JobStatus",  # export and training jobs alike
+        "AttributeTypeEnum": ["boolean", "number", "choice", "text"],
+        "PolygonTypeEnum": ["Polygon"],
+        "MultiPolygonTypeEnum": ["MultiPolygon"],
+        "FeatureTypeEnum": ["Feature"],
+        "FeatureCollectionTypeEnum": ["FeatureCollection"],
+    },
 }
 
 LOGGING = {

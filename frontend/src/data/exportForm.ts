@@ -62,11 +62,22 @@ export function parametersFrom(
   return { parameters, errors };
 }
 
+export type StatusFilter = NonNullable<ExportFilters['statuses']>[number];
+export type SourceFilter = NonNullable<ExportFilters['sources']>[number];
+export const STATUSES: readonly StatusFilter[] = ['draft', 'accepted', 'rejected'];
+export const DEFAULT_STATUSES: readonly StatusFilter[] = ['draft', 'accepted'];
+export const SOURCES: readonly SourceFilter[] = ['model', 'human', 'imported'];
+
+/** The values of `allowed` among `values` (ticked checkboxes), typed as the API's choices. */
+export function chosen<T extends string>(values: readonly string[], allowed: readonly T[]): T[] {
+  return allowed.filter((a) => values.includes(a));
+}
+
 export interface FilterForm {
   scenes: number[];
   classes: string[];
-  statuses: string[];
-  sources: string[];
+  statuses: StatusFilter[];
+  sources: SourceFilter[];
   reviewedOnly: boolean;
   /** "YYYY-MM-DD" from a date input, or "". */
   since: string;

@@ -1,75 +1,20 @@
-// Shapes of the exports and imports API (annotator/apis/exports.py, annotator/apis/imports.py).
+// Shapes of the exports and imports API (annotator/apis/exports.py, annotator/apis/imports.py): the generated
+// schema's types (src/api/schema.d.ts); the socket event is kept here by hand.
+import type { components } from '../api/schema';
 
-export type ExportStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-export type OptionType = 'boolean' | 'integer' | 'number' | 'number_list' | 'string';
-export type OptionValue = boolean | number | string | number[];
+type Schemas = components['schemas'];
 
-export interface FormatOption {
-  name: string;
-  type: OptionType;
-  default: OptionValue;
-  /** Allowed values, or null when any value of the type goes. */
-  choices: OptionValue[] | null;
-}
-
-export interface ExportFormat {
-  name: string;
-  description: string;
-  parameters: Record<string, OptionValue>;
-  choices: Record<string, OptionValue[]>;
-  options: FormatOption[];
-}
-
-export interface ExportFilters {
-  scenes?: number[];
-  classes?: string[];
-  statuses?: string[];
-  sources?: string[];
-  reviewed_only?: boolean;
-  since?: string | null;
-  until?: string | null;
-}
-
-export interface ExportManifest {
-  format?: string;
-  counts?: { annotations: number; scenes: number; per_class: Record<string, number>; per_source?: Record<string, number> };
-  scenes?: { id: number; name: string; checksum: string }[];
-  model_versions?: number[];
-  files?: Record<string, string>;
-  parameters?: Record<string, unknown>;
-  last_annotation_change?: string | null;
-}
-
-export interface ExportJob {
-  id: number;
-  project_id: number;
-  format: string;
-  filters: ExportFilters;
-  parameters: Record<string, unknown>;
-  status: ExportStatus;
-  progress: number;
-  error: string;
-  manifest: ExportManifest;
-  created_at: string;
-  finished_at: string | null;
-  created_by: string | null;
-  download_url: string | null;
-  expired: boolean;
-  scene_ids: number[];
-}
-
-export interface ExportCount {
-  scenes: number;
-  annotations: number;
-  by_class: Record<string, number>;
-}
-
-export interface PurgeResult {
-  removed: number;
-  folders: number;
-  freed_bytes: number;
-  older_than_days: number;
-}
+export type ExportStatus = Schemas['JobStatusEnum'];
+export type OptionType = Schemas['FormatParameterTypeEnum'];
+export type OptionValue = Schemas['FormatParameter']['default'];
+export type FormatOption = Schemas['FormatParameter'];
+export type ExportFormat = Schemas['FormatOutput'];
+export type ExportFilters = Schemas['Filters'];
+export type ExportManifest = Schemas['ManifestOutput'];
+export type ExportJob = Schemas['ExportOutput'];
+export type ExportCount = Schemas['ExportCountOutput'];
+export type PurgeResult = Schemas['ExportPurgeOutput'];
+export type RetentionInfo = Schemas['ExportRetentionOutput'];
 
 /** An `export.progress` event on a scene's socket. */
 export interface ExportProgressEvent {
@@ -81,39 +26,9 @@ export interface ExportProgressEvent {
   message: string;
 }
 
-export interface ItemError {
-  item: string;
-  reason: string;
-  message: string;
-}
-
-export interface ImportPreview {
-  token: string;
-  file: string;
-  expires_at: string;
-  format: string;
-  features: number;
-  valid: number;
-  by_class: Record<string, number>;
-  repaired: number;
-  clipped: number;
-  refused: number;
-  errors: ItemError[];
-  refusal_reasons: Record<string, number>;
-  can_import: boolean;
-  can_import_valid: boolean;
-}
-
-export interface ImportReport {
-  imported: number;
-  ids: number[];
-  format: string;
-  repaired: number;
-  clipped: number;
-  by_class?: Record<string, number>;
-  skipped?: ItemError[];
-  file?: string;
-}
+export type ItemError = Schemas['ItemError'];
+export type ImportPreview = Schemas['PreviewOutput'];
+export type ImportReport = Schemas['ImportReport'];
 
 export type ImportFormat = '' | 'geojson' | 'geopackage' | 'coco';
 

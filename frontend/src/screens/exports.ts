@@ -4,6 +4,8 @@ import type { Screen } from '../app';
 import { dataApi } from '../data/api';
 import {
   applyProgress,
+  chosen,
+  DEFAULT_STATUSES,
   filtersFrom,
   filtersText,
   formatBytes,
@@ -12,6 +14,8 @@ import {
   manifestRows,
   optionText,
   parametersFrom,
+  SOURCES,
+  STATUSES,
   statusText,
   type FilterForm,
 } from '../data/exportForm';
@@ -20,9 +24,6 @@ import type { ExportFormat, ExportJob, ExportProgressEvent, FormatOption } from 
 import type { LabelClass, Project, Scene } from '../types';
 import { h } from '../ui/dom';
 
-const STATUSES = ['draft', 'accepted', 'rejected'];
-const DEFAULT_STATUSES = ['draft', 'accepted'];
-const SOURCES = ['model', 'human', 'imported'];
 /** While an export runs the list is refetched this often too (events may be missed; big exports have no socket). */
 const POLL_MS = 5000;
 
@@ -73,7 +74,7 @@ export const mountExports: Screen = (el, ctx) => {
   const sockets = new ExportProgressSockets((e) => onProgress(e), () => void loadJobs());
 
   // ---- the form
-  function checks(testid: string, values: string[], checked: string[]): HTMLDivElement {
+  function checks(testid: string, values: readonly string[], checked: readonly string[]): HTMLDivElement {
     return h('div', { class: 'check-list', 'data-testid': testid }, ...values.map((v) =>
       h('label', { class: 'check' }, h('input', { type: 'checkbox', value: v, checked: checked.includes(v), onchange: () => countSoon() }), ` ${v}`)));
   }
@@ -109,8 +110,8 @@ export const mountExports: Screen = (el, ctx) => {
     return {
       scenes: ticked(scenesBox).map(Number),
       classes: ticked(classesBox),
-      statuses: ticked(statusesBox),
-      sources: ticked(sourcesBox).length === SOURCES.length ? [] : ticked(sourcesBox),
+      statuses: chosen(ticked(statusesBox), STATUSES),
+      sources: ticked(sourcesBox).length === SOURCES.length ? [] : chosen(ticked(sourcesBox), SOURCES),
       reviewedOnly: reviewedOnly.checked,
       since: since.value,
       until: until.value,

@@ -3,13 +3,13 @@
 import type { Ctx } from '../../app';
 import { lineChart, reliabilityChart } from '../../models/charts';
 import { clickSeries } from '../../models/plot';
-import type { ModelVersionRow, ObjectDelta, VersionHead, VersionPair } from '../../types';
+import type { ModelVersionRow, ObjectDelta, SplitSide, VersionHead, VersionPair } from '../../types';
 import { h } from '../../ui/dom';
 
 export const COLORS = { a: '#b54708', b: '#1f6feb' };
 
 /** Which figures are shown, and whether lower is better. */
-const FIGURES: [string, string, boolean][] = [
+const FIGURES: [keyof SplitSide['figures'], string, boolean][] = [
   ['NoC@85', 'NoC@85', true],
   ['NoC@90', 'NoC@90', true],
   ['mIoU@1', 'mIoU@1', false],

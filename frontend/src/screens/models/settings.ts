@@ -53,7 +53,8 @@ export function createSettingsForm(ctx: Ctx, projectId: number, signal: AbortSig
   function render(data: TrainingSettings): void {
     inputs = {};
     errors = {};
-    const fields = Object.entries(data.ranges).map(([k, r]) => field(k, data.settings[k] ?? (r.kind === 'bool' ? false : 0), r));
+    const settings: Record<string, number | boolean | undefined> = data.settings;
+    const fields = Object.entries(data.ranges).map(([k, r]) => field(k, settings[k] ?? (r.kind === 'bool' ? false : 0), r));
     form.replaceChildren(h('div', { class: 'settings-grid' }, ...fields), h('div', { class: 'row' }, h('button', { type: 'submit', 'data-testid': 'settings-save' }, 'Save settings'), saved));
   }
 
