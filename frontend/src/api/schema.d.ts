@@ -648,6 +648,23 @@ export interface paths {
         patch: operations["TrainingSettings_patch"];
         trace?: never;
     };
+    "/api/projects/{project_id}/users/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 409 when the username is taken (add an existing user through members/). */
+        post: operations["ProjectUserCreate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/proposals/{proposal_id}/accept/": {
         parameters: {
             query?: never;
@@ -703,7 +720,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description GeoJSON FeatureCollection; ?bbox=minlon,minlat,maxlon,maxlat&limit=&offset= (limit ≤ 5000). */
+        /**
+         * @description GeoJSON FeatureCollection; ?bbox=minlon,minlat,maxlon,maxlat&limit=&offset= (limit ≤ 5000). The
+         *     features come as JSON text from the database and are sent as they are.
+         */
         get: operations["SceneAnnotationList_get"];
         put?: never;
         post: operations["SceneAnnotationList_post"];
@@ -721,8 +741,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * @description Mapbox vector tile (layer "annotations"). ETag = scene annotations version + z/x/y; `no-cache` makes
-         *     clients revalidate every time, and an unchanged tile costs a 304 without touching the annotations.
+         * @description Mapbox vector tile (layer "annotations"), generalised for its zoom (annotator/vector_tiles.py). ETag = scene
+         *     annotations version + z/x/y; `no-cache` makes clients revalidate every time, and an unchanged tile costs a 304
+         *     without touching the annotations; a tile already built at this version comes from the process's cache.
          */
         get: operations["SceneAnnotationTile_get"];
         put?: never;
@@ -813,6 +834,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/scenes/{scene_id}/prefetch/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Queues the encodes of the windows covering bbox at the level the scale asks for; 202 with their keys. More windows than GEOLOOP_PREFETCH_AREA_MAX (bounded by the embedding cache) is a 400 `too_many_windows` naming both counts; nothing is queued. */
+        post: operations["Prefetch_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/scenes/{scene_id}/prompt/": {
         parameters: {
             query?: never;
@@ -822,10 +860,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * @description POST /api/scenes/{id}/prompt/ — body as the WebSocket ``prompt`` message (without ``type``); answers the
-         *     ``mask`` message body. The same :class:`PromptSession` as the socket, one prompt long.
-         */
+        /** @description One prompt (points and/or a box) answered with a mask polygon. The scale is one of object_size_m, level or map_resolution. 409 while the scene is not ready; 503 when no worker encodes windows. */
         post: operations["Prompt_post"];
         delete?: never;
         options?: never;
@@ -1644,6 +1679,24 @@ export interface components {
             name: string;
             width?: number;
         };
+        MaskOutput: {
+            /** @description GeoJSON MultiPolygon in EPSG:4326 */
+            geometry: unknown;
+            model_version: number;
+            parts: number;
+            /** Format: double */
+            predicted_iou: number;
+            proposal_id: number;
+            /** Format: double */
+            quality: number | null;
+            timings: {
+                [key: string]: unknown;
+            };
+            type: string;
+            /** @description whether the previous answer's logits (previous_proposal_id) were fed to the decoder */
+            used_previous_logits: boolean;
+            window: components["schemas"]["WindowOutput"];
+        };
         MemberListInput: {
             role: components["schemas"]["RoleEnum"];
             username: string;
@@ -1809,6 +1862,48 @@ export interface components {
          * @enum {string}
          */
         PolygonTypeEnum: "Polygon";
+        /** @description The scale of a prompt or a prefetch: exactly one of the three (inference.services.proposals.parse). */
+        PrefetchInput: {
+            /** @description [min x, min y, max x, max y] in bbox_crs */
+            bbox: [
+                number,
+                number,
+                number,
+                number
+            ];
+            /**
+             * @description "EPSG:4326" (lon/lat, the default) or the scene's `crs`
+             * @default EPSG:4326
+             */
+            bbox_crs?: string;
+            /** @description Give exactly one of object_size_m, level, map_resolution. The window level: a window samples 2**level source pixels per model pixel and covers 1024 * 2**level source pixels a side (from -2 up to the level whose one window covers the scene; outside that range: 400). */
+            level?: number;
+            /**
+             * Format: double
+             * @description Give exactly one of object_size_m, level, map_resolution. Ground metres per screen pixel of a map view (what the browser sends): one window pixel per screen pixel.
+             */
+            map_resolution?: number;
+            /** @description default: the project's active version */
+            model_version?: number;
+            /**
+             * Format: double
+             * @description Give exactly one of object_size_m, level, map_resolution. The object's rough side in metres: the window is chosen so that it spans about three times the object.
+             */
+            object_size_m?: number;
+        };
+        PrefetchOutput: {
+            /** @description already encoded */
+            cached: number;
+            /** @description windows covering the box */
+            count: number;
+            level: number;
+            /** @description already queued by someone else */
+            pending: number;
+            /** @description encodes queued now */
+            queued: number;
+            /** @description their keys (L<level>/c<col>/r<row>/s<size>) */
+            windows: string[];
+        };
         PresetOutput: {
             changes: components["schemas"]["Recipe"];
             label: string;
@@ -1838,6 +1933,8 @@ export interface components {
             repaired: number;
             token: string;
             valid: number;
+            /** @description Valid features carrying class attributes (GeoJSON properties / GeoPackage columns `attr_<name>` or the name, COCO `attributes`), checked against the class. */
+            with_attributes: number;
         };
         ProjectDetailInput: {
             archived?: boolean;
@@ -1871,9 +1968,57 @@ export interface components {
         ProjectTaskNextInput: {
             scene?: number | null;
         };
+        ProjectUserCreateInput: {
+            email?: string;
+            /** @description checked by the password validators; left out: one is generated and answered once */
+            password?: string;
+            /** @default annotator */
+            role?: components["schemas"]["RoleEnum"];
+            username: string;
+        };
+        ProjectUserCreateOutput: {
+            /** @description the generated password (null when given) */
+            password: string | null;
+            role: string;
+            user_id: number;
+            username: string;
+        };
         PromoteOutput: {
             in_use: components["schemas"]["VersionOutput"];
             version: components["schemas"]["VersionOutput"];
+        };
+        /** @description The scale of a prompt or a prefetch: exactly one of the three (inference.services.proposals.parse). */
+        PromptInput: {
+            /** @description [min lon, min lat, max lon, max lat] (EPSG:4326) */
+            box?: [
+                number,
+                number,
+                number,
+                number
+            ] | null;
+            /** @description one per point: 1 object, 0 background */
+            labels?: number[];
+            /** @description Give exactly one of object_size_m, level, map_resolution. The window level: a window samples 2**level source pixels per model pixel and covers 1024 * 2**level source pixels a side (from -2 up to the level whose one window covers the scene; outside that range: 400). */
+            level?: number;
+            /**
+             * Format: double
+             * @description Give exactly one of object_size_m, level, map_resolution. Ground metres per screen pixel of a map view (what the browser sends): one window pixel per screen pixel.
+             */
+            map_resolution?: number;
+            /** @description default: the project's active version */
+            model_version?: number;
+            /**
+             * Format: double
+             * @description Give exactly one of object_size_m, level, map_resolution. The object's rough side in metres: the window is chosen so that it spans about three times the object.
+             */
+            object_size_m?: number;
+            /** @description [[lon, lat], ...] in EPSG:4326 */
+            points?: [
+                number,
+                number
+            ][];
+            /** @description the answer this prompt corrects: its low-resolution logits are fed back when the prompt still fits its window and the same model answers */
+            previous_proposal_id?: number | null;
         };
         ProposalAcceptInput: {
             /** @default 0 */
@@ -2385,6 +2530,23 @@ export interface components {
             promoted_at: string | null;
             promoted_by?: string | null;
             state: string;
+        };
+        WindowOutput: {
+            /** @description [min lon, min lat, max lon, max lat] (EPSG:4326) */
+            bounds: number[] | null;
+            /** @description scene pixels [x min, y min, x max, y max] (may pass the edge) */
+            bounds_px: number[];
+            col: number;
+            key: string;
+            level: number;
+            row: number;
+            /**
+             * Format: double
+             * @description source pixels per model pixel (2**level)
+             */
+            scale: number;
+            /** @description model pixels a side (1024) */
+            size: number;
         };
     };
     responses: never;
@@ -6804,6 +6966,105 @@ export interface operations {
             };
         };
     };
+    ProjectUserCreate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectUserCreateInput"];
+                "application/x-www-form-urlencoded": components["schemas"]["ProjectUserCreateInput"];
+                "multipart/form-data": components["schemas"]["ProjectUserCreateInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectUserCreateOutput"];
+                };
+            };
+            /** @description The request was refused: its body, query string or path is wrong (the fields are named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (an unknown or expired token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The user may not do this here (role, site staff, or a missing CSRF token on a session). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Nothing of that id the user can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The current state refuses it (a stale version, a lease held by another, a job or scene not ready). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The request body is larger than this route accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The body is not in a media type this route reads (see the request body's content types). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description A service the server needs (Redis, the task broker, a worker, the model) is out of reach; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
     ProposalAccept_post: {
         parameters: {
             query?: never;
@@ -7168,12 +7429,13 @@ export interface operations {
     SceneAnnotationList_get: {
         parameters: {
             query?: {
-                /** @description minlon,minlat,maxlon,maxlat (EPSG:4326) */
+                /** @description minlon,minlat,maxlon,maxlat (EPSG:4326): features intersecting it */
                 bbox?: string;
-                /** @description 1: deleted too */
+                /** @description 1: include deleted annotations */
                 deleted?: "1";
-                /** @description page size (at most 5000) */
+                /** @description page size, default 1000, at most 5000 */
                 limit?: number;
+                /** @description features to skip (ordered by id) */
                 offset?: number;
             };
             header?: never;
@@ -7861,7 +8123,7 @@ export interface operations {
             };
         };
     };
-    Prompt_post: {
+    Prefetch_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -7870,16 +8132,20 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrefetchInput"];
+                "application/x-www-form-urlencoded": components["schemas"]["PrefetchInput"];
+                "multipart/form-data": components["schemas"]["PrefetchInput"];
+            };
+        };
         responses: {
-            200: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PrefetchOutput"];
                 };
             };
             /** @description The request was refused: its body, query string or path is wrong (the fields are named). */
@@ -7929,6 +8195,114 @@ export interface operations {
             };
             /** @description The request body is larger than this route accepts. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The body is not in a media type this route reads (see the request body's content types). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description A service the server needs (Redis, the task broker, a worker, the model) is out of reach; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    Prompt_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scene_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PromptInput"];
+                "application/x-www-form-urlencoded": components["schemas"]["PromptInput"];
+                "multipart/form-data": components["schemas"]["PromptInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaskOutput"];
+                };
+            };
+            /** @description The request was refused: its body, query string or path is wrong (the fields are named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (an unknown or expired token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The user may not do this here (role, site staff, or a missing CSRF token on a session). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Nothing of that id the user can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The current state refuses it (a stale version, a lease held by another, a job or scene not ready). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The request body is larger than this route accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The body is not in a media type this route reads (see the request body's content types). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
