@@ -6,7 +6,7 @@ import type { ImportPreview } from './types';
 const preview = (over: Partial<ImportPreview> = {}): ImportPreview => ({
   token: 't', file: 'labels.geojson', expires_at: '2026-01-01T00:00:00Z', format: 'geojson', features: 43, valid: 43,
   by_class: { building: 40, '': 3 }, repaired: 1, clipped: 2, refused: 0, errors: [], refusal_reasons: {},
-  can_import: true, can_import_valid: true, ...over,
+  can_import: true, can_import_valid: true, with_attributes: 0, ...over,
 });
 
 describe('import preview', () => {
