@@ -83,29 +83,6 @@ class GridOutput(serializers.Serializer):
     pixel_origin = serializers.CharField(help_text='"corner": the transform places pixel corners (GDAL, rasterio)')
 
 
-class SceneOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    status = serializers.CharField(help_text="ingesting, ready or failed")
-    status_reason = serializers.CharField(allow_blank=True)
-    progress = serializers.FloatField()
-    width = serializers.IntegerField()
-    height = serializers.IntegerField()
-    band_count = serializers.IntegerField()
-    dtype = serializers.CharField(allow_blank=True)
-    crs = serializers.CharField(allow_blank=True)
-    gsd = serializers.FloatField(allow_null=True, help_text="ground sample distance, metres")
-    nodata = serializers.FloatField(allow_null=True)
-    bounds = serializers.ListField(child=serializers.FloatField(), allow_null=True,
-                                   help_text="[min lon, min lat, max lon, max lat]")
-    footprint = serializers.JSONField(allow_null=True, help_text="GeoJSON Polygon, EPSG:4326")
-    grid = GridOutput(allow_null=True, help_text="null until the scene is ingested")
-    render_recipe = serializers.DictField()
-    tiles_url = serializers.CharField()
-    minzoom = serializers.IntegerField(allow_null=True)
-    maxzoom = serializers.IntegerField(allow_null=True)
-
-
 def scene_out(scene: Scene) -> dict:
     """The scene JSON the front end relies on."""
     minzoom, maxzoom = zoom_range(scene.crs, tuple(scene.transform or ()), scene.width, scene.height)
@@ -164,6 +141,7 @@ class SceneOutput(serializers.Serializer):
     bounds = serializers.ListField(child=serializers.FloatField(), min_length=4, max_length=4, allow_null=True,
                                    help_text="[minLon, minLat, maxLon, maxLat] in EPSG:4326")
     footprint = PolygonOutput(allow_null=True)
+    grid = GridOutput(allow_null=True, help_text="null until the scene is ingested")
     render_recipe = RecipeSerializer(help_text="empty until ingestion has chosen one")
     tiles_url = serializers.CharField(help_text="an XYZ template: /api/scenes/{id}/tiles/{z}/{x}/{y}.png")
     minzoom = serializers.IntegerField()

@@ -1488,6 +1488,40 @@ export interface components {
             promote: boolean;
             reasons: string[];
         };
+        /** @description The scene's pixel grid (of the stored COG, which keeps the source's grid). */
+        GridOutput: {
+            /** @description the same transform in rasterio/affine order (a, b, c, d, e, f): Affine(*affine) */
+            affine: [
+                number,
+                number,
+                number,
+                number,
+                number,
+                number
+            ];
+            band_count: number;
+            /** @description "EPSG:<code>" when the CRS has one, else its WKT */
+            crs: string;
+            /** @description numpy dtype of each band */
+            dtypes: string[];
+            /** @description rows */
+            height: number;
+            /** Format: double */
+            nodata: number | null;
+            /** @description "corner": the transform places pixel corners (GDAL, rasterio) */
+            pixel_origin: string;
+            /** @description GDAL geotransform (c, a, b, f, d, e): x = c + a*col + b*row, y = f + d*col + e*row, with (col, row) the pixel's top-left corner (col + 0.5, row + 0.5 is its centre) */
+            transform: [
+                number,
+                number,
+                number,
+                number,
+                number,
+                number
+            ];
+            /** @description columns */
+            width: number;
+        };
         HistogramOutput: {
             band: number;
             count: number;
@@ -2215,6 +2249,8 @@ export interface components {
             crs: string;
             dtype: string;
             footprint: components["schemas"]["PolygonOutput"] | null;
+            /** @description null until the scene is ingested */
+            grid: components["schemas"]["GridOutput"] | null;
             /**
              * Format: double
              * @description metres per pixel
