@@ -318,8 +318,7 @@ def training_job_run(*, job_id: int, task_id: str | None = None) -> TrainingJob 
 
 
 def _run(job: TrainingJob) -> None:
-    from feedback import benchmark as bench
-    from feedback.dataset import EvalObject, training_set_build
+    from feedback.dataset import benchmark_eval_objects, training_set_build
     from feedback.evaluation_gate import evaluate_objects, gate_decide
     from feedback.selectors import evaluation_object_locator
     from feedback.services.versions import model_version_promote
@@ -346,7 +345,10 @@ def _run(job: TrainingJob) -> None:
         progress_cb=lambda info: reporter.progress({
             "phase": "dataset", "step": info["step"], "total": info["total"],
             "figure": {"name": "objects read", "value": info["objects"]}}))
-    _log_append(job.id, f"dataset in {time.perf_counter() - t0:.1f} s: {data.counts}")
+    seconds = {"dataset": round(time.perf_counter() - t0, 2)}
+    _log_append(job.id, f"dataset in {seconds['dataset']:.1f} s: {data.counts}")
+    if data.split.get("shortfall"):
+        _log_append(job.id, data.split["shortfall"]["message"])
     if not data.train:
         raise ValidationFailed("no training data: no corrections or reviewed annotations outside held-out blocks")
 
@@ -354,6 +356,7 @@ def _run(job: TrainingJob) -> None:
     reporter.progress({"phase": "train", "step": 0, "total": int(params["steps"]), "eta_s": None}, force=True)
     result = finetune_decoder(base, data.train, progress_cb=lambda info: reporter.progress({"phase": "train", **info}),
                               should_cancel=reporter.should_cancel, **train_kwargs)
+    seconds["train"] = round(result.seconds, 2)
     _log_append(job.id, f"fine-tuned {result.steps_done} steps in {result.seconds:.1f} s; probe loss "
                         f"{result.probe_loss_before:.4f} -> {result.probe_loss_after:.4f}")
     if result.cancelled:
@@ -384,11 +387,8 @@ def _run(job: TrainingJob) -> None:
     reporter.progress({"phase": "evaluate", "step": 0, "total": 0, "eta_s": None, "figure": None}, force=True)
     sets = {"held_out": data.held_out}
     if params.get("benchmark", cfg["gate_benchmark"]):
-        objs = bench.atlanta_objects()
-        limit = params.get("benchmark_objects")
-        objs = objs[: int(limit)] if limit else objs
-        embs = bench.window_embeddings(base, [o.window for o in objs], encoder_key=enc_key)
-        sets["benchmark"] = [EvalObject(embedding=embs[o.window.key], gt=o.gt, label=o.label) for o in objs]
+        sets["benchmark"] = benchmark_eval_objects(model=base, encoder_key=enc_key,
+                                                   limit=params.get("benchmark_objects"))
     max_clicks = int(params.get("eval_max_clicks", cfg["eval_max_clicks"]))
     t0 = time.perf_counter()
     locate = evaluation_object_locator(project=project)
@@ -412,7 +412,8 @@ def _run(job: TrainingJob) -> None:
         return
     decision = gate_decide(candidate=cand_metrics, baseline=base_metrics,
                            tolerance_iou=float(cfg["gate_tolerance_iou"]),
-                           tolerance_clicks=float(cfg["gate_tolerance_clicks"]))
+                           tolerance_clicks=float(cfg["gate_tolerance_clicks"]),
+                           alpha=float(cfg["gate_alpha"]), split=data.split)
     _log_append(job.id, f"evaluated in {time.perf_counter() - t0:.1f} s; gate: {'; '.join(decision.reasons)}")
     mv.metrics = {**mv.metrics, **cand_metrics, "baseline": {"version": base_mv.id, **base_metrics},
                   "gate": decision.as_dict()}
@@ -426,7 +427,8 @@ def _run(job: TrainingJob) -> None:
         status=TrainingStatus.SUCCEEDED, finished_at=timezone.now(),
         metrics={"candidate": _without_objects(cand_metrics), "baseline": _without_objects(base_metrics),
                  "gate": decision.as_dict(),
-                 "promoted": promoted, "train_seconds": round(result.seconds, 2), "dataset": data.counts},
+                 "promoted": promoted, "train_seconds": round(result.seconds, 2), "dataset": data.counts,
+                 "split": data.split, "seconds": {**seconds, "evaluate": round(time.perf_counter() - t0, 2)}},
     )
     job.refresh_from_db()
     _push(job, "training.succeeded")
