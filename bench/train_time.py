@@ -11,7 +11,8 @@
 
 Needs the database and Redis (``DATABASE_URL``, ``REDIS_URL``) with migrations applied.
 
-    .venv/bin/python bench/train_time.py [--corrections 25] [--steps 200] [--benchmark] [--cold]
+    [GEOLOOP_TRAIN_TORCH_THREADS=1] .venv/bin/python bench/train_time.py [--corrections 25] [--steps 200]
+        [--benchmark] [--cold]
 """
 
 from __future__ import annotations
@@ -95,7 +96,6 @@ def main() -> int:
     parser.add_argument("--eval-max-clicks", type=int, default=None)
     parser.add_argument("--benchmark", action="store_true", help="also score the 43-building Atlanta benchmark")
     parser.add_argument("--cold", action="store_true", help="start with the project's windows not encoded")
-    parser.add_argument("--torch-threads", type=int, default=None)
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
 
@@ -119,8 +119,6 @@ def main() -> int:
     )
     from inference.services.registry import model_load, model_version_encoder, model_version_ensure_default
 
-    if args.torch_threads:
-        torch.set_num_threads(args.torch_threads)
     load_before = os.getloadavg()
     base_mv = model_version_ensure_default()
     cfg = {"gate_benchmark": bool(args.benchmark), "auto_promote": False}
@@ -167,6 +165,7 @@ def main() -> int:
             "gate": m.get("gate", {}).get("reasons"), "promote": m.get("gate", {}).get("promote"),
             "load_avg_before": [round(v, 2) for v in load_before],
             "load_avg_after": [round(v, 2) for v in os.getloadavg()],
+            "train_torch_threads": settings.GEOLOOP_TRAIN_TORCH_THREADS or torch.get_num_threads(),
             "machine": machine(torch=torch.__version__, torch_threads=torch.get_num_threads()),
         }
         print(f"{len(objects)} corrections -> gated candidate in {total_s:.1f} s "

@@ -322,12 +322,14 @@ def _run(job: TrainingJob) -> None:
     from feedback.evaluation_gate import evaluate_objects, gate_decide
     from feedback.selectors import evaluation_object_locator
     from feedback.services.versions import model_version_promote
-    from feedback.training import finetune_decoder, full_state_with_decoder, save_checkpoint
+    from feedback.training import finetune_decoder, full_state_with_decoder, save_checkpoint, torch_threads_set
     from inference.sam import build_model, encoder_sha256
     from inference.services.registry import model_load, model_version_encoder
 
     project = job.project
     cfg = feedback_settings(project)
+    if settings.GEOLOOP_TRAIN_TORCH_THREADS > 0:
+        torch_threads_set(settings.GEOLOOP_TRAIN_TORCH_THREADS)
     params = {**{k[len("train_"):]: cfg[k] for k in ("train_steps", "train_lr", "train_max_clicks")},
               **job.parameters}
     reporter = _Reporter(job, train_total=int(params["steps"]))
