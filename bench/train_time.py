@@ -165,7 +165,7 @@ def main() -> int:
             "gate": m.get("gate", {}).get("reasons"), "promote": m.get("gate", {}).get("promote"),
             "load_avg_before": [round(v, 2) for v in load_before],
             "load_avg_after": [round(v, 2) for v in os.getloadavg()],
-            "train_torch_threads": settings.GEOLOOP_TRAIN_TORCH_THREADS or torch.get_num_threads(),
+            "train_torch_threads": torch.get_num_threads(),
             "machine": machine(torch=torch.__version__, torch_threads=torch.get_num_threads()),
         }
         print(f"{len(objects)} corrections -> gated candidate in {total_s:.1f} s "

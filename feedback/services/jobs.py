@@ -328,8 +328,7 @@ def _run(job: TrainingJob) -> None:
 
     project = job.project
     cfg = feedback_settings(project)
-    if settings.GEOLOOP_TRAIN_TORCH_THREADS > 0:
-        torch_threads_set(settings.GEOLOOP_TRAIN_TORCH_THREADS)
+    torch_threads_set(settings.GEOLOOP_TRAIN_TORCH_THREADS or max(1, (os.cpu_count() or 2) // 2))
     params = {**{k[len("train_"):]: cfg[k] for k in ("train_steps", "train_lr", "train_max_clicks")},
               **job.parameters}
     reporter = _Reporter(job, train_total=int(params["steps"]))
