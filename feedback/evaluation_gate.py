@@ -13,9 +13,14 @@ more than ``tolerance_clicks``; mIoU (higher is better) and ECE (lower is better
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -23,13 +28,15 @@ from feedback.paired import paired_compare
 from feedback.split import objects_needed
 from inference.evaluation import (
     MAX_CLICKS,
+    Click,
+    ObjectResult,
     evaluate_object,
     iou_curve,
     object_row,
     reliability_bins,
     summarize,
 )
-from inference.sam import LoadedModel, decode
+from inference.sam import LoadedModel, decode, default_decoder_backend
 
 NOC_KEYS = ("NoC@80", "NoC@85", "NoC@90")
 MIOU_KEYS = ("mIoU@1", "mIoU@5")
@@ -47,8 +54,73 @@ def predict_fn(model: LoadedModel, embedding: np.ndarray, *, backend: str | None
     return predict
 
 
+class ResultCache:
+    """Per-object protocol results on disk, one JSON file per (checkpoint, decoder backend, clicks, embedding,
+    ground truth): the protocol is deterministic, so an object the base version has already been scored on (the
+    fixed benchmark every run, held-out objects kept from the last run) is not clicked through again. The stored
+    per-click seconds are those of the run that scored it."""
+
+    def __init__(self, directory: str | os.PathLike[str]):
+        self.directory = Path(directory)
+
+    def get(self, key: str) -> dict | None:
+        try:
+            return json.loads((self.directory / f"{key}.json").read_text())
+        except (OSError, ValueError):
+            return None
+
+    def put(self, key: str, value: dict) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{key}", suffix=".part", dir=self.directory)
+        try:
+            with os.fdopen(fd, "w") as fh:
+                json.dump(value, fh)
+            os.replace(tmp, self.directory / f"{key}.json")
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def result_key(model: LoadedModel, obj, *, max_clicks: int, backend: str) -> str:
+    """What a protocol result depends on: the checkpoint, the decoder backend, the click budget, the embedding and
+    the ground-truth mask."""
+    h = hashlib.sha256(f"{model.sha256}:{backend}:{max_clicks}:".encode())
+    emb = np.ascontiguousarray(obj.embedding)
+    h.update(f"{emb.dtype}{emb.shape}".encode())
+    h.update(emb.tobytes())
+    gt = np.asarray(obj.gt, dtype=bool)
+    h.update(f"{gt.shape}".encode())
+    h.update(np.packbits(gt).tobytes())
+    return h.hexdigest()
+
+
+def _result_as_dict(r: ObjectResult) -> dict:
+    return {"ious": list(r.ious), "predicted_ious": list(r.predicted_ious), "seconds": list(r.seconds),
+            "clicks": [[c.x, c.y, c.positive] for c in r.clicks], "max_clicks": r.max_clicks,
+            "stopped_perfect": r.stopped_perfect}
+
+
+def _result_from_dict(d: dict, label: str) -> ObjectResult:
+    return ObjectResult(ious=tuple(d["ious"]), predicted_ious=tuple(d["predicted_ious"]), seconds=tuple(d["seconds"]),
+                        clicks=tuple(Click(x=x, y=y, positive=bool(pos)) for x, y, pos in d["clicks"]),
+                        max_clicks=int(d["max_clicks"]), stopped_perfect=bool(d["stopped_perfect"]), label=label)
+
+
+def _evaluate_one(model: LoadedModel, obj, *, max_clicks: int, backend: str, cache: ResultCache | None):
+    label = getattr(obj, "label", "")
+    key = result_key(model, obj, max_clicks=max_clicks, backend=backend) if cache is not None else ""
+    stored = cache.get(key) if cache is not None else None
+    if stored is not None:
+        return _result_from_dict(stored, label)
+    result = evaluate_object(predict_fn(model, obj.embedding, backend=backend), obj.gt, max_clicks=max_clicks,
+                             label=label)
+    if cache is not None:
+        cache.put(key, _result_as_dict(result))
+    return result
+
+
 def evaluate_objects(model: LoadedModel, objects: Sequence, *, max_clicks: int = MAX_CLICKS,
-                     backend: str | None = None, should_cancel=None, progress_cb=None, locate=None) -> dict | None:
+                     backend: str | None = None, should_cancel=None, progress_cb=None, locate=None,
+                     cache: ResultCache | None = None) -> dict | None:
     """Score ``objects`` (each with ``.embedding`` fp16 (1,256,64,64) and ``.gt`` bool mask); None when empty.
 
     Besides the summary figures the result keeps what a side-by-side comparison draws: ``iou_curve`` (mean IoU
@@ -56,15 +128,16 @@ def evaluate_objects(model: LoadedModel, objects: Sequence, *, max_clicks: int =
     :func:`inference.evaluation.object_row`, plus ``location`` from ``locate(label)`` when given: where the object
     is, e.g. ``{"scene": id, "bbox": [w, s, e, n], "centroid": [lon, lat]}`` in EPSG:4326).
     ``progress_cb(done, total, results_so_far)`` is called after each object. ``backend`` is the decoder's
-    (default :func:`inference.sam.default_decoder_backend`, the one the prompt path answers with).
+    (default :func:`inference.sam.default_decoder_backend`, the one the prompt path answers with); ``cache``
+    keeps per-object results across runs (:class:`ResultCache`).
     """
+    backend = backend or default_decoder_backend()
     results = []
     total = len(objects)
     for obj in objects:
         if should_cancel is not None and should_cancel():
             raise InterruptedError("evaluation cancelled")
-        results.append(evaluate_object(predict_fn(model, obj.embedding, backend=backend), obj.gt,
-                                       max_clicks=max_clicks, label=getattr(obj, "label", "")))
+        results.append(_evaluate_one(model, obj, max_clicks=max_clicks, backend=backend, cache=cache))
         if progress_cb is not None:
             progress_cb(len(results), total, results)
     if not results:

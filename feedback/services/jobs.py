@@ -436,7 +436,12 @@ def _run(job: TrainingJob) -> None:
 
 
 def _evaluate_sets(sets, candidate_model, base, evaluate_objects, max_clicks, reporter, evaluated, locate):
-    """Candidate then base on each split's objects (the same objects for both), reporting progress per object."""
+    """Candidate then base on each split's objects (the same objects for both), reporting progress per object.
+    The base's per-object results are kept under ``MEDIA_ROOT/evaluations`` (the benchmark and held-out objects
+    it was already scored on are not clicked through again)."""
+    from feedback.evaluation_gate import ResultCache
+
+    cache = ResultCache(Path(settings.MEDIA_ROOT) / "evaluations")
     cand_metrics, base_metrics = {}, {}
     done = 0
     for split, objects in sets.items():
@@ -444,7 +449,7 @@ def _evaluate_sets(sets, candidate_model, base, evaluate_objects, max_clicks, re
                              progress_cb=evaluated(split, "candidate", done), locate=locate)
         done += len(objects)
         b = evaluate_objects(base, objects, max_clicks=max_clicks, should_cancel=reporter.should_cancel,
-                             progress_cb=evaluated(split, "base", done), locate=locate)
+                             progress_cb=evaluated(split, "base", done), locate=locate, cache=cache)
         done += len(objects)
         if c is not None:
             cand_metrics[split], base_metrics[split] = c, b

@@ -6,8 +6,9 @@ import uuid
 
 import numpy as np
 
+from feedback import benchmark as bench
 from feedback import dataset as dataset_module
-from feedback import services
+from feedback import evaluation_gate, services
 from feedback.dataset import benchmark_eval_objects, training_set_build
 from feedback.evaluation_gate import evaluate_objects
 from feedback.tests.fixtures import crowded_objects, proposal_for
@@ -77,3 +78,24 @@ def test_benchmark_objects_come_from_the_cache(db, monkeypatch):
     assert len(calls) == encoded
     assert [o.label for o in first] == [o.label for o in second]
     assert all(np.array_equal(a.embedding, b.embedding) for a, b in zip(first, second, strict=True))
+
+
+def test_base_results_are_kept_and_reused_per_object(tmp_path, monkeypatch):
+    model = get_model("vit_t", device="cpu")
+    objs = crowded_objects(2)
+    embs = bench.window_embeddings(model, [o.window for o in objs], encoder_key="test")
+    items = [dataset_module.EvalObject(embedding=embs[o.window.key], gt=o.gt, label=o.label) for o in objs]
+    calls = []
+    real_decode = evaluation_gate.decode
+    monkeypatch.setattr(evaluation_gate, "decode", lambda *a, **k: calls.append(1) or real_decode(*a, **k))
+    cache = evaluation_gate.ResultCache(tmp_path)
+    first = evaluation_gate.evaluate_objects(model, items, max_clicks=3, cache=cache)
+    clicked = len(calls)
+    assert clicked >= 2
+    assert len(list(tmp_path.glob("*.json"))) == 2
+    second = evaluation_gate.evaluate_objects(model, items, max_clicks=3, cache=cache)
+    assert len(calls) == clicked  # nothing clicked through again
+    assert second["objects"] == first["objects"]
+    assert second["NoC@85"] == first["NoC@85"]
+    evaluation_gate.evaluate_objects(model, items, max_clicks=4, cache=cache)  # another click budget: scored anew
+    assert len(calls) > clicked
