@@ -1,4 +1,4 @@
-"""Training-set builder for a project (Django reads only; nothing is written).
+"""Training-set builder for a project (Django reads; the only writes are embeddings into the shared cache).
 
 Objects
 -------
@@ -10,42 +10,52 @@ Objects
 - rejected proposals, and those whose annotation was deleted after acceptance: negatives (their prompt on their
   window, IoU target 0).
 
-Spatial split
--------------
-The scene CRS plane (EPSG:3857 when the scene CRS is not in metres) is cut into square blocks of ``block_m``
-metres anchored at the CRS origin. A block is held out when ``sha256("<scene checksum or id>:<bx>:<by>")`` maps below
-``held_out_share``; an object belongs to the block of its centroid. Held-out objects are never trained on (they
-are what the gate scores); held-out negatives are dropped.
+Held-out split
+--------------
+:mod:`feedback.split` places every object and negative on the training side, the held-out side (what the gate
+scores, never trained on) or the buffer between them, with blocks sized from the objects' own size and spacing in
+each scene's metric plane (the scene CRS when it is in metres, else EPSG:3857); ``split_block_m`` > 0 forces a
+block side. ``TrainingSet.split`` reports the blocks, the held-out areas (EPSG:4326 boxes) and, when there are too
+few held-out objects for the gate's paired test, a shortfall whose ``message`` says how many more corrections and
+where, in words for the Models screen.
 
 Embeddings
 ----------
-Read through ``inference``: the window image from the scene COG with its render recipe
-(:func:`inference.imagery_window.read_window`), encoded with the base model (:func:`inference.sam.encode`), kept
-in memory per process keyed by (encoder digest, scene checksum, recipe, window). A decoder-only fine-tune keeps the
-encoder, so the same embeddings serve the base and the candidate.
+From the embedding cache (:func:`inference.services.embeddings.embedding_cached`, keyed by encoder digest, scene,
+render recipe and window): windows the annotators prompted on are already there; a missing one is encoded here
+once, with the base model, and stored for every later run, the prompt path and the candidate (a decoder-only
+fine-tune keeps the encoder, so the same embeddings serve base and candidate).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import threading
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pyproj
+import rasterio
 import shapely
 from affine import Affine
 
 from annotator.models import Annotation, ReviewState, Scene
-from annotator.selectors.scenes import scene_cog_file, scene_cog_reading
+from core.hashing import sha256_file
+from feedback import benchmark as bench
 from feedback.benchmark import window_for_object
 from feedback.models import Correction, Outcome
 from feedback.selectors import feedback_settings
+from feedback.split import HELD_OUT, TRAIN, Shortfall, SplitItem, SplitPlan, plan_split
 from feedback.training import TrainSample
-from inference.imagery_window import read_window, recipe_from_statistics, validate_recipe
+from inference.imagery_window import read_window, recipe_from_statistics
 from inference.masks import rasterize_geometry
 from inference.sam import LoadedModel, encode
+from inference.services.embeddings import (
+    EmbeddingKey,
+    embedding_cached,
+    embedding_key,
+    recipe_hash,
+    scene_window_rgb,
+)
 from inference.windows import Window
 
 
@@ -63,20 +73,10 @@ class TrainingSet:
     train: list[TrainSample] = field(default_factory=list)
     held_out: list[EvalObject] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
+    split: dict = field(default_factory=dict)
 
 
 # ------------------------------------------------------------------------------------------------ pure parts
-
-
-def block_of(x: float, y: float, *, block_m: float) -> tuple[int, int]:
-    """Block indexes of a point in metres (blocks anchored at the CRS origin)."""
-    return (int(np.floor(x / block_m)), int(np.floor(y / block_m)))
-
-
-def block_held_out(scene_key: str, block: tuple[int, int], *, share: float) -> bool:
-    """Deterministic: the first 8 bytes of sha256("<scene>:<bx>:<by>") as a fraction of 2**64, below ``share``."""
-    digest = hashlib.sha256(f"{scene_key}:{block[0]}:{block[1]}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") / 2.0**64 < share
 
 
 def window_from_json(data: dict) -> Window:
@@ -103,11 +103,6 @@ def prompt_pixels(prompt: dict) -> dict:
 # ------------------------------------------------------------------------------------------------ scene helpers
 
 
-def _statistics(path: str) -> dict:
-    with scene_cog_reading():
-        return recipe_from_statistics(path)
-
-
 class _SceneGrid:
     def __init__(self, scene: Scene):
         self.scene = scene
@@ -115,17 +110,14 @@ class _SceneGrid:
         self.crs = pyproj.CRS.from_user_input(scene.crs)
         metric = self.crs.is_projected and self.crs.axis_info[0].unit_name in ("metre", "meter")
         self.metric_crs = self.crs if metric else pyproj.CRS.from_epsg(3857)
+        self.group = self.metric_crs.to_string()
         self._to_metric = pyproj.Transformer.from_crs("EPSG:4326", self.metric_crs, always_xy=True)
         self._to_scene = pyproj.Transformer.from_crs("EPSG:4326", self.crs, always_xy=True)
         self.scene_to_metric = pyproj.Transformer.from_crs(self.crs, self.metric_crs, always_xy=True)
-        self.path = scene_cog_file(scene)  # local, or /vsis3/ in the media bucket: read inside scene_cog_reading()
-        recipe = scene.render_recipe or {}
-        self.recipe = (validate_recipe(recipe, band_count=scene.band_count) if recipe.get("bands")
-                       else _statistics(self.path))
 
-    def metric_xy(self, geom_4326) -> tuple[float, float]:
-        c = geom_4326.centroid
-        return self._to_metric.transform(c.x, c.y)
+    def metric_geometry(self, geom_4326) -> shapely.Geometry:
+        to_metric = self._to_metric
+        return shapely.transform(geom_4326, lambda xy: np.column_stack(to_metric.transform(xy[:, 0], xy[:, 1])))
 
     def pixel_bounds(self, geom_4326) -> tuple[float, float, float, float]:
         to_scene = self._to_scene
@@ -140,25 +132,11 @@ class _SceneGrid:
                                   shape=(window.size, window.size), crs=self.crs.to_string())
 
 
-_EMB: dict[tuple, np.ndarray] = {}
-_EMB_LOCK = threading.Lock()
-_EMB_MAX = 256
-
-
 def window_embedding(model: LoadedModel, grid: _SceneGrid, window: Window, *, encoder_key: str) -> np.ndarray:
-    """fp16 ``(1, 256, 64, 64)`` embedding of a scene window, memoised per process."""
-    key = (encoder_key, grid.scene.checksum or grid.scene.id, json.dumps(grid.recipe, sort_keys=True), window.key)
-    with _EMB_LOCK:
-        emb = _EMB.get(key)
-    if emb is None:
-        with scene_cog_reading():
-            image = read_window(grid.path, window, grid.recipe)
-        emb = encode(model, image.rgb)
-        with _EMB_LOCK:
-            if len(_EMB) >= _EMB_MAX:
-                _EMB.pop(next(iter(_EMB)))
-            _EMB[key] = emb
-    return emb
+    """fp16 ``(1, 256, 64, 64)`` embedding of a scene window through the embedding cache (encoded here, once,
+    when no one has yet)."""
+    key = embedding_key(encoder_sha256=encoder_key, scene=grid.scene, window=window)
+    return embedding_cached(key=key, compute=lambda: encode(model, scene_window_rgb(grid.scene, window)))
 
 
 def _shapely(geos) -> shapely.Geometry:
@@ -208,89 +186,193 @@ def _training_rows(project) -> tuple[dict[str, _ObjectRow], list[_NegativeRow]]:
     return objects, negatives
 
 
-def _negative_metric_xy(grid: _SceneGrid, window: Window, geom: shapely.Geometry | None) -> tuple[float, float]:
-    """Where a negative lies for the split: its geometry's centroid, else its window's centre."""
+def _negative_metric_geometry(grid: _SceneGrid, window: Window, geom: shapely.Geometry | None) -> shapely.Geometry:
+    """Where a negative lies for the split: its geometry, else its window's centre."""
     if geom is not None and not geom.is_empty:
-        return grid.metric_xy(geom)
+        return grid.metric_geometry(geom)
     u, v = window.size / 2, window.size / 2
     sx, sy = grid.transform @ window.window_to_scene(u, v)
-    return grid.scene_to_metric.transform(sx, sy)
+    return shapely.Point(*grid.scene_to_metric.transform(sx, sy))
+
+
+@dataclass(frozen=True, eq=False)
+class _Placed:
+    """An object or negative read and placed in its scene's metric plane, before the split."""
+
+    label: str
+    grid: _SceneGrid
+    window: Window
+    item: SplitItem
+    mask: np.ndarray | None = None  # objects
+    prompt: dict | None = None  # negatives
+
+
+def _lon_lat(group: str, x: float, y: float) -> tuple[float, float]:
+    lon, lat = pyproj.Transformer.from_crs(group, "EPSG:4326", always_xy=True).transform(x, y)
+    return float(lon), float(lat)
+
+
+def _where(lon: float, lat: float) -> str:
+    return f"{abs(lat):.5f}\u00b0{'N' if lat >= 0 else 'S'} {abs(lon):.5f}\u00b0{'E' if lon >= 0 else 'W'}"
+
+
+def _area(block) -> dict:
+    minx, miny, maxx, maxy = block.bounds
+    tr = pyproj.Transformer.from_crs(block.group, "EPSG:4326", always_xy=True)
+    xs, ys = tr.transform([minx, maxx, maxx, minx], [miny, miny, maxy, maxy])
+    lon, lat = _lon_lat(block.group, (minx + maxx) / 2, (miny + maxy) / 2)
+    return {"crs": block.group, "side_m": block.side_m, "objects": block.objects, "held_out": block.held_out,
+            "bbox": [round(min(xs), 7), round(min(ys), 7), round(max(xs), 7), round(max(ys), 7)],
+            "centre": [round(lon, 7), round(lat, 7)], "where": _where(lon, lat)}
+
+
+MAX_AREAS_NAMED = 5
+
+
+def shortfall_message(sf: Shortfall, *, plan: SplitPlan, alpha: float, objects: int) -> str:
+    """The verdict an admin can act on when the held-out side is too small to judge."""
+    head = (f"Too little to judge: {sf.held_out} held-out object(s); the gate's paired test at alpha={alpha:g} "
+            f"needs at least {sf.needed}.")
+    if sf.reason == "no_share":
+        return head + " The held-out share is 0, so nothing is kept aside: set a held-out share above 0."
+    if sf.reason == "no_objects":
+        return head + f" There are no corrected objects yet: add at least {sf.more_anywhere} corrections."
+    if sf.reason == "one_block":
+        blocks = [_area(b) for b in plan.blocks]
+        side = max(b["side_m"] for b in blocks)
+        spots = "; ".join(f"{b['side_m']:g} m square at {b['where']}" for b in blocks[:MAX_AREAS_NAMED])
+        return (head + f" All {objects} corrected objects lie too close together to hold any out ({spots}): add "
+                f"about {sf.more_anywhere} more corrections elsewhere in the imagery, at least {side:g} m from these.")
+    areas = [_area(b) for b in plan.held_out_blocks()]
+    named = "; ".join(f"{a['side_m']:g} m square at {a['where']}" for a in areas[:MAX_AREAS_NAMED])
+    more_areas = f" and {len(areas) - MAX_AREAS_NAMED} more" if len(areas) > MAX_AREAS_NAMED else ""
+    return (head + f" Add {sf.more} more correction(s) inside the held-out areas ({named}{more_areas}), or about "
+            f"{sf.more_anywhere} spread over the project (about {plan.share:.0%} of them land in held-out areas).")
+
+
+def split_report(plan: SplitPlan, *, alpha: float, objects: int) -> dict:
+    """What the job records about the split: block sides, the held-out areas, and the shortfall if any."""
+    sf = plan.shortfall
+    return {
+        "share": plan.share, "alpha": alpha, "needed": plan.needed, "block_m": dict(plan.block_m),
+        "held_out_areas": [_area(b) for b in plan.held_out_blocks()],
+        "shortfall": None if sf is None else {
+            "held_out": sf.held_out, "needed": sf.needed, "more": sf.more, "more_anywhere": sf.more_anywhere,
+            "reason": sf.reason, "message": shortfall_message(sf, plan=plan, alpha=alpha, objects=objects)},
+    }
 
 
 class _SetBuilder:
-    """Places objects and negatives into the train / held-out parts of one :class:`TrainingSet`, counting them."""
+    """Reads objects and negatives, splits them (:mod:`feedback.split`), and fills one :class:`TrainingSet` with
+    the embeddings of the parts that are used."""
 
-    def __init__(self, *, model: LoadedModel, encoder_key: str, block_m: float, share: float):
-        self.model, self.encoder_key, self.block_m, self.share = model, encoder_key, block_m, share
+    def __init__(self, *, model: LoadedModel, encoder_key: str):
+        self.model, self.encoder_key = model, encoder_key
         self.grids: dict[int, _SceneGrid] = {}
-        self.result = TrainingSet()
-        self.counts = {"objects": 0, "train_objects": 0, "held_out_objects": 0, "negatives": 0,
-                       "held_out_negatives": 0, "empty_masks": 0, "block_m": block_m, "held_out_share": share}
+        self.placed: list[_Placed] = []
+        self.empty_masks = 0
 
     def grid_of(self, scene: Scene) -> _SceneGrid:
         if scene.id not in self.grids:
             self.grids[scene.id] = _SceneGrid(scene)
         return self.grids[scene.id]
 
-    def held_out(self, scene: Scene, xy: tuple[float, float]) -> bool:
-        return block_held_out(scene.checksum or str(scene.id), block_of(*xy, block_m=self.block_m), share=self.share)
-
     def object_add(self, *, label: str, scene: Scene, geom: shapely.Geometry, known_window: Window | None) -> None:
         grid = self.grid_of(scene)
         window = known_window if known_window is not None else window_for_object(grid.pixel_bounds(geom))
-        held = self.held_out(scene, grid.metric_xy(geom))
         mask = grid.mask(geom, window)
         if not mask.any():
-            self.counts["empty_masks"] += 1
+            self.empty_masks += 1
             return
-        self.counts["objects"] += 1
-        emb = window_embedding(self.model, grid, window, encoder_key=self.encoder_key)
-        if held:
-            self.counts["held_out_objects"] += 1
-            self.result.held_out.append(EvalObject(embedding=emb, gt=mask, label=label))
-        else:
-            self.counts["train_objects"] += 1
-            self.result.train.append(TrainSample(embedding=emb, target=mask, label=label))
+        item = SplitItem(key=label, group=grid.group, geometry=grid.metric_geometry(geom))
+        self.placed.append(_Placed(label=label, grid=grid, window=window, item=item, mask=mask))
 
     def negative_add(self, *, scene: Scene, prompt: dict, window: Window, geom: shapely.Geometry | None,
                      label: str) -> None:
-        grid = self.grid_of(scene)
         if not prompt["points"] and not prompt["box"]:
             return
-        if self.held_out(scene, _negative_metric_xy(grid, window, geom)):
-            self.counts["held_out_negatives"] += 1
-            return
-        self.counts["negatives"] += 1
-        emb = window_embedding(self.model, grid, window, encoder_key=self.encoder_key)
-        self.result.train.append(TrainSample(embedding=emb, target=None, rejected_prompt=prompt, label=label))
+        grid = self.grid_of(scene)
+        item = SplitItem(key=label, group=grid.group, geometry=_negative_metric_geometry(grid, window, geom),
+                         negative=True)
+        self.placed.append(_Placed(label=label, grid=grid, window=window, item=item, prompt=prompt))
+
+    def embedding(self, placed: _Placed) -> np.ndarray:
+        return window_embedding(self.model, placed.grid, placed.window, encoder_key=self.encoder_key)
+
+
+def _counts(plan: SplitPlan, placed: list[_Placed], empty_masks: int) -> dict:
+    items = [p.item for p in placed]
+    objects = sum(1 for it in items if not it.negative)
+    train_neg = plan.count(TRAIN, negative=True, items=items)
+    return {"objects": objects, "train_objects": plan.count(TRAIN, negative=False, items=items),
+            "held_out_objects": plan.count(HELD_OUT, negative=False, items=items),
+            "buffer_objects": objects - plan.count(TRAIN, negative=False, items=items)
+            - plan.count(HELD_OUT, negative=False, items=items),
+            "negatives": train_neg, "held_out_negatives": len(items) - objects - train_neg,
+            "empty_masks": empty_masks, "windows": len({(p.grid.scene.id, p.window.key) for p in placed}),
+            "block_m": ", ".join(f"{v:g}" for v in plan.block_m.values()), "held_out_share": plan.share}
 
 
 def training_set_build(*, project, model: LoadedModel, encoder_key: str, block_m: float | None = None,
                        held_out_share: float | None = None, max_objects: int | None = None,
-                       progress_cb=None) -> TrainingSet:
-    """Objects and negatives of ``project`` split into train / held-out (see module docstring).
+                       alpha: float | None = None, progress_cb=None) -> TrainingSet:
+    """Objects and negatives of ``project`` split into train / held-out / buffer (see module docstring).
 
-    ``progress_cb({"step", "total", "objects"})`` is called after each object or negative is read."""
+    ``progress_cb({"step", "total", "objects"})`` is called as objects are read and as their embeddings come."""
     cfg = feedback_settings(project)
-    block_m = float(block_m if block_m is not None else cfg["split_block_m"])
+    forced = float(block_m if block_m is not None else cfg["split_block_m"] or 0.0)
     share = float(held_out_share if held_out_share is not None else cfg["held_out_share"])
+    alpha = float(alpha if alpha is not None else cfg["gate_alpha"])
     objects, negatives = _training_rows(project)
-    builder = _SetBuilder(model=model, encoder_key=encoder_key, block_m=block_m, share=share)
-    total = min(len(objects), max_objects if max_objects is not None else len(objects)) + len(negatives)
+    rows = list(objects.items())[:max_objects] if max_objects is not None else list(objects.items())
+    builder = _SetBuilder(model=model, encoder_key=encoder_key)
+    total = 2 * (len(rows) + len(negatives))
 
     def tick(n: int) -> None:
         if progress_cb is not None:
-            progress_cb({"step": n, "total": total, "objects": builder.counts["objects"]})
+            progress_cb({"step": n, "total": total, "objects": sum(1 for p in builder.placed if p.mask is not None)})
 
-    for n, (label, (scene, geom, known_window)) in enumerate(objects.items()):
-        if max_objects is not None and n >= max_objects:
-            break
+    for n, (label, (scene, geom, known_window)) in enumerate(rows):
         tick(n)
         builder.object_add(label=label, scene=scene, geom=geom, known_window=known_window)
-    done = total - len(negatives)
     for i, (scene, prompt, window, geom, label) in enumerate(negatives):
-        tick(done + i)
+        tick(len(rows) + i)
         builder.negative_add(scene=scene, prompt=prompt, window=window, geom=geom, label=label)
+    plan = plan_split([p.item for p in builder.placed], share=share, alpha=alpha, block_m=forced or None)
+    result = TrainingSet()
+    done = total - len(builder.placed)
+    for i, placed in enumerate(builder.placed):
+        tick(done + i)
+        side = plan.side[placed.label]
+        if side == HELD_OUT and placed.mask is not None:
+            result.held_out.append(EvalObject(embedding=builder.embedding(placed), gt=placed.mask, label=placed.label))
+        elif side == TRAIN:
+            result.train.append(TrainSample(embedding=builder.embedding(placed), target=placed.mask,
+                                            rejected_prompt=placed.prompt, label=placed.label))
     tick(total)
-    builder.result.counts = builder.counts
-    return builder.result
+    result.counts = _counts(plan, builder.placed, builder.empty_masks)
+    result.split = split_report(plan, alpha=alpha, objects=result.counts["objects"])
+    return result
+
+
+# ------------------------------------------------------------------------------------------------ the benchmark
+
+
+def _encode_read(model: LoadedModel, dataset, window: Window, recipe: dict) -> np.ndarray:
+    return encode(model, read_window(dataset, window, recipe).rgb)
+
+
+def benchmark_eval_objects(*, model: LoadedModel, encoder_key: str, limit: int | None = None) -> list[EvalObject]:
+    """The fixed Atlanta benchmark (:mod:`feedback.benchmark`) as evaluation objects, their windows' embeddings
+    through the embedding cache (keyed by the sample file's digest), so a worker encodes them once, not per job."""
+    objs = bench.atlanta_objects()
+    objs = objs[: int(limit)] if limit else objs
+    recipe = recipe_from_statistics(bench.ATLANTA_SCENE)
+    scene_key = "bench-" + sha256_file(bench.ATLANTA_SCENE)[:18]
+    out = []
+    with rasterio.open(bench.ATLANTA_SCENE) as ds:
+        for o in objs:
+            key = EmbeddingKey(encoder=encoder_key, scene=scene_key, recipe=recipe_hash(recipe), window=o.window.key)
+            emb = embedding_cached(key=key, compute=partial(_encode_read, model, ds, o.window, recipe))
+            out.append(EvalObject(embedding=emb, gt=o.gt, label=o.label))
+    return out

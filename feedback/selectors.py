@@ -11,8 +11,9 @@ from inference.selectors import active_model_version  # the one rule, re-exporte
 FEEDBACK_DEFAULTS = {
     "retrain_every_n": 0,  # 0: off
     "auto_promote": False,
-    "split_block_m": 100.0,
+    "split_block_m": 0.0,  # 0: blocks sized from the corrected objects' size and spacing (feedback.split)
     "held_out_share": 0.25,
+    "gate_alpha": 0.05,  # significance level of the gate's paired test
     "gate_tolerance_iou": 0.02,
     "gate_tolerance_clicks": 0.5,
     "gate_benchmark": True,  # also score on the fixed Atlanta benchmark
@@ -78,7 +79,8 @@ TRAINING_SETTINGS = {
     "train_max_clicks": ("int", 1, 20, "most simulated clicks per training sample"),
     "eval_max_clicks": ("int", 1, 20, "clicks per object in evaluation (the protocol's 20)"),
     "held_out_share": ("float", 0.0, 0.9, "share of spatial blocks held out for the gate"),
-    "split_block_m": ("float", 1.0, 100_000.0, "size of the spatial blocks, metres"),
+    "split_block_m": ("float", 0.0, 100_000.0, "size of the spatial blocks, metres (0: sized from the objects)"),
+    "gate_alpha": ("float", 0.001, 0.5, "significance level of the gate's paired test on held-out objects"),
     "gate_tolerance_iou": ("float", 0.0, 1.0, "how much mIoU or ECE may worsen"),
     "gate_tolerance_clicks": ("float", 0.0, 20.0, "how many clicks NoC may worsen"),
     "gate_benchmark": ("bool", None, None, "also score on the fixed Atlanta benchmark"),

@@ -312,6 +312,11 @@ def finetune_decoder(
     )
 
 
+def torch_threads_set(threads: int) -> None:
+    """torch's intra-op thread count for this process (a training worker runs one job at a time)."""
+    torch.set_num_threads(max(1, int(threads)))
+
+
 def full_state_with_decoder(model: LoadedModel, decoder_state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     """The base model's full state dict (CPU) with ``mask_decoder.*`` replaced by ``decoder_state``."""
     state = {k: v.detach().to("cpu") for k, v in model.sam.state_dict().items()}

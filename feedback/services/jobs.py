@@ -322,17 +322,17 @@ def training_job_run(*, job_id: int, task_id: str | None = None) -> TrainingJob 
 
 
 def _run(job: TrainingJob) -> None:
-    from feedback import benchmark as bench
-    from feedback.dataset import EvalObject, training_set_build
+    from feedback.dataset import benchmark_eval_objects, training_set_build
     from feedback.evaluation_gate import evaluate_objects, gate_decide
     from feedback.selectors import evaluation_object_locator
     from feedback.services.versions import model_version_promote
-    from feedback.training import finetune_decoder, full_state_with_decoder, save_checkpoint
+    from feedback.training import finetune_decoder, full_state_with_decoder, save_checkpoint, torch_threads_set
     from inference.sam import build_model, encoder_sha256
     from inference.services.registry import model_load, model_version_encoder
 
     project = job.project
     cfg = feedback_settings(project)
+    torch_threads_set(settings.GEOLOOP_TRAIN_TORCH_THREADS or max(1, (os.cpu_count() or 2) // 2))
     params = {**{k[len("train_"):]: cfg[k] for k in ("train_steps", "train_lr", "train_max_clicks")},
               **job.parameters}
     reporter = _Reporter(job, train_total=int(params["steps"]))
@@ -350,7 +350,10 @@ def _run(job: TrainingJob) -> None:
         progress_cb=lambda info: reporter.progress({
             "phase": "dataset", "step": info["step"], "total": info["total"],
             "figure": {"name": "objects read", "value": info["objects"]}}))
-    _log_append(job.id, f"dataset in {time.perf_counter() - t0:.1f} s: {data.counts}")
+    seconds = {"dataset": round(time.perf_counter() - t0, 2)}
+    _log_append(job.id, f"dataset in {seconds['dataset']:.1f} s: {data.counts}")
+    if data.split.get("shortfall"):
+        _log_append(job.id, data.split["shortfall"]["message"])
     if not data.train:
         raise ValidationFailed("no training data: no corrections or reviewed annotations outside held-out blocks")
 
@@ -358,6 +361,7 @@ def _run(job: TrainingJob) -> None:
     reporter.progress({"phase": "train", "step": 0, "total": int(params["steps"]), "eta_s": None}, force=True)
     result = finetune_decoder(base, data.train, progress_cb=lambda info: reporter.progress({"phase": "train", **info}),
                               should_cancel=reporter.should_cancel, **train_kwargs)
+    seconds["train"] = round(result.seconds, 2)
     _log_append(job.id, f"fine-tuned {result.steps_done} steps in {result.seconds:.1f} s; probe loss "
                         f"{result.probe_loss_before:.4f} -> {result.probe_loss_after:.4f}")
     if result.cancelled:
@@ -390,11 +394,8 @@ def _run(job: TrainingJob) -> None:
     reporter.progress({"phase": "evaluate", "step": 0, "total": 0, "eta_s": None, "figure": None}, force=True)
     sets = {"held_out": data.held_out}
     if params.get("benchmark", cfg["gate_benchmark"]):
-        objs = bench.atlanta_objects()
-        limit = params.get("benchmark_objects")
-        objs = objs[: int(limit)] if limit else objs
-        embs = bench.window_embeddings(base, [o.window for o in objs], encoder_key=enc_key)
-        sets["benchmark"] = [EvalObject(embedding=embs[o.window.key], gt=o.gt, label=o.label) for o in objs]
+        sets["benchmark"] = benchmark_eval_objects(model=base, encoder_key=enc_key,
+                                                   limit=params.get("benchmark_objects"))
     max_clicks = int(params.get("eval_max_clicks", cfg["eval_max_clicks"]))
     t0 = time.perf_counter()
     locate = evaluation_object_locator(project=project)
@@ -418,7 +419,8 @@ def _run(job: TrainingJob) -> None:
         return
     decision = gate_decide(candidate=cand_metrics, baseline=base_metrics,
                            tolerance_iou=float(cfg["gate_tolerance_iou"]),
-                           tolerance_clicks=float(cfg["gate_tolerance_clicks"]))
+                           tolerance_clicks=float(cfg["gate_tolerance_clicks"]),
+                           alpha=float(cfg["gate_alpha"]), split=data.split)
     _log_append(job.id, f"evaluated in {time.perf_counter() - t0:.1f} s; gate: {'; '.join(decision.reasons)}")
     mv.metrics = {**mv.metrics, **cand_metrics, "baseline": {"version": base_mv.id, **base_metrics},
                   "gate": decision.as_dict()}
@@ -432,14 +434,20 @@ def _run(job: TrainingJob) -> None:
         status=TrainingStatus.SUCCEEDED, finished_at=timezone.now(),
         metrics={"candidate": _without_objects(cand_metrics), "baseline": _without_objects(base_metrics),
                  "gate": decision.as_dict(),
-                 "promoted": promoted, "train_seconds": round(result.seconds, 2), "dataset": data.counts},
+                 "promoted": promoted, "train_seconds": round(result.seconds, 2), "dataset": data.counts,
+                 "split": data.split, "seconds": {**seconds, "evaluate": round(time.perf_counter() - t0, 2)}},
     )
     job.refresh_from_db()
     _push(job, "training.succeeded")
 
 
 def _evaluate_sets(sets, candidate_model, base, evaluate_objects, max_clicks, reporter, evaluated, locate):
-    """Candidate then base on each split's objects (the same objects for both), reporting progress per object."""
+    """Candidate then base on each split's objects (the same objects for both), reporting progress per object.
+    The base's per-object results are kept under ``MEDIA_ROOT/evaluations`` (the benchmark and held-out objects
+    it was already scored on are not clicked through again)."""
+    from feedback.evaluation_gate import ResultCache
+
+    cache = ResultCache(Path(settings.MEDIA_ROOT) / "evaluations")
     cand_metrics, base_metrics = {}, {}
     done = 0
     for split, objects in sets.items():
@@ -447,7 +455,7 @@ def _evaluate_sets(sets, candidate_model, base, evaluate_objects, max_clicks, re
                              progress_cb=evaluated(split, "candidate", done), locate=locate)
         done += len(objects)
         b = evaluate_objects(base, objects, max_clicks=max_clicks, should_cancel=reporter.should_cancel,
-                             progress_cb=evaluated(split, "base", done), locate=locate)
+                             progress_cb=evaluated(split, "base", done), locate=locate, cache=cache)
         done += len(objects)
         if c is not None:
             cand_metrics[split], base_metrics[split] = c, b

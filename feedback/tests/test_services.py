@@ -10,7 +10,7 @@ from django.db import connection
 from annotator.services.review import annotation_review
 from core.errors import Conflict
 from feedback import services
-from feedback.dataset import block_held_out, training_set_build
+from feedback.dataset import training_set_build
 from feedback.models import Correction, Outcome, TrainingJob, Trigger
 from feedback.selectors import active_model_version
 from feedback.tests.fixtures import crowded_objects, proposal_for
@@ -100,16 +100,29 @@ def test_training_set_split_is_spatial_and_deterministic(project_env):
         services.proposal_accept(proposal=p, label_class=None, user=env["users"]["annotator"], final_geometry=final)
     model = get_model("vit_t", device="cpu")
     data = training_set_build(project=project, model=model, encoder_key="test", held_out_share=0.5)
-    assert data.counts["objects"] == 4
-    assert len(data.train) + len(data.held_out) == 4
-    assert data.counts["train_objects"] == len(data.train)
+    counts = data.counts
+    assert counts["objects"] == 4
+    assert counts["train_objects"] + counts["held_out_objects"] + counts["buffer_objects"] == 4
+    assert (len(data.train), len(data.held_out)) == (counts["train_objects"], counts["held_out_objects"])
+    assert len(data.train) >= 1
+    assert len(data.held_out) >= 1
     for sample in data.train:
         assert sample.target.shape == (1024, 1024)
         assert sample.target.any()
-    assert all(block_held_out("7", (3, 4), share=1.0) for _ in range(3))
-    assert not block_held_out("7", (3, 4), share=0.0)
-    shares = [block_held_out("1", (x, y), share=0.25) for x in range(20) for y in range(20)]
-    assert 0.15 < np.mean(shares) < 0.35
+    again = training_set_build(project=project, model=model, encoder_key="test", held_out_share=0.5)
+    assert [o.label for o in again.held_out] == [o.label for o in data.held_out]
+    # four objects cannot feed a paired test at alpha 0.05 (it needs five): the verdict says how many more, where
+    shortfall = data.split["shortfall"]
+    assert shortfall["needed"] == 5
+    assert shortfall["more"] == 5 - len(data.held_out)
+    assert "Too little to judge" in shortfall["message"]
+    assert f"Add {shortfall['more']} more correction(s) inside the held-out areas" in shortfall["message"]
+    area = data.split["held_out_areas"][0]
+    assert "\u00b0N" in area["where"]
+    assert area["where"] in shortfall["message"]
+    w, s, e, n = area["bbox"]
+    assert -84.5 < w < e < -84.3
+    assert 33.6 < s < n < 33.9
 
 
 def _tweaked_version(base, project, tmp_path) -> ModelVersion:

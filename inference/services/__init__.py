@@ -2,6 +2,7 @@
 
 from inference.services.embeddings import (
     embedding_cache_evict,
+    embedding_cached,
     embedding_encode,
     embedding_key,
     embedding_load,
@@ -31,6 +32,7 @@ from inference.services.registry import (
 __all__ = [
     "as_geoloop_error",
     "embedding_cache_evict",
+    "embedding_cached",
     "embedding_encode",
     "embedding_key",
     "embedding_load",

@@ -391,8 +391,7 @@ def embedding_encode(*, version_id: int, scene_id: int, window_key: str, prefetc
     encode it with the version's model, store it; publish the outcome to waiters and drop the flag. A stale
     prefetch (its viewer reported another viewport since) is skipped: the flag is dropped and ``skipped``
     published, so that a waiter (a click on that window after all) asks again, at prompt priority."""
-    from annotator.selectors.scenes import scene_cog_file, scene_cog_reading, scene_get
-    from inference.imagery_window import read_window, recipe_from_statistics
+    from annotator.selectors.scenes import scene_get
     from inference.models import ModelVersion
     from inference.sam import encode
     from inference.services.registry import model_load, model_version_encoder
@@ -414,13 +413,7 @@ def embedding_encode(*, version_id: int, scene_id: int, window_key: str, prefetc
         return {"key": key.cache_key, "encoded": False, "skipped": True}
     try:
         if embedding_load(key) is None:
-            cog = scene_cog_file(scene)
-            with scene_cog_reading():  # local file or range requests to the media bucket
-                recipe = scene.render_recipe or recipe_from_statistics(cog)
-                image = read_window(cog, window, recipe)
-            emb = encode(model, image.rgb)
-            r.hincrby(ENCODE_COUNTER, key.cache_key, 1)
-            embedding_store(key=key, embedding=emb)
+            _encode_store(key, lambda: encode(model, scene_window_rgb(scene, window)))
             encoded = True
     except Exception as exc:
         reason = f"{type(exc).__name__}: {exc}"[:500]
@@ -431,6 +424,62 @@ def embedding_encode(*, version_id: int, scene_id: int, window_key: str, prefetc
     r.delete(_lock_name(key))
     r.publish(_channel(key), "ok")
     return {"key": key.cache_key, "encoded": encoded, "ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+def scene_window_rgb(scene, window: Window) -> np.ndarray:
+    """The uint8 RGB ``(S, S, 3)`` image of ``window`` of ``scene`` as every encode reads it: from the scene COG
+    with the scene's render recipe (else the one derived from the COG's statistics)."""
+    from annotator.selectors.scenes import scene_cog_file, scene_cog_reading
+    from inference.imagery_window import read_window, recipe_from_statistics
+
+    cog = scene_cog_file(scene)
+    with scene_cog_reading():  # a local file, or range requests to the media bucket
+        recipe = scene.render_recipe or recipe_from_statistics(cog)
+        return read_window(cog, window, recipe).rgb
+
+
+def _encode_store(key: EmbeddingKey, compute: Callable[[], np.ndarray]) -> np.ndarray:
+    """Encode (counted in ``ENCODE_COUNTER``) and store; the caller holds the window's flag."""
+    arr = np.ascontiguousarray(compute(), dtype=np.float16).reshape(1, *EMBEDDING_SHAPE)
+    redis_client().hincrby(ENCODE_COUNTER, key.cache_key, 1)
+    embedding_store(key=key, embedding=arr)
+    return arr
+
+
+def embedding_cached(*, key: EmbeddingKey, compute: Callable[[], np.ndarray], wait_s: float | None = None,
+                     poll_s: float = 0.2) -> np.ndarray:
+    """``key``'s embedding from the cache, else ``compute()``-d HERE (by a caller that holds the model already:
+    the training set builder, evaluation) and stored for everyone: the next run, the prompt path, the candidate.
+
+    Still one encode per window: the same Redis flag as the ``inference.encode_window`` task; when another process
+    holds it, this one waits (up to ``wait_s``, default the flag's TTL) for that encode rather than doing its own,
+    and computes it itself only when the flag went away without a result."""
+    arr = embedding_load(key)
+    if arr is not None:
+        return arr
+    r = redis_client()
+    deadline = time.monotonic() + float(LOCK_TTL_S if wait_s is None else wait_s)
+    while not r.set(_lock_name(key), "local", nx=True, ex=LOCK_TTL_S):
+        if time.monotonic() > deadline:
+            raise EncodingTimeout(f"window {key.window} was not encoded within {wait_s} s by its other encoder")
+        db_connection_release()
+        time.sleep(poll_s)
+        if not r.exists(_lock_name(key)):
+            arr = embedding_load(key)
+            if arr is not None:
+                return arr
+    outcome = "ok"
+    try:
+        arr = embedding_load(key)  # stored between our look and the flag
+        if arr is None:
+            arr = _encode_store(key, compute)
+    except Exception as exc:
+        outcome = f"error:{type(exc).__name__}: {exc}"[:500]
+        raise
+    finally:
+        r.delete(_lock_name(key))
+        r.publish(_channel(key), outcome)
+    return arr
 
 
 def encode_count(key: EmbeddingKey) -> int:

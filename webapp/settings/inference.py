@@ -11,6 +11,10 @@ GEOLOOP_DECODER = env_str("GEOLOOP_DECODER", "auto")
 # or "worker" (a task round trip to the gpu queue).
 GEOLOOP_DECODE_IN = env_str("GEOLOOP_DECODE_IN", "web")
 GEOLOOP_DECODE_THREADS = env_int("GEOLOOP_DECODE_THREADS", 2)
+# torch intra-op threads of a training job (0: half the cores, at least one). The train worker shares the CPU with
+# the web, gpu and default workers; OpenMP threads spinning against them made a 2-core fine-tune step ~12x slower
+# on 2 threads than on 1 under load (bench/train_time.py).
+GEOLOOP_TRAIN_TORCH_THREADS = env_int("GEOLOOP_TRAIN_TORCH_THREADS", 0)
 GEOLOOP_EMBEDDING_HOT_ITEMS = env_int("GEOLOOP_EMBEDDING_HOT_ITEMS", 32)  # ~2 MiB each, per process
 GEOLOOP_PREFETCH_MAX = env_int("GEOLOOP_PREFETCH_MAX", 6)
 # One REST area prefetch (POST /api/scenes/{id}/prefetch/) queues at most this many windows (and never more than
