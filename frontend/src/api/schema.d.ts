@@ -1835,6 +1835,11 @@ export interface components {
             auto_promote?: boolean;
             /** @description clicks per object in evaluation (the protocol's 20) */
             eval_max_clicks?: number;
+            /**
+             * Format: double
+             * @description significance level of the gate's paired test on held-out objects
+             */
+            gate_alpha?: number;
             /** @description also score on the fixed Atlanta benchmark */
             gate_benchmark?: boolean;
             /**
@@ -1856,7 +1861,7 @@ export interface components {
             retrain_every_n?: number;
             /**
              * Format: double
-             * @description size of the spatial blocks, metres
+             * @description size of the spatial blocks, metres (0: sized from the objects)
              */
             split_block_m?: number;
             /**
@@ -2446,6 +2451,11 @@ export interface components {
             auto_promote?: boolean;
             /** @description clicks per object in evaluation (the protocol's 20) */
             eval_max_clicks?: number;
+            /**
+             * Format: double
+             * @description significance level of the gate's paired test on held-out objects
+             */
+            gate_alpha?: number;
             /** @description also score on the fixed Atlanta benchmark */
             gate_benchmark?: boolean;
             /**
@@ -2467,7 +2477,7 @@ export interface components {
             retrain_every_n?: number;
             /**
              * Format: double
-             * @description size of the spatial blocks, metres
+             * @description size of the spatial blocks, metres (0: sized from the objects)
              */
             split_block_m?: number;
             /**
