@@ -7,7 +7,8 @@ fine-tuned the decoder reuse every embedding.
 - media: fp16 ``.npy`` under ``MEDIA_ROOT/embeddings/``, one ``EmbeddingEntry`` row each, total size capped by
   ``GEOLOOP_EMBEDDING_CACHE_BYTES`` with least-recently-used eviction (``last_used_at``, touched at most once a
   minute per window and process);
-- encode: the Celery task ``inference.encode_window`` on queue ``gpu``.
+- encode: the Celery task ``inference.encode_window`` on queue ``gpu``, which encodes up to
+  ``GEOLOOP_ENCODE_BATCH`` pending windows at once (:mod:`inference.services.encoding`).
 
 No window is encoded twice at once: whoever wants a missing window takes the Redis flag ``geoloop:emb:lock:<key>``
 with ``SET NX EX``; only the taker enqueues the task. Everyone else (and the taker) subscribes to
@@ -245,11 +246,16 @@ def embedding_request(*, key: EmbeddingKey, version_id: int, scene_id: int, know
         r.delete(_lock_name(key))
         return "cached"
     r.delete(_error_name(key))
-    try:  # by name, like every service that enqueues (the task module is the worker's, not ours)
+    from inference.services.encoding import EncodeRequest, encode_request_add, encode_request_remove
+
+    request = EncodeRequest(version_id, scene_id, key.window, (prefetch[0], prefetch[1]) if prefetch else None)
+    priority = PREFETCH_PRIORITY if prefetch else PROMPT_PRIORITY
+    try:  # listed for the batching worker, then the task's message (by name, like every service that enqueues)
+        encode_request_add(request, priority=priority)
         current_app.send_task("inference.encode_window", args=(version_id, scene_id, key.window),
-                              kwargs={"prefetch": list(prefetch)} if prefetch else {},
-                              priority=PREFETCH_PRIORITY if prefetch else PROMPT_PRIORITY)
+                              kwargs={"prefetch": list(prefetch)} if prefetch else {}, priority=priority)
     except Exception:
+        encode_request_remove(request)
         r.delete(_lock_name(key))
         raise
     return "queued"
@@ -367,49 +373,13 @@ def embedding_cache_evict(*, max_bytes: int | None = None) -> int:
 
 
 def embedding_encode(*, version_id: int, scene_id: int, window_key: str, prefetch: list | None = None) -> dict:
-    """The ``inference.encode_window`` task's work: read the window from the scene COG with its render recipe,
-    encode it with the version's model, store it; publish the outcome to waiters and drop the flag. A stale
-    prefetch (its viewer reported another viewport since) is skipped: the flag is dropped and ``skipped``
-    published, so that a waiter (a click on that window after all) asks again, at prompt priority."""
-    from annotator.selectors.scenes import scene_cog_file, scene_get
-    from inference.imagery_window import read_window, recipe_from_statistics
-    from inference.models import ModelVersion
-    from inference.sam import encode
-    from inference.services.registry import model_load, model_version_encoder
+    """The ``inference.encode_window`` task's work: this window and up to ``GEOLOOP_ENCODE_BATCH`` - 1 other pending
+    ones encoded in one batch, stored, their waiters told (:mod:`inference.services.encoding`). A stale prefetch
+    (its viewer reported another viewport since) is skipped: the flag is dropped and ``skipped`` published, so that
+    a waiter (a click on that window after all) asks again, at prompt priority."""
+    from inference.services.encoding import embedding_encode as encode_pending
 
-    window = Window.from_key(window_key)
-    version = ModelVersion.objects.get(pk=version_id)
-    scene = scene_get(scene_id=scene_id)
-    if scene is None:
-        raise EncodingFailed(f"scene {scene_id} no longer exists")
-    model = model_load(version)
-    key = embedding_key(encoder_sha256=model_version_encoder(version), scene=scene, window=window)
-    r = redis_client()
-    r.expire(_lock_name(key), LOCK_TTL_S)
-    started = time.perf_counter()
-    encoded = False
-    if _prefetch_stale(tuple(prefetch) if prefetch else None) and embedding_load(key) is None:
-        r.delete(_lock_name(key))
-        r.publish(_channel(key), "skipped")
-        return {"key": key.cache_key, "encoded": False, "skipped": True}
-    try:
-        if embedding_load(key) is None:
-            cog = scene_cog_file(scene)
-            recipe = scene.render_recipe or recipe_from_statistics(cog)
-            image = read_window(cog, window, recipe)
-            emb = encode(model, image.rgb)
-            r.hincrby(ENCODE_COUNTER, key.cache_key, 1)
-            embedding_store(key=key, embedding=emb)
-            encoded = True
-    except Exception as exc:
-        reason = f"{type(exc).__name__}: {exc}"[:500]
-        r.set(_error_name(key), reason, ex=ERROR_TTL_S)
-        r.delete(_lock_name(key))
-        r.publish(_channel(key), f"error:{reason}")
-        raise
-    r.delete(_lock_name(key))
-    r.publish(_channel(key), "ok")
-    return {"key": key.cache_key, "encoded": encoded, "ms": round((time.perf_counter() - started) * 1000, 1)}
+    return encode_pending(version_id=version_id, scene_id=scene_id, window_key=window_key, prefetch=prefetch)
 
 
 def encode_count(key: EmbeddingKey) -> int:
