@@ -241,6 +241,10 @@ def embedding_request(*, key: EmbeddingKey, version_id: int, scene_id: int, know
         return "cached"
     r = redis_client()
     if not r.set(_lock_name(key), f"{version_id}:{scene_id}", nx=True, ex=LOCK_TTL_S):
+        if not prefetch:  # a prompt waits for it: ahead of every prefetch
+            from inference.services.encoding import encode_request_promote
+
+            encode_request_promote(key, priority=PROMPT_PRIORITY)
         return "pending"
     if EmbeddingEntry.objects.filter(key=key.cache_key).exists():  # finished between our check and the flag
         r.delete(_lock_name(key))
@@ -251,7 +255,7 @@ def embedding_request(*, key: EmbeddingKey, version_id: int, scene_id: int, know
     request = EncodeRequest(version_id, scene_id, key.window, (prefetch[0], prefetch[1]) if prefetch else None)
     priority = PREFETCH_PRIORITY if prefetch else PROMPT_PRIORITY
     try:  # listed for the batching worker, then the task's message (by name, like every service that enqueues)
-        encode_request_add(request, priority=priority)
+        encode_request_add(request, priority=priority, key=key)
         current_app.send_task("inference.encode_window", args=(version_id, scene_id, key.window),
                               kwargs={"prefetch": list(prefetch)} if prefetch else {}, priority=priority)
     except Exception:

@@ -5,20 +5,25 @@ member of the Redis sorted set :data:`PENDING` (what is still to encode, prompts
 first). :func:`embedding_request` adds both, after taking the window's flag (``geoloop:emb:lock:<key>``, see
 :mod:`inference.services.embeddings`).
 
-A task, when it starts, claims in one atomic step (a Lua script) its own request and up to N - 1 more from
-:data:`PENDING`; a claim is a key ``geoloop:emb:claim:<member>`` that lives as long as the ``gpu`` queue's hard
-time limit. It then encodes the claimed windows in one :func:`inference.sam.encode_batch` call per model
-version (bf16 autocast on CUDA, fp32 on the CPU), stores each, drops each flag and claim and publishes ``ok``
-(or ``error:<reason>`` / ``skipped``) on each window's channel, as a single encode always did.
+A task, when it starts, claims in one atomic step (a Lua script) the first N requests of :data:`PENDING` (the
+set, not the message, orders the work: a prompt's request, or a prefetch a prompt waits for and promoted by
+:func:`encode_request_promote`, is encoded next); a claim is a key ``geoloop:emb:claim:<member>`` that lives as
+long as the ``gpu`` queue's hard time limit. It then encodes the claimed windows in one
+:func:`inference.sam.encode_batch` call per model version (bf16 autocast on CUDA, fp32 on the CPU), stores each,
+drops each flag and claim and publishes ``ok`` (or ``error:<reason>`` / ``skipped``) on each window's channel, as a
+single encode always did.
 
 Celery's semantics stay as they were (``gpu`` tasks are acknowledged on receipt, one prefetched): a request that a
 batch took still has its own message in the queue. When that message runs, its request is no longer pending:
 
-- claimed by a batch still running (the claim key exists): nothing to do, that batch publishes;
+- claimed by a batch still running (the claim key exists): that batch publishes;
 - no claim left: the batch has finished (the embedding is stored: ``ok`` is published again, nothing encoded) or
   its worker died (nothing stored: this task encodes it). So no window is encoded twice, and a worker killed
   mid-batch loses only its own message's window, exactly as an unbatched worker did (that one waits for the
   flag's TTL, the existing rule).
+
+Whether or not it took its own request, a message takes the first N pending ones: every message takes at least one
+while any is pending, and there are never fewer messages queued than requests pending, so none is stranded.
 
 ``N`` is ``GEOLOOP_ENCODE_BATCH``; 0 (the default) means from the device: 8 on CUDA, 1 on the CPU (where a batch
 is no faster per image, and a prompt's window should not wait behind seven prefetches).
@@ -60,30 +65,23 @@ BATCH_COUNTER = "geoloop:emb:batches"  # hash: batch size -> encoder calls of th
 _BAND_S = 1e10  # one priority step in the score: larger than any Unix time, so a band never overlaps the next
 CUDA_BATCH = 8
 
-# KEYS[1]: the pending set. ARGV: own member ('' = none), how many in all, claim TTL (s), claim prefix, holder.
-# Own request: taken when pending, else when nobody holds a claim on it; then up to the rest, oldest first.
+# KEYS[1]: the pending set. ARGV: own member ('' = none), how many, claim TTL (s), claim prefix, holder.
+# The pending set decides what is encoded next (prompts first, even one whose message is queued behind prefetches):
+# a task takes the first `n` pending requests, its own among them or not. Its own request when no longer pending
+# is taken besides when nobody holds a claim on it (the batch that took it died, or finished: nothing to encode).
+# Every message takes at least one pending request while any is left, so none is stranded.
 _CLAIM_LUA = """
 local out = {}
 local own, n, ttl, prefix, holder = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
-if own ~= '' then
-  local listed = redis.call('ZREM', KEYS[1], own)
-  if listed == 1 then
-    redis.call('SET', prefix .. own, holder, 'EX', ttl)
-    table.insert(out, own)
-  elseif redis.call('SET', prefix .. own, holder, 'NX', 'EX', ttl) then
+if own ~= '' and not redis.call('ZSCORE', KEYS[1], own) then
+  if redis.call('SET', prefix .. own, holder, 'NX', 'EX', ttl) then
     table.insert(out, own)
   end
 end
-local room = n - #out
-if room > 0 then
-  local popped = redis.call('ZPOPMIN', KEYS[1], room)
-  for i = 1, #popped, 2 do
-    local member = popped[i]
-    if member ~= own then
-      redis.call('SET', prefix .. member, holder, 'EX', ttl)
-      table.insert(out, member)
-    end
-  end
+local popped = redis.call('ZPOPMIN', KEYS[1], n)
+for i = 1, #popped, 2 do
+  redis.call('SET', prefix .. popped[i], holder, 'EX', ttl)
+  table.insert(out, popped[i])
 end
 return out
 """
@@ -153,9 +151,33 @@ def _prefetch_unwanted(request: EncodeRequest) -> bool:
     return not redis_client().sismember(_wanted_name(request.prefetch[0]), request.window_key)
 
 
-def encode_request_add(request: EncodeRequest, *, priority: int) -> None:
-    """List ``request`` as pending (the caller holds the window's flag and sends the task's message next)."""
-    redis_client().zadd(PENDING, {request.member: priority * _BAND_S + time.time()})
+def _member_name(key: EmbeddingKey) -> str:
+    return f"geoloop:emb:member:{key.cache_key}"
+
+
+def encode_request_add(request: EncodeRequest, *, priority: int, key: EmbeddingKey | None = None) -> None:
+    """List ``request`` as pending (the caller holds the window's flag and sends the task's message next); with
+    ``key``, remember which member encodes that window (:func:`encode_request_promote`)."""
+    pipe = redis_client().pipeline(transaction=False)
+    pipe.zadd(PENDING, {request.member: priority * _BAND_S + time.time()})
+    if key is not None:
+        pipe.set(_member_name(key), request.member, ex=LOCK_TTL_S)
+    pipe.execute()
+
+
+def encode_request_promote(key: EmbeddingKey, *, priority: int) -> bool:
+    """A prompt waits for a window that a prefetch has queued: move that request up to ``priority`` (the next task
+    to start takes it, whatever its message's place in the queue). False when it is not pending any more."""
+    r = redis_client()
+    raw = r.get(_member_name(key))
+    if raw is None:
+        return False
+    member = raw.decode() if isinstance(raw, bytes) else str(raw)
+    score = r.zscore(PENDING, member)
+    wanted = priority * _BAND_S + time.time()
+    if score is None or score <= wanted:
+        return False
+    return bool(r.zadd(PENDING, {member: wanted}, xx=True, ch=True))
 
 
 def encode_request_remove(request: EncodeRequest) -> None:
@@ -308,6 +330,6 @@ def embedding_encode(*, version_id: int, scene_id: int, window_key: str, prefetc
     if mine is not None and mine.error is not None:
         raise mine.error
     return {"key": mine.key.cache_key if mine and mine.key else None, "claimed": len(jobs),
-            "encoded": sum(j.encoded for j in jobs), "own": mine.outcome if mine else "claimed-elsewhere",
+            "encoded": sum(j.encoded for j in jobs), "own": mine.outcome if mine else "elsewhere",
             "skipped": bool(mine and mine.outcome == "skipped"),
             "ms": round((time.perf_counter() - started) * 1000, 1)}

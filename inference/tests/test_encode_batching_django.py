@@ -162,7 +162,7 @@ def test_a_request_held_by_a_live_batch_is_left_to_it(world):  # noqa: F811
     key, request = _listed(world, Window(-2, 6, 6))
     assert encode_requests_claim(None, limit=4, holder="live-worker") == [request]
     out = embedding_encode(version_id=request.version_id, scene_id=request.scene_id, window_key=request.window_key)
-    assert (out["claimed"], out["encoded"], out["own"]) == (0, 0, "claimed-elsewhere")
+    assert (out["claimed"], out["encoded"], out["own"]) == (0, 0, "elsewhere")
     assert encode_count(key) == 0
     assert r.exists(_lock_name(key))  # still the live batch's to finish and publish
     assert r.get(CLAIM_PREFIX + request.member) == b"live-worker"
@@ -178,6 +178,23 @@ def test_prompts_are_claimed_before_prefetches(world):  # noqa: F811
     assert encode_requests_claim(None, limit=1, holder="w") == [prompt]
     assert encode_requests_claim(None, limit=1, holder="w") == [prefetch]
     assert EncodeRequest.from_member(prefetch.member) == prefetch
+
+
+def test_a_prompt_waiting_for_a_queued_prefetch_moves_it_ahead(world):  # noqa: F811
+    r = redis_client()
+    r.delete(PENDING)
+    first = EncodeRequest(world.version.pk, world.scene.pk, Window(-2, 2, 1).key, ("viewer", "1"))
+    key = _key(world, Window(-2, 2, 2))
+    wanted = EncodeRequest(world.version.pk, world.scene.pk, Window(-2, 2, 2).key, ("viewer", "1"))
+    encode_request_add(first, priority=6)
+    r.set(_lock_name(key), "prefetch", ex=600)
+    encode_request_add(wanted, priority=6, key=key)
+    # a click on the second window: its flag is held (queued by the prefetch), so nothing new is queued ...
+    assert embedding_request(key=key, version_id=world.version.pk, scene_id=world.scene.pk, known=False) == "pending"
+    # ... but the next task to start, whichever message woke it (here the first prefetch's), encodes it first
+    own = first
+    assert encode_requests_claim(own, limit=1, holder="w") == [wanted]
+    assert encode_requests_claim(None, limit=1, holder="w") == [first]
 
 
 def test_batch_size_from_the_device(settings):
