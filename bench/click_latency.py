@@ -338,6 +338,7 @@ async def _task_open_clicks(ws: str, data: dict, tasks: list[dict], args) -> dic
     url = f"{ws}/ws/annotate/{data['scene_id']}/"
     by_id = {t["id"]: t for t in tasks}
     waited, times, open_ms = [], [], []
+    failed = 0
     async with Annotator(url, data["token"]) as a:
         for _ in tasks:
             t0 = time.perf_counter()
@@ -347,12 +348,17 @@ async def _task_open_clicks(ws: str, data: dict, tasks: list[dict], args) -> dic
             if status != 200:
                 break
             await asyncio.sleep(args.task_think)
-            ms, _, w = await a.click([by_id[task["id"]]["click"]], [1])
+            try:
+                ms, _, w = await a.click([by_id[task["id"]]["click"]], [1])
+            except RuntimeError as exc:  # e.g. encoding_timeout: the click never got its window; counted as waited
+                print(f"task {task['id']}: {exc}", flush=True)
+                ms, w, failed = float("nan"), True, failed + 1
             waited.append(w)
             times.append(ms)
             await asyncio.to_thread(_api_post, ws, data["token"], f"/api/tasks/{task['id']}/submit/")
     ready = [not w for w in waited]
-    return {"tasks": len(waited), "think_s": args.task_think,
+    times = [t for t in times if t == t]  # without the failed ones (NaN)
+    return {"tasks": len(waited), "think_s": args.task_think, "failed": failed,
             "ready_share": round(sum(ready) / len(ready), 2) if ready else 0.0,
             "first_click_p50_ms": _pct(times, 50), "first_click_max_ms": round(max(times), 1) if times else None,
             "task_open_p50_ms": _pct(open_ms, 50)}
