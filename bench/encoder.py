@@ -6,8 +6,9 @@ autocast, as the ``gpu`` worker runs it; the CPU: fp32). No Django, no services:
 
 Images are real 1024 x 1024 windows of the samples (the Atlanta chip and the RGBN scene, read at several offsets
 and scales). Each figure is the best of ``--rounds`` timed passes over the same ``--images`` images after one
-warm-up pass (the first CUDA call compiles kernels). Also printed: the largest difference between a batched and a
-one-at-a-time embedding (bf16 batching changes the arithmetic a little; fp32 should agree to ~1e-3).
+warm-up pass (the first CUDA call compiles kernels); the configurations take turns within each pass. Also printed:
+the largest difference between a batched and a one-at-a-time embedding (bf16 batching changes the arithmetic a
+little; fp32 should agree to ~1e-3).
 Prints a line per batch size, then one JSON object with the figures and the machine on the last line.
 """
 
@@ -55,14 +56,16 @@ def sample_images(n: int, size: int = 1024):
     return np.stack(out)
 
 
-def _timed(fn, rounds: int) -> float:
-    """Best of ``rounds`` wall times of ``fn()`` in seconds (after one untimed call)."""
-    fn()
-    best = float("inf")
-    for _ in range(rounds):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
+def _best_interleaved(runs: dict, rounds: int) -> dict[str, float]:
+    """Best wall time (s) of each of ``runs`` (name -> callable) over ``rounds`` passes, the runs taking turns in
+    every pass (so a burst of load from elsewhere does not land on one of them only), after one untimed pass."""
+    best = {name: float("inf") for name in runs}
+    for r in range(rounds + 1):
+        for name, fn in runs.items():
+            t0 = time.perf_counter()
+            fn()
+            if r:
+                best[name] = min(best[name], time.perf_counter() - t0)
     return best
 
 
@@ -91,13 +94,17 @@ def main(argv=None) -> dict:
     print(f"model on {device} in {time.perf_counter() - t0:.1f} s; {n} images; torch {torch.__version__}, "
           f"{torch.get_num_threads()} threads; load {os.getloadavg()[0]:.2f}", flush=True)
 
-    single_s = _timed(lambda: [encode(model, im) for im in images], rounds)
+    runs = {"single": lambda: [encode(model, im) for im in images]}
+    for b in batches:
+        runs[str(b)] = lambda b=b: encode_batch(model, images, batch_size=b)
+    best = _best_interleaved(runs, rounds)
+    single_s = best["single"]
     single = n / single_s
     print(f"one at a time: {single:.2f} images/s", flush=True)
     reference = np.concatenate([encode(model, im) for im in images[: max(batches)]]).astype(np.float32)
     figures = {}
     for b in batches:
-        seconds = _timed(lambda b=b: encode_batch(model, images, batch_size=b), rounds)
+        seconds = best[str(b)]
         batched = encode_batch(model, images[: max(batches)], batch_size=b).astype(np.float32)
         figures[str(b)] = {"images_per_s": round(n / seconds, 2), "speedup": round(single_s / seconds, 2),
                            "max_abs_diff_vs_single": round(float(np.abs(batched - reference).max()), 5)}

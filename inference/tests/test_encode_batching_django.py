@@ -88,8 +88,17 @@ def _batching_worker(child_env: dict, batch: int) -> subprocess.Popen:
     raise RuntimeError("the batching worker did not answer within 90 s")
 
 
+def _gpu_purge() -> None:
+    """Messages earlier tests left on ``gpu`` (prefetches nobody waited for) would be encoded by the worker here."""
+    from webapp.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge("gpu")
+
+
 def test_concurrent_requests_are_encoded_in_one_batch(world, child_env, gpu_paused):  # noqa: F811
     r = redis_client()
+    _gpu_purge()
     r.delete(PENDING)
     keys = [_key(world, Window(-2, c, 4)) for c in range(4)]
     states = []
