@@ -13,7 +13,11 @@ Measured, from prompt sent to ``mask`` received:
   pausing ``--concurrent-think`` seconds on average between clicks (0 = back to back: a throughput stress test);
 - first clicks on new windows: the render recipe is nudged (new cache keys), then for ``--pans`` buildings the
   client reports a viewport around it, waits ``--think`` seconds (an annotator finding the object), and clicks;
-  the share of those clicks that got an ``encoding`` message first is reported.
+  the share of those clicks that got an ``encoding`` message first is reported;
+- open a task, then click: the recipe nudged again, ``--tasks`` tasks (a box around a building each) are leased
+  one after the other (``POST tasks/next/``: the task-open prefetch), the client waits ``--task-think`` seconds,
+  clicks the building and submits; the share of those first clicks whose embedding was ready is reported
+  (target: 90 %).
 
     eval "$(bash scripts/services.sh start)"
     .venv/bin/python bench/click_latency.py [--decode-in web,worker] [--clicks 200] [--annotators 8]
@@ -49,7 +53,7 @@ BENCH_REDIS_DB = 7
 MEDIA = ROOT / ".local" / "bench-media"
 LOGS = ROOT / ".local" / "bench"
 ZOOMED_IN = 0.125  # ground metres per screen pixel: level -2 on the 0.5 m Atlanta chip
-TARGETS = {"single_p50_ms": 40, "single_p95_ms": 60, "concurrent_p95_ms": 150}
+TARGETS = {"single_p50_ms": 40, "single_p95_ms": 60, "concurrent_p95_ms": 150, "task_open_ready_share": 0.9}
 
 
 def _url_with_db(url: str, db: str) -> str:
@@ -57,19 +61,19 @@ def _url_with_db(url: str, db: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/" + db, parts.query, ""))
 
 
-def _prepare_env() -> dict:
+def _prepare_env(bench_db: str = BENCH_DB, redis_db: int = BENCH_REDIS_DB) -> dict:
     db_url = os.environ.get("DATABASE_URL", "postgis://geoloop@127.0.0.1:55432/geoloop")
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:56379/0")
     env = dict(os.environ)
-    env.update(DATABASE_URL=_url_with_db(db_url, BENCH_DB), REDIS_URL=_url_with_db(redis_url, str(BENCH_REDIS_DB)),
+    env.update(DATABASE_URL=_url_with_db(db_url, bench_db), REDIS_URL=_url_with_db(redis_url, str(redis_db)),
                GEOLOOP_MEDIA_ROOT=str(MEDIA), DJANGO_SETTINGS_MODULE="webapp.settings", PYTHONUNBUFFERED="1")
     import psycopg
 
     parts = urlsplit(db_url)
     with psycopg.connect(host=parts.hostname, port=parts.port, user=parts.username, password=parts.password or None,
                          dbname="postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone():
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [bench_db]).fetchone():
+            conn.execute(f'CREATE DATABASE "{bench_db}"')
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "REDIS_URL", "GEOLOOP_MEDIA_ROOT",
                                            "DJANGO_SETTINGS_MODULE")})
     return env
@@ -131,7 +135,7 @@ def _setup_data(n_buildings: int) -> dict:
         c = poly.centroid
         mid = [(c.x + point[0]) / 2, (c.y + point[1]) / 2]
         seconds.append(mid if poly.contains(type(c)(mid)) else point)
-    return {"token": token.key, "scene_id": scene.pk, "clicks": clicks, "seconds": seconds,
+    return {"token": token.key, "scene_id": scene.pk, "project_id": project.pk, "clicks": clicks, "seconds": seconds,
             "encoded_now": encoded, "version": version.pk, "windows": windows,
             "bounds": [list(p.bounds) for p in polys], "recipe": scene.render_recipe}
 
@@ -229,13 +233,17 @@ class Annotator:
         return times, answers
 
 
-async def _measure(ws: str, data: dict, args) -> dict:
+async def _measure(ws: str, data: dict, args, warm: bool = True) -> dict:
     url = f"{ws}/ws/annotate/{data['scene_id']}/"
     from inference.tasks import encode_window
 
     # the gpu worker is long-lived in production: load its model (an encode task on a cached window)
     await asyncio.to_thread(lambda: encode_window.delay(data["version"], data["scene_id"], data["windows"][0])
                             .get(timeout=600))
+    if not warm:  # the server still loads the model and learns the working level (a few clicks)
+        async with Annotator(url, data["token"]) as a:
+            await a.session(data, 4)
+        return {}
     # load every window into the server's memory; export/load the decoder
     async with Annotator(url, data["token"]) as warm:
         for point in data["clicks"]:
@@ -291,6 +299,71 @@ async def _first_clicks(ws: str, data: dict, args) -> dict:
             "first_click_p50_ms": _pct(times, 50), "first_click_max_ms": round(max(times), 1)}
 
 
+def _make_tasks(data: dict, n: int) -> list[dict]:
+    """``n`` tasks of the bench project, each a box around one building (about 3 x its size, at least 40 m), the
+    earlier ones removed; returns ``[{"id", "click"}]`` in the order ``tasks/next`` leases them."""
+    from django.contrib.gis.geos import Polygon
+
+    from annotator.models import Scene, Task
+
+    scene = Scene.objects.get(pk=data["scene_id"])
+    Task.objects.filter(scene=scene).delete()
+    out = []
+    k = len(data["clicks"])
+    for i in range(n):
+        b = (i * 7 + 3) % k
+        x0, y0, x1, y1 = data["bounds"][b]
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        half = max((x1 - x0) * 1.5, (y1 - y0) * 1.5, 20 / 92_700)
+        area = Polygon.from_bbox((cx - half, cy - half * 0.8, cx + half, cy + half * 0.8))
+        area.srid = 4326
+        task = Task.objects.create(project=scene.project, scene=scene, area=area)
+        out.append({"id": task.pk, "click": data["clicks"][b]})
+    return out
+
+
+def _api_post(ws: str, token: str, path: str) -> tuple[int, dict]:
+    import urllib.request
+
+    request = urllib.request.Request(ws.replace("ws://", "http://") + path, method="POST", data=b"{}",
+                                     headers={"Authorization": f"Token {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        body = response.read()
+        return response.status, json.loads(body) if body else {}
+
+
+async def _task_open_clicks(ws: str, data: dict, tasks: list[dict], args) -> dict:
+    """Open a task (``tasks/next``: the task-open prefetch), think ``--task-think`` s, click a building in it,
+    submit; the share of those first clicks whose window was ready (no ``encoding`` message)."""
+    url = f"{ws}/ws/annotate/{data['scene_id']}/"
+    by_id = {t["id"]: t for t in tasks}
+    waited, times, open_ms = [], [], []
+    failed = 0
+    async with Annotator(url, data["token"]) as a:
+        for _ in tasks:
+            t0 = time.perf_counter()
+            status, task = await asyncio.to_thread(_api_post, ws, data["token"],
+                                                   f"/api/projects/{data['project_id']}/tasks/next/")
+            open_ms.append((time.perf_counter() - t0) * 1000)
+            if status != 200:
+                break
+            await asyncio.sleep(args.task_think)
+            try:
+                ms, _, w = await a.click([by_id[task["id"]]["click"]], [1])
+            except RuntimeError as exc:  # e.g. encoding_timeout: the click never got its window; counted as waited
+                print(f"task {task['id']}: {exc}", flush=True)
+                ms, w, failed = float("nan"), True, failed + 1
+            waited.append(w)
+            times.append(ms)
+            await asyncio.to_thread(_api_post, ws, data["token"], f"/api/tasks/{task['id']}/submit/")
+    ready = [not w for w in waited]
+    times = [t for t in times if t == t]  # without the failed ones (NaN)
+    return {"tasks": len(waited), "think_s": args.task_think, "failed": failed,
+            "ready_share": round(sum(ready) / len(ready), 2) if ready else 0.0,
+            "first_click_p50_ms": _pct(times, 50), "first_click_max_ms": round(max(times), 1) if times else None,
+            "task_open_p50_ms": _pct(open_ms, 50)}
+
+
 def _salt_recipe(data: dict, salt: float) -> None:
     from annotator.models import Scene
 
@@ -318,6 +391,12 @@ def main(argv=None) -> dict:
     parser.add_argument("--buildings", type=int, default=12)
     parser.add_argument("--pans", type=int, default=6)
     parser.add_argument("--think", type=float, default=2.0, help="seconds between viewport report and first click")
+    parser.add_argument("--tasks", type=int, default=10, help="open-a-task-then-click scenario: tasks opened")
+    parser.add_argument("--task-think", type=float, default=3.0,
+                        help="seconds between opening a task and its first click")
+    parser.add_argument("--db", default=BENCH_DB, help="database name on DATABASE_URL's server")
+    parser.add_argument("--redis-db", type=int, default=BENCH_REDIS_DB, help="Redis database index on REDIS_URL")
+    parser.add_argument("--skip-warm", action="store_true", help="only the first-click scenarios")
     parser.add_argument("--variants", default="",
                         help="A/B on one machine: 'label=ROOT[,ENV=VALUE...];label2=...' servers run from each "
                              "ROOT (a checkout, e.g. `git archive` of the previous commit) with those environment "
@@ -330,7 +409,7 @@ def main(argv=None) -> dict:
         root, *pairs = rest.split(",")
         variants.append((label, Path(root or ROOT), dict(p.split("=", 1) for p in pairs)))
 
-    env = _prepare_env()
+    env = _prepare_env(args.db, args.redis_db)
     t0 = time.perf_counter()
     data = _setup_data(args.buildings)
     print(f"set-up {time.perf_counter() - t0:.1f} s ({data['encoded_now']} windows encoded now)", flush=True)
@@ -343,20 +422,30 @@ def main(argv=None) -> dict:
     for mode, label, root, extra in runs:
         procs, ws = _start(env, mode, root, extra, label)
         try:
-            figures = asyncio.run(_measure(ws, data, args))
+            figures = asyncio.run(_measure(ws, data, args, warm=not args.skip_warm))
             _salt_recipe(data, salt=time.time() % 1000 * 1e-6)
             try:
                 figures["first_clicks"] = asyncio.run(_first_clicks(ws, data, args))
             finally:
                 _restore_recipe(data)
+            if args.tasks:
+                _salt_recipe(data, salt=time.time() % 1000 * 1e-6 + 5e-4)
+                try:
+                    tasks = _make_tasks(data, args.tasks)
+                    figures["task_open"] = asyncio.run(_task_open_clicks(ws, data, tasks, args))
+                finally:
+                    _restore_recipe(data)
         finally:
             processes_stop(procs)
         mode = f"{mode}{label}"
-        s, c = figures["single"], figures["concurrent"]
-        print(f"[decode in {mode}] one annotator: p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms over {s['clicks']} "
-              f"clicks (server p50 {s['server_p50']}); {c['annotators']} annotators: p50 {c['p50_ms']} ms, "
-              f"p95 {c['p95_ms']} ms over {c['clicks']} clicks ({c['clicks_per_s']} clicks/s); first clicks that "
-              f"waited for an encode: {figures['first_clicks']['waited_share']:.0%}", flush=True)
+        s, c = figures.get("single"), figures.get("concurrent")
+        if s and c:
+            print(f"[decode in {mode}] one annotator: p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms over {s['clicks']} "
+                  f"clicks (server p50 {s['server_p50']}); {c['annotators']} annotators: p50 {c['p50_ms']} ms, "
+                  f"p95 {c['p95_ms']} ms over {c['clicks']} clicks ({c['clicks_per_s']} clicks/s)", flush=True)
+        print(f"[decode in {mode}] first clicks after a pan that waited for an encode: "
+              f"{figures['first_clicks']['waited_share']:.0%}; task opened then clicked: "
+              f"{figures.get('task_open', {}).get('ready_share', 0):.0%} ready", flush=True)
         out["modes"][mode] = figures
     out["machine"] = {**machine(), "loadavg_1m_before": load_before}
     print(json.dumps(out))

@@ -10,7 +10,8 @@ fine-tuned the decoder reuse every embedding.
   minute per window and process). The rows in the shared database are the index of the prefix: whoever writes
   evicts (one evictor at a time, a Redis flag), a row is deleted only if nobody used it since it was chosen, and
   its file only by whoever deleted the row; a reader that finds a file gone forgets the row (it is encoded again);
-- encode: the Celery task ``inference.encode_window`` on queue ``gpu``.
+- encode: the Celery task ``inference.encode_window`` on queue ``gpu``, which encodes up to
+  ``GEOLOOP_ENCODE_BATCH`` pending windows at once (:mod:`inference.services.encoding`).
 
 No window is encoded twice at once: whoever wants a missing window takes the Redis flag ``geoloop:emb:lock:<key>``
 with ``SET NX EX``; only the taker enqueues the task. Everyone else (and the taker) subscribes to
@@ -243,16 +244,25 @@ def embedding_request(*, key: EmbeddingKey, version_id: int, scene_id: int, know
         return "cached"
     r = redis_client()
     if not r.set(_lock_name(key), f"{version_id}:{scene_id}", nx=True, ex=LOCK_TTL_S):
+        if not prefetch:  # a prompt waits for it: ahead of every prefetch
+            from inference.services.encoding import encode_request_promote
+
+            encode_request_promote(key, priority=PROMPT_PRIORITY)
         return "pending"
     if EmbeddingEntry.objects.filter(key=key.cache_key).exists():  # finished between our check and the flag
         r.delete(_lock_name(key))
         return "cached"
     r.delete(_error_name(key))
-    try:  # by name, like every service that enqueues (the task module is the worker's, not ours)
+    from inference.services.encoding import EncodeRequest, encode_request_add, encode_request_remove
+
+    request = EncodeRequest(version_id, scene_id, key.window, (prefetch[0], prefetch[1]) if prefetch else None)
+    priority = PREFETCH_PRIORITY if prefetch else PROMPT_PRIORITY
+    try:  # listed for the batching worker, then the task's message (by name, like every service that enqueues)
+        encode_request_add(request, priority=priority, key=key)
         current_app.send_task("inference.encode_window", args=(version_id, scene_id, key.window),
-                              kwargs={"prefetch": list(prefetch)} if prefetch else {},
-                              priority=PREFETCH_PRIORITY if prefetch else PROMPT_PRIORITY)
+                              kwargs={"prefetch": list(prefetch)} if prefetch else {}, priority=priority)
     except Exception:
+        encode_request_remove(request)
         r.delete(_lock_name(key))
         raise
     return "queued"
@@ -387,43 +397,13 @@ def embedding_cache_evict(*, max_bytes: int | None = None) -> int:
 
 
 def embedding_encode(*, version_id: int, scene_id: int, window_key: str, prefetch: list | None = None) -> dict:
-    """The ``inference.encode_window`` task's work: read the window from the scene COG with its render recipe,
-    encode it with the version's model, store it; publish the outcome to waiters and drop the flag. A stale
-    prefetch (its viewer reported another viewport since) is skipped: the flag is dropped and ``skipped``
-    published, so that a waiter (a click on that window after all) asks again, at prompt priority."""
-    from annotator.selectors.scenes import scene_get
-    from inference.models import ModelVersion
-    from inference.sam import encode
-    from inference.services.registry import model_load, model_version_encoder
+    """The ``inference.encode_window`` task's work: this window and up to ``GEOLOOP_ENCODE_BATCH`` - 1 other pending
+    ones encoded in one batch, stored, their waiters told (:mod:`inference.services.encoding`). A stale prefetch
+    (its viewer reported another viewport since) is skipped: the flag is dropped and ``skipped`` published, so that
+    a waiter (a click on that window after all) asks again, at prompt priority."""
+    from inference.services.encoding import embedding_encode as encode_pending
 
-    window = Window.from_key(window_key)
-    version = ModelVersion.objects.get(pk=version_id)
-    scene = scene_get(scene_id=scene_id)
-    if scene is None:
-        raise EncodingFailed(f"scene {scene_id} no longer exists")
-    model = model_load(version)
-    key = embedding_key(encoder_sha256=model_version_encoder(version), scene=scene, window=window)
-    r = redis_client()
-    r.expire(_lock_name(key), LOCK_TTL_S)
-    started = time.perf_counter()
-    encoded = False
-    if _prefetch_stale(tuple(prefetch) if prefetch else None) and embedding_load(key) is None:
-        r.delete(_lock_name(key))
-        r.publish(_channel(key), "skipped")
-        return {"key": key.cache_key, "encoded": False, "skipped": True}
-    try:
-        if embedding_load(key) is None:
-            _encode_store(key, lambda: encode(model, scene_window_rgb(scene, window)))
-            encoded = True
-    except Exception as exc:
-        reason = f"{type(exc).__name__}: {exc}"[:500]
-        r.set(_error_name(key), reason, ex=ERROR_TTL_S)
-        r.delete(_lock_name(key))
-        r.publish(_channel(key), f"error:{reason}")
-        raise
-    r.delete(_lock_name(key))
-    r.publish(_channel(key), "ok")
-    return {"key": key.cache_key, "encoded": encoded, "ms": round((time.perf_counter() - started) * 1000, 1)}
+    return encode_pending(version_id=version_id, scene_id=scene_id, window_key=window_key, prefetch=prefetch)
 
 
 def scene_window_rgb(scene, window: Window) -> np.ndarray:

@@ -20,6 +20,7 @@ from inference.services.embeddings import (
     embedding_request,
     prefetch_generation_set,
 )
+from inference.services.encoding import prefetch_windows_set
 from inference.services.errors import OutsideScene, PromptInvalid, SceneNotReady, TooManyWindows
 from inference.services.proposals import _number, _version, scene_gsd, scene_level_range
 from inference.services.proposals.parse import Scale, _optional_id, scale_parse
@@ -69,6 +70,8 @@ def _enqueue(*, scene, version, windows: list, viewer: str | None = None) -> dic
     keys = [embedding_key(encoder_sha256=encoder, scene=scene, window=w) for w in windows]
     known = embedding_known(keys)
     counts = {"queued": 0, "cached": 0, "pending": 0}
+    if viewer:
+        prefetch_windows_set(viewer, [w.key for w in windows])
     prefetch = (viewer, prefetch_generation_set(viewer)) if viewer else None
     for key in keys:
         state = embedding_request(key=key, version_id=version.pk, scene_id=scene.pk, known=key.cache_key in known,
@@ -168,10 +171,17 @@ def working_level(*, scene, task_extent_m: float | None = None) -> int:
                         max_level=max_level)
 
 
-def task_prefetch(*, task, model_version=None, limit: int | None = None) -> dict:
+def task_viewer(user) -> str:
+    """The prefetch viewer of ``user``'s task openings: a task opened supersedes the previous task's encodes that
+    have not started (the annotator has moved on; a click there still gets its window, at prompt priority)."""
+    return f"task:{getattr(user, 'pk', user)}"
+
+
+def task_prefetch(*, task, model_version=None, limit: int | None = None, viewer: str | None = None) -> dict:
     """Enqueue the encodes of the windows covering ``task``'s area at the project's working level (see
     :func:`working_level`), nearest the task's centre first, at most ``limit`` (default
-    ``GEOLOOP_PREFETCH_TASK_MAX``). Returns what :func:`viewport_prefetch` returns."""
+    ``GEOLOOP_PREFETCH_TASK_MAX``), behind prompts' encodes. With ``viewer`` (:func:`task_viewer`), encodes still
+    queued for that viewer's earlier task are skipped. Returns what :func:`viewport_prefetch` returns."""
     scene = task.scene
     if scene.status != SceneStatus.READY or not scene.transform:
         raise SceneNotReady(f"scene {scene.pk} is {scene.status}, not ready")
@@ -184,12 +194,12 @@ def task_prefetch(*, task, model_version=None, limit: int | None = None) -> dict
     level = working_level(scene=scene, task_extent_m=extent_m)
     cap = int(getattr(settings, "GEOLOOP_PREFETCH_TASK_MAX", 16) if limit is None else limit)
     return viewport_prefetch(scene=scene, bbox=[lon0, lat0, lon1, lat1], scale=Scale(level=level),
-                             model_version=model_version, limit=cap, prefer_holding=True)
+                             model_version=model_version, limit=cap, prefer_holding=True, viewer=viewer)
 
 
 def on_task_leased(sender, *, task, user, **kwargs):
     """Receiver of ``annotator.signals.task_leased``: prefetch the task's windows; never fails the lease."""
     try:
-        task_prefetch(task=task)
+        task_prefetch(task=task, viewer=task_viewer(user))
     except Exception:
         log.warning("prefetch of task %s failed", task.pk, exc_info=True)

@@ -19,8 +19,10 @@ CELERY_TASK_ROUTES = {
     "annotator.export_*": {"queue": "export"},
 }
 # Per-queue limits (seconds): soft limit raises in the task, hard limit kills the child.
+# A gpu task encodes up to GEOLOOP_ENCODE_BATCH windows (inference.services.encoding): its limits scale with that.
+_ENCODE_BATCH = max(1, env_int("GEOLOOP_ENCODE_BATCH", 0))
 CELERY_QUEUE_TIME_LIMITS = {
-    "gpu": (60, 90),
+    "gpu": (60 * _ENCODE_BATCH, 90 * _ENCODE_BATCH),
     "train": (6 * 3600, 6 * 3600 + 300),
     "export": (3600, 3900),
     "default": (900, 1000),

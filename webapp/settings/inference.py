@@ -21,3 +21,5 @@ GEOLOOP_PREFETCH_MAX = env_int("GEOLOOP_PREFETCH_MAX", 6)
 # half of what GEOLOOP_EMBEDDING_CACHE_BYTES holds).
 GEOLOOP_PREFETCH_AREA_MAX = env_int("GEOLOOP_PREFETCH_AREA_MAX", 64)
 GEOLOOP_ENCODE_WAIT_S = env_int("GEOLOOP_ENCODE_WAIT_S", 120)
+# Windows one gpu task encodes in one batch (inference.services.encoding); 0 = from the device: 8 on CUDA, 1 on CPU.
+GEOLOOP_ENCODE_BATCH = env_int("GEOLOOP_ENCODE_BATCH", 0)

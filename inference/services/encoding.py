@@ -1,0 +1,333 @@
+"""Batched encoding on the ``gpu`` worker: one ``inference.encode_window`` task encodes up to N pending windows.
+
+Every encode request is two things: the Celery message (``inference.encode_window``, which wakes a worker) and a
+member of the Redis sorted set :data:`PENDING` (what is still to encode, prompts ahead of prefetches, oldest
+first). :func:`embedding_request` adds both, after taking the window's flag (``geoloop:emb:lock:<key>``, see
+:mod:`inference.services.embeddings`).
+
+A task, when it starts, claims in one atomic step (a Lua script) the first N requests of :data:`PENDING` (the
+set, not the message, orders the work: a prompt's request, or a prefetch a prompt waits for and promoted by
+:func:`encode_request_promote`, is encoded next); a claim is a key ``geoloop:emb:claim:<member>`` that lives as
+long as the ``gpu`` queue's hard time limit. It then encodes the claimed windows in one
+:func:`inference.sam.encode_batch` call per model version (bf16 autocast on CUDA, fp32 on the CPU), stores each,
+drops each flag and claim and publishes ``ok`` (or ``error:<reason>`` / ``skipped``) on each window's channel, as a
+single encode always did.
+
+Celery's semantics stay as they were (``gpu`` tasks are acknowledged on receipt, one prefetched): a request that a
+batch took still has its own message in the queue. When that message runs, its request is no longer pending:
+
+- claimed by a batch still running (the claim key exists): that batch publishes;
+- no claim left: the batch has finished (the embedding is stored: ``ok`` is published again, nothing encoded) or
+  its worker died (nothing stored: this task encodes it). So no window is encoded twice, and a worker killed
+  mid-batch loses only its own message's window, exactly as an unbatched worker did (that one waits for the
+  flag's TTL, the existing rule).
+
+Whether or not it took its own request, a message takes the first N pending ones: every message takes at least one
+while any is pending, and there are never fewer messages queued than requests pending, so none is stranded.
+
+``N`` is ``GEOLOOP_ENCODE_BATCH``; 0 (the default) means from the device: 8 on CUDA, 1 on the CPU (where a batch
+is no faster per image, and a prompt's window should not wait behind seven prefetches).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+
+from inference.services.embeddings import (
+    ENCODE_COUNTER,
+    ERROR_TTL_S,
+    LOCK_TTL_S,
+    EmbeddingKey,
+    _channel,
+    _error_name,
+    _lock_name,
+    _prefetch_stale,
+    embedding_key,
+    embedding_load,
+    embedding_store,
+    redis_client,
+    scene_window_rgb,
+)
+from inference.services.errors import EncodingFailed
+from inference.windows import Window
+
+log = logging.getLogger(__name__)
+
+PENDING = "geoloop:emb:pending"  # sorted set: request member -> priority band + enqueue time
+CLAIM_PREFIX = "geoloop:emb:claim:"
+BATCH_COUNTER = "geoloop:emb:batches"  # hash: batch size -> encoder calls of that size (tests, bench)
+_BAND_S = 1e10  # one priority step in the score: larger than any Unix time, so a band never overlaps the next
+CUDA_BATCH = 8
+
+# KEYS[1]: the pending set. ARGV: own member ('' = none), how many, claim TTL (s), claim prefix, holder.
+# The pending set decides what is encoded next (prompts first, even one whose message is queued behind prefetches):
+# a task takes the first `n` pending requests, its own among them or not. Its own request when no longer pending
+# is taken besides when nobody holds a claim on it (the batch that took it died, or finished: nothing to encode).
+# Every message takes at least one pending request while any is left, so none is stranded.
+_CLAIM_LUA = """
+local out = {}
+local own, n, ttl, prefix, holder = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
+if own ~= '' and not redis.call('ZSCORE', KEYS[1], own) then
+  if redis.call('SET', prefix .. own, holder, 'NX', 'EX', ttl) then
+    table.insert(out, own)
+  end
+end
+local popped = redis.call('ZPOPMIN', KEYS[1], n)
+for i = 1, #popped, 2 do
+  redis.call('SET', prefix .. popped[i], holder, 'EX', ttl)
+  table.insert(out, popped[i])
+end
+return out
+"""
+
+
+@dataclass(frozen=True)
+class EncodeRequest:
+    """One window to encode with one model version; ``prefetch`` = (viewer, generation) for a prefetch."""
+
+    version_id: int
+    scene_id: int
+    window_key: str
+    prefetch: tuple[str, str] | None = None
+
+    @property
+    def member(self) -> str:
+        viewer, generation = self.prefetch or ("", "")
+        return "|".join([str(self.version_id), str(self.scene_id), self.window_key, viewer, generation])
+
+    @classmethod
+    def from_member(cls, member: bytes | str) -> EncodeRequest:
+        text = member.decode() if isinstance(member, bytes) else member
+        version, scene, window, viewer, generation = text.split("|", 4)
+        return cls(int(version), int(scene), window, (viewer, generation) if viewer else None)
+
+
+def encode_batch_size(device=None) -> int:
+    """``GEOLOOP_ENCODE_BATCH`` when set above 0, else from the device: :data:`CUDA_BATCH` on CUDA, 1 on the CPU."""
+    configured = int(getattr(settings, "GEOLOOP_ENCODE_BATCH", 0) or 0)
+    if configured > 0:
+        return configured
+    if device is None:
+        from inference.sam.build import select_device
+
+        device = select_device()
+    return CUDA_BATCH if getattr(device, "type", str(device)) == "cuda" else 1
+
+
+def _claim_ttl_s() -> int:
+    """A claim lives as long as the ``gpu`` queue lets a task run (its hard time limit), plus a margin."""
+    limits = getattr(settings, "CELERY_QUEUE_TIME_LIMITS", {}).get("gpu") or (60, 90)
+    return int(max(limits)) + 30
+
+
+def _wanted_name(viewer: str) -> str:
+    return f"geoloop:prefetch:windows:{viewer}"
+
+
+def prefetch_windows_set(viewer: str, window_keys: Iterable[str]) -> None:
+    """Record the windows of ``viewer``'s newest prefetch (before its generation is started): a queued prefetch of
+    an older generation is skipped only when the newest one does not want the same window (an overlapping
+    viewport, the same task opened again: its flag is held, so the newest report queued nothing for it)."""
+    name = _wanted_name(viewer)
+    pipe = redis_client().pipeline(transaction=True)
+    pipe.delete(name)
+    keys = list(window_keys)
+    if keys:
+        pipe.sadd(name, *keys)
+        pipe.expire(name, LOCK_TTL_S)
+    pipe.execute()
+
+
+def _prefetch_unwanted(request: EncodeRequest) -> bool:
+    """A prefetch whose viewer has reported a newer viewport (or opened another task) that leaves its window out."""
+    if request.prefetch is None or not _prefetch_stale(request.prefetch):
+        return False
+    return not redis_client().sismember(_wanted_name(request.prefetch[0]), request.window_key)
+
+
+def _member_name(key: EmbeddingKey) -> str:
+    return f"geoloop:emb:member:{key.cache_key}"
+
+
+def encode_request_add(request: EncodeRequest, *, priority: int, key: EmbeddingKey | None = None) -> None:
+    """List ``request`` as pending (the caller holds the window's flag and sends the task's message next); with
+    ``key``, remember which member encodes that window (:func:`encode_request_promote`)."""
+    pipe = redis_client().pipeline(transaction=False)
+    pipe.zadd(PENDING, {request.member: priority * _BAND_S + time.time()})
+    if key is not None:
+        pipe.set(_member_name(key), request.member, ex=LOCK_TTL_S)
+    pipe.execute()
+
+
+def encode_request_promote(key: EmbeddingKey, *, priority: int) -> bool:
+    """A prompt waits for a window that a prefetch has queued: move that request up to ``priority`` (the next task
+    to start takes it, whatever its message's place in the queue). False when it is not pending any more."""
+    r = redis_client()
+    raw = r.get(_member_name(key))
+    if raw is None:
+        return False
+    member = raw.decode() if isinstance(raw, bytes) else str(raw)
+    score = r.zscore(PENDING, member)
+    wanted = priority * _BAND_S + time.time()
+    if score is None or score <= wanted:
+        return False
+    return bool(r.zadd(PENDING, {member: wanted}, xx=True, ch=True))
+
+
+def encode_request_remove(request: EncodeRequest) -> None:
+    """Unlist ``request`` (its message could not be sent)."""
+    redis_client().zrem(PENDING, request.member)
+
+
+def encode_requests_claim(own: EncodeRequest | None, *, limit: int, holder: str) -> list[EncodeRequest]:
+    """Claim ``own`` (when pending or unclaimed) and up to ``limit`` requests in all (see the module docstring)."""
+    r = redis_client()
+    members = r.eval(_CLAIM_LUA, 1, PENDING, own.member if own else "", max(1, limit), _claim_ttl_s(),
+                     CLAIM_PREFIX, holder)
+    return [EncodeRequest.from_member(m) for m in members]
+
+
+def encode_batches() -> dict[int, int]:
+    """Encoder calls so far by batch size (the counter the batching test and the bench read)."""
+    raw = redis_client().hgetall(BATCH_COUNTER)
+    return {int(k): int(v) for k, v in raw.items()}
+
+
+# ------------------------------------------------------------------------------------------------ one batch
+
+
+@dataclass
+class _Job:
+    request: EncodeRequest
+    own: bool
+    key: EmbeddingKey | None = None
+    version: Any = None
+    image: np.ndarray | None = None
+    outcome: str = ""  # "ok" | "skipped" | "error:<reason>"
+    encoded: bool = False
+    error: BaseException | None = field(default=None, repr=False)
+
+
+def _prepare(job: _Job) -> None:
+    """Resolve the job's key; decide whether it still needs an encode; read its window (an error is the job's)."""
+    from annotator.selectors.scenes import scene_get
+    from inference.models import ModelVersion
+    from inference.services.registry import model_version_encoder
+
+    req = job.request
+    version = ModelVersion.objects.filter(pk=req.version_id).first()
+    scene = scene_get(scene_id=req.scene_id)
+    if version is None or scene is None:
+        raise EncodingFailed(f"model version {req.version_id} or scene {req.scene_id} no longer exists")
+    job.version = version
+    job.key = key = embedding_key(encoder_sha256=model_version_encoder(version), scene=scene,
+                                  window=Window.from_key(req.window_key))
+    r = redis_client()
+    if not job.own and not r.exists(_lock_name(key)):  # nobody asks for it any more (its flag expired)
+        job.outcome = "dropped"
+        return
+    r.expire(_lock_name(key), LOCK_TTL_S)
+    if embedding_load(key) is not None:
+        job.outcome = "ok"
+        return
+    if _prefetch_unwanted(req):
+        job.outcome = "skipped"
+        return
+    job.image = scene_window_rgb(scene, Window.from_key(req.window_key))
+
+
+def _fail(job: _Job, exc: BaseException) -> None:
+    job.error = exc
+    job.outcome = "error:" + f"{type(exc).__name__}: {exc}"[:500]
+
+
+def _encode_group(jobs: list[_Job]) -> None:
+    """One encoder call for jobs of one model version; store each embedding."""
+    from inference.sam import encode_batch
+    from inference.services.registry import model_load
+
+    model = model_load(jobs[0].version)
+    embeddings = encode_batch(model, np.stack([j.image for j in jobs if j.image is not None]),
+                              batch_size=len(jobs))
+    r = redis_client()
+    r.hincrby(BATCH_COUNTER, str(len(jobs)), 1)
+    for job, emb in zip(jobs, embeddings, strict=True):
+        assert job.key is not None  # set by _prepare before the image
+        r.hincrby(ENCODE_COUNTER, job.key.cache_key, 1)
+        embedding_store(key=job.key, embedding=emb[None])
+        job.encoded, job.outcome = True, "ok"
+
+
+def _finish(job: _Job) -> None:
+    """Tell the window's waiters and let go of its flag and claim (a dropped job had no waiters)."""
+    r = redis_client()
+    r.delete(CLAIM_PREFIX + job.request.member)
+    if job.key is None or job.outcome == "dropped":
+        return
+    if job.outcome.startswith("error:"):
+        r.set(_error_name(job.key), job.outcome[len("error:"):], ex=ERROR_TTL_S)
+    r.delete(_lock_name(job.key))
+    r.publish(_channel(job.key), job.outcome)
+
+
+def _run_jobs(jobs: list[_Job]) -> None:
+    for job in jobs:
+        try:
+            _prepare(job)
+        except Exception as exc:  # noqa: BLE001 - a window that cannot be read fails alone, reported to its waiters
+            _fail(job, exc)
+    groups: dict[int, list[_Job]] = {}
+    for job in jobs:
+        if job.image is not None and not job.outcome:
+            groups.setdefault(job.request.version_id, []).append(job)
+    for group in groups.values():
+        try:
+            _encode_group(group)
+        except Exception as exc:  # noqa: BLE001 - reported to every waiter of the group (and re-raised for its own)
+            for job in group:
+                if not job.outcome:
+                    _fail(job, exc)
+
+
+def encode_claimed(requests: Iterable[EncodeRequest], *, own: EncodeRequest | None = None) -> list[_Job]:
+    """Encode claimed requests: prepare each, one encoder call per model version, then publish every outcome."""
+    jobs = [_Job(request=req, own=req == own) for req in requests]
+    try:
+        _run_jobs(jobs)
+    except BaseException as exc:  # a time limit or a kill signal between steps: no waiter is left hanging
+        for job in jobs:
+            if not job.outcome:
+                _fail(job, exc)
+        raise
+    finally:
+        for job in jobs:
+            job.image = None
+            _finish(job)
+    return jobs
+
+
+def embedding_encode(*, version_id: int, scene_id: int, window_key: str, prefetch: list | None = None) -> dict:
+    """The ``inference.encode_window`` task's work: claim this request and up to N - 1 pending ones, encode them
+    in one batch, publish each outcome. Raises this request's own failure (after everyone was told)."""
+    import os
+    import socket
+
+    started = time.perf_counter()
+    own = EncodeRequest(version_id, scene_id, window_key, (prefetch[0], prefetch[1]) if prefetch else None)
+    holder = f"{socket.gethostname()}:{os.getpid()}"
+    claimed = encode_requests_claim(own, limit=encode_batch_size(), holder=holder)
+    jobs = encode_claimed(claimed, own=own)
+    mine = next((j for j in jobs if j.own), None)
+    if mine is not None and mine.error is not None:
+        raise mine.error
+    return {"key": mine.key.cache_key if mine and mine.key else None, "claimed": len(jobs),
+            "encoded": sum(j.encoded for j in jobs), "own": mine.outcome if mine else "elsewhere",
+            "skipped": bool(mine and mine.outcome == "skipped"),
+            "ms": round((time.perf_counter() - started) * 1000, 1)}
