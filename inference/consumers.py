@@ -6,7 +6,8 @@ role on the scene's project, else the socket is closed with code 4403 before it 
 Client -> server
     ``{"type": "prompt", "request_id": any, "points": [[lon, lat], ...], "labels": [1|0, ...],
     "box": [min lon, min lat, max lon, max lat] | null, "map_resolution": ground m per screen px,
-    "previous_proposal_id": int | null, "model_version": int (optional; default the project's active one)}``
+    "previous_proposal_id": int | null, "model_version": int (optional; default the project's active one),
+    "label_class": int (optional: the class being drawn; its accepted sizes score the candidates)}``
     ``{"type": "viewport", "request_id": any, "bbox": [min lon, min lat, max lon, max lat], "map_resolution": m}``
     ``{"type": "ping"}``
 Server -> client

@@ -19,6 +19,7 @@ class PromptInput:
     map_resolution: float  # ground metres per screen pixel
     previous_proposal_id: int | None = None
     model_version_id: int | None = None
+    label_class_id: int | None = None  # the class being drawn: its own size prior scores the candidates
 
 
 def _number(value, what: str) -> float:
@@ -94,4 +95,5 @@ def prompt_input_parse(data: Mapping) -> PromptInput:
         points=points, labels=labels, box=box, map_resolution=resolution,
         previous_proposal_id=_optional_id(data.get("previous_proposal_id"), "previous_proposal_id"),
         model_version_id=_optional_id(data.get("model_version"), "model_version"),
+        label_class_id=_optional_id(data.get("label_class"), "label_class"),
     )
