@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -74,14 +75,23 @@ from inference.scoring import (  # noqa: E402
     candidate_features,
     candidate_tokens,
     choose,
+    coarser_logits,
     fills_window,
+    finer_logits,
+    focus_window_after,
 )
-from inference.windows import DEFAULT_WINDOW_SIZE, choose_level, max_useful_level, window_for_point  # noqa: E402
+from inference.windows import (  # noqa: E402
+    DEFAULT_WINDOW_SIZE,
+    choose_level,
+    max_useful_level,
+    window_for_point,
+)
 
 SCENE = ROOT / "samples" / "spacenet-atlanta" / "sample_geotiff.tif"
 LABELS = ROOT / "samples" / "spacenet-atlanta" / "geotiff_labels.geojson"
 MIN_LEVEL = -2
-POLICIES = ("model", "scored", "oracle")
+POLICIES = ("model", "scored", "oracle", "focus", "focus-oracle")
+FOCUS_POLICIES = {"focus": "scored", "focus-oracle": "oracle"}
 RASTER_SUFFIXES = {".tif", ".tiff", ".png", ".jp2", ".img", ".vrt"}
 
 
@@ -163,6 +173,7 @@ class Trace:
     scale_kept: int = 0
     rows: list = field(default_factory=list)  # (features, gt iou) of every candidate (fitting)
     chosen: list = field(default_factory=list)  # (features, gt iou) of the chosen one
+    windows: set = field(default_factory=set)  # focus windows used
 
 
 class Runner:
@@ -172,6 +183,7 @@ class Runner:
         self.embeddings: dict[str, np.ndarray] = {}
         self.encode_ms: list[float] = []
         self.gsd = abs(ds.transform.a)
+        self.finest = MIN_LEVEL  # scale search goes no finer
 
     def embedding(self, window) -> np.ndarray:
         if window.key not in self.embeddings:
@@ -185,9 +197,11 @@ class Runner:
             t0 = time.perf_counter()
             self.embeddings[window.key] = encode(self.model, image)
             self.encode_ms.append((time.perf_counter() - t0) * 1000)
-            if path is not None:
+            if path is not None:  # written whole, then renamed: parallel runs share the cache
                 path.parent.mkdir(parents=True, exist_ok=True)
-                np.save(path, self.embeddings[window.key])
+                tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npy")
+                np.save(tmp, self.embeddings[window.key])
+                os.replace(tmp, path)
         return self.embeddings[window.key]
 
     def pixel_area(self, window) -> float:
@@ -222,7 +236,8 @@ class Runner:
                 else:
                     best = tokens.index(choice.token)
                 token, logits, quality = tokens[best], low[tokens[best]], float(choice.qualities[best])
-                if policy == "scored" and len(points) == 1 and fills_window(feats[best]) and window.level > MIN_LEVEL:
+                if (policy == "scored" and len(points) == 1 and fills_window(feats[best])
+                        and window.level > self.finest):
                     found = self._scale_search(window, points, labels, calibrator, prior)
                     trace.scale_searches += 1
                     if found is not None and found[1] > quality:
@@ -241,6 +256,40 @@ class Runner:
 
         return predict
 
+    def predict_fn_focus(self, policy: str, eval_window, poly, gt, trace: Trace, *, calibrator, prior,
+                         collect: bool):
+        """FocalClick's coarse-then-focus on SAM: the first click is answered on the annotator's window; the
+        later ones on a focus window sized by that first answer (:func:`focus_window_after`), as long as it holds
+        every click (else back on the annotator's window). Logits fed back are carried across the switch
+        (:func:`finer_logits` / :func:`coarser_logits`); every answer is resampled onto ``eval_window``'s grid,
+        where the protocol scores it. ``policy``: "scored" or "oracle" inside each window."""
+        inner = {eval_window: self.predict_fn(policy, eval_window, gt, trace, calibrator=calibrator, prior=prior,
+                                              collect=collect)}
+        state: dict = {"window": eval_window, "focus": None}
+
+        def predict(points, labels, prev_logits):
+            scene_pts = [eval_window.window_to_scene(float(u), float(v)) for u, v in points]
+            focus = state["focus"]
+            window = (focus if focus is not None and len(points) > 1
+                      and all(focus.contains(x, y) for x, y in scene_pts) else eval_window)
+            if window != state["window"] and prev_logits is not None:
+                prev = state["window"]
+                prev_logits = (finer_logits(prev_logits, coarse=prev, fine=window) if window.level < prev.level
+                               else coarser_logits(prev_logits, fine=prev, coarse=window))
+            state["window"] = window
+            if window not in inner:
+                inner[window] = self.predict_fn(policy, window, ground_truth(poly, window, self.ds), trace,
+                                                calibrator=calibrator, prior=prior, collect=collect)
+            pts = np.array([window.scene_to_window(x, y) for x, y in scene_pts], np.float32)
+            mask, quality, logits = inner[window](pts, labels, prev_logits)
+            if len(points) == 1:
+                state["focus"] = focus_window_after(logits, window)
+            if window != eval_window:
+                trace.windows.add(window.key)
+            return resample_mask(mask, src=window, dst=eval_window), quality, logits
+
+        return predict
+
     def _scale_search(self, window, points, labels, calibrator, prior):
         found = scale_search(self.model, window=window, point_px=points[0], embedding_for=self.embedding,
                              calibrator=calibrator, pixel_area_m2=self.pixel_area(window), size_prior=prior,
@@ -249,6 +298,24 @@ class Runner:
             return None
         logits, choice, _fine = found
         return logits, choice.quality, choice.features
+
+
+def resample_mask(mask: np.ndarray, *, src, dst) -> np.ndarray:
+    """``src`` window's bool mask on ``dst`` window's grid: each ``dst`` pixel takes the ``src`` pixel under its
+    centre (False outside ``src``)."""
+    if src == dst:
+        return mask
+
+    def index(n: int, origin_dst: float, origin_src: float) -> np.ndarray:
+        centres = (np.arange(dst.size) + 0.5) * dst.scale + origin_dst
+        return np.floor((centres - origin_src) / src.scale).astype(np.int64)
+
+    cols = index(dst.size, dst.origin[0], src.origin[0])
+    rows = index(dst.size, dst.origin[1], src.origin[1])
+    ok_c, ok_r = (cols >= 0) & (cols < src.size), (rows >= 0) & (rows < src.size)
+    out = np.zeros((dst.size, dst.size), bool)
+    out[np.ix_(ok_r, ok_c)] = mask[np.ix_(rows[ok_r], cols[ok_c])]
+    return out
 
 
 # --------------------------------------------------------------------------------------------------- figures
@@ -293,16 +360,22 @@ def reliability_png(path: Path, predicted, actual, *, title: str) -> None:
 
 def run_policy(runner, objects, policy, *, calibrator, prior, max_clicks, collect=False, verbose=True):
     results, traces = [], []
-    for i, _poly, window, gt in objects:
+    focus = FOCUS_POLICIES.get(policy)
+    for i, poly, window, gt in objects:
         trace = Trace()
-        fn = runner.predict_fn(policy, window, gt, trace, calibrator=calibrator, prior=prior, collect=collect)
+        if focus is not None:
+            fn = runner.predict_fn_focus(focus, window, poly, gt, trace, calibrator=calibrator, prior=prior,
+                                         collect=collect)
+        else:
+            fn = runner.predict_fn(policy, window, gt, trace, calibrator=calibrator, prior=prior, collect=collect)
         res = evaluation.evaluate_object(fn, gt, max_clicks=max_clicks, label=str(i))
         results.append(res)
         traces.append(trace)
         if verbose:
             print(f"{policy:6s} object {i:3d} {window.key:18s} gt {int(gt.sum()):7d} px  IoU@1 {res.iou_after(1):.3f}"
                   f"  IoU@5 {res.iou_after(5):.3f}  NoC@85 {res.noc(0.85):2d}  q@1 {res.predicted_ious[0]:.2f}"
-                  f"  first-share {trace.first_share:.2f}", flush=True)
+                  f"  first-share {trace.first_share:.2f}"
+                  f"{'  focus ' + ','.join(sorted(trace.windows)) if trace.windows else ''}", flush=True)
     return results, traces
 
 
@@ -432,6 +505,8 @@ def main(argv: list[str] | None = None) -> dict:
                         help="clicks per object while fitting (the first clicks carry the choice)")
     parser.add_argument("--artifacts", type=Path, default=ROOT / "artifacts")
     parser.add_argument("--policies", default=",".join(POLICIES))
+    parser.add_argument("--bands", default=None,
+                        help="comma-separated bands rendered as RGB (default: 1,2,3 with 3+ bands, else 1)")
     parser.add_argument("--embedding-cache", action="store_true",
                         help="keep window embeddings under ARTIFACTS/noc-embeddings (reruns skip the encodes)")
     args = parser.parse_args(argv)
@@ -443,7 +518,8 @@ def main(argv: list[str] | None = None) -> dict:
     load_s = time.perf_counter() - t_load
     with rasterio.open(args.scene) as ds:
         polys = load_instances(args.labels, scene_crs=ds.crs, grid=args.grid)[: args.limit]
-        recipe = recipe_from_statistics(ds, bands=[1])
+        bands = [int(b) for b in args.bands.split(",")] if args.bands else ([1, 2, 3] if ds.count >= 3 else [1])
+        recipe = recipe_from_statistics(ds, bands=bands)
         cache_dir = embedding_cache_dir(args, model, recipe) if args.embedding_cache else None
         runner = Runner(model, ds, recipe, backend, cache_dir)
         objects = objects_on_windows(polys, ds)

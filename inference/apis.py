@@ -49,6 +49,8 @@ class PromptInput(ScaleFields):
         required=False, allow_null=True, help_text="the answer this prompt corrects: its low-resolution logits are "
         "fed back when the prompt still fits its window and the same model answers")
     model_version = serializers.IntegerField(required=False, help_text="default: the project's active version")
+    label_class = serializers.IntegerField(required=False, allow_null=True, help_text=(
+        "the class being drawn: the sizes of its accepted annotations score the candidates (else the project's)"))
 
 
 class WindowOutput(serializers.Serializer):

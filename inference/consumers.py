@@ -7,7 +7,8 @@ Client -> server
     ``{"type": "prompt", "request_id": any, "points": [[lon, lat], ...], "labels": [1|0, ...],
     "box": [min lon, min lat, max lon, max lat] | null, and the scale, exactly one of "object_size_m" (the object's
     rough side, metres), "level" (window level) or "map_resolution" (ground m per screen px; the browser's),
-    "previous_proposal_id": int | null, "model_version": int (optional; default the project's active one)}``
+    "previous_proposal_id": int | null, "model_version": int (optional; default the project's active one),
+    "label_class": int (optional: the class being drawn; its accepted sizes score the candidates)}``
     ``{"type": "viewport", "request_id": any, "bbox": [min lon, min lat, max lon, max lat], and the scale as above}``
     ``{"type": "ping"}``
 Server -> client

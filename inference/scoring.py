@@ -54,6 +54,13 @@ class SizePrior:
         logs = np.log(a)
         return cls(mean_log=float(logs.mean()), std_log=float(max(logs.std(ddof=1), math.log(2.0))), n=int(a.size))
 
+    @property
+    def large_extent_m(self) -> float:
+        """The extent (metres) of a large object of the class: the diagonal of a square of the 95th percentile of
+        the accepted areas (a diagonal, since an object may lie at any angle). The size a focus window is chosen
+        to hold (:func:`inference.windows.focus_level`)."""
+        return math.sqrt(2.0 * math.exp(self.mean_log + 1.645 * self.std_log))
+
     def z(self, area: float) -> float:
         if area <= 0:
             return SIZE_Z_CAP
@@ -172,3 +179,60 @@ def coarser_logits(low_fine: np.ndarray, *, fine, coarse, outside: float = -20.0
     if r1 > r0 and c1 > c0:
         out[r0:r1, c0:c1] = pooled[r0 - off_y : r1 - off_y, c0 - off_x : c1 - off_x]
     return out
+
+
+def finer_logits(low_coarse: np.ndarray, *, coarse, fine, outside: float = -20.0) -> np.ndarray:
+    """The inverse of :func:`coarser_logits`: a coarse window's ``(n, n)`` low-res logits on a finer window's
+    ``(n, n)`` low-res grid (the part under ``fine`` cut out and each cell repeated ``ratio`` times; ``outside``
+    where ``fine`` leaves ``coarse``), so an answer on the coarse window can be fed back as the mask prompt of the
+    next click on the finer one."""
+    low_coarse = np.asarray(low_coarse, np.float32)
+    n = low_coarse.shape[-1]
+    ratio = round(coarse.scale / fine.scale)
+    if ratio < 1 or coarse.scale / fine.scale != ratio:
+        raise ValueError(f"window {fine.key} is not an integer refinement of {coarse.key}")
+    cell = coarse.scale * coarse.size / n  # scene px per coarse low-res pixel
+    off_x = round((fine.origin[0] - coarse.origin[0]) / cell)
+    off_y = round((fine.origin[1] - coarse.origin[1]) / cell)
+    m = -(-n // ratio)
+    block = np.full((m, m), outside, np.float32)
+    r0, c0 = max(0, off_y), max(0, off_x)
+    r1, c1 = min(n, off_y + m), min(n, off_x + m)
+    if r1 > r0 and c1 > c0:
+        block[r0 - off_y : r1 - off_y, c0 - off_x : c1 - off_x] = low_coarse[r0:r1, c0:c1]
+    return np.repeat(np.repeat(block, ratio, axis=0), ratio, axis=1)[:n, :n]
+
+
+def mask_extent_px(low: np.ndarray, *, window_size: int) -> float:
+    """The longer side of the bounding box of a low-res mask (logit > 0), in window pixels (0 when empty)."""
+    positive = np.asarray(low) > 0
+    rows = np.flatnonzero(positive.any(axis=1))
+    if rows.size == 0:
+        return 0.0
+    cols = np.flatnonzero(positive.any(axis=0))
+    scale = window_size / positive.shape[-1]
+    return float(max(rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1) * scale)
+
+
+def focus_window_after(low: np.ndarray, window):
+    """The focus window for the clicks that follow a first answer ``low`` (``(n, n)`` low-res logits) on
+    ``window`` (FocalClick's coarse-then-focus): at the finest level whose windows hold the answer's extent in
+    their central half (:func:`inference.windows.focus_level`), centred on the answer's box. None when that is no
+    finer than ``window`` (the answer already fills a sensible share of it, or swallowed it) or the answer is
+    empty. Later clicks on the object go there while it holds them (:mod:`inference.services.proposals.prepare`)."""
+    from inference.windows import focus_level, window_for_point
+
+    low = np.asarray(low)
+    extent = mask_extent_px(low, window_size=window.size) * window.scale  # scene px
+    if extent <= 0:
+        return None
+    level = focus_level(object_extent_m=extent, gsd=1.0, max_level=window.level, size=window.size)
+    if level >= window.level:
+        return None
+    positive = low > 0
+    rows = np.flatnonzero(positive.any(axis=1))
+    cols = np.flatnonzero(positive.any(axis=0))
+    cell = window.size / low.shape[-1]
+    u, v = (cols[0] + cols[-1] + 1) / 2 * cell, (rows[0] + rows[-1] + 1) / 2 * cell
+    x, y = window.window_to_scene(float(u), float(v))
+    return window_for_point(x=x, y=y, level=level, size=window.size)

@@ -27,6 +27,10 @@ from affine import Affine
 
 DEFAULT_WINDOW_SIZE = 1024
 DEFAULT_MIN_LEVEL = -2
+# The finest level a focus window may take: SAM sees a window through a 64 x 64 grid of patch embeddings, one per
+# 16 model pixels (1024 / 64); at level -4 a patch covers one source pixel, and a finer window would only spread
+# the same pixels over more patches.
+FOCUS_MIN_LEVEL = -4
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +160,18 @@ def level_for_object_size(*, object_size_m: float, gsd: float, min_level: int, m
     # in logs, so that no size a client sends overflows
     level = round(math.log2(OBJECT_WINDOW_FRACTION) + math.log2(object_size_m) - math.log2(size) - math.log2(gsd))
     return max(min_level, min(max_level, level))
+
+
+def focus_level(*, object_extent_m: float, gsd: float, max_level: int, min_level: int = FOCUS_MIN_LEVEL,
+                size: int = DEFAULT_WINDOW_SIZE) -> int:
+    """The finest level whose windows hold an object ``object_extent_m`` metres across wherever a click on it lands
+    in the window's central half (:func:`window_for_point` keeps a click at least a quarter of the window from
+    every edge, so a window twice the object's extent holds it), whatever the imagery's ground sample distance
+    ``gsd``; clamped to ``[min_level, max_level]``."""
+    if not (object_extent_m > 0 and gsd > 0):
+        raise ValueError(f"object_extent_m and gsd must be positive, got {object_extent_m!r}, {gsd!r}")
+    level = math.ceil(math.log2(2 * object_extent_m / (gsd * size)) - 1e-9)
+    return max(min(min_level, max_level), min(max_level, level))
 
 
 def _grid_range(lo: float, hi: float, stride: float, extent_px: int) -> range:

@@ -23,6 +23,7 @@ from feedback.models import Correction, QualityCalibrator
 from inference.calibration import default_calibrator, isotonic_fit
 from inference.evaluation import expected_calibration_error
 from inference.scoring import FEATURES, SizePrior
+from inference.services.quality import SizePriors
 
 log = logging.getLogger(__name__)
 
@@ -31,18 +32,25 @@ def _setting(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
 
 
-def project_size_prior(*, project_id: int) -> SizePrior | None:
-    """Log-normal fit of the ground areas (m², on the spheroid) of the project's accepted, live annotations."""
+def project_size_priors(*, project_id: int) -> SizePriors:
+    """Log-normal fits of the ground areas (m², on the spheroid) of the project's latest accepted, live
+    annotations (``GEOLOOP_CALIBRATION_WINDOW`` of them): project-wide, and per label class for each class with
+    enough of its own (:meth:`SizePrior.from_areas`)."""
     from django.db import connection
 
     table = Annotation._meta.db_table
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT ST_Area(geometry::geography) FROM {table} WHERE project_id = %s AND NOT deleted "
-            f"AND status = %s ORDER BY id DESC LIMIT %s",
+            f"SELECT label_class_id, ST_Area(geometry::geography) FROM {table} WHERE project_id = %s "
+            f"AND NOT deleted AND status = %s ORDER BY id DESC LIMIT %s",
             [project_id, AnnotationStatus.ACCEPTED.value, _setting("GEOLOOP_CALIBRATION_WINDOW", 2000)])
-        areas = [row[0] for row in cur.fetchall()]
-    return SizePrior.from_areas(areas)
+        rows = cur.fetchall()
+    by_class: dict[int, list[float]] = {}
+    for class_id, area in rows:
+        if class_id is not None:
+            by_class.setdefault(int(class_id), []).append(area)
+    classes = {k: p for k, v in by_class.items() if (p := SizePrior.from_areas(v)) is not None}
+    return SizePriors(all=SizePrior.from_areas([a for _c, a in rows]), classes=classes)
 
 
 def quality_outcomes(*, project_id: int, version_id: int) -> tuple[np.ndarray, np.ndarray]:
@@ -63,7 +71,7 @@ def quality_refit(*, project_id: int, version_id: int) -> QualityCalibrator | No
     size prior is published either way)."""
     from inference.services.quality import quality_publish
 
-    prior = project_size_prior(project_id=project_id)
+    prior = project_size_priors(project_id=project_id)
     x, y = quality_outcomes(project_id=project_id, version_id=version_id)
     base = default_calibrator()
     if len(y) < _setting("GEOLOOP_CALIBRATION_MIN_OUTCOMES", 20):

@@ -120,3 +120,56 @@ def test_accepted_annotation_carries_the_calibrated_quality_and_the_queue_sorts_
 def test_refit_with_too_few_outcomes_keeps_the_default(project_env):
     env = project_env
     assert quality_refit(project_id=env["project"].pk, version_id=env["base"].pk) is None
+
+
+def _square(lon: float, lat: float, side_m: float) -> GEOSGeometry:
+    """A square of ``side_m`` metres (near the Atlanta sample) as a MultiPolygon in EPSG:4326."""
+    dlat = side_m / 111_320.0
+    dlon = dlat / np.cos(np.radians(lat))
+    poly = shapely.geometry.box(lon, lat, lon + dlon, lat + dlat)
+    return GEOSGeometry(shapely.geometry.MultiPolygon([poly]).wkt, srid=4326)
+
+
+@pytest.mark.django_db
+def test_size_prior_is_per_class_with_a_project_wide_fallback(project_env):
+    """Prompts carry an optional class; the candidates are scored against that class's accepted sizes when the
+    project has enough of them, else against the project-wide distribution."""
+    from annotator.models import Annotation, LabelClass
+    from feedback.services.calibration import project_size_priors
+    from inference.services.errors import PromptInvalid
+    from inference.services.proposals.parse import prompt_input_parse
+
+    env = project_env
+    quality_cache_clear()
+    tree = LabelClass.objects.create(project=env["project"], name="tree")
+    building = LabelClass.objects.create(project=env["project"], name="building")
+    rare = LabelClass.objects.create(project=env["project"], name="rare")
+    lon, lat = -84.38, 33.75
+    made = [(tree, s) for s in (3.0, 4.0, 5.0, 4.5)] + [(building, s) for s in (20.0, 25.0, 30.0, 22.0)]
+    made += [(rare, 60.0), (None, 10.0)]
+    for i, (cls, side) in enumerate(made):
+        Annotation.objects.create(project=env["project"], scene=env["scene"], label_class=cls,
+                                  geometry=_square(lon + i * 1e-3, lat, side))
+    priors = project_size_priors(project_id=env["project"].pk)
+    assert set(priors.classes) == {tree.pk, building.pk}  # "rare" has one annotation: no distribution of its own
+    tree_m2 = np.exp(priors.classes[tree.pk].mean_log)
+    building_m2 = np.exp(priors.classes[building.pk].mean_log)
+    assert 9 < tree_m2 < 25 < 400 < building_m2 < 900
+    assert priors.all is not None
+    assert priors.all.n == len(made)
+
+    quality_refit(project_id=env["project"].pk, version_id=env["base"].pk)  # publishes the priors
+    quality_cache_clear()  # as another process would read them
+    ctx = {"project_id": env["project"].pk, "version_id": env["base"].pk}
+    assert quality_context(**ctx, label_class_id=tree.pk)[1] == priors.classes[tree.pk]
+    assert quality_context(**ctx, label_class_id=building.pk)[1] == priors.classes[building.pk]
+    assert quality_context(**ctx, label_class_id=rare.pk)[1] == priors.all
+    assert quality_context(**ctx)[1] == priors.all
+    assert quality_context(**ctx, label_class_id=10**9)[1] == priors.all  # not this project's: no class prior
+
+    body = {"points": [[lon, lat]], "labels": [1], "map_resolution": 0.3}
+    assert prompt_input_parse({**body, "label_class": tree.pk}).label_class_id == tree.pk
+    assert prompt_input_parse(body).label_class_id is None
+    for bad in ("tree", 0, -3, 1.5, True):
+        with pytest.raises(PromptInvalid, match="label_class"):
+            prompt_input_parse({**body, "label_class": bad})

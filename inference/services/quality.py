@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from affine import Affine
@@ -32,31 +33,73 @@ def _prior_key(project_id: int) -> str:
     return f"geoloop:quality:sizeprior:{project_id}"
 
 
-def _prior_parse(raw) -> SizePrior | None:
-    if not raw:
-        return None
-    d = json.loads(raw)
+@dataclass(frozen=True)
+class SizePriors:
+    """A project's size distributions of accepted annotations: project-wide (``all``) and per label class (only
+    classes with enough accepted annotations of their own)."""
+
+    all: SizePrior | None = None
+    classes: dict[int, SizePrior] = field(default_factory=dict)
+
+    def for_class(self, label_class_id: int | None) -> SizePrior | None:
+        """The class's own distribution when it has one, else the project-wide one (None when neither)."""
+        if label_class_id is not None and label_class_id in self.classes:
+            return self.classes[label_class_id]
+        return self.all
+
+    def to_json(self) -> str:
+        def one(p: SizePrior) -> dict:
+            return {"mean_log": p.mean_log, "std_log": p.std_log, "n": p.n}
+
+        return json.dumps({**(one(self.all) if self.all is not None else {}),
+                           "classes": {str(k): one(v) for k, v in self.classes.items()}})
+
+
+def _one_prior(d: dict) -> SizePrior:
     return SizePrior(mean_log=float(d["mean_log"]), std_log=float(d["std_log"]), n=int(d["n"]))
 
 
-def size_prior_get(*, project_id: int) -> SizePrior | None:
-    """The project's published size distribution of accepted annotations, or None (none yet, or Redis away)."""
+def _prior_parse(raw) -> SizePriors:
+    """The published JSON: the project-wide prior's fields at the top (as before classes had their own) and
+    ``classes``: ``{"<label class id>": prior}``."""
+    if not raw:
+        return SizePriors()
+    d = json.loads(raw)
+    overall = _one_prior(d) if "mean_log" in d else None
+    return SizePriors(all=overall, classes={int(k): _one_prior(v) for k, v in (d.get("classes") or {}).items()})
+
+
+def size_priors_get(*, project_id: int) -> SizePriors:
+    """The project's published size distributions of accepted annotations (empty: none yet, or Redis away)."""
     from inference.services.embeddings import redis_client
 
     try:
         return _prior_parse(redis_client().get(_prior_key(project_id)))
     except Exception:  # a missing prior only changes which rule picks the prefetch level
         log.warning("size prior of project %s unavailable", project_id, exc_info=True)
-        return None
+        return SizePriors()
 
 
-def quality_context(*, project_id: int, version_id: int) -> tuple[Calibrator, SizePrior | None]:
-    """The calibrator and size prior for a prompt of ``project_id`` decoded by ``version_id``."""
+def size_prior_get(*, project_id: int, label_class_id: int | None = None) -> SizePrior | None:
+    """The size distribution of ``label_class_id``'s accepted annotations in the project when it has its own, else
+    the project-wide one, else None."""
+    return size_priors_get(project_id=project_id).for_class(label_class_id)
+
+
+def quality_context(*, project_id: int, version_id: int,
+                    label_class_id: int | None = None) -> tuple[Calibrator, SizePrior | None]:
+    """The calibrator and size prior for a prompt of ``project_id`` decoded by ``version_id``; the prior is the
+    prompt's label class's own when the project has one for it (project-wide otherwise)."""
+    calibrator, priors = _context(project_id=project_id, version_id=version_id)
+    return calibrator, priors.for_class(label_class_id)
+
+
+def _context(*, project_id: int, version_id: int) -> tuple[Calibrator, SizePriors]:
     key = (project_id, version_id)
     hit = _CACHE.get(key)
     if hit is not None:
         return hit
-    calibrator, prior = default_calibrator(), None
+    calibrator, prior = default_calibrator(), SizePriors()
     try:
         from inference.services.embeddings import redis_client
 
@@ -72,19 +115,19 @@ def quality_context(*, project_id: int, version_id: int) -> tuple[Calibrator, Si
 
 
 def quality_publish(*, project_id: int, version_id: int, calibrator: Calibrator | None,
-                    prior: SizePrior | None) -> None:
-    """Make a refitted calibrator and size prior visible to the decode step (every process within 30 s)."""
+                    prior: SizePriors | SizePrior | None) -> None:
+    """Make a refitted calibrator and the size priors visible to the decode step (every process within 30 s)."""
     from inference.services.embeddings import redis_client
 
+    priors = SizePriors(all=prior) if isinstance(prior, SizePrior) else prior
     r = redis_client()
     pipe = r.pipeline(transaction=False)
     if calibrator is not None:
         pipe.set(_calibrator_key(project_id, version_id), calibrator.to_json())
-    if prior is not None:
-        pipe.set(_prior_key(project_id), json.dumps({"mean_log": prior.mean_log, "std_log": prior.std_log,
-                                                     "n": prior.n}))
+    if priors is not None and (priors.all is not None or priors.classes):
+        pipe.set(_prior_key(project_id), priors.to_json())
     pipe.execute()
-    _CACHE.put((project_id, version_id), (calibrator or default_calibrator(), prior))
+    _CACHE.put((project_id, version_id), (calibrator or default_calibrator(), priors or SizePriors()))
 
 
 @lru_cache(maxsize=64)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -131,6 +132,7 @@ def test_second_click_reuses_window_and_logits(world, celery_worker):  # noqa: F
                          previous_proposal_id=first.pk)
     assert t2["encoded"] is False
     assert second.window["key"] == first.window["key"]
+    assert "focus" not in _meta(first)  # focus windows are off by default (GEOLOOP_FOCUS_WINDOWS)
     assert second.prompt["previous_logits_used"] is True
     # a previous id that is unknown (or expired) is no error: the click is answered without logits
     third, _ = _prompt(world.scene, world.users["ann"], [click_in(poly)], previous_proposal_id=999_999_999)
@@ -140,6 +142,65 @@ def test_second_click_reuses_window_and_logits(world, celery_worker):  # noqa: F
     boxed, _ = _prompt(world.scene, world.users["ann"], [], labels=[], box=[minx, miny, maxx, maxy])
     got = shapely.geometry.shape(json_of(boxed))
     assert got.intersection(poly).area / got.union(poly).area > 0.5
+
+
+def _meta(proposal) -> dict:
+    from inference.services.proposals.logits import _previous
+
+    return _previous(proposal.pk)[0]
+
+
+def test_later_clicks_move_to_the_objects_focus_window_once_it_is_encoded(world, celery_worker,  # noqa: F811
+                                                                         settings):
+    """FocalClick's coarse-then-focus: the first answer on the annotator's window picks a finer window that holds
+    it (its encode asked for at once); a later click goes there only once it is encoded (never waits for it), with
+    the previous logits carried onto its grid."""
+    from inference.services.embeddings import embedding_key
+    from inference.services.proposals.logits import LOGITS
+    from inference.windows import Window
+
+    settings.GEOLOOP_FOCUS_WINDOWS = True
+    poly = buildings()[3]
+    first, _t1 = _prompt(world.scene, world.users["ann"], [click_in(poly)])
+    meta = _meta(first)
+    focus = Window.from_key(meta["focus"])
+    coarse = Window.from_key(first.window["key"])
+    assert focus.level < coarse.level  # a ~25 m building on a 128 m window: a finer one holds it
+    x, y = first.prompt["points_scene_px"][0]
+    assert focus.contains(x, y)
+    outside = poly.buffer(0.00002).exterior.coords[0]
+    later = {"points": [click_in(poly), list(outside)], "labels": [1, 0], "map_resolution": 0.125,
+             "previous_proposal_id": first.pk}
+    # not encoded yet (a focus window nobody asked for, put in the previous answer's place): the click stays
+    logits = LOGITS.get(first.pk)[1]
+    elsewhere = Window(focus.level, focus.col + 7, focus.row + 7, focus.size)
+    LOGITS.put(first.pk, {**meta, "focus": elsewhere.key}, logits)
+    stay = prompt_prepare(scene=world.scene, inp=prompt_input_parse(later))
+    assert stay.window == coarse
+    assert stay.mask_logits is not None
+    # the real focus, once the worker has encoded it: the click goes there, logits carried onto its grid
+    LOGITS.put(first.pk, meta, logits)
+    key = embedding_key(encoder_sha256=stay.key.encoder, scene=world.scene, window=focus)
+    deadline = time.monotonic() + 120
+    while not EmbeddingEntry.objects.filter(key=key.cache_key).exists():
+        assert time.monotonic() < deadline, "the focus window was never encoded"
+        time.sleep(0.2)
+    moved = prompt_prepare(scene=world.scene, inp=prompt_input_parse(later))
+    assert moved.window == focus
+    assert moved.focus == focus
+    carried = moved.mask_logits
+    assert carried is not None
+    assert carried.shape == (256, 256)
+    u, v = moved.points_px[0]
+    assert carried[int(v / 4), int(u / 4)] > 0  # the first answer, under the positive click, on the focus grid
+    second, t2 = _prompt(world.scene, world.users["ann"], later["points"], labels=[1, 0],
+                         previous_proposal_id=first.pk)
+    assert t2["encoded"] is False
+    assert second.window["key"] == focus.key
+    assert second.prompt["previous_logits_used"] is True
+    assert _meta(second)["focus"] == focus.key  # carried on to the next click
+    got = shapely.geometry.shape(json_of(second))
+    assert got.intersection(poly).area > 0
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,10 @@ from inference.scoring import (
     choose,
     coarser_logits,
     fills_window,
+    finer_logits,
+    focus_window_after,
 )
-from inference.windows import Window, window_for_point
+from inference.windows import FOCUS_MIN_LEVEL, Window, focus_level, window_for_point
 
 N = 256
 
@@ -165,3 +167,40 @@ def test_coarser_logits_puts_a_fine_answer_where_it_lies_in_the_coarse_window():
     assert (out > 0).sum() == pytest.approx((low_fine > 0).sum() / 4, rel=0.25)
     with pytest.raises(ValueError, match="is not an integer refinement of"):
         coarser_logits(low_fine, fine=coarse, coarse=fine)
+
+
+def test_finer_logits_is_the_inverse_of_coarser_logits_where_the_fine_window_lies():
+    coarse = Window(level=0, col=2, row=2)
+    x, y = coarse.window_to_scene(700.5, 400.5)
+    fine = window_for_point(x=x, y=y, level=-2)
+    low_coarse = _disc(700.5 / 4, 400.5 / 4, 6)
+    out = finer_logits(low_coarse, coarse=coarse, fine=fine)
+    assert out.shape == (N, N)
+    u, v = fine.scene_to_window(x, y)
+    assert out[int(v / 4), int(u / 4)] > 0  # the answer is under the same scene point on the finer grid
+    assert (out > 0).sum() == pytest.approx((low_coarse > 0).sum() * 16, rel=0.05)  # 4x finer: 16x the cells
+    back = coarser_logits(out, fine=fine, coarse=coarse)
+    assert np.array_equal(back > 0, low_coarse > 0)  # where the finer window lies, nothing else anywhere
+    with pytest.raises(ValueError, match="is not an integer refinement of"):
+        finer_logits(low_coarse, coarse=fine, fine=coarse)
+
+
+def test_focus_window_after_a_first_answer_follows_the_answers_size():
+    window = Window(level=-2, col=3, row=3)
+    # a ~30-source-px object (120 window px) on a 256-source-px window: the finest window holding it in its central
+    # half is 64 source px (level -4) ... a 2 x 30 = 60 <= 64
+    small = _disc(128.5, 128.5, 15)  # 30 low-res px = 120 window px = 30 source px across
+    focus = focus_window_after(small, window)
+    assert focus is not None
+    assert focus.level == -4
+    x, y = window.window_to_scene(514.0, 514.0)
+    assert focus.contains(x, y, margin=focus.size / 4 - 1)  # centred on the answer
+    # twice as big: one level coarser; a window-filling (swallowing) answer: no focus at all
+    assert focus_window_after(_disc(128.5, 128.5, 30), window).level == -3
+    assert focus_window_after(_disc(128.5, 128.5, 200), window) is None
+    assert focus_window_after(np.full((N, N), -5.0, np.float32), window) is None
+    # the finest level is where a patch embedding covers one source pixel, whatever the object
+    assert focus_level(object_extent_m=0.01, gsd=0.5, max_level=3) == FOCUS_MIN_LEVEL
+    # metres and gsd only count as their ratio: a 30 m tree crown on 10 cm imagery and a 300 m field on 1 m
+    assert focus_level(object_extent_m=30, gsd=0.1, max_level=5) == focus_level(object_extent_m=300, gsd=1.0,
+                                                                                  max_level=5) == 0

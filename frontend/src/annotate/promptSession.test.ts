@@ -46,6 +46,8 @@ describe('prompt session', () => {
     expect(s.proposal).toMatchObject({ id: 11, predictedIou: 0.91, totalMs: 42, quality: null });
     s = addPoint(s, [2, 2], 0, 'r3', 20);
     expect(promptMessage(s, 'r3', 1).previous_proposal_id).toBe(11);
+    expect(promptMessage(s, 'r3', 1)).not.toHaveProperty('label_class'); // no class chosen: project-wide sizes
+    expect(promptMessage(s, 'r3', 1, 7).label_class).toBe(7);
   });
 
   it('an error clears the awaited request only when it is that request', () => {

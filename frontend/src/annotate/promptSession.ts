@@ -57,6 +57,8 @@ export interface PromptMessage {
   box: LonLatBounds | null;
   map_resolution: number;
   previous_proposal_id: number | null;
+  /** The class being drawn: the server scores the candidates against this class's accepted sizes. */
+  label_class?: number;
 }
 
 export function hasPrompts(s: PromptSession): boolean {
@@ -85,7 +87,7 @@ export function setBox(s: PromptSession, box: LonLatBounds, requestId: string, n
 }
 
 /** The WebSocket message for the session's current prompts. */
-export function promptMessage(s: PromptSession, requestId: string, mapResolution: number): PromptMessage {
+export function promptMessage(s: PromptSession, requestId: string, mapResolution: number, labelClass: number | null = null): PromptMessage {
   return {
     type: 'prompt',
     request_id: requestId,
@@ -94,6 +96,7 @@ export function promptMessage(s: PromptSession, requestId: string, mapResolution
     box: s.box,
     map_resolution: mapResolution,
     previous_proposal_id: s.proposal?.id ?? null,
+    ...(labelClass !== null ? { label_class: labelClass } : {}),
   };
 }
 

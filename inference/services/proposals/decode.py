@@ -69,7 +69,7 @@ def _upscale_crop(low: np.ndarray, size: int) -> tuple[np.ndarray, int, int]:
 
 
 def _decode(model, embedding, *, points_px, labels, box_px, mask_logits, transform, crs, project_id=None,
-            version_id=None, window=None, embedding_for=None) -> DecodeResult:
+            version_id=None, window=None, embedding_for=None, label_class_id=None) -> DecodeResult:
     """Decode (ONNX or torch, as :func:`inference.sam.decode`), choose the candidate of highest calibrated quality
     (:mod:`inference.scoring`), upscale only around it, keep the parts holding positive clicks, polygonise.
 
@@ -99,7 +99,7 @@ def _decode(model, embedding, *, points_px, labels, box_px, mask_logits, transfo
         low_t, ious_t = decode_all_torch(model, embedding, prompt)
         low, ious = low_t.float().cpu().numpy(), ious_t.float().cpu().numpy()
     ious = np.asarray(ious, dtype=np.float32)
-    calibrator, prior = (quality_context(project_id=project_id, version_id=version_id)
+    calibrator, prior = (quality_context(project_id=project_id, version_id=version_id, label_class_id=label_class_id)
                          if project_id is not None and version_id is not None else (None, None))
     pts = np.asarray(points_px, np.float64).reshape(-1, 2) if points_px else None
     area = pixel_area_m2(transform, crs)
@@ -142,7 +142,8 @@ def prompt_decode(prepared: PreparedPrompt, embedding: np.ndarray) -> DecodeResu
     return _decode(model, embedding, points_px=prepared.points_px, labels=prepared.labels, box_px=prepared.box_px,
                    mask_logits=None if logits is None else logits.astype(np.float32),
                    transform=prepared.geo_transform, crs=prepared.crs, project_id=prepared.project_id,
-                   version_id=prepared.version.pk, window=prepared.window, embedding_for=_hot_finer(prepared))
+                   version_id=prepared.version.pk, window=prepared.window, embedding_for=_hot_finer(prepared),
+                   label_class_id=prepared.inp.label_class_id)
 
 
 def _hot_finer(prepared: PreparedPrompt):
@@ -170,6 +171,7 @@ def decode_payload(prepared: PreparedPrompt) -> dict:
         "previous_proposal_id": (prepared.previous.proposal_id
                                  if prepared.previous is not None and prepared.mask_logits is not None else None),
         "transform": list(prepared.geo_transform)[:6], "crs": prepared.crs, "project_id": prepared.project_id,
+        "label_class_id": prepared.inp.label_class_id,
     }
 
 
@@ -188,7 +190,8 @@ def prompt_decode_remote(payload: dict) -> dict:
     result = _decode(model_load(version), embedding, points_px=[tuple(p) for p in payload["points_px"]],
                      labels=payload["labels"], box_px=payload["box_px"], mask_logits=logits,
                      transform=Affine(*payload["transform"]), crs=payload["crs"],
-                     project_id=payload.get("project_id"), version_id=version.pk)
+                     project_id=payload.get("project_id"), version_id=version.pk,
+                     label_class_id=payload.get("label_class_id"))
     tmp = None
     if result.logits is not None:
         tmp = f"geoloop:logits:tmp:{uuid.uuid4().hex}"

@@ -21,6 +21,7 @@ class PromptInput:
     model_version_id: int | None = None
     object_size_m: float | None = None  # the object's rough side in metres (a script knows it)
     level: int | None = None  # the window level itself (inference.windows: 2**level source px per window px)
+    label_class_id: int | None = None  # the class being drawn: its own size prior scores the candidates
 
     @property
     def scale(self) -> Scale:
@@ -141,4 +142,5 @@ def prompt_input_parse(data: Mapping) -> PromptInput:
         object_size_m=scale.object_size_m, level=scale.level,
         previous_proposal_id=_optional_id(data.get("previous_proposal_id"), "previous_proposal_id"),
         model_version_id=_optional_id(data.get("model_version"), "model_version"),
+        label_class_id=_optional_id(data.get("label_class"), "label_class"),
     )

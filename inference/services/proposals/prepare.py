@@ -32,8 +32,9 @@ from inference.windows import (
 @dataclass(frozen=True)
 class Previous:
     proposal_id: int
-    window: Window
-    logits: np.ndarray | None  # (256, 256) float32 when usable with this prompt's embedding
+    window: Window  # the window this prompt is answered on (the previous answer's, or the object's focus window)
+    logits: np.ndarray | None  # (256, 256) float32 on ``window``'s grid, when usable with its embedding
+    focus: Window | None = None  # the object's focus window, chosen after its first answer (carried forward)
 
 
 @dataclass
@@ -56,6 +57,11 @@ class PreparedPrompt:
     @property
     def mask_logits(self) -> np.ndarray | None:
         return self.previous.logits if self.previous is not None else None
+
+    @property
+    def focus(self) -> Window | None:
+        """The object's focus window (None before its first answer, or when the first answer needed none)."""
+        return self.previous.focus if self.previous is not None else None
 
     def window_json(self) -> dict:
         w = self.window
@@ -151,17 +157,11 @@ def prompt_prepare(*, scene, inp: PromptInput, model_version: ModelVersion | int
     level = scale_level(scene, inp.scale, transform=transform)
     encoder = model_version_encoder(version)
     previous = None
-    prev = _previous(inp.previous_proposal_id)
     window = None
-    if prev is not None:
-        meta, logits = prev
-        prev_window = Window.from_key(meta["window"])
-        if (inp.previous_proposal_id is not None and meta.get("scene") == scene.pk and prev_window.level == level
-                and _fits(prev_window, points_scene, box_scene)):
-            window = prev_window
-            key = embedding_key(encoder_sha256=encoder, scene=scene, window=window)
-            usable = meta.get("key") == key.cache_key and meta.get("version") == version.pk
-            previous = Previous(inp.previous_proposal_id, prev_window, logits if usable else None)
+    if inp.previous_proposal_id is not None:
+        previous = _follow_previous(scene, version, encoder, inp.previous_proposal_id, points_scene, box_scene,
+                                    level=level)
+        window = previous.window if previous is not None else None
     if window is None:
         window = _window_search(scene, points_scene, box_scene, level=level, max_level=max_level, encoder=encoder)
     key = embedding_key(encoder_sha256=encoder, scene=scene, window=window)
@@ -178,6 +178,45 @@ def prompt_prepare(*, scene, inp: PromptInput, model_version: ModelVersion | int
     )
     prepared.timings["prepare_ms"] = _ms(started)
     return prepared
+
+
+def _follow_previous(scene, version: ModelVersion, encoder: str, proposal_id: int, points_scene, box_scene, *,
+                     level: int) -> Previous | None:
+    """A later click on the same object: the object's focus window (:func:`inference.scoring.focus_window_after`)
+    when it holds the prompt and its embedding is ready (never waited for), else the previous answer's window when
+    it is at ``level`` and holds the prompt; the previous logits carried onto that window's grid
+    (:func:`inference.scoring.finer_logits` / :func:`~inference.scoring.coarser_logits`). None: no such window (the
+    prompt's window is searched afresh, without logits)."""
+    from inference.scoring import coarser_logits, finer_logits
+    from inference.services.embeddings import embedding_known
+
+    prev = _previous(proposal_id)
+    if prev is None:
+        return None
+    meta, logits = prev
+    if meta.get("scene") != scene.pk:
+        return None
+    prev_window = Window.from_key(meta["window"])
+    focus = Window.from_key(meta["focus"]) if meta.get("focus") else None
+    window = None
+    if focus is not None and _fits(focus, points_scene, box_scene):
+        focus_key = embedding_key(encoder_sha256=encoder, scene=scene, window=focus)
+        if focus == prev_window or focus_key.cache_key in embedding_known([focus_key]):
+            window = focus
+    if window is None and prev_window.level == level and _fits(prev_window, points_scene, box_scene):
+        window = prev_window
+    if window is None:
+        return None
+    usable = (logits is not None and meta.get("version") == version.pk
+              and meta.get("key") == embedding_key(encoder_sha256=encoder, scene=scene, window=prev_window).cache_key)
+    carried = None
+    if usable and window == prev_window:
+        carried = logits
+    elif usable and window.level < prev_window.level:
+        carried = finer_logits(np.asarray(logits, np.float32), coarse=prev_window, fine=window)
+    elif usable:
+        carried = coarser_logits(np.asarray(logits, np.float32), fine=prev_window, coarse=window)
+    return Previous(proposal_id, window, carried, focus)
 
 
 def _encoded_first(windows: list[Window], *, encoder: str, scene) -> Window:

@@ -8,6 +8,7 @@ from typing import cast
 
 import numpy as np
 from affine import Affine
+from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 
 from core.geo import transformer
@@ -59,6 +60,9 @@ def proposal_save(proposal: MaskProposal, prepared: PreparedPrompt, result: Deco
     proposal.save(force_insert=True)
     meta = {"key": prepared.key.cache_key, "window": prepared.window.key, "scene": prepared.scene_id,
             "version": prepared.version.pk}
+    focus = _focus(prepared, result)
+    if focus is not None:
+        meta["focus"] = focus.key
     logits = None if result.logits is None else np.ascontiguousarray(result.logits, dtype=np.float16)
     if logits is not None:
         LOGITS.put(proposal.pk, meta, logits)
@@ -77,6 +81,30 @@ def proposal_save(proposal: MaskProposal, prepared: PreparedPrompt, result: Deco
         pass
     timings["store_ms"] = _ms(started)
     return proposal
+
+
+def _focus(prepared: PreparedPrompt, result: DecodeResult):
+    """The object's focus window: carried from the previous answer, or chosen after a first answer
+    (:func:`inference.scoring.focus_window_after`) and its encode asked for at once, so that the next click on the
+    object finds it ready (that click uses it only once it is; it never waits for it). Only with
+    ``GEOLOOP_FOCUS_WINDOWS`` (off by default: see webapp/settings/inference.py)."""
+    from inference.scoring import focus_window_after
+    from inference.services.embeddings import EmbeddingKey, embedding_request
+
+    if prepared.previous is not None:
+        return prepared.focus
+    if not getattr(settings, "GEOLOOP_FOCUS_WINDOWS", False) or result.logits is None or result.geometry is None:
+        return None
+    focus = focus_window_after(np.asarray(result.logits, np.float32), prepared.window)
+    if focus is None:
+        return None
+    try:
+        k = prepared.key
+        embedding_request(key=EmbeddingKey(k.encoder, k.scene, k.recipe, focus.key), version_id=prepared.version.pk,
+                          scene_id=prepared.scene_id)
+    except Exception:  # noqa: BLE001 - the focus only sharpens later clicks; the answer stands without it
+        return None
+    return focus
 
 
 def proposal_store(prepared: PreparedPrompt, result: DecodeResult, *, user, total_ms: float) -> MaskProposal:

@@ -42,7 +42,7 @@ export function createPrompting(
     clickAt = null;
     if (!parts.segmentation) return;
     state.encoding = false;
-    parts.segmentation.prompt(promptMessage(s.session, requestId, mapResolution()));
+    parts.segmentation.prompt(promptMessage(s.session, requestId, mapResolution(), state.classId));
     traces.set(requestId, { requestId, input: at.input, handler: at.handler, sent: performance.now() });
   }
 
