@@ -2035,6 +2035,8 @@ export interface components {
                 number,
                 number
             ] | null;
+            /** @description the class being drawn: the sizes of its accepted annotations score the candidates (else the project's) */
+            label_class?: number | null;
             /** @description one per point: 1 object, 0 background */
             labels?: number[];
             /** @description Give exactly one of object_size_m, level, map_resolution. The window level: a window samples 2**level source pixels per model pixel and covers 1024 * 2**level source pixels a side (from -2 up to the level whose one window covers the scene; outside that range: 400). */
