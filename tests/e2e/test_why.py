@@ -88,5 +88,6 @@ def test_candidates_window_uncertainty_and_kept_candidate(app_server, annotate_s
         correction = pool.submit(lambda: Correction.objects.get(proposal_id=proposal_id)).result()
     assert correction.kept_candidate == kept
     assert correction.annotation_id == int(_data(page, "annotation-id"))
+    expect(page.get_by_test_id("candidates")).to_be_hidden()  # the annotation under edit has no candidates
     shots(page, "accepted")
     assert not page.errors, page.errors
