@@ -13,8 +13,8 @@ import numpy as np
 from affine import Affine
 
 MULTIMASK_TOKENS = (1, 2, 3)
-# Simplification of the alternatives' outlines, in window pixels: they are shown to be compared, not kept as is
-# (a kept one is stored as sent). Two pixels keeps every corner a 1024-px window shows while halving the payload.
+# Simplification of the alternatives' outlines, in window pixels: half a cell of the low-res logits they are traced
+# on (1024 / 256 / 2), so the simplification moves no outline by more than the grid already does.
 CANDIDATE_TOLERANCE_PX = 2.0
 COORD_DECIMALS = 7  # about 1 cm in latitude: far below one window pixel at any level
 
@@ -26,16 +26,22 @@ def _rounded(coords):
 
 
 def _polygon(low_token: np.ndarray, *, size: int, points_px, labels, transform: Affine, crs) -> dict | None:
-    from inference.masks import mask_keep_clicked, mask_to_geometry
-    from inference.services.proposals.decode import _upscale_crop
+    """A candidate's outline traced on the low-res logits' own grid (``n`` = 256 cells across the window, each
+    ``size / n`` window pixels): 16 times fewer pixels than the answer's upscaled mask (bench/why.py measured the
+    two alternatives traced upscaled at about four times the answer's own polygon per click), and a comparison
+    needs no finer. A kept candidate is stored as traced here."""
+    from inference.masks import DEFAULT_MIN_AREA, mask_keep_clicked, mask_to_geometry
 
-    mask, row0, col0 = _upscale_crop(np.asarray(low_token, np.float32), size)
-    if not mask.size or not mask.any():
+    low_token = np.asarray(low_token, np.float32)
+    n = low_token.shape[-1]
+    cell = size / n
+    mask = low_token > 0
+    if not mask.any():
         return None
     if points_px is not None and len(points_px):
-        mask, _parts = mask_keep_clicked(mask, points_px - np.array([col0, row0], np.float64), labels)
-    geom = mask_to_geometry(mask, transform=transform * Affine.translation(col0, row0), crs=crs,
-                            tolerance=CANDIDATE_TOLERANCE_PX)
+        mask, _parts = mask_keep_clicked(mask, np.asarray(points_px, np.float64) / cell, labels)
+    geom = mask_to_geometry(mask, transform=transform * Affine.scale(cell), crs=crs,
+                            tolerance=CANDIDATE_TOLERANCE_PX / cell, min_area=DEFAULT_MIN_AREA / cell ** 2)
     if geom is None:
         return None
     return {"type": geom.wgs84["type"], "coordinates": _rounded(geom.wgs84["coordinates"])}
