@@ -36,6 +36,8 @@ class CorrectionOutput(serializers.Serializer):
     clicks_added = serializers.IntegerField()
     vertices_moved = serializers.IntegerField()
     seconds_spent = serializers.FloatField()
+    kept_candidate = serializers.IntegerField(
+        allow_null=True, help_text="index of the proposal's candidate the annotator kept (0: the model's answer)")
 
 
 class FigureOutput(serializers.Serializer):
@@ -130,6 +132,10 @@ class ProposalAcceptApi(GeoLoopApi):
         clicks_added = serializers.IntegerField(min_value=0, required=False, default=0)
         vertices_moved = serializers.IntegerField(min_value=0, required=False, default=0)
         seconds_spent = serializers.FloatField(min_value=0, required=False, default=0.0)
+        candidate = serializers.IntegerField(
+            min_value=0, required=False, allow_null=True, default=None,
+            help_text="keep this candidate of the proposal (index into the mask answer's candidates; 0 or absent: "
+                      "the answer); its polygon is stored unless geometry is sent")
 
     @extend_schema(request=InputSerializer, responses={201: AcceptOutput})
     def post(self, request, proposal_id: int):
@@ -143,7 +149,7 @@ class ProposalAcceptApi(GeoLoopApi):
         annotation, correction = services.proposal_accept(
             proposal=proposal, label_class=v["label_class"], user=request.user, final_geometry=v["geometry"],
             clicks_added=v["clicks_added"], vertices_moved=v["vertices_moved"], seconds_spent=v["seconds_spent"],
-            task=task,
+            task=task, candidate=v["candidate"],
         )
         return Response({"annotation": {"id": annotation.id, "version": annotation.version},
                          "correction": CorrectionOutput(correction).data}, status=status.HTTP_201_CREATED)

@@ -30,6 +30,10 @@ class Correction(models.Model):
     source = models.CharField(max_length=16, default="proposal",
                               help_text="proposal (accept/reject), edit or delete (after acceptance), review")
     reason = models.TextField(blank=True, help_text="why it was rejected, when someone said")
+    kept_candidate = models.PositiveSmallIntegerField(
+        null=True, blank=True,
+        help_text="which of the proposal's candidates the annotator kept (index into MaskProposal.candidates; "
+                  "0 = the model's answer); null when no proposal or candidates were offered")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from annotator.apis.base import GeoLoopApi
 from annotator.models import Role
-from annotator.permissions import project_for_user, require_site_admin, scene_for_user
+from annotator.permissions import object_for_user, project_for_user, require_site_admin, scene_for_user
 from annotator.selectors.projects import project_get
+from core.errors import NotFound
 from inference import selectors
 from inference.models import Architecture
 from inference.serializers import VersionListOutput, VersionOutput
 from inference.services import model_version_register
 from inference.services.prefetch import area_prefetch
 from inference.services.proposals import PromptSession
+from inference.services.proposals.candidates import uncertainty_png
+from inference.services.proposals.logits import uncertainty_get
 from inference.services.proposals.parse import MAX_POINTS, scale_parse
 
 SCALE_HELP = ("Give exactly one of object_size_m, level, map_resolution. ")
@@ -64,6 +70,19 @@ class WindowOutput(serializers.Serializer):
                                       help_text="scene pixels [x min, y min, x max, y max] (may pass the edge)")
     bounds = serializers.ListField(child=serializers.FloatField(), allow_null=True,
                                    help_text="[min lon, min lat, max lon, max lat] (EPSG:4326)")
+    outline = serializers.ListField(
+        child=serializers.ListField(child=serializers.FloatField(), min_length=2, max_length=2), allow_null=True,
+        help_text="the window's four corners [lon, lat]: top left, top right, bottom right, bottom left")
+
+
+class CandidateOutput(serializers.Serializer):
+    index = serializers.IntegerField(help_text="0: the answer; what an accept's `candidate` names")
+    token = serializers.IntegerField(help_text="SAM's output token (0 single-mask, 1..3 multimask)")
+    quality = serializers.FloatField(help_text="calibrated expected IoU, [0, 1], the answer's calibrator")
+    predicted_iou = serializers.FloatField(allow_null=True)
+    chosen = serializers.BooleanField()
+    geometry = serializers.JSONField(allow_null=True, help_text="simplified GeoJSON MultiPolygon (EPSG:4326); "
+                                     "null for the answer (it is the mask's geometry) or an empty candidate")
 
 
 class MaskOutput(serializers.Serializer):
@@ -75,6 +94,7 @@ class MaskOutput(serializers.Serializer):
     model_version = serializers.IntegerField()
     parts = serializers.IntegerField()
     window = WindowOutput()
+    candidates = CandidateOutput(many=True)
     used_previous_logits = serializers.BooleanField(
         help_text="whether the previous answer's logits (previous_proposal_id) were fed to the decoder")
     timings = serializers.DictField(child=serializers.JSONField())
@@ -171,8 +191,27 @@ class ModelVersionListApi(APIView):
         return Response(VersionOutput(mv).data, status=status.HTTP_201_CREATED)
 
 
+class ProposalUncertaintyApi(GeoLoopApi):
+    """GET /api/proposals/{id}/uncertainty.png — the answer's per-pixel uncertainty on its window's low-res grid
+    (256 x 256 covering the window's ``outline``, row 0 at its top edge): the larger of the logit margin's and the
+    candidates' disagreement's ``1 - |2p - 1|``, drawn as opacity. Kept as long as the answer's logits."""
+
+    @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY},
+                   description="404 when the proposal is not yours to see or its map has expired (15 minutes).")
+    def get(self, request, proposal_id: int):
+        proposal = selectors.proposal_get(proposal_id=proposal_id, wait_s=3.0)
+        object_for_user(user=request.user, obj=proposal, role=Role.ANNOTATOR, what="proposal")
+        u = uncertainty_get(proposal_id)
+        if u is None:
+            raise NotFound(f"The uncertainty of proposal {proposal_id} is no longer kept; prompt again.")
+        return HttpResponse(uncertainty_png(u), content_type="image/png",
+                            headers={"Cache-Control": "private, max-age=900"})
+
+
 urlpatterns = [
     path("scenes/<int:scene_id>/prompt/", PromptApi.as_view(), name="scene-prompt"),
     path("scenes/<int:scene_id>/prefetch/", PrefetchApi.as_view(), name="scene-prefetch"),
+    path("proposals/<int:proposal_id>/uncertainty.png", ProposalUncertaintyApi.as_view(),
+         name="proposal-uncertainty"),
     path("model-versions/", ModelVersionListApi.as_view(), name="model-version-list"),
 ]

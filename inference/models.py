@@ -82,6 +82,10 @@ class MaskProposal(models.Model):
     quality = models.FloatField(null=True, blank=True,
                                 help_text="calibrated expected IoU with what the annotator keeps, in [0, 1]")
     features = models.JSONField(default=dict, blank=True, help_text="scoring features of the chosen candidate")
+    candidates = models.JSONField(
+        default=list, blank=True,
+        help_text="the answer (index 0) and SAM's other multimask outputs: index, token, quality, predicted_iou, "
+                  "chosen, geometry (simplified, EPSG:4326; null for the answer itself)")
     latency_ms = models.FloatField()
     timings = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

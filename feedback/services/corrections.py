@@ -60,7 +60,8 @@ NEGATIVE = (Outcome.REJECTED, Outcome.DELETED)
 def correction_record(*, proposal: MaskProposal | None, outcome: str, user,
                       final_geometry: GEOSGeometry | None = None, annotation: Annotation | None = None,
                       previous_geometry: GEOSGeometry | None = None, clicks_added: int = 0, vertices_moved: int = 0,
-                      seconds_spent: float = 0.0, source: str = "proposal", reason: str = "") -> Correction:
+                      seconds_spent: float = 0.0, source: str = "proposal", reason: str = "",
+                      kept_candidate: int | None = None) -> Correction:
     """Store one human outcome, then check the every-N trigger.
 
     ``iou`` is IoU(proposal, final) in the scene CRS (0 for a rejection or deletion); for an annotation no proposal
@@ -83,7 +84,7 @@ def correction_record(*, proposal: MaskProposal | None, outcome: str, user,
             project_id=project_id, proposal=proposal, annotation=annotation, outcome=outcome,
             final_geometry=_multi(final_geometry), iou=iou, clicks_added=clicks_added,
             vertices_moved=vertices_moved, seconds_spent=seconds_spent, source=source, reason=reason,
-            user=user if getattr(user, "is_authenticated", False) else None,
+            kept_candidate=kept_candidate, user=user if getattr(user, "is_authenticated", False) else None,
         )
         every_n_check(project_id=project_id)
         if proposal is not None:
@@ -119,11 +120,33 @@ def _proposal_open(proposal: MaskProposal) -> MaskProposal:
     return locked
 
 
+def _kept_candidate(proposal: MaskProposal, candidate: int | None, final_geometry):
+    """(index kept, the geometry to store) for an accept naming ``candidate`` (an index into the proposal's
+    candidates; None: the answer, or nothing when the proposal offered none). A candidate other than the answer
+    is stored as offered unless the annotator sent a geometry (edited from it)."""
+    offered = proposal.candidates or []
+    if candidate is None:
+        return (0 if offered else None), final_geometry
+    if not 0 <= candidate < len(offered):
+        raise ValidationFailed(f"Proposal {proposal.id} has no candidate {candidate}; "
+                               f"it offered {len(offered)} (0 to {len(offered) - 1}).")
+    if candidate == 0 or final_geometry is not None:
+        return candidate, final_geometry
+    geometry = offered[candidate].get("geometry")
+    if geometry is None:
+        raise ValidationFailed(f"Candidate {candidate} of proposal {proposal.id} is empty; keep another one.")
+    return candidate, geometry
+
+
 @transaction.atomic
 def proposal_accept(*, proposal: MaskProposal, label_class, user, final_geometry=None, clicks_added: int = 0,
-                    vertices_moved: int = 0, seconds_spent: float = 0.0, task=None) -> tuple[Annotation, Correction]:
-    """Accept a proposal (as is, or with the annotator's ``final_geometry``, GeoJSON or GEOS in EPSG:4326)."""
+                    vertices_moved: int = 0, seconds_spent: float = 0.0, task=None,
+                    candidate: int | None = None) -> tuple[Annotation, Correction]:
+    """Accept a proposal (as is, or with the annotator's ``final_geometry``, GeoJSON or GEOS in EPSG:4326), or
+    one of its other candidates (``candidate``: index into ``proposal.candidates``; recorded as
+    ``Correction.kept_candidate``)."""
     proposal = _proposal_open(proposal)
+    kept, final_geometry = _kept_candidate(proposal, candidate, final_geometry)
     if proposal.geometry is None and final_geometry is None:
         raise ValidationFailed("This proposal has no geometry; send the final geometry.")
     # the calibrated quality the annotator saw; proposals from before calibration only have the model's figure
@@ -139,7 +162,7 @@ def proposal_accept(*, proposal: MaskProposal, label_class, user, final_geometry
     correction = correction_record(
         proposal=proposal, outcome=Outcome.EDITED if edited else Outcome.ACCEPTED, user=user,
         final_geometry=annotation.geometry, annotation=annotation, clicks_added=clicks_added,
-        vertices_moved=vertices_moved, seconds_spent=seconds_spent,
+        vertices_moved=vertices_moved, seconds_spent=seconds_spent, kept_candidate=kept,
     )
     return annotation, correction
 

@@ -87,6 +87,8 @@ export interface MaskMessage {
   parts?: number;
   model_version: number | string | null;
   window: unknown;
+  /** The answer (index 0, geometry null: it is `geometry`) and SAM's other multimask outputs. */
+  candidates?: Schemas['CandidateOutput'][];
   timings: Record<string, number> & { total_ms?: number };
 }
 export interface EncodingMessage {

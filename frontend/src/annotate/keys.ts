@@ -12,6 +12,10 @@ export type Command =
   | 'toolCut'
   | 'delete'
   | 'help'
+  | 'nextCandidate'
+  | 'previousCandidate'
+  | 'toggleWindow'
+  | 'toggleUncertainty'
   | { selectClass: number };
 
 export interface KeyLike {
@@ -36,6 +40,9 @@ export const SHORTCUTS: [string, string][] = [
   ['P', 'back to point prompts'],
   ['Delete', 'delete the selected annotation'],
   ['1–9', 'pick the label class'],
+  ['Tab / Shift+Tab', 'next / previous candidate mask (the model’s alternatives)'],
+  ['W', 'show or hide the window the model saw'],
+  ['U', 'show or hide where the model is unsure'],
   ['?', 'this help'],
 ];
 
@@ -45,6 +52,7 @@ export function commandForKey(e: KeyLike): Command | null {
   if (mod && key === 'z') return e.shiftKey ? 'redo' : 'undo';
   if (mod && key === 'y') return 'redo';
   if (mod || e.altKey) return null;
+  if (key === 'Tab') return e.shiftKey ? 'previousCandidate' : 'nextCandidate';
   switch (key) {
     case 'Enter':
       return 'accept';
@@ -65,6 +73,10 @@ export function commandForKey(e: KeyLike): Command | null {
       return 'toolCut';
     case 'p':
       return 'toolPoint';
+    case 'w':
+      return 'toggleWindow';
+    case 'u':
+      return 'toggleUncertainty';
   }
   if (/^[1-9]$/.test(key)) return { selectClass: Number(key) - 1 };
   return null;

@@ -5,9 +5,11 @@ import {
   addPoint,
   applyMask,
   currentGeometry,
+  cycleCandidate,
   editGeometry,
   EMPTY_SESSION,
   failRequest,
+  keepCandidate,
   newRequestId,
   promptMessage,
   secondsSpent,
@@ -61,7 +63,7 @@ describe('prompt session', () => {
     let s = addPoint(EMPTY_SESSION, [0, 0], 1, 'r1', 1_000);
     s = applyMask(s, mask('r1'));
     expect(acceptBody(s, 4, null, 3_500)).toEqual({
-      label_class: 4, geometry: null, task: null, clicks_added: 1, vertices_moved: 0, seconds_spent: 2.5,
+      label_class: 4, geometry: null, task: null, clicks_added: 1, vertices_moved: 0, seconds_spent: 2.5, candidate: null,
     });
     s = editGeometry(s, square(2), 3);
     const body = acceptBody(s, 4, 9, 5_000);
@@ -69,6 +71,33 @@ describe('prompt session', () => {
     expect(body.vertices_moved).toBe(3);
     expect(body.task).toBe(9);
     expect(currentGeometry(s)).toEqual(square(2));
+  });
+
+  it('switches among the candidates and says which one is kept', () => {
+    const msg: MaskMessage = {
+      ...mask('c'),
+      quality: 0.8,
+      window: { outline: [[0, 1], [1, 1], [1, 0], [0, 0]] },
+      candidates: [
+        { index: 0, token: 2, quality: 0.8, predicted_iou: 0.9, chosen: true, geometry: null },
+        { index: 1, token: 3, quality: 0.6, predicted_iou: 0.8, chosen: false, geometry: square(2) },
+        { index: 2, token: 1, quality: 0, predicted_iou: 0.1, chosen: false, geometry: null },
+      ],
+    };
+    let s = applyMask(addPoint(EMPTY_SESSION, [0, 0], 1, 'c', 0), msg);
+    expect(s.proposal?.window).toEqual([[0, 1], [1, 1], [1, 0], [0, 0]]);
+    expect(s.proposal?.candidates?.map((c) => c.geometry)).toEqual([square(1), square(2), null]);
+    expect(acceptBody(s, null, null, 0).candidate).toBe(0);
+    expect(cycleCandidate(s, 1)).toBe(1); // the empty candidate is skipped
+    s = editGeometry(s, square(5));
+    s = keepCandidate(s, 1);
+    expect(s.edited).toBeNull();
+    expect(currentGeometry(s)).toEqual(square(2));
+    expect(s.proposal?.quality).toBe(0.6);
+    expect(acceptBody(s, null, null, 0)).toMatchObject({ candidate: 1, geometry: null });
+    expect(keepCandidate(s, 2)).toBe(s); // empty: nothing to keep
+    expect(cycleCandidate(s, 1)).toBe(0);
+    expect(cycleCandidate(s, -1)).toBe(0);
   });
 
   it('a new mask replaces hand edits', () => {

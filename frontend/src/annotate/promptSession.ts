@@ -11,6 +11,15 @@ export interface PromptPoint {
   label: Label;
 }
 
+/** One of the answer's candidates (SAM's multimask outputs): index 0 is the model's answer. */
+export interface Candidate {
+  index: number;
+  /** Calibrated quality in [0, 1], by the calibrator that chose the answer. */
+  quality: number;
+  /** null: an empty candidate (nothing to keep). */
+  geometry: GeoJsonMultiPolygon | null;
+}
+
 export interface Proposal {
   id: number;
   requestId: string;
@@ -21,6 +30,12 @@ export interface Proposal {
   parts: number | null;
   modelVersion: number | string | null;
   totalMs: number | null;
+  /** The answer and its alternatives (absent in drafts from before candidates were sent). */
+  candidates?: Candidate[];
+  /** Which candidate is shown and would be kept (0: the answer); `geometry` is its polygon. */
+  kept?: number;
+  /** The window the model saw: its four corners [lon, lat] (null when the server sent none). */
+  window?: LonLat[] | null;
 }
 
 export interface PromptSession {
@@ -117,8 +132,48 @@ export function applyMask(s: PromptSession, msg: MaskMessage): PromptSession {
       parts: typeof msg.parts === 'number' ? msg.parts : null,
       modelVersion: msg.model_version,
       totalMs: msg.timings?.total_ms ?? null,
+      candidates: candidatesOf(msg),
+      kept: 0,
+      window: outlineOf(msg.window),
     },
   };
+}
+
+function unit(q: unknown): number {
+  return typeof q === 'number' && Number.isFinite(q) ? Math.min(1, Math.max(0, q)) : 0;
+}
+
+/** The message's candidates, the answer's polygon standing in for index 0's (the server leaves it out). */
+function candidatesOf(msg: MaskMessage): Candidate[] {
+  const list = Array.isArray(msg.candidates) ? msg.candidates : [];
+  return list.map((c) => ({
+    index: c.index,
+    quality: unit(c.quality),
+    geometry: c.index === 0 ? msg.geometry : ((c.geometry as GeoJsonMultiPolygon | null) ?? null),
+  }));
+}
+
+function outlineOf(window: unknown): LonLat[] | null {
+  const outline = (window as { outline?: unknown } | null)?.outline;
+  if (!Array.isArray(outline) || outline.length !== 4) return null;
+  return outline.map((p) => [Number(p[0]), Number(p[1])] as LonLat);
+}
+
+/** Shows and keeps another candidate (hand edits since the last answer are dropped: they were of another shape).
+ * Returns the session unchanged when there is no such candidate or it is empty. */
+export function keepCandidate(s: PromptSession, index: number): PromptSession {
+  const p = s.proposal;
+  const c = p?.candidates?.find((x) => x.index === index);
+  if (!p || !c || !c.geometry || (p.kept ?? 0) === index) return s;
+  return { ...s, edited: null, proposal: { ...p, geometry: c.geometry, kept: index, quality: c.quality } };
+}
+
+/** The next (step 1) or previous (step -1) non-empty candidate, wrapping around; null when there is none. */
+export function cycleCandidate(s: PromptSession, step: 1 | -1): number | null {
+  const list = (s.proposal?.candidates ?? []).filter((c) => c.geometry !== null);
+  if (list.length < 2) return null;
+  const at = Math.max(0, list.findIndex((c) => c.index === (s.proposal?.kept ?? 0)));
+  return list[(at + step + list.length) % list.length]?.index ?? null;
 }
 
 /** The request failed: nothing is awaited any more (the prompts stay, so the user can undo or click again). */
@@ -143,6 +198,8 @@ export interface AcceptBody {
   clicks_added: number;
   vertices_moved: number;
   seconds_spent: number;
+  /** The candidate kept (0: the answer); null for a proposal that offered none. */
+  candidate: number | null;
 }
 
 /** Body of POST /api/proposals/{id}/accept/ (geometry only when edited by hand). */
@@ -154,6 +211,7 @@ export function acceptBody(s: PromptSession, labelClass: number | null, task: nu
     clicks_added: s.clicks,
     vertices_moved: s.verticesMoved,
     seconds_spent: secondsSpent(s, now),
+    candidate: s.proposal?.candidates?.length ? (s.proposal.kept ?? 0) : null,
   };
 }
 

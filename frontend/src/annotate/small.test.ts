@@ -18,6 +18,10 @@ describe('shortcuts', () => {
     expect(commandForKey(key('?', { shiftKey: true }))).toBe('help');
     expect(commandForKey(key('Delete'))).toBe('delete');
     expect(commandForKey(key('3'))).toEqual({ selectClass: 2 });
+    expect(commandForKey(key('Tab'))).toBe('nextCandidate');
+    expect(commandForKey(key('Tab', { shiftKey: true }))).toBe('previousCandidate');
+    expect(commandForKey(key('w'))).toBe('toggleWindow');
+    expect(commandForKey(key('U', { shiftKey: true }))).toBe('toggleUncertainty');
     expect(commandForKey(key('a'))).toBe('toolAdd');
     expect(commandForKey(key('C'))).toBe('toolCut');
     expect(commandForKey(key('n'))).toBe('toggleNegative');

@@ -697,6 +697,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/proposals/{proposal_id}/uncertainty.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 404 when the proposal is not yours to see or its map has expired (15 minutes). */
+        get: operations["ProposalUncertainty_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/scenes/{scene_id}/": {
         parameters: {
             query?: never;
@@ -1172,6 +1189,22 @@ export interface components {
         AttributeTypeEnum: "boolean" | "number" | "choice" | "text";
         /** @enum {unknown} */
         BlankEnum: "";
+        CandidateOutput: {
+            chosen: boolean;
+            /** @description simplified GeoJSON MultiPolygon (EPSG:4326); null for the answer (it is the mask's geometry) or an empty candidate */
+            geometry: unknown;
+            /** @description 0: the answer; what an accept's `candidate` names */
+            index: number;
+            /** Format: double */
+            predicted_iou: number | null;
+            /**
+             * Format: double
+             * @description calibrated expected IoU, [0, 1], the answer's calibrator
+             */
+            quality: number;
+            /** @description SAM's output token (0 single-mask, 1..3 multimask) */
+            token: number;
+        };
         /** @description The label class an annotation has, as annotations name it. */
         ClassRefOutput: {
             color: string;
@@ -1228,6 +1261,8 @@ export interface components {
             id: number;
             /** Format: double */
             iou: number | null;
+            /** @description index of the proposal's candidate the annotator kept (0: the model's answer) */
+            kept_candidate: number | null;
             outcome: string;
             proposal: number;
             /** Format: double */
@@ -1714,6 +1749,7 @@ export interface components {
             width?: number;
         };
         MaskOutput: {
+            candidates: components["schemas"]["CandidateOutput"][];
             /** @description GeoJSON MultiPolygon in EPSG:4326 */
             geometry: unknown;
             model_version: number;
@@ -2062,6 +2098,8 @@ export interface components {
             previous_proposal_id?: number | null;
         };
         ProposalAcceptInput: {
+            /** @description keep this candidate of the proposal (index into the mask answer's candidates; 0 or absent: the answer); its polygon is stored unless geometry is sent */
+            candidate?: number | null;
             /** @default 0 */
             clicks_added?: number;
             geometry?: unknown;
@@ -2587,6 +2625,11 @@ export interface components {
             col: number;
             key: string;
             level: number;
+            /** @description the window's four corners [lon, lat]: top left, top right, bottom right, bottom left */
+            outline: [
+                number,
+                number
+            ][] | null;
             row: number;
             /**
              * Format: double
@@ -7293,6 +7336,72 @@ export interface operations {
             };
             /** @description The body is not in a media type this route reads (see the request body's content types). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description A service the server needs (Redis, the task broker, a worker, the model) is out of reach; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    ProposalUncertainty_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            /** @description The request was refused: its body, query string or path is wrong (the fields are named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (an unknown or expired token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The user may not do this here (role, site staff, or a missing CSRF token on a session). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Nothing of that id the user can see. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

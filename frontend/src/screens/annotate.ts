@@ -9,6 +9,7 @@ import { SceneEventsSocket, SegmentationSocket } from '../annotate/sockets';
 import { createAnnotationTiles } from '../map/annotationTiles';
 import { createEditInteractions } from '../map/editInteractions';
 import { createEditLayers, toMapGeometry } from '../map/editLayers';
+import { createWhyLayers } from '../map/whyLayers';
 import { createSceneMap } from '../map/sceneMap';
 import { hashBbox } from '../router';
 import type { Scene, Task } from '../types';
@@ -42,6 +43,8 @@ export const mountAnnotate: Screen = (el, ctx) => {
       setTool: (t) => commands.setTool(t),
       toggleNegative: () => commands.toggleNegative(),
       saveAttributes: (values) => void editing.saveAttributes(values),
+      keepCandidate: (index) => commands.keepCandidate(index),
+      toggleWhy: (what) => commands.toggleWhy(what),
     }),
   );
   const { history, state, parts } = sh;
@@ -108,9 +111,12 @@ export const mountAnnotate: Screen = (el, ctx) => {
     const map = sceneMap.map;
     const tiles = createAnnotationTiles(sceneId, scene.maxzoom + 3);
     const edit = createEditLayers();
+    const why = createWhyLayers();
     map.addLayer(tiles.layer);
+    map.addLayer(why.uncertaintyLayer);
+    map.addLayer(why.windowLayer);
     for (const layer of edit.layers) map.addLayer(layer);
-    Object.assign(parts, { sceneMap, tiles, edit });
+    Object.assign(parts, { sceneMap, tiles, edit, why });
     parts.interactions = createEditInteractions(map, edit.workingSource, sh.neighbours, {
       onClick: (lonlat, neg, pixel, inputTime, select) => void prompting.onClick(lonlat, neg, pixel, inputTime, select),
       onBox: (b) => void prompting.onBox(b),

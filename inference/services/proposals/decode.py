@@ -13,6 +13,7 @@ from django.conf import settings
 from inference.models import ModelVersion
 from inference.services.embeddings import EmbeddingKey, embedding_load, redis_client
 from inference.services.errors import EncodingFailed
+from inference.services.proposals.candidates import candidate_list, uncertainty_map
 from inference.services.proposals.logits import _previous
 from inference.services.proposals.prepare import PreparedPrompt
 from inference.services.proposals.runtime import _as_f32, _InFlight, _intra_threads
@@ -42,6 +43,8 @@ class DecodeResult:
     quality: float | None = None  # calibrated expected IoU with what the annotator keeps, in [0, 1]
     parts: int = 0  # connected parts of the mask after post-processing
     features: dict | None = None  # the chosen candidate's scoring features (for refitting the calibrator)
+    candidates: list | None = None  # the answer and SAM's other multimask outputs (:mod:`.candidates`)
+    uncertainty: np.ndarray | None = None  # uint8 (256, 256) on the window's low-res grid (:mod:`.candidates`)
 
 
 def _upscale_crop(low: np.ndarray, size: int) -> tuple[np.ndarray, int, int]:
@@ -107,6 +110,7 @@ def _decode(model, embedding, *, points_px, labels, box_px, mask_logits, transfo
                            calibrator=calibrator, pixel_area_m2=area, size_prior=prior)
     token = choice.token
     chosen = np.asarray(low[token], dtype=np.float32)
+    first = choice
     if (window is not None and embedding_for is not None and pts is not None and len(pts) == 1 and box_px is None
             and list(labels) == [1] and fills_window(choice.features)):
         found = scale_search(model, window=window, point_px=pts[0], embedding_for=embedding_for,
@@ -114,6 +118,10 @@ def _decode(model, embedding, *, points_px, labels, box_px, mask_logits, transfo
         if found is not None and found[1].quality > choice.quality:
             chosen, choice = found[0], found[1]
     decoded = time.perf_counter()
+    candidates = candidate_list(low, ious, choice, scaled=choice is not first, points_px=pts, labels=labels,
+                                size=model.image_size, calibrator=calibrator, pixel_area_m2=area,
+                                size_prior=prior, transform=transform, crs=crs)
+    uncertainty = uncertainty_map(chosen, low)
     mask, row0, col0 = _upscale_crop(chosen, model.image_size)
     parts = 0
     if mask.size and mask.any():
@@ -131,7 +139,7 @@ def _decode(model, embedding, *, points_px, labels, box_px, mask_logits, transfo
         predicted_iou=float(ious[token]), token=int(token), logits=chosen.astype(np.float16),
         logits_tmp_key=None, decode_ms=round((decoded - started) * 1000, 2), polygon_ms=_ms(decoded),
         quality=round(choice.quality, 4) if geom is not None else 0.0, parts=parts if geom is not None else 0,
-        features=choice.features_dict(),
+        features=choice.features_dict(), candidates=candidates, uncertainty=uncertainty,
     )
 
 
@@ -196,11 +204,13 @@ def prompt_decode_remote(payload: dict) -> dict:
     if result.logits is not None:
         tmp = f"geoloop:logits:tmp:{uuid.uuid4().hex}"
         redis_client().hset(tmp, "logits", result.logits.tobytes())
+        if result.uncertainty is not None:
+            redis_client().hset(tmp, "uncertainty", result.uncertainty.tobytes())
         redis_client().expire(tmp, 120)
     return {"geometry": result.geometry, "scene_geometry": result.scene_geometry,
             "predicted_iou": result.predicted_iou, "token": result.token, "logits_tmp_key": tmp,
             "decode_ms": result.decode_ms, "polygon_ms": result.polygon_ms, "quality": result.quality,
-            "parts": result.parts, "features": result.features}
+            "parts": result.parts, "features": result.features, "candidates": result.candidates}
 
 
 def prompt_decode_in_worker(prepared: PreparedPrompt, *, timeout: float = 30.0) -> DecodeResult:
@@ -213,4 +223,4 @@ def prompt_decode_in_worker(prepared: PreparedPrompt, *, timeout: float = 30.0) 
                         predicted_iou=out["predicted_iou"], token=out["token"], logits=None,
                         logits_tmp_key=out["logits_tmp_key"], decode_ms=out["decode_ms"],
                         polygon_ms=out["polygon_ms"], quality=out.get("quality"), parts=out.get("parts", 0),
-                        features=out.get("features"))
+                        features=out.get("features"), candidates=out.get("candidates"))

@@ -65,3 +65,12 @@ def _previous(proposal_id: int | None) -> tuple[dict, np.ndarray | None] | None:
     if isinstance(data, bytes) and len(data) == LOW_RES_SIZE * LOW_RES_SIZE * 2:
         logits = np.frombuffer(data, dtype=np.float16).reshape(LOW_RES_SIZE, LOW_RES_SIZE)
     return meta, logits
+
+
+def uncertainty_get(proposal_id: int) -> np.ndarray | None:
+    """The answer's uncertainty map (uint8 ``(256, 256)``, :func:`.candidates.uncertainty_map`), kept beside its
+    logits in Redis for ``LOGITS_TTL_S``; None once expired (or for an answer stored before it was kept)."""
+    data = redis_client().hget(f"geoloop:logits:{proposal_id}", "uncertainty")
+    if not isinstance(data, bytes) or len(data) != LOW_RES_SIZE * LOW_RES_SIZE:
+        return None
+    return np.frombuffer(data, dtype=np.uint8).reshape(LOW_RES_SIZE, LOW_RES_SIZE)

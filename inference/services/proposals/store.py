@@ -49,6 +49,7 @@ def proposal_build(prepared: PreparedPrompt, result: DecodeResult, *, user, tota
                 "embedding_key": prepared.key.cache_key},
         geometry=geometry, predicted_iou=result.predicted_iou, latency_ms=total_ms, timings=timings,
         quality=result.quality, features={**(result.features or {}), "parts": result.parts},
+        candidates=result.candidates or [],
     )
 
 
@@ -73,6 +74,8 @@ def proposal_save(proposal: MaskProposal, prepared: PreparedPrompt, result: Deco
         pipe.rename(result.logits_tmp_key, name)
     elif logits is not None:
         pipe.hset(name, "logits", logits.tobytes())
+    if result.logits_tmp_key is None and result.uncertainty is not None:
+        pipe.hset(name, "uncertainty", np.ascontiguousarray(result.uncertainty, dtype=np.uint8).tobytes())
     pipe.hset(name, "meta", json.dumps(meta))
     pipe.expire(name, LOGITS_TTL_S)
     try:
@@ -122,6 +125,7 @@ def mask_message(proposal: MaskProposal, timings: dict, *, request_id=None) -> d
         "quality": None if proposal.quality is None else round(proposal.quality, 4),
         "parts": (proposal.features or {}).get("parts", 0),
         "window": window_out(w),
+        "candidates": proposal.candidates or [],
         "used_previous_logits": bool((proposal.prompt or {}).get("previous_logits_used")),
         "timings": timings,
     }
@@ -131,14 +135,16 @@ def window_out(window: dict) -> dict:
     """The window an answer used, as a client can check it: level, grid column/row, key, size (model pixels),
     scale (source pixels per model pixel, ``2**level``), ``bounds_px`` (scene pixels: x min, y min, x max, y max;
     may reach past the scene, which is read as 0) and ``bounds`` (the same box in EPSG:4326: min lon, min lat,
-    max lon, max lat)."""
+    max lon, max lat); ``outline``: the window's four corners in EPSG:4326 (top left, top right, bottom right,
+    bottom left: the square the model saw, as drawn on the map; ``bounds`` is the box around it)."""
     grid = Window.from_key(window["key"])
     out = {"level": grid.level, "col": grid.col, "row": grid.row, "key": grid.key, "size": grid.size,
-           "scale": grid.scale, "bounds_px": list(grid.bounds), "bounds": None}
+           "scale": grid.scale, "bounds_px": list(grid.bounds), "bounds": None, "outline": None}
     if window.get("transform") and window.get("crs"):
         geo = Affine(*window["transform"][:6])  # window px -> scene CRS
         corners = ((0, 0), (grid.size, 0), (grid.size, grid.size), (0, grid.size))
         xs, ys = zip(*(geo @ corner for corner in corners), strict=True)
         lons, lats = transformer(window["crs"], "EPSG:4326").transform(list(xs), list(ys))
         out["bounds"] = [round(min(lons), 9), round(min(lats), 9), round(max(lons), 9), round(max(lats), 9)]
+        out["outline"] = [[round(x, 9), round(y, 9)] for x, y in zip(lons, lats, strict=True)]
     return out

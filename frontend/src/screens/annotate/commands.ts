@@ -1,6 +1,8 @@
 // Commands from buttons and the keyboard (annotate/keys maps keys to commands): accept, discard, undo/redo,
 // delete, help, negative clicks, tools, class by number.
+import { withSession } from '../../annotate/editor';
 import { commandForKey, isTypingTarget, type Command } from '../../annotate/keys';
+import { cycleCandidate, keepCandidate as keepIn } from '../../annotate/promptSession';
 import type { Tool } from '../../ui/annotatePanels';
 import type { Shared } from './context';
 import type { Editing } from './editing';
@@ -11,6 +13,9 @@ export interface Commands {
   setTool(t: Tool): void;
   toggleNegative(): void;
   toggleHelp(show?: boolean): void;
+  /** Shows and keeps another of the answer's candidates (an undoable step; the accept says which was kept). */
+  keepCandidate(index: number): void;
+  toggleWhy(what: 'window' | 'uncertainty'): void;
   dispose(): void;
 }
 
@@ -31,6 +36,27 @@ export function createCommands(sh: Shared, editing: Editing, prompting: Promptin
 
   function toggleHelp(show?: boolean): void {
     view.help.hidden = show === undefined ? !view.help.hidden : !show;
+  }
+
+  function keepCandidate(index: number): void {
+    const s = history.present;
+    if (s.edit || s.session.pendingRequestId !== null) return;
+    const next = keepIn(s.session, index);
+    if (next !== s.session) sh.step(withSession(s, next));
+  }
+
+  function cycle(step: 1 | -1): boolean {
+    const s = history.present;
+    const index = s.edit ? null : cycleCandidate(s.session, step);
+    if (index === null) return false;
+    keepCandidate(index);
+    return true;
+  }
+
+  function toggleWhy(what: 'window' | 'uncertainty'): void {
+    if (what === 'window') state.showWindow = !state.showWindow;
+    else state.showUncertainty = !state.showUncertainty;
+    sh.render();
   }
 
   function run(cmd: Command): void {
@@ -74,6 +100,16 @@ export function createCommands(sh: Shared, editing: Editing, prompting: Promptin
       case 'toolCut':
         setTool('cut');
         break;
+      case 'nextCandidate':
+      case 'previousCandidate':
+        cycle(cmd === 'nextCandidate' ? 1 : -1);
+        break;
+      case 'toggleWindow':
+        toggleWhy('window');
+        break;
+      case 'toggleUncertainty':
+        toggleWhy('uncertainty');
+        break;
     }
   }
 
@@ -81,6 +117,8 @@ export function createCommands(sh: Shared, editing: Editing, prompting: Promptin
     if (isTypingTarget(e.target) || view.dialogHost.childElementCount > 0) return;
     const cmd = commandForKey(e);
     if (!cmd) return;
+    // Tab keeps its focus-moving meaning unless there are candidates to switch among
+    if ((cmd === 'nextCandidate' || cmd === 'previousCandidate') && (history.present.edit || cycleCandidate(history.present.session, 1) === null)) return;
     e.preventDefault();
     run(cmd);
   };
@@ -93,6 +131,8 @@ export function createCommands(sh: Shared, editing: Editing, prompting: Promptin
     setTool,
     toggleNegative,
     toggleHelp,
+    keepCandidate,
+    toggleWhy,
     dispose() {
       window.removeEventListener('keydown', onKey);
       window.removeEventListener('pagehide', onHide);

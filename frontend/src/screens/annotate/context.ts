@@ -10,6 +10,7 @@ import type { AnnotationTiles } from '../../map/annotationTiles';
 import type { EditInteractions } from '../../map/editInteractions';
 import type { EditLayers } from '../../map/editLayers';
 import type { SceneMap } from '../../map/sceneMap';
+import type { WhyLayers } from '../../map/whyLayers';
 import type { SegmentationSocket } from '../../annotate/sockets';
 import type { AttributeValue, GeoJsonMultiPolygon, GeoJsonPolygon, LabelClass, Task } from '../../types';
 import type { Tool } from '../../ui/annotatePanels';
@@ -35,6 +36,9 @@ export interface AnnotateState {
   task: Task | null;
   busy: boolean;
   loaded: Loaded | null;
+  /** Show why: the outline of the window the model saw (W), the uncertainty overlay (U). */
+  showWindow: boolean;
+  showUncertainty: boolean;
   /** The scene's footprint (lon/lat): what a mask is compared with when there is no task. */
   sceneFootprint?: GeoJsonPolygon | null;
 }
@@ -46,6 +50,7 @@ export interface MapParts {
   edit: EditLayers | null;
   interactions: EditInteractions | null;
   segmentation: SegmentationSocket | null;
+  why: WhyLayers | null;
 }
 
 export interface Shared {
@@ -92,7 +97,7 @@ export function createShared(
 ): Shared {
   const errKey = `annotate-${ids.sceneId}`;
   const history = new History<Snapshot>(EMPTY_SNAPSHOT);
-  const state: AnnotateState = { classes: [], classId: null, tool: 'point', negative: false, encoding: false, task: null, busy: false, loaded: null };
+  const state: AnnotateState = { classes: [], classId: null, tool: 'point', negative: false, encoding: false, task: null, busy: false, loaded: null, showWindow: true, showUncertainty: false };
   const drafts = new DraftStore(storage(), ids.sceneId, ids.taskId);
   const shared: Shared = {
     ctx,
@@ -101,7 +106,7 @@ export function createShared(
     view,
     history,
     state,
-    parts: { sceneMap: null, tiles: null, edit: null, interactions: null, segmentation: null },
+    parts: { sceneMap: null, tiles: null, edit: null, interactions: null, segmentation: null, why: null },
     neighbours: new VectorSource(),
     drafts,
     saveDraft: debounce(() => {

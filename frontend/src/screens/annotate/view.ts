@@ -24,6 +24,8 @@ export function createView(el: HTMLElement, ids: { projectId: number; sceneId: n
   const notice = h('div', { class: 'notice', 'data-testid': 'notice', hidden: true });
   const status = h('div', { class: 'status', 'data-testid': 'annotate-status', 'aria-live': 'polite' }, 'Click inside an object.');
   const quality = h('div', { class: 'quality', 'data-testid': 'mask-quality' });
+  const candidates = h('div', { class: 'candidates', 'data-testid': 'candidates', hidden: true });
+  const whyToggles = h('div', { class: 'why-toggles' });
   const palette = h('div', { class: 'palette', 'data-testid': 'class-palette' });
   const tools = h('div', { class: 'tools' });
   const attributes = h('div', { class: 'attributes-panel', 'data-testid': 'attributes-panel', hidden: true });
@@ -50,7 +52,7 @@ export function createView(el: HTMLElement, ids: { projectId: number; sceneId: n
     h(
       'div',
       { class: 'annotate-body' },
-      h('aside', { class: 'side' }, palette, tools, h('div', { class: 'actions' }, acceptBtn, discardBtn, undoBtn, redoBtn, deleteBtn), attributes, quality, status),
+      h('aside', { class: 'side' }, palette, tools, h('div', { class: 'actions' }, acceptBtn, discardBtn, undoBtn, redoBtn, deleteBtn), attributes, quality, candidates, whyToggles, status),
       mapEl,
     ),
     help,
@@ -58,7 +60,7 @@ export function createView(el: HTMLElement, ids: { projectId: number; sceneId: n
   );
   el.append(root);
   return {
-    root, title, taskInfo, leaseInfo, socketInfo, notice, status, quality, palette, tools, attributes,
+    root, title, taskInfo, leaseInfo, socketInfo, notice, status, quality, candidates, whyToggles, palette, tools, attributes,
     acceptBtn, discardBtn, undoBtn, redoBtn, deleteBtn, submitBtn, mapEl, mousePosition, help, dialogHost,
   };
 }
@@ -73,6 +75,8 @@ export function renderScreen(
     setTool(t: Shared['state']['tool']): void;
     toggleNegative(): void;
     saveAttributes(values: Record<string, AttributeValue>): void;
+    keepCandidate(index: number): void;
+    toggleWhy(what: 'window' | 'uncertainty'): void;
   },
 ): void {
   const { history, state, view: v } = sh;
@@ -106,6 +110,7 @@ export function renderScreen(
   v.undoBtn.disabled = !history.canUndo;
   v.redoBtn.disabled = !history.canRedo;
   v.deleteBtn.disabled = !s.edit || state.busy;
+  renderWhy(sh, on);
   renderPalette(v.palette, state.classes, state.classId, on.pickClass);
   renderTools(v.tools, state.tool, state.negative, on.setTool, on.toggleNegative);
   const loaded = s.edit && state.loaded?.id === s.edit.annotationId ? state.loaded : null;
@@ -122,6 +127,40 @@ export function renderScreen(
     on.saveAttributes,
   );
   sh.saveDraft();
+}
+
+/** Show why: the candidates panel, the toggles, and the window / uncertainty layers of the current answer. */
+function renderWhy(sh: Shared, on: { keepCandidate(index: number): void; toggleWhy(what: 'window' | 'uncertainty'): void }): void {
+  const { history, state, view: v } = sh;
+  const p = history.present.edit ? null : history.present.session.proposal;
+  const list = p?.candidates ?? [];
+  v.candidates.hidden = list.length < 2;
+  v.candidates.replaceChildren(
+    h('div', { class: 'candidates-head' }, 'Candidates (Tab)'),
+    ...list.map((c) => {
+      const kept = (p?.kept ?? 0) === c.index;
+      const label = `${c.index + 1} · ${c.geometry ? `quality ${(c.quality * 100).toFixed(0)}%` : 'empty'}${c.index === 0 ? ' · model’s choice' : ''}`;
+      return h('button', {
+        type: 'button', class: `candidate${kept ? ' kept' : ''}`, 'data-testid': `candidate-${c.index}`,
+        'aria-pressed': String(kept), disabled: !c.geometry, onclick: () => on.keepCandidate(c.index),
+      }, label);
+    }),
+  );
+  v.root.dataset.candidate = p ? String(p.kept ?? 0) : '';
+  const toggle = (what: 'window' | 'uncertainty', label: string, key: string, on_: boolean) =>
+    h('label', { class: 'why-toggle', title: key },
+      h('input', { type: 'checkbox', 'data-testid': `toggle-${what}`, checked: on_, onchange: () => on.toggleWhy(what) }), ` ${label} (${key})`);
+  v.whyToggles.replaceChildren(
+    toggle('window', 'model’s window', 'W', state.showWindow),
+    toggle('uncertainty', 'uncertainty', 'U', state.showUncertainty),
+  );
+  v.root.dataset.showWindow = String(state.showWindow);
+  v.root.dataset.showUncertainty = String(state.showUncertainty);
+  const why = sh.parts.why;
+  if (!why) return;
+  why.setWindow(p?.window ?? null);
+  why.setUncertainty(p && state.showUncertainty ? p.id : null, p?.window ?? null);
+  why.setVisible({ window: state.showWindow, uncertainty: state.showUncertainty });
 }
 
 /** The calibrated quality (expected IoU with what is kept), the part count, the time; never the raw model figure. */
