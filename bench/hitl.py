@@ -92,7 +92,6 @@ def _delta_row(a: dict[str, list], b: dict[str, list], *, reps: int, seed: int) 
 
 def ablation(args) -> int:
     """Base / +IoU regression / +ranking on the same split (A trains, B scores), ``args.seeds`` seeds each."""
-    import numpy as np
 
     from feedback import benchmark as bench
     from feedback.evaluation_gate import evaluate_objects, gate_decide
@@ -139,6 +138,17 @@ def ablation(args) -> int:
                 per_object.setdefault(name, {}).setdefault(label, []).append(fig)
             note(f"seed {seed} {name}: train {res.seconds:.0f} s; " +
                  ", ".join(f"{k} {ev[k]:.3f}" for k in keys) + f"; gate {'promotes' if gate.promote else 'refuses'}")
+        if seed < args.seeds - 1:  # the figures so far, in case the run is stopped before the last seed
+            _ablation_report(args, seed + 1, keys, base_eval, runs, per_object, (len(half_a), len(half_b)), t_start)
+    return _ablation_report(args, args.seeds, keys, base_eval, runs, per_object, (len(half_a), len(half_b)), t_start)
+
+
+def _ablation_report(args, seeds_done: int, keys, base_eval: dict, runs: dict, per_object: dict,
+                     sizes: tuple[int, int], t_start: float) -> int:
+    """Print the ablation's table and deltas over the seeds done so far; the JSON line last."""
+    import numpy as np
+
+    n_a, n_b = sizes
     summary = {"base": {k: round(base_eval[k], 4) for k in keys}}
     for name, rows in runs.items():
         summary[name] = {k: round(float(np.mean([r[k] for r in rows])), 4) for k in keys}
@@ -146,15 +156,15 @@ def ablation(args) -> int:
     deltas = {"iou_vs_base": _delta_row(per_object["base"], per_object["iou"], reps=args.bootstrap, seed=1),
               "rank_vs_base": _delta_row(per_object["base"], per_object["rank"], reps=args.bootstrap, seed=2),
               "rank_vs_iou": _delta_row(per_object["iou"], per_object["rank"], reps=args.bootstrap, seed=3)}
-    print(f"Ablation on B ({len(half_b)} buildings never trained on), {args.seeds} seeds, {args.steps} steps, "
-          f"trained on A ({len(half_a)}):")
+    print(f"Ablation on B ({n_b} buildings never trained on), {seeds_done} seeds, {args.steps} steps, "
+          f"trained on A ({n_a}):")
     print(f"  {'variant':>8} " + " ".join(f"{k:>18}" for k in keys) + "  gate")
     for name, fig in summary.items():
         print(f"  {name:>8} " + " ".join(f"{fig[k]:>18.4f}" for k in keys) + f"  {fig.get('gate_promotes', '-')}")
     for name, d in deltas.items():
         print(f"  {name}: NoC@85 -{d['noc85_reduction_pct']}% {d['noc85_reduction_pct_ci95']}, "
               f"mIoU@1 +{d['miou1_gain_points']} pts {d['miou1_gain_points_ci95']}")
-    out = {"bench": "hitl-ablation", "objects": {"A": len(half_a), "B": len(half_b)}, "seeds": args.seeds,
+    out = {"bench": "hitl-ablation", "objects": {"A": n_a, "B": n_b}, "seeds": seeds_done,
            "steps": args.steps, "lr": args.lr, "max_clicks": args.max_clicks, "rank_weight": args.rank_weight,
            "summary": summary, "deltas": deltas, "runs": runs, "bootstrap": args.bootstrap,
            "total_seconds": round(time.perf_counter() - t_start, 1), "load_avg": list(os.getloadavg()),

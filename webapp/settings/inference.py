@@ -14,3 +14,5 @@ GEOLOOP_DECODE_THREADS = env_int("GEOLOOP_DECODE_THREADS", 2)
 GEOLOOP_EMBEDDING_HOT_ITEMS = env_int("GEOLOOP_EMBEDDING_HOT_ITEMS", 32)  # ~2 MiB each, per process
 GEOLOOP_PREFETCH_MAX = env_int("GEOLOOP_PREFETCH_MAX", 6)
 GEOLOOP_ENCODE_WAIT_S = env_int("GEOLOOP_ENCODE_WAIT_S", 120)
+# Windows per task scored for "next task" in uncertainty order (inference.services.uncertainty).
+GEOLOOP_UNCERTAINTY_WINDOWS = env_int("GEOLOOP_UNCERTAINTY_WINDOWS", 4)
