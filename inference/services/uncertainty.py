@@ -1,7 +1,8 @@
 """Task uncertainty: how unsure a project's active model is over each task's area (``Task.uncertainty``), for
 "next task" in uncertainty order (``annotator.services.tasks``, project setting ``task_order``).
 
-Computed on a worker (``inference.task_uncertainty`` / ``inference.project_uncertainty`` on the ``gpu`` queue): the
+Computed on a worker (``inference.task_uncertainty`` / ``inference.project_uncertainty``, routed to the ``default``
+queue: background model work, not interactive): the
 task's windows at the project's working level (as the task prefetch picks them, windows holding the whole task
 first, at most ``GEOLOOP_UNCERTAINTY_WINDOWS``), their embeddings from the cache (encoded here and stored when
 missing, so the annotator finds them later), a grid of automatic single-click prompts over the task
@@ -79,6 +80,8 @@ def task_uncertainty_compute(*, task_id: int) -> dict:
         return {"task": task_id, "uncertainty": None, "version": None, "prompts": 0, "windows": 0}
     scene = task.scene
     version = active_model_version(project=task.project)
+    if version is None:
+        return {"task": task_id, "uncertainty": None, "version": None, "prompts": 0, "windows": 0}
     model = model_load(version)
     transform = Affine.from_gdal(*scene.transform)
     bounds = _task_pixel_bounds(task, transform)
@@ -107,26 +110,27 @@ def task_uncertainty_compute(*, task_id: int) -> dict:
 
 
 def project_uncertainty_refresh(*, project_id: int) -> dict:
-    """Score every open task (new or in progress) of the project whose figure is missing or was computed by
-    another model version than the active one. Returns ``{"scored", "version"}``."""
+    """Enqueue the scoring (``inference.task_uncertainty``, one task each, so each stays within its queue's time
+    limit) of every open task (new or in progress) of the project whose figure is missing or was computed by
+    another model version than the active one. Returns ``{"queued", "version"}``."""
     from annotator.models import Task
     from annotator.selectors.projects import project_get
 
     project = project_get(project_id=project_id)
     if project is None:
-        return {"scored": 0, "version": None}
+        return {"queued": 0, "version": None}
     version = active_model_version(project=project)
+    if version is None:
+        return {"queued": 0, "version": None}
     stale = (Task.objects.filter(project_id=project_id, status__in=[TaskStatus.NEW, TaskStatus.IN_PROGRESS])
              .exclude(uncertainty_version=version.pk, uncertainty__isnull=False).order_by("id")
              .values_list("id", flat=True))
-    scored = 0
-    for task_id in list(stale):
-        try:
-            task_uncertainty_compute(task_id=task_id)
-            scored += 1
-        except Exception:
-            log.warning("uncertainty of task %s failed", task_id, exc_info=True)
-    return {"scored": scored, "version": version.pk}
+    from celery import current_app
+
+    ids = list(stale)
+    for task_id in ids:
+        current_app.send_task("inference.task_uncertainty", args=[task_id])
+    return {"queued": len(ids), "version": version.pk}
 
 
 def project_uncertainty_request(*, project) -> bool:
