@@ -115,3 +115,24 @@ def test_ranking_loss_orders_real_candidates_better_after_a_tiny_finetune(model,
 
     assert loss_after < loss_before
     assert right_after / pairs_after > right_before / pairs
+
+
+# ------------------------------------------------------------------------------------------------ settings
+
+
+@pytest.mark.django_db
+def test_loss_weights_are_training_settings_with_ranges():
+    from annotator.models import Project
+    from feedback.selectors import training_settings_get
+    from feedback.services.settings import SettingInvalid, training_settings_update
+
+    project = Project.objects.create(slug="loss-weights", name="Loss weights")
+    assert training_settings_get(project=project)["train_rank_weight"] == 1.0  # on by default
+    got = training_settings_update(project=project, user=None, values={"train_rank_weight": 0, "train_iou_weight": 2})
+    assert (got["train_rank_weight"], got["train_iou_weight"]) == (0.0, 2.0)
+    for bad in ({"train_rank_weight": -1}, {"train_iou_weight": "x"}, {"train_rank_weight": float("inf")}):
+        with pytest.raises(SettingInvalid) as err:
+            training_settings_update(project=project, user=None, values=bad)
+        assert err.value.extra["field"] == next(iter(bad))
+    project.refresh_from_db()
+    assert (project.settings["train_rank_weight"], project.settings["train_iou_weight"]) == (0.0, 2.0)
