@@ -208,6 +208,8 @@ def _sample_loss(parts: _Parts, item: _Prepared, clicks: int, iou_weight: float,
     prompt = _simulate_prompt(parts, item, clicks)
     low, ious = parts.forward(item.embedding, prompt)
     cand = _candidates(prompt)
+    if item.target_low is None or item.target_full_t is None:
+        raise ValueError(f"{item.label}: an object sample needs its target mask")
     loss, parts_ = candidate_loss(mask_losses=_mask_losses(low[cand], item.target_low), scores=ious[cand],
                                   real_ious=_real_ious(low[cand], item.target_full_t), iou_weight=iou_weight,
                                   rank_weight=rank_weight)
