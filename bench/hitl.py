@@ -162,8 +162,8 @@ def _ablation_report(args, seeds_done: int, keys, base_eval: dict, runs: dict, p
     for name, fig in summary.items():
         print(f"  {name:>8} " + " ".join(f"{fig[k]:>18.4f}" for k in keys) + f"  {fig.get('gate_promotes', '-')}")
     for name, d in deltas.items():
-        print(f"  {name}: NoC@85 -{d['noc85_reduction_pct']}% {d['noc85_reduction_pct_ci95']}, "
-              f"mIoU@1 +{d['miou1_gain_points']} pts {d['miou1_gain_points_ci95']}")
+        print(f"  {name}: NoC@85 reduction {d['noc85_reduction_pct']}% {d['noc85_reduction_pct_ci95']}, "
+              f"mIoU@1 gain {d['miou1_gain_points']} pts {d['miou1_gain_points_ci95']}")
     out = {"bench": "hitl-ablation", "objects": {"A": n_a, "B": n_b}, "seeds": seeds_done,
            "steps": args.steps, "lr": args.lr, "max_clicks": args.max_clicks, "rank_weight": args.rank_weight,
            "summary": summary, "deltas": deltas, "runs": runs, "bootstrap": args.bootstrap,
