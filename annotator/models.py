@@ -45,7 +45,8 @@ ROLE_RANK: dict[str, int] = {Role.ANNOTATOR: 1, Role.REVIEWER: 2, Role.ADMIN: 3}
 
 
 def default_project_settings() -> dict:
-    return {"window_size": 1024, "retrain_every_n": 0, "review_policy": "all", "auto_promote": False}
+    return {"window_size": 1024, "retrain_every_n": 0, "review_policy": "all", "auto_promote": False,
+            "review_quality_below": 0.8, "review_share_above": 0.1, "review_seed": 0, "task_order": "grid"}
 
 
 class Project(models.Model):
@@ -154,6 +155,11 @@ class Task(models.Model):
     )
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # How unsure the project's active model is over the task's area (inference.services.uncertainty), for "next
+    # task" in uncertainty order; the model version (id) and time it was computed with.
+    uncertainty = models.FloatField(null=True, blank=True)
+    uncertainty_version = models.PositiveIntegerField(null=True, blank=True)
+    uncertainty_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -178,6 +184,7 @@ class ReviewState(models.TextChoices):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
+    NOT_NEEDED = "not_needed", "not needing review"  # the project's review policy let it through (review_policy.py)
 
 
 TILE_ONLY_COLUMNS = ("geometry_3857", "geometry_3857_z12", "geometry_3857_z15", "point_3857")

@@ -17,3 +17,7 @@ task_submitted = Signal()
 # kwargs: task (Task, now leased to user), user. Sent after the lease commits (the annotator is about to open it):
 # inference prefetches the task's windows so the first click finds its embedding.
 task_leased = Signal()
+
+# kwargs: project. Sent when a project's open tasks may need their uncertainty (re)computed: tasks were added, or
+# the project switched "next task" to uncertainty order. inference scores them on a worker after the commit.
+tasks_changed = Signal()

@@ -194,6 +194,7 @@ class TrainParameters(_StrictSerializer):
     benchmark_objects = serializers.IntegerField(min_value=1, max_value=10_000, required=False)
     max_objects = serializers.IntegerField(min_value=1, max_value=1_000_000, required=False)
     iou_weight = serializers.FloatField(min_value=0.0, max_value=100.0, required=False)
+    rank_weight = serializers.FloatField(min_value=0.0, max_value=100.0, required=False)
     weight_decay = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
 
 

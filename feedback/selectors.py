@@ -20,6 +20,8 @@ FEEDBACK_DEFAULTS = {
     "train_steps": 200,
     "train_lr": 5e-5,
     "train_max_clicks": 5,
+    "train_iou_weight": 1.0,  # IoU-head regression on real IoUs (calibration)
+    "train_rank_weight": 1.0,  # pairwise ranking of the candidates by real IoU (feedback.losses)
     "eval_max_clicks": 20,  # the protocol's 20; tests lower it
 }
 
@@ -77,6 +79,8 @@ TRAINING_SETTINGS = {
     "train_steps": ("int", 1, 100_000, "optimiser steps per run"),
     "train_lr": ("float", 1e-7, 1e-2, "learning rate"),
     "train_max_clicks": ("int", 1, 20, "most simulated clicks per training sample"),
+    "train_iou_weight": ("float", 0.0, 100.0, "weight of the IoU-head regression on real IoUs"),
+    "train_rank_weight": ("float", 0.0, 100.0, "weight of the candidates' pairwise ranking loss (0: off)"),
     "eval_max_clicks": ("int", 1, 20, "clicks per object in evaluation (the protocol's 20)"),
     "held_out_share": ("float", 0.0, 0.9, "share of spatial blocks held out for the gate"),
     "split_block_m": ("float", 0.0, 100_000.0, "size of the spatial blocks, metres (0: sized from the objects)"),

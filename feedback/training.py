@@ -20,7 +20,9 @@ Pick a sample (shuffled epochs, seeded). For an object (a final human mask on it
    smallest mask loss takes it (SAM's own training rule);
 3. plus ``iou_weight`` x MSE of the IoU head against the real IoU of each candidate mask (upsampled to window size,
    thresholded at 0) with the human's final mask, detached: the model's quality estimate is calibrated on
-   human outcomes.
+   human outcomes;
+4. plus ``rank_weight`` x a pairwise ranking loss of the IoU head among the candidates (the one closest to the
+   human's final mask must score highest): the head as a reward model (:mod:`feedback.losses`).
 
 A rejected proposal (target None) runs its own prompt and pushes the predicted IoU of every candidate to 0.
 
@@ -43,6 +45,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from feedback.losses import candidate_loss
 from inference.evaluation import next_click
 from inference.sam import LOW_RES_SIZE, LoadedModel
 from inference.sam.predict import Prompt, autocast_for, prepare_prompt, prompt_tensors
@@ -195,7 +198,8 @@ def _simulate_prompt(parts: _Parts, item: _Prepared, clicks: int) -> Prompt:
     return prepare_prompt(np.asarray(points, np.float32), np.asarray(labels), mask_logits=logits)
 
 
-def _sample_loss(parts: _Parts, item: _Prepared, clicks: int, iou_weight: float) -> tuple[torch.Tensor, dict]:
+def _sample_loss(parts: _Parts, item: _Prepared, clicks: int, iou_weight: float,
+                 rank_weight: float = 0.0) -> tuple[torch.Tensor, dict]:
     if item.rejected is not None:
         low, ious = parts.forward(item.embedding, item.rejected)
         cand = _candidates(item.rejected)
@@ -204,21 +208,22 @@ def _sample_loss(parts: _Parts, item: _Prepared, clicks: int, iou_weight: float)
     prompt = _simulate_prompt(parts, item, clicks)
     low, ious = parts.forward(item.embedding, prompt)
     cand = _candidates(prompt)
-    mask_losses = _mask_losses(low[cand], item.target_low)
-    best = int(torch.argmin(mask_losses.detach()))
-    real = _real_ious(low[cand], item.target_full_t)
-    iou_loss = F.mse_loss(ious[cand], real)
-    loss = mask_losses[best] + iou_weight * iou_loss
-    return loss, {"kind": "object", "clicks": len(prompt.labels)}
+    if item.target_low is None or item.target_full_t is None:
+        raise ValueError(f"{item.label}: an object sample needs its target mask")
+    loss, parts_ = candidate_loss(mask_losses=_mask_losses(low[cand], item.target_low), scores=ious[cand],
+                                  real_ious=_real_ious(low[cand], item.target_full_t), iou_weight=iou_weight,
+                                  rank_weight=rank_weight)
+    return loss, {"kind": "object", "clicks": len(prompt.labels), **parts_}
 
 
-def _probe_loss(parts: _Parts, items: Sequence[_Prepared], clicks: Sequence[int], iou_weight: float) -> float:
+def _probe_loss(parts: _Parts, items: Sequence[_Prepared], clicks: Sequence[int], iou_weight: float,
+                rank_weight: float = 0.0) -> float:
     if not items:
         return float("nan")
     total = 0.0
     with torch.no_grad():
         for item, k in zip(items, clicks, strict=True):
-            loss, _ = _sample_loss(parts, item, k, iou_weight)
+            loss, _ = _sample_loss(parts, item, k, iou_weight, rank_weight)
             total += float(loss)
     return total / len(items)
 
@@ -236,6 +241,7 @@ def finetune_decoder(
     seed: int = 0,
     device: str | torch.device | None = None,
     iou_weight: float = 1.0,
+    rank_weight: float = 0.0,
     weight_decay: float = 0.0,
     probe_size: int = 16,
     progress_cb: ProgressFn | None = None,
@@ -263,7 +269,7 @@ def finetune_decoder(
     probe_idx = probe_rng.permutation(len(items))[:probe_size]
     probe_items = [items[i] for i in probe_idx]
     probe_clicks = [int(probe_rng.integers(1, max_clicks + 1)) for _ in probe_items]
-    before = _probe_loss(parts, probe_items, probe_clicks, iou_weight)
+    before = _probe_loss(parts, probe_items, probe_clicks, iou_weight, rank_weight)
 
     params = [p for p in parts.decoder.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
@@ -280,7 +286,7 @@ def finetune_decoder(
         item = items[order.pop()]
         clicks = int(rng.integers(1, max_clicks + 1))
         parts.decoder.train()
-        loss, _ = _sample_loss(parts, item, clicks, iou_weight)
+        loss, _ = _sample_loss(parts, item, clicks, iou_weight, rank_weight)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -297,7 +303,7 @@ def finetune_decoder(
                 "elapsed_s": round(elapsed, 1),
             })
     parts.decoder.eval()
-    after = _probe_loss(parts, probe_items, probe_clicks, iou_weight)
+    after = _probe_loss(parts, probe_items, probe_clicks, iou_weight, rank_weight)
     state = {k: v.detach().to("cpu").clone() for k, v in parts.decoder.state_dict().items()}
     return TrainResult(
         decoder_state=state,
@@ -308,7 +314,8 @@ def finetune_decoder(
         probe_loss_before=before,
         probe_loss_after=after,
         parameters={"steps": steps, "lr": lr, "max_clicks": max_clicks, "seed": seed, "iou_weight": iou_weight,
-                    "weight_decay": weight_decay, "device": str(dev), "samples": len(items)},
+                    "rank_weight": rank_weight, "weight_decay": weight_decay, "device": str(dev),
+                    "samples": len(items)},
     )
 
 

@@ -6,7 +6,9 @@ class InferenceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from annotator.signals import task_leased
+        from annotator.signals import task_leased, tasks_changed
         from inference.services.prefetch import on_task_leased
+        from inference.services.uncertainty import on_tasks_need_scoring
 
         task_leased.connect(on_task_leased, dispatch_uid="inference.on_task_leased")
+        tasks_changed.connect(on_tasks_need_scoring, dispatch_uid="inference.on_tasks_need_scoring")

@@ -9,6 +9,7 @@ from celery.signals import worker_ready, worker_shutdown
 
 from inference.services.embeddings import embedding_encode
 from inference.services.proposals import prompt_decode_remote
+from inference.services.uncertainty import project_uncertainty_refresh, task_uncertainty_compute
 from inference.services.workers import queue_heartbeat_start, queue_heartbeat_stop
 
 
@@ -23,6 +24,18 @@ def encode_window(version_id: int, scene_id: int, window_key: str, prefetch: lis
 def decode_prompt(payload: dict) -> dict:
     """Decode one prompt on a cached embedding (only with ``GEOLOOP_DECODE_IN=worker``)."""
     return prompt_decode_remote(payload)
+
+
+@shared_task(name="inference.task_uncertainty")
+def task_uncertainty(task_id: int) -> dict:
+    """Score how unsure the project's active model is over one task's area (``Task.uncertainty``)."""
+    return task_uncertainty_compute(task_id=task_id)
+
+
+@shared_task(name="inference.project_uncertainty")
+def project_uncertainty(project_id: int) -> dict:
+    """Score the project's open tasks whose uncertainty is missing or from another model version."""
+    return project_uncertainty_refresh(project_id=project_id)
 
 
 @worker_ready.connect

@@ -32,6 +32,7 @@ from annotator.models import (
     Task,
 )
 from annotator.permissions import require_annotation_edit
+from annotator.review_policy import review_decide
 from annotator.selectors.annotations import annotation_feature
 from annotator.signals import annotation_changed
 from core.errors import Conflict, NotFound, ValidationFailed
@@ -149,6 +150,18 @@ def _version_check(annotation: Annotation, expected_version: int) -> None:
 
 
 @transaction.atomic
+def _review_policy_apply(annotation: Annotation, *, user) -> None:
+    """The project's review policy on a new model-made annotation (:mod:`annotator.review_policy`): one not
+    needing review leaves the queue; the decision, the quality and the seeded draw are recorded in the audit."""
+    needs, record = review_decide(settings=annotation.project.settings or {}, quality=annotation.predicted_quality,
+                                  key=str(annotation.id))
+    if not needs:
+        annotation.review_state = ReviewState.NOT_NEEDED
+        annotation.save(update_fields=["review_state"])
+    audit_record(user=user, project=annotation.project, action="review.policy", obj=annotation,
+                 details={**record, "review": needs})
+
+
 def annotation_create(*, project, scene: Scene, geometry, label_class=None, user, source: str = AnnotationSource.HUMAN,
                       task: Task | None = None, model_version_id: int | None = None, proposal_id: int | None = None,
                       predicted_quality: float | None = None, status: str = AnnotationStatus.ACCEPTED,
@@ -179,6 +192,8 @@ def annotation_create(*, project, scene: Scene, geometry, label_class=None, user
         model_version_id=model_version_id, proposal_id=proposal_id, predicted_quality=predicted_quality,
         attributes=values,
     )
+    if source == AnnotationSource.MODEL:
+        _review_policy_apply(annotation, user=user)
     _changed(annotation=annotation, user=user, kind="created", event="annotation.created", reason="created",
              details={"source": source, "proposal_id": proposal_id, **info})
     return annotation, info

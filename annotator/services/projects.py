@@ -9,17 +9,46 @@ from django.db import transaction
 from django.db.models import F
 
 from annotator import attributes as attribute_rules
+from annotator import review_policy
 from annotator.audit import audit_record
 from annotator.models import LabelClass, Membership, Project, Role, Scene, default_project_settings
+from annotator.services.tasks import TASK_ORDERS
+from annotator.signals import tasks_changed
 from core.errors import Conflict, NotFound, ValidationFailed
 
 PROJECT_SETTING_KEYS = set(default_project_settings())
+
+#: Value rules of the settings this app reads: a tuple of allowed words, or (kind, minimum, maximum).
+SETTING_RULES: dict[str, tuple] = {
+    "review_policy": review_policy.POLICIES,
+    "review_quality_below": ("number", 0.0, 1.0),
+    "review_share_above": ("number", 0.0, 1.0),
+    "review_seed": ("int", 0, 2**31 - 1),
+    "task_order": TASK_ORDERS,
+}
+
+
+def _value_problem(key: str, value) -> str | None:
+    rule = SETTING_RULES[key]
+    if isinstance(rule[0], str) and rule[0] in ("number", "int"):
+        kind, lo, hi = rule
+        ok_type = isinstance(value, int) if kind == "int" else isinstance(value, int | float)
+        if isinstance(value, bool) or not ok_type or not lo <= value <= hi:
+            return f"{key} must be {'a whole number' if kind == 'int' else 'a number'} from {lo:g} to {hi:g}."
+        return None
+    if value not in rule:
+        return f"{key} must be one of {', '.join(rule)}."
+    return None
 
 
 def _check_settings(values: dict) -> dict:
     unknown = set(values) - PROJECT_SETTING_KEYS
     if unknown:
         raise ValidationFailed(f"Unknown project settings: {', '.join(sorted(unknown))}.")
+    for key in sorted(set(values) & set(SETTING_RULES)):
+        problem = _value_problem(key, values[key])
+        if problem:
+            raise ValidationFailed(problem, extra={"field": key})
     return values
 
 
@@ -49,6 +78,8 @@ def project_update(*, project: Project, user, name: str | None = None, descripti
         project.description = description
     if settings is not None:
         project.settings = {**project.settings, **_check_settings(settings)}
+        if settings.get("task_order") == "uncertainty":
+            tasks_changed.send(sender=Project, project=project)
     if archived is not None:
         project.archived = archived
     project.save()

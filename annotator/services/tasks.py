@@ -5,7 +5,11 @@ no slivers: see annotator.grid) or draws areas, and may assign them round-robin 
 form the pool.
 
 `task_next` leases one task to the caller: first a live lease the caller already holds (renewed), else tasks
-assigned to the caller, else the pool, oldest first; a task is free when it is new or its lease has expired.
+assigned to the caller, else the pool; a task is free when it is new or its lease has expired. Among free tasks
+the project's ``task_order`` setting decides: ``grid`` (the default) takes the oldest first (the grid's order);
+``uncertainty`` takes the task where the active model is least sure first (``Task.uncertainty``, computed on a
+worker by ``inference.services.uncertainty`` and refreshed after each promotion; tasks not scored yet come after
+the scored ones, oldest first), so human clicks go where they teach the model most.
 Candidates are read with SELECT … FOR UPDATE SKIP LOCKED, so two annotators asking at the same instant lock
 different rows and never get the same task. The open client renews its lease with `task_heartbeat`; `task_submit`
 ends the lease and sends the task to review.
@@ -21,17 +25,18 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import GEOSGeometry, Polygon
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from annotator.audit import audit_record
 from annotator.grid import cell_count_estimate, grid_cells
 from annotator.models import Membership, Project, Scene, Task, TaskStatus
 from annotator.services.annotations import geometry_for_scene
-from annotator.signals import task_leased, task_submitted
+from annotator.signals import task_leased, task_submitted, tasks_changed
 from core.errors import Conflict, ValidationFailed
 from core.geo import reproject
 
+TASK_ORDERS = ("grid", "uncertainty")
 MAX_GRID_CELLS = 10_000
 DEFAULT_LEASE_SECONDS = 300
 
@@ -88,6 +93,7 @@ def task_grid_create(*, scene: Scene, user, cell_size_m: float, assignees: list[
     ])
     audit_record(user=user, project=scene.project, action="task.grid_create", obj=scene,
                  details={"cell_size_m": cell_size_m, "count": len(tasks), "assignees": assignees or []})
+    tasks_changed.send(sender=Task, project=scene.project)
     return tasks
 
 
@@ -104,11 +110,26 @@ def task_create(*, scene: Scene, user, area, assignee_id: int | None = None) -> 
     polygon.srid = 4326
     task = Task.objects.create(project=scene.project, scene=scene, area=polygon, assignee=users[0] if users else None)
     audit_record(user=user, project=scene.project, action="task.create", obj=task, details={"assignee": assignee_id})
+    tasks_changed.send(sender=Task, project=scene.project)
     return task
 
 
 def _free(now) -> Q:
     return Q(status=TaskStatus.NEW) | Q(status=TaskStatus.IN_PROGRESS, lease_expires_at__lt=now)
+
+
+def _free_order(project: Project) -> tuple:
+    if (project.settings or {}).get("task_order") == "uncertainty":
+        return ("mine", F("uncertainty").desc(nulls_last=True), "id")
+    return ("mine", "id")
+
+
+def task_uncertainty_set(*, task_id: int, uncertainty: float | None, model_version_id: int | None) -> bool:
+    """Store how unsure ``model_version_id`` is over a task's area (a figure in [0, 1]); False if the task is gone."""
+    if uncertainty is not None and not (math.isfinite(uncertainty) and 0.0 <= uncertainty <= 1.0):
+        raise ValidationFailed(f"uncertainty must lie in [0, 1]; got {uncertainty!r}.")
+    return bool(Task.objects.filter(pk=task_id).update(uncertainty=uncertainty, uncertainty_version=model_version_id,
+                                                       uncertainty_at=timezone.now()))
 
 
 @transaction.atomic
@@ -127,7 +148,7 @@ def task_next(*, project: Project, user, scene_id: int | None = None) -> Task | 
         .filter(_free(now))
         .filter(Q(assignee=user) | Q(assignee__isnull=True))
         .annotate(mine=Case(When(assignee=user, then=Value(0)), default=Value(1), output_field=IntegerField()))
-        .order_by("mine", "id")
+        .order_by(*_free_order(project))
         .first()
     )
     if task is None:

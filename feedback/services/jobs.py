@@ -43,7 +43,7 @@ from inference.services.registry import checkpoint_media_ref
 
 log = logging.getLogger(__name__)
 
-TRAIN_PARAMETER_KEYS = ("steps", "lr", "max_clicks", "seed", "iou_weight", "weight_decay")
+TRAIN_PARAMETER_KEYS = ("steps", "lr", "max_clicks", "seed", "iou_weight", "rank_weight", "weight_decay")
 
 
 def training_group(project_id: int) -> str:
@@ -333,7 +333,8 @@ def _run(job: TrainingJob) -> None:
     project = job.project
     cfg = feedback_settings(project)
     torch_threads_set(settings.GEOLOOP_TRAIN_TORCH_THREADS or max(1, (os.cpu_count() or 2) // 2))
-    params = {**{k[len("train_"):]: cfg[k] for k in ("train_steps", "train_lr", "train_max_clicks")},
+    params = {**{k[len("train_"):]: cfg[k] for k in ("train_steps", "train_lr", "train_max_clicks",
+                                                          "train_iou_weight", "train_rank_weight")},
               **job.parameters}
     reporter = _Reporter(job, train_total=int(params["steps"]))
     reporter.progress({"phase": "dataset", "step": 0, "total": 0, "eta_s": None,

@@ -16,6 +16,7 @@ from annotator.models import Project
 from core.errors import Conflict, ValidationFailed
 from feedback.selectors import active_model_version
 from inference.models import ModelState, ModelVersion
+from inference.services.uncertainty import project_uncertainty_request
 
 
 class GateOverrideRequired(ValidationFailed):
@@ -55,6 +56,7 @@ def _activate(*, project, version: ModelVersion, user, action: str, override_rea
         if override_reason:
             details["override_reason"] = override_reason
         audit_record(user=user, project=project, action=f"model_version.{action}", obj=version, details=details)
+        project_uncertainty_request(project=project)  # the new model's doubts order "next task" (after commit)
     return version
 
 

@@ -14,6 +14,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES = [Queue(name) for name in ("gpu", "train", "export", "default")]
 CELERY_TASK_ROUTES = {
+    # scoring task uncertainty is background model work (several encodes and decodes per task): it must not hold
+    # the gpu queue's interactive slots nor fit its 60 s limit (exact names win over the pattern below)
+    "inference.task_uncertainty": {"queue": "default"},
+    "inference.project_uncertainty": {"queue": "default"},
     "inference.*": {"queue": "gpu"},
     "feedback.train_*": {"queue": "train"},
     "annotator.export_*": {"queue": "export"},

@@ -27,3 +27,5 @@ GEOLOOP_ENCODE_BATCH = env_int("GEOLOOP_ENCODE_BATCH", 0)
 # Atlanta bench they moved NoC@85 only from 12.63 to 12.54 while the shipped calibrator, fitted on annotator-window
 # answers, showed a worse-calibrated quality on them (ECE 0.084); turn on once a calibrator is fitted with them.
 GEOLOOP_FOCUS_WINDOWS = env_bool("GEOLOOP_FOCUS_WINDOWS", False)
+# Windows per task scored for "next task" in uncertainty order (inference.services.uncertainty).
+GEOLOOP_UNCERTAINTY_WINDOWS = env_int("GEOLOOP_UNCERTAINTY_WINDOWS", 4)

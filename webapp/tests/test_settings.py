@@ -19,7 +19,8 @@ def test_database_url_must_be_postgres():
 @pytest.mark.parametrize(
     ("task_name", "queue"),
     [("inference.encode_window", "gpu"), ("feedback.train_model", "train"), ("annotator.export_dataset", "export"),
-     ("annotator.ingest_scene", "default")],
+     ("annotator.ingest_scene", "default"), ("inference.task_uncertainty", "default"),
+     ("inference.project_uncertainty", "default")],
 )
 def test_each_queue_gives_its_tasks_its_own_time_limits(settings, task_name, queue):
     class Task:

@@ -1902,11 +1902,21 @@ export interface components {
             split_block_m?: number;
             /**
              * Format: double
+             * @description weight of the IoU-head regression on real IoUs
+             */
+            train_iou_weight?: number;
+            /**
+             * Format: double
              * @description learning rate
              */
             train_lr?: number;
             /** @description most simulated clicks per training sample */
             train_max_clicks?: number;
+            /**
+             * Format: double
+             * @description weight of the candidates' pairwise ranking loss (0: off)
+             */
+            train_rank_weight?: number;
             /** @description optimiser steps per run */
             train_steps?: number;
         };
@@ -2216,9 +2226,10 @@ export interface components {
          * @description * `pending` - Pending
          *     * `approved` - Approved
          *     * `rejected` - Rejected
+         *     * `not_needed` - not needing review
          * @enum {string}
          */
-        ReviewStateEnum: "pending" | "approved" | "rejected";
+        ReviewStateEnum: "pending" | "approved" | "rejected" | "not_needed";
         /** @description One stored version of an annotation. */
         RevisionOutput: {
             /** @description username */
@@ -2522,11 +2533,21 @@ export interface components {
             split_block_m?: number;
             /**
              * Format: double
+             * @description weight of the IoU-head regression on real IoUs
+             */
+            train_iou_weight?: number;
+            /**
+             * Format: double
              * @description learning rate
              */
             train_lr?: number;
             /** @description most simulated clicks per training sample */
             train_max_clicks?: number;
+            /**
+             * Format: double
+             * @description weight of the candidates' pairwise ranking loss (0: off)
+             */
+            train_rank_weight?: number;
             /** @description optimiser steps per run */
             train_steps?: number;
         };
@@ -2548,6 +2569,8 @@ export interface components {
             lr?: number;
             max_clicks?: number;
             max_objects?: number;
+            /** Format: double */
+            rank_weight?: number;
             seed?: number;
             steps?: number;
             /** Format: double */

@@ -12,6 +12,8 @@ const LABELS: Record<string, string> = {
   train_steps: 'Fine-tuning steps',
   train_lr: 'Learning rate',
   train_max_clicks: 'Most simulated clicks per sample',
+  train_iou_weight: 'Weight: quality-head regression on real IoU',
+  train_rank_weight: 'Weight: ranking of candidates (0: off)',
   eval_max_clicks: 'Clicks per object in evaluation',
   held_out_share: 'Held-out share of blocks',
   split_block_m: 'Spatial block size (m, 0: from the objects)',
