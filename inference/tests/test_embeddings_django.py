@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.utils import timezone
 
 from inference.models import EmbeddingEntry
@@ -65,6 +66,8 @@ def test_concurrent_requests_encode_once(world, celery_worker):  # noqa: F811
             arrays.append(embedding_wait(key=key, version_id=world.version.pk, scene_id=world.scene.pk, timeout=120))
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
+        finally:
+            connections.close_all()  # give this thread's pooled connection back (the pool is shared by the session)
 
     threads = [threading.Thread(target=ask) for _ in range(4)]
     for t in threads:

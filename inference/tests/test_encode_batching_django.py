@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
+from django.db import connections
 
 from conftest import ARTIFACTS_LOG
 from inference.services import embedding_key, embedding_load, embedding_request, embedding_wait, model_version_encoder
@@ -105,8 +106,11 @@ def test_concurrent_requests_are_encoded_in_one_batch(world, child_env, gpu_paus
     barrier = threading.Barrier(len(keys))
 
     def ask(key):
-        barrier.wait()
-        states.append(embedding_request(key=key, version_id=world.version.pk, scene_id=world.scene.pk))
+        try:
+            barrier.wait()
+            states.append(embedding_request(key=key, version_id=world.version.pk, scene_id=world.scene.pk))
+        finally:
+            connections.close_all()  # give this thread's pooled connection back (the pool is shared by the session)
 
     threads = [threading.Thread(target=ask, args=(k,)) for k in keys]
     for t in threads:

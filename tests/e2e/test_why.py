@@ -6,6 +6,7 @@ artifacts/e2e/why_*.png."""
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.db import connections
 from playwright.sync_api import expect
 
 from tests.e2e.pages import Shots, center_on, login, new_page, screen_xy, wait_annotate_ready, wait_state
@@ -84,8 +85,14 @@ def test_candidates_window_uncertainty_and_kept_candidate(app_server, annotate_s
     page.keyboard.press("Enter")
     wait_state(page, "edit")
     # the ORM off Playwright's event loop (sync Playwright runs one in this thread)
+    def kept_record():
+        try:
+            return Correction.objects.get(proposal_id=proposal_id)
+        finally:
+            connections.close_all()  # this thread's pooled connection goes back
+
     with ThreadPoolExecutor(1) as pool:
-        correction = pool.submit(lambda: Correction.objects.get(proposal_id=proposal_id)).result()
+        correction = pool.submit(kept_record).result()
     assert correction.kept_candidate == kept
     assert correction.annotation_id == int(_data(page, "annotation-id"))
     expect(page.get_by_test_id("candidates")).to_be_hidden()  # the annotation under edit has no candidates
