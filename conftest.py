@@ -42,6 +42,20 @@ def child_env(django_db_setup, django_db_blocker) -> dict:
     return _child_env(connection.settings_dict["NAME"])
 
 
+SESSION_WORKER = f"test-{os.getpid()}@{socket.gethostname()}"  # the celery_worker fixture's node name (-n ...@%h)
+
+
+@pytest.fixture
+def session_gpu_paused() -> Iterator[None]:
+    """The session's worker (when it runs) stops taking ``gpu`` messages for the test, and takes them again after:
+    by its node name, so a worker slow to answer an inspect under load is never missed."""
+    from webapp.celery import app
+
+    app.control.cancel_consumer("gpu", destination=[SESSION_WORKER], reply=True, timeout=5)
+    yield
+    app.control.add_consumer("gpu", destination=[SESSION_WORKER], reply=True, timeout=5)
+
+
 @pytest.fixture(scope="session")
 def celery_worker(child_env) -> Iterator[subprocess.Popen]:
     """A real Celery worker consuming every queue, as its own process."""

@@ -9,7 +9,6 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -36,26 +35,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _key(world, window: Window):  # noqa: F811
     return embedding_key(encoder_sha256=model_version_encoder(world.version), scene=world.scene, window=window)
-
-
-def _gpu_consumers() -> list[str]:
-    from webapp.celery import app
-
-    replies = app.control.inspect(timeout=1.0).active_queues() or {}
-    return [name for name, queues in replies.items() if any(q["name"] == "gpu" for q in queues)]
-
-
-@pytest.fixture
-def gpu_paused() -> Iterator[None]:
-    """Workers already running (the session's) stop taking ``gpu`` messages for the test, and take them again after."""
-    from webapp.celery import app
-
-    others = _gpu_consumers()
-    if others:
-        app.control.cancel_consumer("gpu", destination=others, reply=True, timeout=5)
-    yield
-    if others:
-        app.control.add_consumer("gpu", destination=others, reply=True, timeout=5)
 
 
 def _gpu_messages() -> int:
@@ -97,7 +76,7 @@ def _gpu_purge() -> None:
         conn.default_channel.queue_purge("gpu")
 
 
-def test_concurrent_requests_are_encoded_in_one_batch(world, child_env, gpu_paused):  # noqa: F811
+def test_concurrent_requests_are_encoded_in_one_batch(world, child_env, session_gpu_paused):  # noqa: F811
     r = redis_client()
     _gpu_purge()
     r.delete(PENDING)

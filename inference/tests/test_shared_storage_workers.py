@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from annotator.media import media_exists
+from conftest import SESSION_WORKER
 from inference.models import EmbeddingEntry
 from inference.services import (
     embedding_cache_evict,
@@ -32,7 +33,6 @@ from webapp.celery import app
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SESSION_WORKER = f"test-{os.getpid()}@{socket.gethostname()}"  # conftest's celery_worker, when it runs
 
 
 def _machine_env(child_env: dict, store, root: Path) -> dict:
