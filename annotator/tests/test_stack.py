@@ -68,7 +68,8 @@ def test_stack_two_crs_two_resolutions_on_the_finest_grid(tmp_path):
         assert ds.crs.to_epsg() == 32616
         assert ds.transform == Affine(1.0, 0, X0, 0, -1.0, Y0)  # the SAR covers it all: the optical grid exactly
         assert (ds.width, ds.height, ds.count) == (120, 80, 4)
-        assert ds.dtypes == ("float32",) * 4 and ds.nodata == STACK_NODATA
+        assert ds.dtypes == ("float32",) * 4
+        assert ds.nodata == STACK_NODATA
         stack = ds.read()
     np.testing.assert_allclose(stack[1:], values.astype("float32"), atol=1e-4)  # optical bands untouched
     # The SAR split meridian passes near optical column 60; well away from it the values are the known ones.
@@ -98,13 +99,15 @@ def test_reference_chosen_by_the_admin(tmp_path):
     coarse = np.arange(60 * 40, dtype="uint16").reshape(1, 40, 60)
     other = _write(tmp_path / "coarse.tif", coarse, crs="EPSG:32616", transform=Affine(2.0, 0, X0, 0, -2.0, Y0))
     out = tmp_path / "stack.tif"
-    grid, _ = stack_sources([StackSource(str(optical), "o.tif"), StackSource(str(other), "c.tif")], out, reference=1)
+    _grid, _ = stack_sources([StackSource(str(optical), "o.tif"), StackSource(str(other), "c.tif")], out, reference=1)
     with rasterio.open(out) as ds:
-        assert ds.transform == Affine(2.0, 0, X0, 0, -2.0, Y0) and (ds.width, ds.height) == (60, 40)
+        assert ds.transform == Affine(2.0, 0, X0, 0, -2.0, Y0)
+        assert (ds.width, ds.height) == (60, 40)
         stack = ds.read()
     np.testing.assert_array_equal(stack[3], coarse[0].astype("float32"))  # the reference's own band, unchanged
     # a 2 x 2 average of the optical band 1 (values col % 40): pixel (0, 0) averages cols 0 and 1 -> 0.5
-    assert stack[0, 0, 0] == pytest.approx(0.5) and stack[0, 5, 3] == pytest.approx(6.5)
+    assert stack[0, 0, 0] == pytest.approx(0.5)
+    assert stack[0, 5, 3] == pytest.approx(6.5)
 
 
 def test_nodata_kept_and_stacked_cog_keeps_descriptions(tmp_path):
@@ -141,5 +144,6 @@ def test_every_source_goes_through_the_guard(tmp_path):
     out = tmp_path / "stack.tif"
     with pytest.raises(FormatRefused) as caught:
         stack_sources([StackSource(str(optical), "optical.tif"), StackSource(str(vrt), "disguised.tif")], out)
-    assert "GDAL VRT" in str(caught.value) and "disguised.tif" in str(caught.value)
+    assert "GDAL VRT" in str(caught.value)
+    assert "disguised.tif" in str(caught.value)
     assert not out.exists()
