@@ -36,7 +36,7 @@ def _files(folder) -> list[str]:
 
 
 def _compose(client, project, paths, **fields):
-    handles = [open(p, "rb") for p in paths]  # noqa: SIM115 - closed below
+    handles = [open(p, "rb") for p in paths]
     try:
         return client.post(f"/api/projects/{project.id}/scenes/composite/", {"files": handles, **fields},
                            format="multipart")
@@ -67,13 +67,15 @@ def test_admin_composes_a_scene_from_two_files_and_it_ingests_onto_the_finest_gr
     assert (detail["width"], detail["height"]) == (120, 80)
     assert detail["nodata"] == -9999.0
     with rasterio.open(storage.MEDIA_ROOT / scene.cog_path) as cog:
-        assert cog.descriptions[0] == "sar.tif: band 1" and cog.descriptions[3] == "optical.tif: band 3"
+        assert cog.descriptions[0] == "sar.tif: band 1"
+        assert cog.descriptions[3] == "optical.tif: band 3"
         assert cog.read(1)[40, 20] == np.float32(-12.5)
         np.testing.assert_allclose(cog.read(3), values[1].astype("float32"), atol=1e-4)
     bands = actors.client("annotator").get(f"/api/scenes/{scene.id}/model-bands/").json()
     assert bands["band_descriptions"] == ["sar.tif: band 1", "optical.tif: band 1", "optical.tif: band 2",
                                           "optical.tif: band 3"]
-    assert bands["model_bands"] is None and bands["effective"] == detail["render_recipe"]
+    assert bands["model_bands"] is None
+    assert bands["effective"] == detail["render_recipe"]
 
 
 def test_admin_chosen_reference_gives_its_grid(actors, storage, tmp_path):
@@ -165,14 +167,16 @@ def test_model_bands_change_the_encoder_input_and_the_embedding_key(actors, stor
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["model_bands"]["bands"] == [4, 4, 4]
-    assert body["effective"] == body["model_bands"] and len(body["model_bands"]["min"]) == 3
+    assert body["effective"] == body["model_bands"]
+    assert len(body["model_bands"]["min"]) == 3
     scene.refresh_from_db()
     after_rgb = scene_window_rgb(scene, window)
     after_key = embedding_key(encoder_sha256="e" * 64, scene=scene, window=window)
     assert after_key.cache_key != before_key.cache_key  # no embedding of bands 1-2-3 is reused
     assert not np.array_equal(after_rgb, before_rgb)
     valid = after_rgb[:200, :300]
-    assert np.array_equal(valid[..., 0], valid[..., 1]) and np.array_equal(valid[..., 0], valid[..., 2])  # grey
+    assert np.array_equal(valid[..., 0], valid[..., 1])
+    assert np.array_equal(valid[..., 0], valid[..., 2])
     # the render recipe is left alone, and editing it no longer moves the model's input
     assert actors.client("annotator").get(f"/api/scenes/{scene.id}/").json()["render_recipe"]["bands"] == [1, 2, 3]
     assert actors.client("admin").patch(f"/api/scenes/{scene.id}/recipe/", {"bands": [3, 2, 1]},
@@ -182,7 +186,8 @@ def test_model_bands_change_the_encoder_input_and_the_embedding_key(actors, stor
 
     back = actors.client("admin").patch(f"/api/scenes/{scene.id}/model-bands/", {"model_bands": None},
                                         format="json")
-    assert back.status_code == 200 and back.json()["model_bands"] is None
+    assert back.status_code == 200
+    assert back.json()["model_bands"] is None
     scene.refresh_from_db()
     assert scene.model_bands == {}
     assert embedding_key(encoder_sha256="e" * 64, scene=scene, window=window).recipe != after_key.recipe
