@@ -119,14 +119,16 @@ def scene_update_model_bands(*, scene: Scene, model_bands: dict | None, user) ->
             raise ValidationFailed("Model bands are an object with `bands` (one or three band numbers) and, "
                                    "optionally, `min` and `max` (one per band).")
         try:
-            bands = model_bands.get("bands")
+            raw = model_bands.get("bands")
+            bands = raw if isinstance(raw, list) else [raw]
+            if not bands:
+                raise ValidationFailed("`bands` must list one band (grey) or three.")
             if "min" in model_bands and "max" in model_bands:
                 value = recipe_validate(dict(model_bands), band_count=scene.band_count)
             elif "min" in model_bands or "max" in model_bands:
                 raise ValidationFailed("Give both `min` and `max`, or neither (then the 2-98 percentiles are used).")
             else:
-                value = recipe_default(scene_cog_file(scene), band_count=scene.band_count,
-                                       bands=bands if isinstance(bands, list) else [bands])
+                value = recipe_default(scene_cog_file(scene), band_count=scene.band_count, bands=bands)
                 value = recipe_validate(value, band_count=scene.band_count)
         except ImageryError as exc:
             raise ValidationFailed(str(exc).replace("render recipe", "model bands"),

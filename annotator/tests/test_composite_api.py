@@ -215,3 +215,22 @@ def test_model_bands_refusals_and_roles(actors, storage, tmp_path):
     assert admin.patch(url, {"model_bands": {"bands": [1]}}, format="json").status_code == 409
     assert actors.client("annotator").get(url).status_code == 409
     assert os.path.exists(storage.MEDIA_ROOT / scene.cog_path)
+
+
+def test_sweep_keeps_an_ingesting_composite_files_and_a_failed_one_loses_them(actors, storage, tmp_path):
+    from annotator.services.scenes import scene_ingest_fail, upload_leftovers_sweep
+
+    optical, _ = _optical(tmp_path)
+    sar = _sar_lonlat(tmp_path)
+    response = _compose(actors.client("admin"), actors.project, [optical, sar])
+    assert response.status_code == 202
+    scene = Scene.objects.get(pk=response.json()["id"])
+    paths = [item["path"] for item in scene.sources]
+    assert upload_leftovers_sweep() == []  # referenced by the ingesting composite scene: kept
+    assert all(os.path.exists(p) for p in paths)
+    assert scene_ingest_fail(scene=scene, reason="Ingestion failed: the worker is gone.")
+    scene.refresh_from_db()
+    assert scene.status == SceneStatus.FAILED
+    assert scene.sources == [{"name": "optical.tif"}, {"name": "sar.tif"}]
+    assert not any(os.path.exists(p) for p in paths)
+    assert _files(storage.MEDIA_ROOT) == []

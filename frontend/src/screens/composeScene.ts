@@ -21,7 +21,7 @@ export function composeSceneForm(
   const chosen = (): File[] => Array.from(files.files ?? []);
   files.addEventListener('change', () => {
     const list = chosen();
-    order.replaceChildren(...list.map((f) => h('li', {}, `${f.name} (${(f.size / 1024 ** 2).toFixed(1)} MiB)`)));
+    order.replaceChildren(...list.map((f) => h('li', {}, `${f.name} (${sizeText(f.size)})`)));
     reference.replaceChildren(
       h('option', { value: '' }, 'Grid of the finest file'),
       ...list.map((f, i) => h('option', { value: i }, `Grid of ${f.name}`)),
@@ -60,4 +60,8 @@ export function composeSceneForm(
     order,
     h('div', { class: 'row' }, submit, state),
   );
+}
+
+function sizeText(bytes: number): string {
+  return bytes < 1024 ** 2 ? `${Math.max(1, Math.round(bytes / 1024))} KiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 }
