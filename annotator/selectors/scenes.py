@@ -36,7 +36,7 @@ def scene_cog_file(scene: Scene) -> str:
 def scene_model_recipe(scene: Scene) -> dict:
     """What the model sees of the scene: its `model_bands` (bands and stretch chosen for the encoder) when set,
     else its render recipe (so a scene with no model bands behaves as before they existed)."""
-    return scene.model_bands or scene.render_recipe
+    return getattr(scene, "model_bands", None) or getattr(scene, "render_recipe", None) or {}
 
 
 def scene_cog_reading() -> rasterio.Env:

@@ -147,3 +147,22 @@ def test_every_source_goes_through_the_guard(tmp_path):
     assert "GDAL VRT" in str(caught.value)
     assert "disguised.tif" in str(caught.value)
     assert not out.exists()
+
+
+def test_alpha_and_nodata_become_nodata_in_their_own_bands_only(tmp_path):
+    with_alpha = make_raster(tmp_path / "a.tif", bands=3, alpha=True, nodata_corner=True, width=100, height=80)
+    with_nodata = make_raster(tmp_path / "b.tif", bands=1, dtype="uint16", width=50, height=40, pixel=2.0)
+    with rasterio.open(with_nodata, "r+") as ds:  # nodata in the b file's bottom-right quarter only
+        data = ds.read(1)
+        data[20:, 25:] = 0
+        ds.write(data, 1)
+        ds.nodata = 0
+    out = tmp_path / "stack.tif"
+    stack_sources([StackSource(str(with_alpha), "a.tif"), StackSource(str(with_nodata), "b.tif")], out)
+    with rasterio.open(out) as ds, rasterio.open(with_alpha) as a:
+        stack = ds.read()
+        alpha_values = a.read(1)
+    assert (stack[:3, :40, :50] == STACK_NODATA).all()  # transparent in a.tif (alpha 0)
+    assert (stack[3, :40, :50] != STACK_NODATA).all()  # ... but b.tif has data there
+    assert (stack[3, 42:, 52:] == STACK_NODATA).all()  # b.tif's nodata
+    np.testing.assert_allclose(stack[0, 42:, 52:], alpha_values[42:, 52:].astype("float32"), atol=1e-4)
