@@ -29,7 +29,8 @@ export function mountModelBands(
       select.value = String(effective.bands[Math.min(i, effective.bands.length - 1)] ?? 1);
       return select;
     });
-    const rows = selects.map((select, i) => h('label', { class: 'row' }, h('span', {}, CHANNELS[i]), select));
+    const labels = CHANNELS.map((channel) => h('span', {}, channel));
+    const rows = selects.map((select, i) => h('label', { class: 'row' }, labels[i], select));
     const modeSelect = h(
       'select',
       { 'data-testid': 'model-bands-mode', disabled: !info.can_edit },
@@ -43,6 +44,7 @@ export function mountModelBands(
       rows.forEach((row, i) => {
         row.hidden = mode === 'recipe' || (mode === 'one' && i > 0);
       });
+      labels[0].textContent = mode === 'one' ? 'Grey' : CHANNELS[0];
       const current = info.model_bands ?? (mode === 'recipe' ? effective : null);
       stretch.textContent = current
         ? `The model sees ${current.bands.map(bandName).join(' · ')}, stretched ${current.min.map((m, i) => `${m}..${current.max[i]}`).join(', ')}.`
