@@ -44,7 +44,7 @@ export function mountModelBands(
       rows.forEach((row, i) => {
         row.hidden = mode === 'recipe' || (mode === 'one' && i > 0);
       });
-      labels[0].textContent = mode === 'one' ? 'Grey' : CHANNELS[0];
+      labels[0]!.textContent = mode === 'one' ? 'Grey' : 'R';
       const current = info.model_bands ?? (mode === 'recipe' ? effective : null);
       stretch.textContent = current
         ? `The model sees ${current.bands.map(bandName).join(' · ')}, stretched ${current.min.map((m, i) => `${m}..${current.max[i]}`).join(', ')}.`
