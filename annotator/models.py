@@ -117,6 +117,12 @@ class Scene(models.Model):
     transform = models.JSONField(default=list, blank=True, help_text="GDAL geotransform of the COG")
     overview_count = models.PositiveSmallIntegerField(default=0)
     render_recipe = models.JSONField(default=dict, blank=True)
+    # The three bands (or one, repeated) the model sees, with their own stretch (a recipe: bands, min, max); empty:
+    # the model sees the render recipe (annotator.selectors.scenes.scene_model_recipe).
+    model_bands = models.JSONField(default=dict, blank=True)
+    # A composite (multi-sensor) scene's sources while it ingests: [{"name", "path"}], in band order, and the
+    # reference source (0-based index, or null: the finest). Empty for a single-file scene.
+    sources = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=16, choices=SceneStatus.choices, default=SceneStatus.INGESTING)
     status_reason = models.TextField(blank=True)
     progress = models.FloatField(default=0.0)

@@ -1,10 +1,11 @@
 """Every annotator API, one module per entity family under annotator/apis/."""
 
-from annotator.apis import annotations, exports, imports, projects, review, scenes, tasks
+from annotator.apis import annotations, composite, exports, imports, projects, review, scenes, tasks
 
 urlpatterns = [
     *projects.urlpatterns,
     *scenes.urlpatterns,
+    *composite.urlpatterns,
     *annotations.urlpatterns,
     *tasks.urlpatterns,
     *review.urlpatterns,

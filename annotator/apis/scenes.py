@@ -103,6 +103,8 @@ def scene_out(scene: Scene) -> dict:
         "footprint": {"type": "Polygon", "coordinates": scene.footprint.coords} if scene.footprint else None,
         "grid": scene_grid(scene),
         "render_recipe": scene.render_recipe,
+        "model_bands": scene.model_bands or None,
+        "sources": [item.get("name", "") for item in scene.sources or []],
         "tiles_url": TILES_URL.format(id=scene.id),
         "minzoom": minzoom,
         "maxzoom": maxzoom,
@@ -143,6 +145,10 @@ class SceneOutput(serializers.Serializer):
     footprint = PolygonOutput(allow_null=True)
     grid = GridOutput(allow_null=True, help_text="null until the scene is ingested")
     render_recipe = RecipeSerializer(help_text="empty until ingestion has chosen one")
+    model_bands = RecipeSerializer(allow_null=True, help_text="the bands (and stretch) the model sees; null: the "
+                                   "render recipe's (PATCH /api/scenes/{id}/model-bands/)")
+    sources = serializers.ListField(child=serializers.CharField(), help_text="a composite scene's source files, in "
+                                    "band order; empty for a single-file scene")
     tiles_url = serializers.CharField(help_text="an XYZ template: /api/scenes/{id}/tiles/{z}/{x}/{y}.png")
     minzoom = serializers.IntegerField()
     maxzoom = serializers.IntegerField()

@@ -33,6 +33,12 @@ def scene_cog_file(scene: Scene) -> str:
     return media_gdal_path(scene.cog_path)
 
 
+def scene_model_recipe(scene: Scene) -> dict:
+    """What the model sees of the scene: its `model_bands` (bands and stretch chosen for the encoder) when set,
+    else its render recipe (so a scene with no model bands behaves as before they existed)."""
+    return getattr(scene, "model_bands", None) or getattr(scene, "render_recipe", None) or {}
+
+
 def scene_cog_reading() -> rasterio.Env:
     """The GDAL environment for reading a scene's COG (TiTiler's settings; the bucket's endpoint and credentials
     when media is on S3)."""

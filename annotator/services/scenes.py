@@ -25,6 +25,7 @@ from annotator.imagery.cog import write_cog
 from annotator.imagery.guard import RasterLimits
 from annotator.imagery.inspect import inspect_raster
 from annotator.imagery.recipe import recipe_default, recipe_merge
+from annotator.imagery.stack import StackSource, stack_sources
 from annotator.media import media_delete_prefix, media_put_file
 from annotator.models import Project, Scene, SceneStatus
 from annotator.selectors.scenes import scene_cog_file, scene_tile_source_forget
@@ -113,8 +114,10 @@ def upload_leftovers_sweep(*, with_database: bool = True) -> list[Path]:
         return []
     if not with_database:
         return scratch_sweep(folders=[folder], keep=lambda path: True)
-    referenced = set(Scene.objects.filter(status=SceneStatus.INGESTING).exclude(source_path="")
-                     .values_list("source_path", flat=True))
+    ingesting = Scene.objects.filter(status=SceneStatus.INGESTING)
+    referenced = set(ingesting.exclude(source_path="").values_list("source_path", flat=True))
+    for sources in ingesting.exclude(sources=[]).values_list("sources", flat=True):  # composite scenes' files
+        referenced.update(str(item.get("path", "")) for item in sources or [])
     return scratch_sweep(folders=[folder], keep=lambda path: str(path) in referenced)
 
 
@@ -267,13 +270,18 @@ def scene_ingest_fail(*, scene: Scene, reason: str, task_id: str | None = None) 
         qs = qs.filter(celery_task_id=task_id)
     source = Path(scene.source_path) if scene.source_path else None
     upload = source is not None and _is_upload(source)
+    composite = [Path(item["path"]) for item in scene.sources or [] if item.get("path")]
     updated = qs.update(status=SceneStatus.FAILED, status_reason=reason[:2000], heartbeat_at=None,
-                        **({"source_path": ""} if upload else {}))
+                        **({"source_path": ""} if upload else {}),
+                        **({"sources": _sources_names(scene.sources)} if composite else {}))
     if not updated:
         return False
     _scene_files_remove(scene.pk)
     if upload and source is not None:
         source.unlink(missing_ok=True)
+    for path in composite:
+        if _is_upload(path):
+            path.unlink(missing_ok=True)
     scene.refresh_from_db()
     _send(scene.pk, "scene.status", {"status": scene.status, "status_reason": scene.status_reason,
                                      "progress": scene.progress})
@@ -295,17 +303,42 @@ def scene_ingest(*, scene_id: int, task_id: str | None = None) -> Scene:
         return _ingest(scene, run_id)
 
 
+def _sources_names(sources: list | None) -> list[dict]:
+    """A composite scene's sources without their (removed) files: what the record keeps once ingestion ends."""
+    return [{"name": item.get("name", "")} for item in sources or []]
+
+
+def _composite_cog(scene: Scene, folder: Path) -> Path:
+    """Stack a composite scene's sources (annotator.imagery.stack: each through the guard, onto one grid) and
+    write the stack's COG. Progress 0.1-0.7 while bands are stacked."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stacked = folder / f".{scene.checksum}.stack.tif"
+    sources = [StackSource(path=item["path"], name=item["name"]) for item in scene.sources]
+    reference = next((i for i, item in enumerate(scene.sources) if item.get("reference")), None)
+    try:
+        stack_sources(sources, stacked, reference=reference, limits=raster_limits(),
+                      progress=lambda done: _progress(scene, 0.1 + 0.6 * done, "stacking"))
+        _progress(scene, 0.75, "writing COG")
+        return write_cog(stacked, folder / f"{scene.checksum}.tif", limits=raster_limits())
+    finally:
+        stacked.unlink(missing_ok=True)
+
+
 def _ingest(scene: Scene, run_id: str) -> Scene:
     source = Path(scene.source_path)
     folder = _scene_folder(scene.pk)
+    composite = [Path(item["path"]) for item in scene.sources or [] if item.get("path")]
     try:
         _progress(scene, 0.05, "validating")
-        inspect_raster(source, read_all=False, limits=raster_limits())
-        if not scene.checksum:
-            _progress(scene, 0.1, "checksum")
-            scene.checksum = sha256_file(source)
-        _progress(scene, 0.2, "writing COG")
-        cog = write_cog(source, folder / f"{scene.checksum}.tif", limits=raster_limits())
+        if composite:
+            cog = _composite_cog(scene, folder)
+        else:
+            inspect_raster(source, read_all=False, limits=raster_limits())
+            if not scene.checksum:
+                _progress(scene, 0.1, "checksum")
+                scene.checksum = sha256_file(source)
+            _progress(scene, 0.2, "writing COG")
+            cog = write_cog(source, folder / f"{scene.checksum}.tif", limits=raster_limits())
         _progress(scene, 0.8, "reading metadata")
         info = inspect_raster(cog, limits=raster_limits())
         recipe = recipe_default(cog, band_count=info.band_count)
@@ -325,6 +358,8 @@ def _ingest(scene: Scene, run_id: str) -> Scene:
         scene.heartbeat_at = timezone.now()
         if _is_upload(source):
             scene.source_path = ""
+        if composite:
+            scene.sources = _sources_names(scene.sources)
         with transaction.atomic():
             current = Scene.objects.select_for_update().filter(pk=scene.pk).values_list(
                 "status", "celery_task_id").first()
@@ -342,6 +377,9 @@ def _ingest(scene: Scene, run_id: str) -> Scene:
         return Scene.objects.get(pk=scene.pk)
     if _is_upload(source):
         source.unlink(missing_ok=True)
+    for path in composite:
+        if _is_upload(path):
+            path.unlink(missing_ok=True)
     scene_tile_source_forget(scene.pk)
     _send(scene.pk, "scene.progress", {"progress": 1.0, "stage": "ready"})
     _send(scene.pk, "scene.status", {"status": scene.status, "status_reason": "", "progress": 1.0})

@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 WEB_MERCATOR = tile_matrix_sets.get("WebMercatorQuad")
 ANON = 401  # token authentication comes first: anonymous calls get 401 with WWW-Authenticate
 SCENE_KEYS = {"id", "name", "status", "status_reason", "progress", "width", "height", "band_count", "dtype", "crs",
-              "gsd", "nodata", "bounds", "footprint", "grid", "render_recipe", "tiles_url", "minzoom", "maxzoom"}
+              "gsd", "nodata", "bounds", "footprint", "grid", "render_recipe", "model_bands", "sources", "tiles_url",
+              "minzoom", "maxzoom"}
 
 
 @pytest.fixture(autouse=True)

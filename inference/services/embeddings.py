@@ -1,7 +1,7 @@
 """The embedding cache: three tiers and one encoder per window.
 
-Key: (encoder sha256, scene checksum, render recipe hash, window key) — not the version id, so versions that only
-fine-tuned the decoder reuse every embedding.
+Key: (encoder sha256, scene checksum, hash of what the model sees (the scene's model bands, else its render
+recipe), window key) — not the version id, so versions that only fine-tuned the decoder reuse every embedding.
 
 - hot: an in-memory LRU in each process (``GEOLOOP_EMBEDDING_HOT_ITEMS`` windows, ~2 MiB each);
 - media: fp16 ``.npy`` under the media key ``embeddings/`` (annotator.media: ``MEDIA_ROOT`` or the media bucket,
@@ -79,8 +79,12 @@ class EmbeddingKey:
 
 
 def embedding_key(*, encoder_sha256: str, scene, window: Window) -> EmbeddingKey:
+    """The key of ``window``'s embedding: the encoder, the scene's content and what the model sees of it (its model
+    bands, else its render recipe: ``scene_model_recipe``), so a change of model bands never reuses an embedding."""
+    from annotator.selectors.scenes import scene_model_recipe
+
     return EmbeddingKey(encoder=encoder_sha256, scene=scene.checksum or f"scene-{scene.pk}",
-                        recipe=recipe_hash(scene.render_recipe), window=window.key)
+                        recipe=recipe_hash(scene_model_recipe(scene)), window=window.key)
 
 
 def _lock_name(key: EmbeddingKey) -> str:
@@ -408,13 +412,13 @@ def embedding_encode(*, version_id: int, scene_id: int, window_key: str, prefetc
 
 def scene_window_rgb(scene, window: Window) -> np.ndarray:
     """The uint8 RGB ``(S, S, 3)`` image of ``window`` of ``scene`` as every encode reads it: from the scene COG
-    with the scene's render recipe (else the one derived from the COG's statistics)."""
-    from annotator.selectors.scenes import scene_cog_file, scene_cog_reading
+    with the scene's model bands, else its render recipe (else the one derived from the COG's statistics)."""
+    from annotator.selectors.scenes import scene_cog_file, scene_cog_reading, scene_model_recipe
     from inference.imagery_window import read_window, recipe_from_statistics
 
     cog = scene_cog_file(scene)
     with scene_cog_reading():  # a local file, or range requests to the media bucket
-        recipe = scene.render_recipe or recipe_from_statistics(cog)
+        recipe = scene_model_recipe(scene) or recipe_from_statistics(cog)
         return read_window(cog, window, recipe).rgb
 
 

@@ -102,6 +102,7 @@ JSON_MAX_DEPTH = env_int("GEOLOOP_JSON_MAX_DEPTH", 32)
 REQUEST_BODY_MAX_BYTES = env_int("GEOLOOP_REQUEST_BODY_MAX_BYTES", 2 * 1024**2)
 REQUEST_BODY_ROUTE_LIMITS = [
     (r"^/api/projects/[0-9]+/scenes/$", "UPLOAD_MAX_BYTES"),  # scene upload
+    (r"^/api/projects/[0-9]+/scenes/composite/$", "UPLOAD_MAX_BYTES"),  # composite scene: all its files together
     (r"^/api/scenes/[0-9]+/imports/$", "UPLOAD_MAX_BYTES"),  # annotation import (its service uses the same limit)
 ]
 

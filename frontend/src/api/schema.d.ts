@@ -545,6 +545,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{project_id}/scenes/composite/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Compose one scene from several files (e.g. SAR amplitude and optical bands): each is checked as a single
+         *     upload is; the ingestion reprojects and resamples them onto one grid (the finest source's, or `reference`'s)
+         *     over their common footprint and writes one stacked COG, bands in the files' order, float32.
+         */
+        post: operations["SceneComposite_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{project_id}/scenes/register/": {
         parameters: {
             query?: never;
@@ -849,6 +870,30 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/scenes/{scene_id}/model-bands/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The bands (and their stretch) that feed the model, apart from the render recipe. Embeddings are keyed by what
+         *     the model sees, so a change is never answered from embeddings of other bands.
+         */
+        get: operations["SceneModelBands_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * @description The bands (and their stretch) that feed the model, apart from the render recipe. Embeddings are keyed by what
+         *     the model sees, so a change is never answered from embeddings of other bands.
+         */
+        patch: operations["SceneModelBands_patch"];
         trace?: never;
     };
     "/api/scenes/{scene_id}/prefetch/": {
@@ -1827,6 +1872,21 @@ export interface components {
             user_id: number;
             username: string;
         };
+        /** @description The bands the model sees: one (repeated as grey) or three, with optional min/max (else 2-98 percentiles). */
+        ModelBandsInput: {
+            bands: number[];
+            max?: number[];
+            min?: number[];
+        };
+        ModelBandsOutput: {
+            band_count: number;
+            band_descriptions: string[];
+            can_edit: boolean;
+            /** @description what the model sees now (model bands, else the render recipe) */
+            effective: components["schemas"]["RecipeFullOutput"];
+            /** @description null: the model sees the render recipe */
+            model_bands: components["schemas"]["RecipeFullOutput"] | null;
+        };
         ModelVersionListInput: {
             architecture: components["schemas"]["ArchitectureEnum"];
             checkpoint_path: string;
@@ -1885,6 +1945,10 @@ export interface components {
             color?: string;
             name?: string;
             order?: number;
+        };
+        PatchedModelBandsPatch: {
+            /** @description null: follow the render recipe */
+            model_bands?: components["schemas"]["ModelBandsInput"] | null;
         };
         /** @description A render recipe or a partial edit of one (annotator.imagery.recipe checks it against the scene). */
         PatchedRecipe: {
@@ -2351,6 +2415,14 @@ export interface components {
              */
             width_m?: number | null;
         };
+        SceneCompositeInput: {
+            /** @description the source GeoTIFFs, in band order */
+            files: string[];
+            /** @default  */
+            name?: string;
+            /** @description 0-based index of the file whose grid (CRS, pixel size) the stack takes; default: the finest (smallest GSD) */
+            reference?: number | null;
+        };
         SceneDetailInput: {
             name?: string;
             render_recipe?: {
@@ -2387,6 +2459,8 @@ export interface components {
             id: number;
             maxzoom: number;
             minzoom: number;
+            /** @description the bands (and stretch) the model sees; null: the render recipe's (PATCH /api/scenes/{id}/model-bands/) */
+            model_bands: components["schemas"]["Recipe"] | null;
             name: string;
             /** Format: double */
             nodata: number | null;
@@ -2397,6 +2471,8 @@ export interface components {
             progress: number;
             /** @description empty until ingestion has chosen one */
             render_recipe: components["schemas"]["Recipe"];
+            /** @description a composite scene's source files, in band order; empty for a single-file scene */
+            sources: string[];
             status: components["schemas"]["SceneOutputStatusEnum"];
             status_reason: string;
             /** @description an XYZ template: /api/scenes/{id}/tiles/{z}/{x}/{y}.png */
@@ -6325,6 +6401,103 @@ export interface operations {
             };
         };
     };
+    SceneComposite_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["SceneCompositeInput"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SceneOutput"];
+                };
+            };
+            /** @description The request was refused: its body, query string or path is wrong (the fields are named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (an unknown or expired token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The user may not do this here (role, site staff, or a missing CSRF token on a session). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Nothing of that id the user can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The current state refuses it (a stale version, a lease held by another, a job or scene not ready). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The request body is larger than this route accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The body is not in a media type this route reads (see the request body's content types). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description A service the server needs (Redis, the task broker, a worker, the model) is out of reach; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
     SceneRegister_post: {
         parameters: {
             query?: never;
@@ -8317,6 +8490,178 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PreviewOutput"];
+                };
+            };
+            /** @description The request was refused: its body, query string or path is wrong (the fields are named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (an unknown or expired token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The user may not do this here (role, site staff, or a missing CSRF token on a session). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Nothing of that id the user can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The current state refuses it (a stale version, a lease held by another, a job or scene not ready). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The request body is larger than this route accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The body is not in a media type this route reads (see the request body's content types). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description A service the server needs (Redis, the task broker, a worker, the model) is out of reach; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    SceneModelBands_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scene_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelBandsOutput"];
+                };
+            };
+            /** @description The request was refused: its body, query string or path is wrong (the fields are named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (an unknown or expired token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The user may not do this here (role, site staff, or a missing CSRF token on a session). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Nothing of that id the user can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The current state refuses it (a stale version, a lease held by another, a job or scene not ready). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description A service the server needs (Redis, the task broker, a worker, the model) is out of reach; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    SceneModelBands_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scene_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedModelBandsPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelBandsOutput"];
                 };
             };
             /** @description The request was refused: its body, query string or path is wrong (the fields are named). */

@@ -5,6 +5,8 @@ import { recipePreviewUrl } from '../api';
 import type { Screen } from '../app';
 import { debounce } from '../annotate/debounce';
 import { createSceneMap, type SceneMap } from '../map/sceneMap';
+import { stackApi } from '../data/stack';
+import { mountModelBands } from '../settings/modelBands';
 import { applyPreset, changesOf, draftOf, histogramBars, setBand, setChannels, type Draft } from '../settings/recipeEdit';
 import type { Histogram, RecipeInfo, Scene } from '../types';
 import { h } from '../ui/dom';
@@ -27,6 +29,7 @@ export const mountSceneView: Screen = (el, ctx) => {
   const mapEl = h('div', { class: 'map', 'data-testid': 'map' });
   const mousePosition = h('div', { class: 'mouse-position', 'data-testid': 'mouse-position', title: 'lon, lat (EPSG:4326)' });
   const editor = h('aside', { class: 'recipe-editor', 'data-testid': 'recipe-editor', hidden: true });
+  const modelPanel = h('section', { class: 'model-bands', 'data-testid': 'model-bands' });
   el.append(
     h(
       'section',
@@ -52,6 +55,7 @@ export const mountSceneView: Screen = (el, ctx) => {
         ctx.report(new Error(`${failed} tile${failed === 1 ? '' : 's'} of this scene failed to load (last: ${tile})`), tileErrorKey),
     });
     ctx.api.recipe(sceneId, aborter.signal).then((r) => mountEditor(r), (err: unknown) => ctx.report(err, recipeKey));
+    mountModelBands(modelPanel, sceneId, stackApi(ctx.api), (err, key) => ctx.report(err, key), aborter.signal);
   };
 
   // ---- the recipe editor ----
@@ -84,6 +88,7 @@ export const mountSceneView: Screen = (el, ctx) => {
       h('div', { class: 'actions' }, saveBtn, resetBtn),
       note,
       body,
+      modelPanel,
     );
     editor.hidden = false;
 

@@ -1,6 +1,8 @@
 import type { Screen } from '../app';
+import { stackApi } from '../data/stack';
 import type { Project, Scene } from '../types';
 import { h } from '../ui/dom';
+import { composeSceneForm } from './composeScene';
 
 /** While a scene is ingesting the list is polled (progress over the WebSocket comes later). */
 const POLL_MS = 4000;
@@ -37,7 +39,8 @@ export const mountScenes: Screen = (el, ctx) => {
     h('a', { href: `#/projects/${projectId}/models`, 'data-testid': 'models-link' }, 'Models'),
     h('a', { href: `#/projects/${projectId}/settings`, 'data-testid': 'settings-link' }, 'Settings'),
   );
-  el.append(h('section', { class: 'panel' }, h('a', { href: '#/', class: 'back' }, '← Projects'), title, projectBar, list));
+  const compose = h('div', { hidden: true });
+  el.append(h('section', { class: 'panel' }, h('a', { href: '#/', class: 'back' }, '← Projects'), title, projectBar, compose, list));
 
   ctx.api.projects(aborter.signal).then(
     (projects: Project[]) => {
@@ -45,6 +48,10 @@ export const mountScenes: Screen = (el, ctx) => {
       title.textContent = project ? `Scenes of ${project.name}` : `Scenes of project ${projectId}`;
       exportsLink.hidden = !(project?.role === 'reviewer' || project?.role === 'admin');
       importsLink.hidden = project?.role !== 'admin';
+      if (project?.role === 'admin') {
+        compose.replaceChildren(composeSceneForm(projectId, stackApi(ctx.api), () => { window.clearTimeout(timer); load(); }, (err, key) => ctx.report(err, key)));
+        compose.hidden = false;
+      }
     },
     (err: unknown) => ctx.report(err),
   );
