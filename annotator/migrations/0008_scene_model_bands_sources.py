@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotator', '0006_review_policy_task_uncertainty'),
+        ('annotator', '0007_annotation_kinds'),
     ]
 
     operations = [
