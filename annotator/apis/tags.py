@@ -16,7 +16,7 @@ from annotator.permissions import (
     tag_group_for_user,
     task_for_user,
 )
-from annotator.selectors.tags import tag_find, tag_group_list, tag_list, tag_review_queue
+from annotator.selectors.tags import tag_group_list, tag_list, tag_review_queue
 from annotator.services import tags as services
 from annotator.services.tags_import import tags_import, tags_import_preview
 from core.errors import ValidationFailed

@@ -112,9 +112,11 @@ def export_tags(*, project: Project, scenes: list[ExportScene]) -> list[ExportTa
     """The tags (with values) of the exported scenes and of their tasks, by scene, scene first, then task, group."""
     names = {s.id: s.name for s in scenes}
     rows = (Tag.objects.filter(project=project, scene_id__in=list(names)).exclude(values=[])
-            .select_related("group", "author").order_by("scene_id", F("task_id").asc(nulls_first=True), "group__order", "group_id"))
+            .select_related("group", "author")
+            .order_by("scene_id", F("task_id").asc(nulls_first=True), "group__order", "group_id"))
     return [ExportTag(id=t.pk, scene_id=t.scene_id, task_id=t.task_id,
-                      target_name=names[t.scene_id] if t.task_id is None else f"{names[t.scene_id]} / task {t.task_id}",
+                      target_name=(names[t.scene_id] if t.task_id is None
+                                   else f"{names[t.scene_id]} / task {t.task_id}"),
                       group=t.group.name, multi=t.group.multi, values=tuple(t.values),
                       author=t.author.username if t.author else None, review_state=t.review_state)
             for t in rows]

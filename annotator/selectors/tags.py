@@ -19,7 +19,8 @@ def tag_get(*, tag_id: int) -> Tag | None:
 
 
 def tag_find(*, group: TagGroup, scene_id: int, task_id: int | None) -> Tag | None:
-    return Tag.objects.filter(group=group, scene_id=scene_id, task_id=task_id).first()
+    tags = Tag.objects.filter(group=group, scene_id=scene_id)
+    return (tags.filter(task__isnull=True) if task_id is None else tags.filter(task_id=task_id)).first()
 
 
 def tag_list(*, project: Project, scene_id: int | None = None, task_id: int | None = None,

@@ -28,7 +28,7 @@ REVIEW_ACTIONS = ("accept", "reject", "fix")
 
 # -- the vocabulary -------------------------------------------------------------------------------------------------
 
-def _name_check(project: Project, name: str, *, exclude: int | None = None) -> str:
+def _name_check(project: Project, name: str, *, exclude: int = 0) -> str:
     name = (name or "").strip()
     if not name:
         raise ValidationFailed("A tag group needs a name.", extra={"name": ["This field may not be blank."]})
@@ -80,7 +80,7 @@ def tag_group_update(*, group: TagGroup, user, name: str | None = None, values: 
     group = TagGroup.objects.select_for_update().get(pk=group.pk)
     changes: dict = {}
     if name is not None:
-        group.name = changes["name"] = _name_check(group.project, name, exclude=group.pk)
+        group.name = changes["name"] = _name_check(group.project, name, exclude=group.pk or 0)
     if values is not None:
         values = tag_values_check(values)
         removed = [v for v in group.values if v not in values]
@@ -95,7 +95,8 @@ def tag_group_update(*, group: TagGroup, user, name: str | None = None, values: 
             several = Tag.objects.filter(group=group, values__len__gt=1).count()
             if several:
                 raise Conflict(f"{several} target(s) carry several values of {group.name!r}; make each one value "
-                               "before the group becomes single-label.", extra={"reason": "multi_values", "count": several})
+                               "before the group becomes single-label.",
+                               extra={"reason": "multi_values", "count": several})
         group.multi = changes["multi"] = bool(multi)
         Tag.objects.filter(group=group).update(multi=group.multi)
     if archived is not None:

@@ -23,8 +23,8 @@ def _reject(message: str, errors: list[ImportItemError]) -> ImportRejected:
 
 def _plan(*, project: Project, data: bytes) -> tuple[list[dict], list[ImportItemError]]:
     if len(data) > MAX_BYTES:
-        raise _reject("The CSV of tags is too large.", [ImportItemError("file", "too_large",
-                                                                        f"An import reads at most {MAX_BYTES:,} bytes.")])
+        message = f"An import reads at most {MAX_BYTES:,} bytes."
+        raise _reject("The CSV of tags is too large.", [ImportItemError("file", "too_large", message)])
     try:
         read = tags_csv_read(data)
     except ImportFileError as exc:
@@ -56,8 +56,10 @@ def _plan(*, project: Project, data: bytes) -> tuple[list[dict], list[ImportItem
         except ValidationFailed as exc:
             errors.append(ImportItemError(row.item, str(exc.extra.get("reason", "invalid_values")), exc.message))
             continue
-        scene_id = target.pk if row.target == "scene" else target.scene_id
-        task_id = None if row.target == "scene" else target.pk
+        if isinstance(target, Task):
+            scene_id, task_id = target.scene_id, target.pk
+        else:
+            scene_id, task_id = target.pk, None
         key = (group.pk, scene_id, task_id)
         if key in seen:
             errors.append(ImportItemError(row.item, "duplicate", f"{row.target} {row.target_id} has a second row "
