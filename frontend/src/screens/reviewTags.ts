@@ -9,7 +9,8 @@ export function reviewTagsSection(ctx: Ctx, projectId: number, signal: AbortSign
   const key = `review-tags-${projectId}`;
   const list = h('ol', { class: 'queue', 'data-testid': 'tag-review-queue' });
   const reason = h('input', { type: 'text', placeholder: 'reason (for reject)', 'data-testid': 'tag-review-reason-input' });
-  const box = h('div', { class: 'tag-review', 'data-testid': 'tag-review' }, h('h3', {}, 'Tags to review'), list, reason);
+  const said = h('div', { class: 'muted', 'data-testid': 'tag-review-status', 'aria-live': 'polite' });
+  const box = h('div', { class: 'tag-review', 'data-testid': 'tag-review' }, h('h3', {}, 'Tags to review'), reason, list, said);
 
   const verdict = async (tag: Tag, action: TagVerdict): Promise<void> => {
     if (action === 'reject' && !reason.value.trim()) {
@@ -20,6 +21,7 @@ export function reviewTagsSection(ctx: Ctx, projectId: number, signal: AbortSign
     try {
       await api.review(tag.id, { action, version: tag.version, reason: reason.value.trim() });
       box.dataset.lastVerdict = `${action}:${tag.id}`;
+      said.textContent = `${action === 'accept' ? 'Accepted' : action === 'reject' ? 'Rejected' : 'Fixed'} ${tag.group_name} of ${tag.target === 'task' ? `task ${tag.task}` : `scene ${tag.scene}`}.`;
       reason.value = '';
       ctx.dismiss(key);
     } catch (err) {
@@ -35,9 +37,10 @@ export function reviewTagsSection(ctx: Ctx, projectId: number, signal: AbortSign
         h('li', { 'data-testid': 'tag-review-item', 'data-tag-id': t.id },
           h('a', { href: t.task !== null ? `#/projects/${projectId}/scenes/${t.scene}/tasks/${t.task}` : `#/projects/${projectId}/scenes/${t.scene}/annotate` },
             `${t.target === 'task' ? `task ${t.task}` : `scene ${t.scene}`}`),
-          ` · ${t.group_name}: ${t.values.join(', ')}${t.author ? ` (${t.author})` : ''} `,
-          h('button', { type: 'button', 'data-testid': 'tag-review-accept', onclick: () => void verdict(t, 'accept') }, 'Accept'),
-          h('button', { type: 'button', 'data-testid': 'tag-review-reject', onclick: () => void verdict(t, 'reject') }, 'Reject'))) :
+          ` · ${t.group_name}: `, h('strong', {}, t.values.join(', ')), t.author ? ` (${t.author})` : '',
+          h('span', { class: 'tag-review-actions' },
+            h('button', { type: 'button', 'data-testid': 'tag-review-accept', onclick: () => void verdict(t, 'accept') }, 'Accept'),
+            h('button', { type: 'button', 'data-testid': 'tag-review-reject', onclick: () => void verdict(t, 'reject') }, 'Reject')))) :
         [h('li', { class: 'muted' }, 'No tags to review.')]));
     } catch (err) {
       ctx.report(err, key);
