@@ -124,6 +124,15 @@ def test_stac_items_carry_the_scene_and_task_tags(actors, tmp_path):
     assert properties["geoloop:task_tags"] == [{"task": task.id, "group": "land use", "values": ["urban", "forest"]}]
 
 
+def test_geojson_carries_the_tags_as_a_foreign_member(actors, tagged, tmp_path):
+    dataset_export(project=actors.project, format="geojson", filters={}, parameters={}, out_dir=tmp_path / "gj")
+    collection = json.loads((tmp_path / "gj" / "annotations.geojson").read_text())
+    one, two = tagged["scenes"]
+    assert [(t["target_type"], t["target_id"], t["group"], t["values"]) for t in collection["geoloop:tags"]] == [
+        ("scene", one.id, "cloud", ["partly"]), ("scene", one.id, "land use", ["urban", "water"]),
+        ("task", tagged["task"].id, "land use", ["forest"]), ("scene", two.id, "cloud", ["overcast"])]
+
+
 def _upload(data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

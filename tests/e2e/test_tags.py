@@ -74,7 +74,8 @@ def test_admin_makes_tag_groups_annotator_tags_task_and_scene_reviewer_rejects(a
     expect(admin.locator("[data-testid=tag-group-row]")).to_have_count(2)
     groups = admin.request.get(f"{url}/api/projects/{t.project_id}/tag-groups/").json()
     assert [(g["name"], g["multi"], g["values"]) for g in groups] == [
-        ("cloud cover", False, ["clear", "partly cloudy", "overcast"]), ("land use", True, ["urban", "forest", "water"])]
+        ("cloud cover", False, ["clear", "partly cloudy", "overcast"]),
+        ("land use", True, ["urban", "forest", "water"])]
     shots(admin, "settings_vocabulary")
 
     page = new_page(chromium)
@@ -134,4 +135,5 @@ def test_admin_makes_tag_groups_annotator_tags_task_and_scene_reviewer_rejects(a
     expect(box.get_by_test_id("tag-review-state")).to_have_text("rejected")
     expect(box.get_by_test_id("tag-review-reason")).to_contain_text("there is no river here")
     shots(page, "annotate_rejection_seen")
-    assert page.errors == [] and admin.errors == []
+    assert page.errors == []
+    assert admin.errors == []
