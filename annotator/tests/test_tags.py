@@ -221,3 +221,35 @@ def test_review_api_and_queue(actors, scene, groups):
                                              format="json")
     assert bad_fix.status_code == 400
     assert TagCorrection.objects.filter(tag_id=tag["id"], outcome="rejected", reason="cloudy").count() == 1
+
+
+def test_who_may_set_a_tag_follows_the_annotation_rules(actors, scene, groups):
+    single, _ = groups
+    annotator, reviewer = actors.users["annotator"], actors.users["reviewer"]
+    # reviewers and admins tag any scene, no task needed; a non-member never
+    tag_set(group=single, user=reviewer, scene=scene, values=["clear"])
+    with pytest.raises(PermissionDenied):
+        tag_set(group=single, user=actors.users["outsider"], scene=scene, values=["partly"], expected_version=1)
+    # an annotator who set a task's tag may change it after the lease is gone, unless it was approved
+    task = held_task(actors, scene)
+    tag = tag_set(group=single, user=annotator, task=task, values=["clear"])
+    Task.objects.filter(pk=task.pk).update(status="submitted", lease_holder=None)
+    tag = tag_set(group=single, user=annotator, task=task, values=["overcast"], expected_version=1)
+    tag = tag_review(tag=tag, user=reviewer, action="accept", expected_version=2)
+    with pytest.raises(PermissionDenied) as refused:
+        tag_set(group=single, user=annotator, task=task, values=["clear"], expected_version=3)
+    assert "approved" in refused.value.message
+    # someone else's tag on a task the annotator does not hold
+    other = Task.objects.create(project=actors.project, scene=scene, area=scene.footprint, status="new")
+    tag_set(group=single, user=reviewer, task=other, values=["clear"])
+    with pytest.raises(PermissionDenied):
+        tag_set(group=single, user=annotator, task=other, values=["partly"], expected_version=1)
+
+
+def test_lookups_answer_404_for_missing_tags_and_groups(actors):
+    client = actors.client("admin")
+    assert client.get("/api/tags/999999/").status_code == 404
+    assert client.get("/api/tag-groups/999999/").status_code == 404
+    assert client.put("/api/scenes/999999/tags/1/", {"values": []}, format="json").status_code == 404
+    assert client.post("/api/tags/999999/review/", {"action": "accept", "version": 1},
+                       format="json").status_code == 404
