@@ -253,3 +253,20 @@ def test_lookups_answer_404_for_missing_tags_and_groups(actors):
     assert client.put("/api/scenes/999999/tags/1/", {"values": []}, format="json").status_code == 404
     assert client.post("/api/tags/999999/review/", {"action": "accept", "version": 1},
                        format="json").status_code == 404
+
+
+def test_back_office_lists_tags_read_only(actors, scene, groups):
+    from django.test import Client
+
+    single, _ = groups
+    tag = tag_set(group=single, user=actors.users["admin"], scene=scene, values=["clear"])
+    tag_set(group=single, user=actors.users["admin"], scene=scene, values=["partly"], expected_version=1)
+    from django.contrib.auth import get_user_model
+
+    client = Client()
+    client.force_login(get_user_model().objects.create_superuser("root", password="pw"))
+    for path in ("annotator/taggroup/", "annotator/tag/", "annotator/tagrevision/", "feedback/tagcorrection/",
+                 f"annotator/tag/{tag.pk}/change/"):
+        response = client.get(f"/admin/{path}")
+        assert response.status_code == 200, path
+    assert b"partly" in client.get("/admin/feedback/tagcorrection/").content
