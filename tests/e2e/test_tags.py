@@ -1,7 +1,7 @@
 """Tags in real Chromium against the running app: an admin creates a single-label and a multi-label tag group in
 the project settings; an annotator holding a task tags the task with the keyboard (T, digits, arrows) and the scene
 with the mouse; a reload shows them; a reviewer rejects one in review mode with a reason and the annotator sees the
-rejection. Screenshots: artifacts/e2e/tags_0N_*.png."""
+rejection; a CSV of tags is imported in the imports screen. Screenshots: artifacts/e2e/tags_0N_*.png."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -129,11 +129,29 @@ def test_admin_makes_tag_groups_annotator_tags_task_and_scene_reviewer_rejects(a
     expect(admin.get_by_test_id("tag-review-status")).to_have_text(f"Rejected land use of task {t.task_id}.")
     shots(admin, "review_rejected")
 
+    # the CSV of tags back in: a refused file imports nothing, a good one gives the scene its land use
+    admin.goto(f"{url}/#/projects/{t.project_id}/imports")
+    header = "target_type,target_id,name,group,values,author,review_state\n"
+    bad = f"{header}scene,{t.scene_id},x,land use,desert,,\n".encode()
+    good = f"{header}scene,{t.scene_id},x,land use,forest;urban,,\n".encode()
+    admin.get_by_test_id("tag-import-file").set_input_files({"name": "bad.csv", "mimeType": "text/csv", "buffer": bad})
+    admin.get_by_test_id("tag-import-preview").click()
+    expect(admin.get_by_test_id("tag-import-errors")).to_contain_text("row 2: 'desert' is not a value of tag group")
+    expect(admin.get_by_test_id("tag-import-commit")).to_be_disabled()
+    admin.get_by_test_id("tag-import-file").set_input_files({"name": "ok.csv", "mimeType": "text/csv", "buffer": good})
+    admin.get_by_test_id("tag-import-preview").click()
+    expect(admin.get_by_test_id("tag-import-summary")).to_have_text(
+        "1 rows: 1 to create, 0 to change, 0 unchanged. Nothing is stored yet.")
+    admin.get_by_test_id("tag-import-commit").click()
+    expect(admin.get_by_test_id("tag-import-summary")).to_have_text("Imported 1 tag (0 unchanged).")
+    shots(admin, "import_csv")
+
     page.reload()
     page.wait_for_selector("[data-testid=annotate-screen][data-ready=true]", timeout=60_000)
     box = group_box(page, "task", "land use")
     expect(box.get_by_test_id("tag-review-state")).to_have_text("rejected")
     expect(box.get_by_test_id("tag-review-reason")).to_contain_text("there is no river here")
+    wait_values(page, "scene", "land use", "urban;forest")
     shots(page, "annotate_rejection_seen")
     assert page.errors == []
     assert admin.errors == []
