@@ -160,3 +160,29 @@ class AuditEventAdmin(admin.ModelAdmin):
 class ExportJobAdmin(admin.ModelAdmin):
     list_display = ["id", "project", "format", "status", "progress", "created_by", "created_at", "finished_at"]
     list_filter = ["status", "format", "project"]
+
+
+# Tags are read here only: their writes go through annotator.services.tags (the single-label rule, versions,
+# revisions, audit and feedback).
+@admin.register(models.TagGroup)
+class TagGroupAdmin(admin.ModelAdmin):
+    list_display = ["id", "project", "name", "multi", "values", "order", "archived"]
+    list_filter = ["project", "multi", "archived"]
+    search_fields = ["name"]
+    readonly_fields = [f.name for f in models.TagGroup._meta.fields]
+
+
+@admin.register(models.Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["id", "project", "group", "scene", "task", "values", "review_state", "version", "author",
+                    "updated_at"]
+    list_filter = ["project", "review_state"]
+    search_fields = ["id", "group__name"]
+    readonly_fields = [f.name for f in models.Tag._meta.fields]
+
+
+@admin.register(models.TagRevision)
+class TagRevisionAdmin(admin.ModelAdmin):
+    list_display = ["id", "tag", "version", "values", "review_state", "author", "reason", "created_at"]
+    search_fields = ["tag__id", "reason"]
+    readonly_fields = [f.name for f in models.TagRevision._meta.fields]

@@ -3,6 +3,7 @@
 from django.conf import settings as django_settings
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
 from django.db.models import Func, Q, Value
 
@@ -344,3 +345,79 @@ class ExportJob(models.Model):
 
     class Meta:
         ordering = ["-id"]
+
+
+# -- tags: classification of a whole scene or task ----------------------------------------------------------------
+
+class TagGroup(models.Model):
+    """One question a project asks of every scene or task ("cloud cover", "land use"), with its allowed values:
+    single-label (`multi` False: at most one value per target) or multi-label (any subset)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tag_groups")
+    name = models.CharField(max_length=100)
+    multi = models.BooleanField(default=False, help_text="multi-label: a target may carry several values")
+    values = ArrayField(models.CharField(max_length=100), default=list, help_text="the allowed values, in order")
+    order = models.IntegerField(default=0)
+    archived = models.BooleanField(default=False, help_text="archived groups are kept, never offered for new tags")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["project", "name"], name="unique_tag_group_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TagTarget(models.TextChoices):
+    SCENE = "scene"
+    TASK = "task"
+
+
+class Tag(models.Model):
+    """The values one tag group gives one target: a scene (``task`` null) or a task (``scene`` is the task's scene).
+    One row per group and target; clearing keeps the row with no values (its history and feedback stay)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tags")
+    group = models.ForeignKey(TagGroup, on_delete=models.CASCADE, related_name="tags")
+    scene = models.ForeignKey(Scene, on_delete=models.CASCADE, related_name="tags")
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="tags")
+    # The group's `multi`, kept on the row so that the database itself holds single-label tags to one value.
+    multi = models.BooleanField(default=False)
+    values = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    review_state = models.CharField(max_length=16, choices=ReviewState.choices, default=ReviewState.PENDING)
+    review_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    author = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "scene"], condition=Q(task__isnull=True),
+                                    name="one_scene_tag_per_group"),
+            models.UniqueConstraint(fields=["group", "task"], condition=Q(task__isnull=False),
+                                    name="one_task_tag_per_group"),
+            models.CheckConstraint(condition=Q(multi=True) | Q(values__len__lte=1),
+                                   name="single_label_tag_one_value"),
+        ]
+        indexes = [models.Index(fields=["project", "review_state"], name="tag_review_idx")]
+
+    @property
+    def target(self) -> str:
+        return TagTarget.TASK if self.task_id is not None else TagTarget.SCENE
+
+
+class TagRevision(models.Model):
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    values = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    review_state = models.CharField(max_length=16, choices=ReviewState.choices)
+    author = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["tag", "version"]
+        constraints = [models.UniqueConstraint(fields=["tag", "version"], name="one_tag_revision_per_version")]

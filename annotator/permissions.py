@@ -30,12 +30,15 @@ from annotator.models import (
     ReviewState,
     Role,
     Scene,
+    Tag,
+    TagGroup,
     Task,
 )
 from annotator.selectors.annotations import annotation_get
 from annotator.selectors.projects import label_class_get, project_get
 from annotator.selectors.scenes import scene_get
-from annotator.selectors.tasks import task_get, task_held_covers
+from annotator.selectors.tags import tag_get, tag_group_get
+from annotator.selectors.tasks import task_get, task_held_covers, tasks_held
 from core.cache import TtlCache
 from core.errors import NotFound, PermissionDenied
 
@@ -172,6 +175,16 @@ def label_class_for_user(*, user, class_id, role: str = Role.ANNOTATOR) -> Label
     return object_for_user(user=user, obj=label_class, role=role, what="label class")
 
 
+def tag_group_for_user(*, user, group_id, role: str = Role.ANNOTATOR) -> TagGroup:
+    key = _as_id(group_id)
+    return object_for_user(user=user, obj=tag_group_get(group_id=key) if key else None, role=role, what="tag group")
+
+
+def tag_for_user(*, user, tag_id, role: str = Role.ANNOTATOR) -> Tag:
+    key = _as_id(tag_id)
+    return object_for_user(user=user, obj=tag_get(tag_id=key) if key else None, role=role, what="tag")
+
+
 def export_job_for_user(*, user, job_id, role: str = Role.REVIEWER) -> ExportJob:
     from annotator.selectors.exports import export_job_get  # deferred: the export selectors import rasterio
 
@@ -236,3 +249,34 @@ def require_annotation_review(*, user, annotation: Annotation) -> None:
     """Accepting, rejecting and fixing in review need the reviewer role (`user=None`, the system, may)."""
     if user is not None:
         require_role(user=user, project=annotation.project, role=Role.REVIEWER)
+
+
+# -- who may set a tag ---------------------------------------------------------------------------------------------
+
+RULE_TAG_APPROVED = "approved tags are changed only by reviewers and admins"
+RULE_TAG_TARGET = "annotators tag a task they hold, or a scene on which they hold a task, and change their own tags"
+
+
+def tag_edit_refusal(*, user, project: Project, scene_id: int, task_id: int | None, tag: Tag | None) -> str | None:
+    """None when `user` may set or clear the tag of a target (`tag` is the existing row, or None), else why not.
+    The annotation rules, for a whole target: reviewers and admins may; an annotator may change their own tag or tag
+    a task whose lease they hold (for a scene, a scene on which they hold a task), unless a reviewer approved the
+    tag; a non-member may not. ``user=None`` is the system itself."""
+    if user is None:
+        return None
+    role = role_of(user=user, project=project)
+    if role is None:
+        return "You are not a member of this project."
+    if role_at_least(role, Role.REVIEWER):
+        return None
+    if tag is not None and tag.review_state == ReviewState.APPROVED:
+        return f"Tag {tag.id} was approved by a reviewer: {RULE_TAG_APPROVED}."
+    if tag is not None and tag.author_id is not None and tag.author_id == user.pk and tag.values:
+        return None
+    held = tasks_held(user=user)
+    if task_id is not None and held.filter(pk=task_id).exists():
+        return None
+    if task_id is None and held.filter(scene_id=scene_id).exists():
+        return None
+    target = f"task {task_id}" if task_id is not None else f"scene {scene_id}"
+    return f"You hold no task covering {target}: {RULE_TAG_TARGET}."

@@ -21,3 +21,7 @@ task_leased = Signal()
 # kwargs: project. Sent when a project's open tasks may need their uncertainty (re)computed: tasks were added, or
 # the project switched "next task" to uncertainty order. inference scores them on a worker after the commit.
 tasks_changed = Signal()
+
+# kwargs: tag (Tag, after the change), kind ("created" | "updated" | "cleared" | "review_accept" | "review_reject" |
+# "review_fix"), user, previous_values (list[str] before the change; [] on create). Sent inside the transaction.
+tag_changed = Signal()

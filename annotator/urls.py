@@ -1,6 +1,6 @@
 """Every annotator API, one module per entity family under annotator/apis/."""
 
-from annotator.apis import annotations, composite, exports, imports, projects, review, scenes, tasks
+from annotator.apis import annotations, composite, exports, imports, projects, review, scenes, tags, tasks
 
 urlpatterns = [
     *projects.urlpatterns,
@@ -11,4 +11,5 @@ urlpatterns = [
     *review.urlpatterns,
     *exports.urlpatterns,
     *imports.urlpatterns,
+    *tags.urlpatterns,
 ]

@@ -6,7 +6,7 @@ from django.contrib.gis.admin import GISModelAdmin
 from annotator.models import Project
 from core.errors import GeoLoopError
 from feedback import services
-from feedback.models import Correction, TrainingJob, TrainingStatus, Trigger
+from feedback.models import Correction, TagCorrection, TrainingJob, TrainingStatus, Trigger
 from feedback.selectors import version_comparison
 
 
@@ -16,6 +16,15 @@ class CorrectionAdmin(GISModelAdmin):
                     "vertices_moved", "seconds_spent", "user", "created_at"]
     list_filter = ["project", "outcome", "source"]
     raw_id_fields = ["proposal", "annotation", "user"]
+
+
+@admin.register(TagCorrection)
+class TagCorrectionAdmin(admin.ModelAdmin):
+    list_display = ["id", "project", "tag", "outcome", "source", "values_before", "values_after", "reason", "user",
+                    "created_at"]
+    list_filter = ["project", "outcome", "source"]
+    raw_id_fields = ["tag", "user"]
+    readonly_fields = [f.name for f in TagCorrection._meta.fields]
 
 
 def _metric(job: TrainingJob, split: str, key: str):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
 
 
 class Outcome(models.TextChoices):
@@ -101,3 +102,24 @@ class TrainingJob(models.Model):
                 name="one_open_training_job_per_project",
             )
         ]
+
+
+class TagCorrection(models.Model):
+    """A human outcome on a tag (``annotator.Tag``): every change after it was first set (an edit, a clearing, a
+    reviewer's fix) and every review rejection, with the values before and after. Feedback on the data: no model
+    proposes tags yet, so these do not count toward retraining."""
+
+    project = models.ForeignKey("annotator.Project", on_delete=models.CASCADE, related_name="tag_corrections")
+    tag = models.ForeignKey("annotator.Tag", null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="corrections")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    source = models.CharField(max_length=16, help_text="edit, clear or review")
+    values_before = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    values_after = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    reason = models.TextField(blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["project", "created_at"], name="tag_correction_idx")]

@@ -144,6 +144,29 @@ def attribute_fields(classes: Sequence[ExportClass]) -> list[AttributeField]:
     return [AttributeField(name, kind) for name, kind in kinds.items()]
 
 
+@dataclass(frozen=True)
+class ExportTag:
+    """The values one tag group gives one scene (`task_id` None) or task."""
+
+    id: int
+    scene_id: int
+    task_id: int | None
+    target_name: str  # the scene's name; for a task, "<scene name> / task <id>"
+    group: str
+    multi: bool
+    values: tuple[str, ...]
+    author: str | None
+    review_state: str
+
+    @property
+    def target(self) -> str:
+        return "task" if self.task_id is not None else "scene"
+
+    @property
+    def target_id(self) -> int:
+        return self.task_id if self.task_id is not None else self.scene_id
+
+
 @dataclass
 class ExportDataset:
     project_slug: str
@@ -151,6 +174,7 @@ class ExportDataset:
     scenes: list[ExportScene]
     annotations: list[ExportAnnotation]  # sorted by (scene_id, id)
     filters: dict = field(default_factory=dict)
+    tags: list[ExportTag] = field(default_factory=list)  # of the selected scenes and their tasks, non-empty only
 
     def attribute_fields(self) -> list[AttributeField]:
         return attribute_fields(self.classes)

@@ -2,7 +2,7 @@
 each feature carrying class, status, review state, source, author, model version, predicted quality and timestamps,
 and `attr_<name>` for every attribute the project's classes define (null where not set). Boxes, rotated boxes,
 points and lines also carry `kind` and `width_m`; points and lines are written as their Point / LineString, boxes as
-their rectangle.
+their rectangle. The scene and task tags, when there are some, are the collection's foreign member `geoloop:tags`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,14 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping
 
-from annotator.exports.common import AttributeField, ExportAnnotation, ExportDataset, Progress, ProgressSteps
+from annotator.exports.common import (
+    AttributeField,
+    ExportAnnotation,
+    ExportDataset,
+    ExportTag,
+    Progress,
+    ProgressSteps,
+)
 from annotator.exports.registry import BaseExporter, register
 
 FILE_NAME = "annotations.geojson"
@@ -34,6 +41,16 @@ def feature_collection(annotations: list[ExportAnnotation], extra: dict | None =
         features.append({"type": "Feature", "id": ann.id, "geometry": _plain(mapping(drawn)),
                          "properties": properties})
     return {"type": "FeatureCollection", **(extra or {}), "features": features}
+
+
+def tags_member(tags: Sequence[ExportTag]) -> dict:
+    """The scene and task tags as a foreign member of the FeatureCollection (RFC 7946 section 6.1), absent when
+    there are none: `geoloop:tags`, one object per target and group, as the CSV of tags has them."""
+    if not tags:
+        return {}
+    return {"geoloop:tags": [{"target_type": t.target, "target_id": t.target_id, "scene_id": t.scene_id,
+                              "group": t.group, "values": list(t.values), "review_state": t.review_state}
+                             for t in tags]}
 
 
 def _plain(value):
@@ -61,6 +78,7 @@ class GeoJsonExporter(BaseExporter):
     def export(self, dataset: ExportDataset, out_dir: Path, progress: Progress | None = None) -> dict:
         steps = ProgressSteps(progress, 1)
         write_feature_collection(out_dir / FILE_NAME, feature_collection(dataset.annotations,
+                                                                         extra=tags_member(dataset.tags),
                                                                          fields=dataset.attribute_fields()))
         steps.step("annotations.geojson")
         return {"files": [FILE_NAME]}

@@ -14,6 +14,7 @@ from shapely.geometry import mapping
 from annotator.exports.common import (
     ExportDataset,
     ExportScene,
+    ExportTag,
     Progress,
     ProgressSteps,
     crs_of,
@@ -39,6 +40,14 @@ def scene_footprint(scene: ExportScene):
     return reproject(shapely.segmentize(box, max(box.length / 400, 1e-9)), scene.crs, "EPSG:4326")
 
 
+def scene_tag_properties(tags: list[ExportTag]) -> dict:
+    """The scene's tags as item properties: `geoloop:tags` {group: [values]} for the scene's own, and
+    `geoloop:task_tags` [{task, group, values}] for its tasks' (present only when there are some)."""
+    own = {t.group: list(t.values) for t in tags if t.task_id is None}
+    per_task = [{"task": t.task_id, "group": t.group, "values": list(t.values)} for t in tags if t.task_id is not None]
+    return {**({"geoloop:tags": own} if own else {}), **({"geoloop:task_tags": per_task} if per_task else {})}
+
+
 @register
 class StacExporter(BaseExporter):
     name = "stac"
@@ -53,6 +62,9 @@ class StacExporter(BaseExporter):
         links = [{"rel": "root", "href": "./catalog.json", "type": "application/json"},
                  {"rel": "self", "href": "./catalog.json", "type": "application/json"}]
         names = [c.name for c in dataset.classes]
+        tags_by_scene: dict[int, list] = {}
+        for tag in dataset.tags:
+            tags_by_scene.setdefault(tag.scene_id, []).append(tag)
         for scene in dataset.scenes:
             anns = by_scene.get(scene.id, [])
             folder = root / scene.stem
@@ -99,6 +111,7 @@ class StacExporter(BaseExporter):
                     "proj:epsg": crs.to_epsg(), "proj:wkt2": crs.to_wkt(),
                     "proj:shape": [scene.height, scene.width], "proj:transform": list(scene.affine)[:6],
                     "geoloop:scene_id": scene.id, "geoloop:checksum": scene.checksum,
+                    **scene_tag_properties(tags_by_scene.get(scene.id, [])),
                 },
                 "links": item_links, "assets": assets,
             }

@@ -6,11 +6,18 @@ import functools
 from typing import IO
 
 import shapely
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 
-from annotator.exports.common import ExportAnnotation, ExportClass, ExportDataset, ExportFilters, ExportScene
+from annotator.exports.common import (
+    ExportAnnotation,
+    ExportClass,
+    ExportDataset,
+    ExportFilters,
+    ExportScene,
+    ExportTag,
+)
 from annotator.media import media_gdal_path, media_local, media_open
-from annotator.models import Annotation, ExportJob, LabelClass, Project, ReviewState, Scene, SceneStatus
+from annotator.models import Annotation, ExportJob, LabelClass, Project, ReviewState, Scene, SceneStatus, Tag
 from core.errors import ValidationFailed
 
 
@@ -101,7 +108,21 @@ def export_dataset_select(*, project: Project, filters: ExportFilters) -> Export
             kind=row.kind, shape=shapely.from_wkb(bytes(row.shape.wkb)) if row.shape is not None else None,
             width_m=row.width_m))
     return ExportDataset(project_slug=project.slug, classes=classes, scenes=scenes, annotations=annotations,
-                         filters=filters.as_dict())
+                         filters=filters.as_dict(), tags=export_tags(project=project, scenes=scenes))
+
+
+def export_tags(*, project: Project, scenes: list[ExportScene]) -> list[ExportTag]:
+    """The tags (with values) of the exported scenes and of their tasks, by scene, scene first, then task, group."""
+    names = {s.id: s.name for s in scenes}
+    rows = (Tag.objects.filter(project=project, scene_id__in=list(names)).exclude(values=[])
+            .select_related("group", "author")
+            .order_by("scene_id", F("task_id").asc(nulls_first=True), "group__order", "group_id"))
+    return [ExportTag(id=t.pk, scene_id=t.scene_id, task_id=t.task_id,
+                      target_name=(names[t.scene_id] if t.task_id is None
+                                   else f"{names[t.scene_id]} / task {t.task_id}"),
+                      group=t.group.name, multi=t.group.multi, values=tuple(t.values),
+                      author=t.author.username if t.author else None, review_state=t.review_state)
+            for t in rows]
 
 
 def export_job_get(*, job_id: int) -> ExportJob | None:

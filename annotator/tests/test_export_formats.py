@@ -47,7 +47,7 @@ def ogrinfo(path: Path) -> str:
 
 def test_registry_lists_every_format():
     assert set(formats()) == {"coco", "geojson", "geopackage", "masks", "chips", "yolo", "stac", "coco_detection",
-                              "yolo_detection", "dota"}
+                              "yolo_detection", "dota", "tags_csv"}
 
 
 def test_geojson_is_rfc7946_with_attributes_and_ogrinfo_opens_it(data, tmp_path):

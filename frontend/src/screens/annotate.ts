@@ -19,6 +19,7 @@ import { createEditing } from './annotate/editing';
 import { createLiveEvents } from './annotate/liveEvents';
 import { createPrompting } from './annotate/prompting';
 import { createTasks } from './annotate/tasks';
+import { mountTagsPanel } from './annotate/tagsPanel';
 import { installHook, removeHook } from './annotate/testHook';
 import { createView, renderScreen } from './annotate/view';
 
@@ -53,6 +54,7 @@ export const mountAnnotate: Screen = (el, ctx) => {
   const tasks = createTasks(sh, editing);
   const live = createLiveEvents(sh);
   const commands = createCommands(sh, editing, prompting);
+  cleanups.push(mountTagsPanel(view.root.querySelector('aside.side') ?? view.root, ctx, ids, view.mapEl));
 
   const start = async (): Promise<void> => {
     const [scene, cls, taskList] = await Promise.all([

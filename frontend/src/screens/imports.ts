@@ -7,6 +7,7 @@ import { commitChoice, itemErrorsOf, previewSummary, reasonsText, reportText } f
 import type { ImportFormat, ImportPreview, ItemError } from '../data/types';
 import type { LabelClass, Project, Scene } from '../types';
 import { append, h } from '../ui/dom';
+import { tagImportSection } from './importTags';
 
 const FORMATS: [ImportFormat, string][] = [
   ['', 'guess from the file'],
@@ -49,7 +50,7 @@ export const mountImports: Screen = (el, ctx) => {
   el.append(h('section', { class: 'panel imports' },
     h('a', { href: `#/projects/${projectId}`, class: 'back' }, '← Scenes'), title,
     h('p', { class: 'muted' }, 'Nothing is stored until you commit the preview. Imported annotations are marked "imported" and can be reviewed like any other.'),
-    form, previewBox, resultBox));
+    form, previewBox, resultBox, tagImportSection(ctx, projectId)));
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();

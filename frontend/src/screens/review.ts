@@ -12,6 +12,7 @@ import { createSceneMap, type SceneMap } from '../map/sceneMap';
 import type { AnnotationFeature, GeoJsonMultiPolygon } from '../types';
 import { conflictDialog } from '../ui/annotatePanels';
 import { h } from '../ui/dom';
+import { reviewTagsSection } from './reviewTags';
 
 export const mountReview: Screen = (el, ctx) => {
   const route = ctx.store.get().route;
@@ -37,7 +38,8 @@ export const mountReview: Screen = (el, ctx) => {
     { class: 'annotate', 'data-testid': 'review-screen' },
     h('div', { class: 'scene-head' }, h('a', { href: `#/projects/${projectId}`, class: 'back' }, '← Scenes'), h('h1', {}, 'Review'), count, mousePosition),
     h('div', { class: 'annotate-body' },
-      h('aside', { class: 'side' }, list, detail, reason, h('div', { class: 'actions' }, acceptBtn, rejectBtn, fixBtn)),
+      h('aside', { class: 'side' }, list, detail, reason, h('div', { class: 'actions' }, acceptBtn, rejectBtn, fixBtn),
+        reviewTagsSection(ctx, projectId, aborter.signal)),
       mapEl),
     dialogHost,
   );

@@ -4,6 +4,7 @@ import { defsFromRows, rowFromDef, type AttributeRow } from '../annotate/attribu
 import type { Screen } from '../app';
 import type { AttributeDef, LabelClass } from '../types';
 import { h } from '../ui/dom';
+import { tagVocabularySection } from './settingsTags';
 
 const TYPES: AttributeDef['type'][] = ['boolean', 'number', 'choice', 'text'];
 
@@ -28,6 +29,7 @@ export const mountSettings: Screen = (el, ctx) => {
       h('p', { class: 'muted' }, 'Order is the palette order (keys 1–9 while annotating). An archived class is kept with its annotations but no longer offered.'),
       classes,
       newForm,
+      tagVocabularySection(ctx, projectId, aborter.signal),
       h('h2', {}, 'Members, roles and task grids'),
       h('p', {}, 'Add members and set their roles, and cut scenes into tasks, on the ',
         h('a', { href: `#/projects/${projectId}/admin`, 'data-testid': 'settings-admin-link' }, 'Admin page'),
