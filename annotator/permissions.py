@@ -33,6 +33,7 @@ from annotator.models import (
     Task,
 )
 from annotator.selectors.annotations import annotation_get
+from annotator.selectors.pairs import change_get, pair_get
 from annotator.selectors.projects import label_class_get, project_get
 from annotator.selectors.scenes import scene_get
 from annotator.selectors.tasks import task_get, task_held_covers
@@ -236,3 +237,38 @@ def require_annotation_review(*, user, annotation: Annotation) -> None:
     """Accepting, rejecting and fixing in review need the reviewer role (`user=None`, the system, may)."""
     if user is not None:
         require_role(user=user, project=annotation.project, role=Role.REVIEWER)
+
+
+# -- scene pairs and change annotations (annotator/services/pairs.py) ---------------------------------------------
+
+
+def pair_for_user(*, user, pair_id, role: str = Role.ANNOTATOR):
+    return object_for_user(user=user, obj=pair_get(pair_id=_as_id(pair_id)), role=role, what="scene pair")
+
+
+def change_for_user(*, user, change_id, role: str = Role.ANNOTATOR):
+    return object_for_user(user=user, obj=change_get(change_id=_as_id(change_id)), role=role,
+                           what="change annotation")
+
+
+def change_edit_refusal(*, user, change) -> str | None:
+    """The annotations' rule for change annotations: reviewers and admins change any; an approved one only they;
+    annotators their own (a pair has no tasks, so no task-held exception)."""
+    if user is None:
+        return None
+    role = role_of(user=user, project=change.project)
+    if role is None:
+        return "You are not a member of this project."
+    if role_at_least(role, Role.REVIEWER):
+        return None
+    if change.review_state == ReviewState.APPROVED:
+        return f"Change annotation {change.id} was approved by a reviewer: {RULE_APPROVED}."
+    if change.author_id is not None and change.author_id == user.pk:
+        return None
+    return f"Change annotation {change.id} is someone else's: annotators change only their own change annotations."
+
+
+def require_change_edit(*, user, change) -> None:
+    refusal = change_edit_refusal(user=user, change=change)
+    if refusal is not None:
+        raise PermissionDenied(refusal, extra={"reason": "edit_not_allowed"})

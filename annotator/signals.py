@@ -21,3 +21,8 @@ task_leased = Signal()
 # kwargs: project. Sent when a project's open tasks may need their uncertainty (re)computed: tasks were added, or
 # the project switched "next task" to uncertainty order. inference scores them on a worker after the commit.
 tasks_changed = Signal()
+
+# kwargs: change (ChangeAnnotation, after the change), kind ("created" | "updated" | "deleted"), user, previous
+# (before_geometry, after_geometry, label_class_id, version, before/after_proposal_id before the change; None on
+# create). Sent inside the writing transaction, like annotation_changed.
+change_annotation_changed = Signal()

@@ -49,3 +49,20 @@ def purge_import_uploads() -> int:
 
 task_failure_route(task_names=["annotator.ingest_scene"], fail=scene_ingest_task_failed)
 task_failure_route(task_names=["annotator.export_dataset"], fail=export_job_task_failed)
+
+
+@shared_task(name="annotator.resample_pair", bind=True)
+def resample_pair(self, pair_id: int) -> str:
+    """Resample a pair's after scene onto its grid (queue `default`); returns the pair's final status."""
+    from annotator.services.pairs import pair_resample
+
+    return pair_resample(pair_id=pair_id, task_id=self.request.id).status
+
+
+def _pair_task_failed(task_id: str, reason: str) -> bool:
+    from annotator.services.pairs import pair_resample_task_failed
+
+    return pair_resample_task_failed(task_id, reason)
+
+
+task_failure_route(task_names=["annotator.resample_pair"], fail=_pair_task_failed)

@@ -1,6 +1,6 @@
 """Every annotator API, one module per entity family under annotator/apis/."""
 
-from annotator.apis import annotations, exports, imports, projects, review, scenes, tasks
+from annotator.apis import annotations, exports, imports, pairs, projects, review, scenes, tasks
 
 urlpatterns = [
     *projects.urlpatterns,
@@ -10,4 +10,5 @@ urlpatterns = [
     *review.urlpatterns,
     *exports.urlpatterns,
     *imports.urlpatterns,
+    *pairs.urlpatterns,
 ]

@@ -10,3 +10,9 @@ class FeedbackConfig(AppConfig):
         from feedback.services.corrections import on_annotation_changed
 
         annotation_changed.connect(on_annotation_changed, dispatch_uid="feedback.on_annotation_changed")
+
+        from annotator.signals import change_annotation_changed
+        from feedback.services.change_corrections import on_change_annotation_changed
+
+        change_annotation_changed.connect(on_change_annotation_changed,
+                                          dispatch_uid="feedback.on_change_annotation_changed")
