@@ -14,7 +14,7 @@ from annotator.selectors.pairs import change_list, geojson_or_none, pair_list
 from annotator.services import pairs as services
 
 
-class PairOutput(serializers.Serializer):
+class ScenePairOutput(serializers.Serializer):
     id = serializers.IntegerField()
     project = serializers.IntegerField()
     name = serializers.CharField()
@@ -109,12 +109,12 @@ class ProjectPairListApi(GeoLoopApi):
                                             help_text="default: the before scene's creation date")
         after_date = serializers.DateField(required=False, allow_null=True)
 
-    @extend_schema(responses=PairOutput(many=True))
+    @extend_schema(responses=ScenePairOutput(many=True))
     def get(self, request, project_id: int):
         project = project_for_user(user=request.user, project_id=project_id)
         return Response([pair_out(p) for p in pair_list(project_id=project.pk)])
 
-    @extend_schema(request=InputSerializer, responses={201: PairOutput})
+    @extend_schema(request=InputSerializer, responses={201: ScenePairOutput})
     def post(self, request, project_id: int):
         """Admins pair two ready scenes; refused (400, `reason`) for other projects' scenes, scenes not ready,
         CRSs that cannot be compared or footprints that do not overlap. Different grids: the pair is `resampling`
@@ -130,7 +130,7 @@ class ProjectPairListApi(GeoLoopApi):
 
 
 class PairDetailApi(GeoLoopApi):
-    @extend_schema(responses=PairOutput)
+    @extend_schema(responses=ScenePairOutput)
     def get(self, request, pair_id: int):
         return Response(pair_out(pair_for_user(user=request.user, pair_id=pair_id)))
 
