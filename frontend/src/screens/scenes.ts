@@ -1,5 +1,6 @@
 import type { Screen } from '../app';
 import type { Project, Scene } from '../types';
+import { mountPairsPanel } from '../pairs/pairsPanel';
 import { h } from '../ui/dom';
 
 /** While a scene is ingesting the list is polled (progress over the WebSocket comes later). */
@@ -37,7 +38,9 @@ export const mountScenes: Screen = (el, ctx) => {
     h('a', { href: `#/projects/${projectId}/models`, 'data-testid': 'models-link' }, 'Models'),
     h('a', { href: `#/projects/${projectId}/settings`, 'data-testid': 'settings-link' }, 'Settings'),
   );
-  el.append(h('section', { class: 'panel' }, h('a', { href: '#/', class: 'back' }, '← Projects'), title, projectBar, list));
+  const pairsBox = h('div', { class: 'pairs-panel', 'data-testid': 'pairs-panel' });
+  el.append(h('section', { class: 'panel' }, h('a', { href: '#/', class: 'back' }, '← Projects'), title, projectBar, list, pairsBox));
+  const disposePairs = mountPairsPanel(pairsBox, ctx, projectId);
 
   ctx.api.projects(aborter.signal).then(
     (projects: Project[]) => {
@@ -68,6 +71,7 @@ export const mountScenes: Screen = (el, ctx) => {
   return () => {
     aborter.abort();
     window.clearTimeout(timer);
+    disposePairs();
   };
 };
 
