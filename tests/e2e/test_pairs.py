@@ -3,6 +3,7 @@ copy of it at half the resolution (so the worker resamples it onto the sample's 
 opens the pair, draws a change on the after side, sees it in the list and uses the swipe.
 Screenshots: artifacts/e2e/pairs_0N_*.png."""
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def half_resolution_copy(source: Path, target: Path) -> Path:
         data = src.read(out_shape=(src.count, src.height // 2, src.width // 2),
                         resampling=rasterio.enums.Resampling.average)
         profile = src.profile | {"width": src.width // 2, "height": src.height // 2,
-                                 "transform": src.transform * src.transform.scale(2, 2)}
+                                 "transform": src.transform @ src.transform.scale(2, 2)}
     rows, cols = data.shape[1:]
     data[:, rows // 2 - 20:rows // 2 + 20, cols // 2 - 20:cols // 2 + 20] = np.iinfo(data.dtype).max // 2
     profile.pop("blockxsize", None)
@@ -79,6 +80,15 @@ def map_xy(page, which: str, lon: float, lat: float) -> tuple[float, float]:
     return box["x"] + px[0], box["y"] + px[1]
 
 
+def brightness_at(page, lon: float, lat: float) -> float:
+    """Mean grey level of a 16 x 16 screen patch of the swipe map around (lon, lat)."""
+    from PIL import Image
+
+    x, y = map_xy(page, "swipe", lon, lat)
+    png = page.screenshot(clip={"x": x - 8, "y": y - 8, "width": 16, "height": 16})
+    return float(np.asarray(Image.open(io.BytesIO(png)).convert("L")).mean())
+
+
 def test_a_pair_made_from_two_scenes_gets_a_change_drawn_on_the_after_side(app_server, pair_scenes, artifacts_dir,
                                                                            chromium):
     url = app_server.url
@@ -91,6 +101,9 @@ def test_a_pair_made_from_two_scenes_gets_a_change_drawn_on_the_after_side(app_s
     page.goto(f"{url}/#/projects/{s.project_id}")
     expect(page.get_by_test_id("pair-form")).to_be_visible()
     page.get_by_test_id("pair-before").select_option(str(s.before_id))
+    page.get_by_test_id("pair-after").select_option(str(s.before_id))
+    page.get_by_test_id("pair-create").click()
+    expect(page.get_by_test_id("pair-message")).to_contain_text("two different scenes")  # refused, with the reason
     page.get_by_test_id("pair-after").select_option(str(s.after_id))
     page.get_by_test_id("pair-name").fill("Atlanta then and later")
     page.get_by_test_id("pair-create").click()
@@ -144,7 +157,11 @@ def test_a_pair_made_from_two_scenes_gets_a_change_drawn_on_the_after_side(app_s
                    return Number(m.dataset.tilesLoaded) > 0 && m.dataset.tilesLoading === '0'; }""", timeout=60_000)
     page.wait_for_timeout(600)
     shots(page, "swipe_30")
+    patch_at_30 = brightness_at(page, lon, lat)
     page.get_by_test_id("swipe-slider").fill("70")
     page.wait_for_timeout(400)
     shots(page, "swipe_70")
+    patch_at_70 = brightness_at(page, lon, lat)
+    # the bright patch exists only on the after date: hidden right of the line at 30 %, shown left of it at 70 %
+    assert patch_at_70 > patch_at_30 + 40, (patch_at_30, patch_at_70)
     assert not page.errors, page.errors

@@ -15,9 +15,10 @@ export function mountPairsPanel(el: HTMLElement, ctx: Ctx, projectId: number): (
   const before = h('select', { 'data-testid': 'pair-before', 'aria-label': 'Before scene' });
   const after = h('select', { 'data-testid': 'pair-after', 'aria-label': 'After scene' });
   const name = h('input', { type: 'text', placeholder: 'name (optional)', 'data-testid': 'pair-name', maxlength: 200 });
-  const message = h('p', { class: 'reason', 'data-testid': 'pair-message', role: 'status' });
+  const message = h('p', { class: 'muted', 'data-testid': 'pair-message', role: 'status' });
   const create = async (): Promise<void> => {
     message.textContent = '';
+    message.className = 'muted';
     try {
       const pair = await api.pairCreate(projectId, { before: Number(before.value), after: Number(after.value), name: name.value });
       message.textContent = pair.resampled
@@ -25,6 +26,7 @@ export function mountPairsPanel(el: HTMLElement, ctx: Ctx, projectId: number): (
         : 'Pair created on one grid.';
       load();
     } catch (err) {
+      message.className = 'reason';
       message.textContent = err instanceof Error ? err.message : String(err);
     }
   };

@@ -23,7 +23,18 @@ export function clipLayer(layer: BaseLayer, fraction: () => number): () => void 
   };
   const post = (event: RenderEvent) => {
     const ctx = event.context as CanvasRenderingContext2D | undefined;
-    ctx?.restore();
+    if (!ctx) return;
+    ctx.restore();
+    // the swipe line, so one sees where the after date ends
+    const [, , w, hgt] = swipeClip(ctx.canvas.width, ctx.canvas.height, fraction());
+    ctx.save();
+    ctx.strokeStyle = 'rgba(255, 255, 255, 0.9)';
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.moveTo(w, 0);
+    ctx.lineTo(w, hgt);
+    ctx.stroke();
+    ctx.restore();
   };
   layer.on('prerender' as never, pre as never);
   layer.on('postrender' as never, post as never);

@@ -177,8 +177,10 @@ export const mountPair: Screen = (el, ctx) => {
         ctx.report(err);
       }
     };
+    const swatch = h('span', { class: 'swatch' });
+    swatch.style.background = change.color ?? '#888'; // CSSOM, not a style attribute (the CSP allows no inline styles)
     return h('li', { 'data-testid': 'change-item', 'data-change-id': change.id },
-      h('span', { class: 'swatch', style: `background:${change.color ?? '#888'}` }),
+      swatch,
       h('span', {}, change.class_name ?? 'no class'),
       h('span', { class: 'muted' }, ` ${sides} · ${change.review_state} · ${change.author ?? ''}`),
       change.can_edit && h('button', { type: 'button', 'data-testid': 'change-delete', onclick: () => void remove() }, 'Delete'));
