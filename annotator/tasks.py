@@ -30,8 +30,11 @@ def export_dataset(self, job_id: int) -> str:
 def reap_stale_jobs() -> dict:
     """Beat entry point: fail ingestions and exports whose worker is gone, remove their partial files and the
     temporary files of killed uploads and imports."""
+    from annotator.services.pairs import pairs_reap
+
     alive = liveness()
     return {"scenes": scenes_reap(alive=alive), "exports": export_jobs_reap(alive=alive),
+            "pairs": pairs_reap(alive=alive),
             "files": [str(p) for p in upload_leftovers_sweep() + scratch_sweep()]}
 
 

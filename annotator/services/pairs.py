@@ -468,3 +468,23 @@ def change_delete(*, change: ChangeAnnotation, user, expected_version: int) -> C
     locked.save()
     _changed(change=locked, user=user, kind="deleted", previous=previous)
     return locked
+
+
+def pairs_reap(*, alive=None) -> list[int]:
+    """Fail resamplings whose worker is gone (or that no worker started within JOB_QUEUED_MAX_S), removing their
+    files. Returns the ids of the pairs failed."""
+    from annotator.services.jobs import liveness
+
+    stuck = list(ScenePair.objects.filter(status=PairStatus.RESAMPLING))
+    if not stuck:
+        return []
+    alive = alive or liveness()
+    reaped = []
+    for pair in stuck:
+        if pair.celery_task_id:
+            why = alive.verdict(task_id=pair.celery_task_id, heartbeat_at=pair.heartbeat_at)
+        else:
+            why = alive.never_started(task_id="", queued_since=pair.created_at, queue="default")
+        if why and pair_resample_fail(pair=pair, reason=f"Resampling failed: {why}.", task_id=pair.celery_task_id):
+            reaped.append(pair.pk)
+    return reaped

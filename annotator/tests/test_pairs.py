@@ -272,3 +272,25 @@ def test_change_chips_pair_before_after_and_mask_with_blocked_splits(actors, rea
         col, row = chip["window"][0] + 50, chip["window"][1] + 50
         assert chip["split"] == block_split(seed=0, scene=pair.before, bx=col // 1024, by=row // 1024,
                                             ratios=(0.7, 0.15, 0.15))
+
+
+def test_a_resampling_whose_worker_died_is_failed_by_the_reaper(actors, scenes):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from annotator.services.jobs import Liveness
+
+    before, after = scenes
+    pair = pair_services.pair_create(project=actors.project, before=before, after=after, user=None, enqueue=False)
+    old = timezone.now() - dt.timedelta(hours=1)
+    ScenePair.objects.filter(pk=pair.pk).update(celery_task_id="t-dead", heartbeat_at=old)
+    running = pair_services.pair_create(project=actors.project, before=after, after=before, user=None,
+                                        enqueue=False)
+    ScenePair.objects.filter(pk=running.pk).update(celery_task_id="t-running", heartbeat_at=old)
+    reaped = pair_services.pairs_reap(alive=Liveness(alive=frozenset({"t-running"}), now=timezone.now()))
+    assert reaped == [pair.pk]
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.FAILED
+    assert "worker" in pair.status_reason
+    assert ScenePair.objects.get(pk=running.pk).status == PairStatus.RESAMPLING

@@ -13,7 +13,7 @@ import rasterio
 from django.core.files import File
 from playwright.sync_api import expect
 
-from tests.e2e.pages import Shots, api_get, login, new_page
+from tests.e2e.pages import Shots, api_get, building_inside, login, new_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,6 +26,7 @@ class PairScenes:
     admin: tuple[str, str]
     centre: tuple[float, float]  # lon, lat of the middle of the sample
     step: float  # degrees: a few tens of metres
+    building: tuple[float, float]  # lon, lat inside a labelled building of the sample
 
 
 def half_resolution_copy(source: Path, target: Path) -> Path:
@@ -60,9 +61,11 @@ def pair_scenes(sample_scene, settings, tmp_path) -> PairScenes:
     after = scene_ingest(scene_id=after.id)
     assert after.status == SceneStatus.READY, after.status_reason
     west, south, east, north = before.footprint.extent
+    building = building_inside(before.footprint.wkt)
     return PairScenes(project_id=project.id, before_id=before.id, after_id=after.id,
                       admin=(sample_scene.username, sample_scene.password),
-                      centre=((west + east) / 2, (south + north) / 2), step=(east - west) / 12)
+                      centre=((west + east) / 2, (south + north) / 2), step=(east - west) / 12,
+                      building=(building.lon, building.lat))
 
 
 def wait_pair_maps(page) -> None:
@@ -145,6 +148,20 @@ def test_a_pair_made_from_two_scenes_gets_a_change_drawn_on_the_after_side(app_s
     assert min(xs) < lon < max(xs)
     assert min(ys) < lat < max(ys)
     assert max(xs) - min(xs) == pytest.approx(2 * d, rel=0.1)
+
+    # --- a prompt on the before date: the model's mask becomes the before geometry of a second change ---
+    page.get_by_test_id("draw-side").select_option("before")
+    page.get_by_test_id("prompt").click()
+    page.mouse.click(*map_xy(page, "before", *s.building))
+    expect(page.get_by_test_id("draft-info")).to_contain_text("before (model)", timeout=120_000)
+    page.get_by_test_id("save-change").click()
+    expect(page.get_by_test_id("change-item")).to_have_count(2)
+    page.wait_for_timeout(400)
+    shots(page, "change_prompted_before")
+    prompted = api_get(page, f"{url}/api/pairs/{pair_id}/changes/")[-1]
+    assert prompted["after_geometry"] is None
+    assert prompted["before_proposal_id"] is not None
+    assert prompted["before_geometry"]["type"] == "MultiPolygon"
 
     # --- swipe: one map, the after date clipped left of the slider ---
     page.get_by_test_id("mode-toggle").click()
