@@ -294,3 +294,15 @@ def test_a_resampling_whose_worker_died_is_failed_by_the_reaper(actors, scenes):
     assert pair.status == PairStatus.FAILED
     assert "worker" in pair.status_reason
     assert ScenePair.objects.get(pk=running.pk).status == PairStatus.RESAMPLING
+
+
+@pytest.mark.parametrize("bad_id", [2**31 - 7, 0, -3, "abc", "", None, 2**70])
+def test_pair_and_change_lookups_answer_not_found_for_ids_no_record_has(actors, bad_id):
+    from core.errors import NotFound
+
+    for lookup, key in [(permissions.pair_for_user, "pair_id"), (permissions.change_for_user, "change_id")]:
+        with pytest.raises(NotFound):
+            lookup(user=actors.users["staff"], **{key: bad_id})
+    client = actors.client("staff")
+    assert client.get("/api/pairs/99999999/").status_code == 404
+    assert client.get(f"/api/changes/{2**70}/").status_code == 404
