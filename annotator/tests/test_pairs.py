@@ -306,3 +306,27 @@ def test_pair_and_change_lookups_answer_not_found_for_ids_no_record_has(actors, 
     client = actors.client("staff")
     assert client.get("/api/pairs/99999999/").status_code == 404
     assert client.get(f"/api/changes/{2**70}/").status_code == 404
+
+
+def test_a_pair_in_another_crs_is_warped_onto_the_before_grid(actors, scenes, tmp_path):
+    from rasterio.transform import from_bounds
+
+    before, _ = scenes
+    west, south, east, north = before.footprint.extent
+    path = tmp_path / "lonlat.tif"
+    with rasterio.open(path, "w", driver="GTiff", width=150, height=150, count=3, dtype="uint8", crs="EPSG:4326",
+                       transform=from_bounds(west, south, east, north, 150, 150)) as dst:
+        dst.write(np.full((3, 150, 150), 77, dtype="uint8"))
+    lonlat = ingest(actors.project, path, "lonlat")
+    pair = pair_services.pair_create(project=actors.project, before=before, after=lonlat, user=None, enqueue=False)
+    assert pair.grid_differences == ["crs"]
+    assert (pair.grid_width, pair.grid_height) == (200, 200)  # the lon/lat box holds the whole before scene
+    pair = pair_services.pair_resample(pair_id=pair.pk)
+    assert pair.status == PairStatus.READY, pair.status_reason
+    with rasterio.open(media_path(pair.after_cog_path)) as src:
+        assert src.crs.to_epsg() == 32616
+        assert tuple(src.transform.to_gdal()) == tuple(pair.grid_transform)
+        values = src.read(1)
+        covered = src.read_masks(1) > 0
+    assert covered.mean() > 0.99
+    assert set(np.unique(values[covered])) == {77}
