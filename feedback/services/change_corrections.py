@@ -14,7 +14,6 @@ from feedback.models import Outcome
 from feedback.services.corrections import correction_record
 from inference.models import MaskProposal
 
-
 # Taken "as is" when the side differs from the answer by less than this share of their union: the annotation's
 # geometry checks (repair, ring order, clip to the footprint) rewrite coordinates without moving the outline.
 SAME_SHARE = 1e-6
