@@ -421,3 +421,78 @@ class TagRevision(models.Model):
     class Meta:
         ordering = ["tag", "version"]
         constraints = [models.UniqueConstraint(fields=["tag", "version"], name="one_tag_revision_per_version")]
+
+
+# -- change detection on image pairs (annotator/services/pairs.py) ------------------------------------------------
+
+
+class PairStatus(models.TextChoices):
+    RESAMPLING = "resampling"  # the after scene is being resampled onto the before scene's grid
+    READY = "ready"
+    FAILED = "failed"
+
+
+class ScenePair(models.Model):
+    """Two ready scenes of one project showing the same place at two dates. Both dates share one pixel grid: the
+    before scene's grid cut to the overlap of the footprints (`grid_*`). When the after scene's grid differs (CRS,
+    pixel size or alignment) its pixels are resampled onto that grid into `after_cog_path` (a COG in the media room);
+    otherwise `after_cog_path` is the after scene's own COG and `after_offset` says where the grid starts in it."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="scene_pairs")
+    name = models.CharField(max_length=200)
+    before = models.ForeignKey(Scene, on_delete=models.CASCADE, related_name="pairs_as_before")
+    after = models.ForeignKey(Scene, on_delete=models.CASCADE, related_name="pairs_as_after")
+    before_date = models.DateField(null=True, blank=True)
+    after_date = models.DateField(null=True, blank=True)
+    grid_crs = models.TextField(blank=True, help_text="CRS of the common grid (the before scene's)")
+    grid_transform = models.JSONField(default=list, blank=True, help_text="GDAL geotransform of the common grid")
+    grid_width = models.PositiveIntegerField(default=0)
+    grid_height = models.PositiveIntegerField(default=0)
+    before_offset = models.JSONField(default=list, blank=True, help_text="[col, row] of the grid in the before COG")
+    after_offset = models.JSONField(default=list, blank=True,
+                                    help_text="[col, row] of the grid in after_cog_path ([0, 0] when resampled)")
+    resampled = models.BooleanField(default=False)
+    grid_differences = models.JSONField(default=list, blank=True, help_text="why the after scene was resampled")
+    overlap_share = models.FloatField(default=0.0, help_text="overlap area / smaller footprint area")
+    after_cog_path = models.CharField(max_length=1000, blank=True,
+                                      help_text="media key of the after pixels on the grid")
+    status = models.CharField(max_length=16, choices=PairStatus.choices, default=PairStatus.READY)
+    status_reason = models.TextField(blank=True)
+    progress = models.FloatField(default=0.0)
+    celery_task_id = models.CharField(max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    changes_version = models.PositiveBigIntegerField(default=0, help_text="bumped on every change annotation write")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.before_id} -> {self.after_id})"
+
+
+class ChangeAnnotation(models.Model):
+    """A change between the two dates of a pair: what was there before and what is there after (EPSG:4326; either
+    may be empty, never both) and the change class (one of the project's label classes)."""
+
+    pair = models.ForeignKey(ScenePair, on_delete=models.CASCADE, related_name="changes")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="change_annotations")
+    label_class = models.ForeignKey(LabelClass, null=True, blank=True, on_delete=models.PROTECT)
+    before_geometry = models.MultiPolygonField(srid=4326, null=True, blank=True)
+    after_geometry = models.MultiPolygonField(srid=4326, null=True, blank=True)
+    before_proposal_id = models.BigIntegerField(null=True, blank=True, help_text="model answer taken as before")
+    after_proposal_id = models.BigIntegerField(null=True, blank=True, help_text="model answer taken as after")
+    review_state = models.CharField(max_length=16, choices=ReviewState.choices, default=ReviewState.PENDING)
+    version = models.PositiveIntegerField(default=1)
+    author = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    deleted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(
+            condition=Q(before_geometry__isnull=False) | Q(after_geometry__isnull=False),
+            name="change_has_a_geometry")]

@@ -35,6 +35,7 @@ from annotator.models import (
     Task,
 )
 from annotator.selectors.annotations import annotation_get
+from annotator.selectors.pairs import change_get, pair_get
 from annotator.selectors.projects import label_class_get, project_get
 from annotator.selectors.scenes import scene_get
 from annotator.selectors.tags import tag_get, tag_group_get
@@ -280,3 +281,38 @@ def tag_edit_refusal(*, user, project: Project, scene_id: int, task_id: int | No
         return None
     target = f"task {task_id}" if task_id is not None else f"scene {scene_id}"
     return f"You hold no task covering {target}: {RULE_TAG_TARGET}."
+
+
+# -- scene pairs and change annotations (annotator/services/pairs.py) ---------------------------------------------
+
+
+def pair_for_user(*, user, pair_id, role: str = Role.ANNOTATOR):
+    return object_for_user(user=user, obj=pair_get(pair_id=_as_id(pair_id)), role=role, what="scene pair")
+
+
+def change_for_user(*, user, change_id, role: str = Role.ANNOTATOR):
+    return object_for_user(user=user, obj=change_get(change_id=_as_id(change_id)), role=role,
+                           what="change annotation")
+
+
+def change_edit_refusal(*, user, change) -> str | None:
+    """The annotations' rule for change annotations: reviewers and admins change any; an approved one only they;
+    annotators their own (a pair has no tasks, so no task-held exception)."""
+    if user is None:
+        return None
+    role = role_of(user=user, project=change.project)
+    if role is None:
+        return "You are not a member of this project."
+    if role_at_least(role, Role.REVIEWER):
+        return None
+    if change.review_state == ReviewState.APPROVED:
+        return f"Change annotation {change.id} was approved by a reviewer: {RULE_APPROVED}."
+    if change.author_id is not None and change.author_id == user.pk:
+        return None
+    return f"Change annotation {change.id} is someone else's: annotators change only their own change annotations."
+
+
+def require_change_edit(*, user, change) -> None:
+    refusal = change_edit_refusal(user=user, change=change)
+    if refusal is not None:
+        raise PermissionDenied(refusal, extra={"reason": "edit_not_allowed"})

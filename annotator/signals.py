@@ -25,3 +25,7 @@ tasks_changed = Signal()
 # kwargs: tag (Tag, after the change), kind ("created" | "updated" | "cleared" | "review_accept" | "review_reject" |
 # "review_fix"), user, previous_values (list[str] before the change; [] on create). Sent inside the transaction.
 tag_changed = Signal()
+# kwargs: change (ChangeAnnotation, after the change), kind ("created" | "updated" | "deleted"), user, previous
+# (before_geometry, after_geometry, label_class_id, version, before/after_proposal_id before the change; None on
+# create). Sent inside the writing transaction, like annotation_changed.
+change_annotation_changed = Signal()

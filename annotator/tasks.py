@@ -30,8 +30,11 @@ def export_dataset(self, job_id: int) -> str:
 def reap_stale_jobs() -> dict:
     """Beat entry point: fail ingestions and exports whose worker is gone, remove their partial files and the
     temporary files of killed uploads and imports."""
+    from annotator.services.pairs import pairs_reap
+
     alive = liveness()
     return {"scenes": scenes_reap(alive=alive), "exports": export_jobs_reap(alive=alive),
+            "pairs": pairs_reap(alive=alive),
             "files": [str(p) for p in upload_leftovers_sweep() + scratch_sweep()]}
 
 
@@ -49,3 +52,20 @@ def purge_import_uploads() -> int:
 
 task_failure_route(task_names=["annotator.ingest_scene"], fail=scene_ingest_task_failed)
 task_failure_route(task_names=["annotator.export_dataset"], fail=export_job_task_failed)
+
+
+@shared_task(name="annotator.resample_pair", bind=True)
+def resample_pair(self, pair_id: int) -> str:
+    """Resample a pair's after scene onto its grid (queue `default`); returns the pair's final status."""
+    from annotator.services.pairs import pair_resample
+
+    return pair_resample(pair_id=pair_id, task_id=self.request.id).status
+
+
+def _pair_task_failed(task_id: str, reason: str) -> bool:
+    from annotator.services.pairs import pair_resample_task_failed
+
+    return pair_resample_task_failed(task_id, reason)
+
+
+task_failure_route(task_names=["annotator.resample_pair"], fail=_pair_task_failed)

@@ -1,6 +1,6 @@
 """Every annotator API, one module per entity family under annotator/apis/."""
 
-from annotator.apis import annotations, composite, exports, imports, projects, review, scenes, tags, tasks
+from annotator.apis import annotations, composite, exports, imports, pairs, projects, review, scenes, tags, tasks
 
 urlpatterns = [
     *projects.urlpatterns,
@@ -12,4 +12,5 @@ urlpatterns = [
     *exports.urlpatterns,
     *imports.urlpatterns,
     *tags.urlpatterns,
+    *pairs.urlpatterns,
 ]

@@ -12,3 +12,9 @@ class FeedbackConfig(AppConfig):
 
         annotation_changed.connect(on_annotation_changed, dispatch_uid="feedback.on_annotation_changed")
         tag_changed.connect(on_tag_changed, dispatch_uid="feedback.on_tag_changed")
+
+        from annotator.signals import change_annotation_changed
+        from feedback.services.change_corrections import on_change_annotation_changed
+
+        change_annotation_changed.connect(on_change_annotation_changed,
+                                          dispatch_uid="feedback.on_change_annotation_changed")

@@ -63,7 +63,7 @@ def test_formats_endpoint_lists_every_format_with_its_parameters(actors):
     body = actors.client("annotator").get("/api/exports/formats/").json()
     by_name = {f["name"]: f for f in body}
     assert set(by_name) == {"coco", "geojson", "geopackage", "masks", "chips", "yolo", "stac", "coco_detection",
-                            "yolo_detection", "dota", "tags_csv"}
+                            "yolo_detection", "dota", "tags_csv", "change_masks", "change_chips"}
     assert by_name["coco"]["choices"]["segmentation"] == ["polygon", "rle"]
 
 

@@ -47,7 +47,8 @@ def ogrinfo(path: Path) -> str:
 
 def test_registry_lists_every_format():
     assert set(formats()) == {"coco", "geojson", "geopackage", "masks", "chips", "yolo", "stac", "coco_detection",
-                              "yolo_detection", "dota", "tags_csv"}
+                              "yolo_detection", "dota", "tags_csv",
+                              "change_masks", "change_chips"}
 
 
 def test_geojson_is_rfc7946_with_attributes_and_ogrinfo_opens_it(data, tmp_path):

@@ -7,6 +7,7 @@ import { mountScenes } from './screens/scenes';
 import { mountSceneView } from './screens/sceneView';
 import { mountAnnotate } from './screens/annotate';
 import { mountReview } from './screens/review';
+import { mountPair } from './screens/pair';
 import { mountAdmin } from './screens/admin';
 import { mountExports } from './screens/exports';
 import { mountImports } from './screens/imports';
@@ -93,6 +94,8 @@ export function createApp(root: HTMLElement, api: Api, store: Store<AppState>): 
         return [key, mountSceneView];
       case 'annotate':
         return [key, mountAnnotate];
+      case 'pair':
+        return [key, mountPair];
       case 'review':
         return [key, mountReview];
       case 'admin':

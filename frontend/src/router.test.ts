@@ -49,3 +49,11 @@ describe('hashBbox', () => {
     expect(hashBbox('#/x?bbox=-190,0,0,1')).toBeNull();
   });
 });
+
+describe('pair route', () => {
+  it('parses and prints the pair screen', () => {
+    expect(parseRoute('#/projects/3/pairs/9')).toEqual({ name: 'pair', projectId: 3, pairId: 9 });
+    expect(routeToHash({ name: 'pair', projectId: 3, pairId: 9 })).toBe('#/projects/3/pairs/9');
+    expect(parseRoute('#/projects/3/pairs/0').name).toBe('notFound');
+  });
+});

@@ -6,6 +6,8 @@ export type Route =
   | { name: 'scene'; projectId: number; sceneId: number }
   /** The annotation screen, on a whole scene (taskId null) or on one task's area. */
   | { name: 'annotate'; projectId: number; sceneId: number; taskId: number | null }
+  /** Change detection on a scene pair: the two dates side by side or as a swipe. */
+  | { name: 'pair'; projectId: number; pairId: number }
   | { name: 'review'; projectId: number }
   | { name: 'admin'; projectId: number }
   | { name: 'exports'; projectId: number }
@@ -31,6 +33,10 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => Route][] = [
   [
     new RegExp(`^/projects/${ID}/scenes/${ID}/tasks/${ID}/?$`),
     (m) => ({ name: 'annotate', projectId: Number(m[1]), sceneId: Number(m[2]), taskId: Number(m[3]) }),
+  ],
+  [
+    new RegExp(`^/projects/${ID}/pairs/${ID}/?$`),
+    (m) => ({ name: 'pair', projectId: Number(m[1]), pairId: Number(m[2]) }),
   ],
   [new RegExp(`^/projects/${ID}/review/?$`), (m) => ({ name: 'review', projectId: Number(m[1]) })],
   [new RegExp(`^/projects/${ID}/admin/?$`), (m) => ({ name: 'admin', projectId: Number(m[1]) })],
@@ -80,6 +86,8 @@ export function routeToHash(route: Route): string {
       return route.taskId === null
         ? `#/projects/${route.projectId}/scenes/${route.sceneId}/annotate`
         : `#/projects/${route.projectId}/scenes/${route.sceneId}/tasks/${route.taskId}`;
+    case 'pair':
+      return `#/projects/${route.projectId}/pairs/${route.pairId}`;
     case 'review':
       return `#/projects/${route.projectId}/review`;
     case 'admin':

@@ -22,12 +22,14 @@ class FuzzWorld:
     annotator_id: int
     admin_token: str
     admin_session: str
+    pair_id: int = 0
+    change_id: int = 0
 
     def path_ids(self) -> dict[str, int]:
         """Known ids for the API's path parameters, by name."""
         return {"project_id": self.project_id, "scene_id": self.scene_id, "class_id": self.class_id,
                 "task_id": self.task_id, "annotation_id": self.annotation_id, "version_id": self.version_id,
-                "user_id": self.annotator_id}
+                "user_id": self.annotator_id, "pair_id": self.pair_id, "change_id": self.change_id}
 
     def restore(self) -> None:
         from django.contrib.auth import get_user_model
@@ -82,9 +84,15 @@ def fuzz_data(transactional_db) -> FuzzWorld:
     task = task_create(scene=scene, user=admin, area=square)
     annotation, _ = annotation_create(project=project, scene=scene, geometry=square, label_class=label, user=admin)
     version = model_version_ensure_default()
+    # a scene pair (the sample twice: one grid, no resampling) with one change annotation
+    from annotator.services.pairs import change_create, pair_create
+
+    later = atlanta_scene(project, name="fuzz-atlanta-later")
+    pair = pair_create(project=project, before=scene, after=later, user=admin)
+    change, _ = change_create(pair=pair, user=admin, after_geometry=square, label_class=label.id)
     browser = Client()
     browser.force_login(admin)
     return FuzzWorld(project_id=project.id, scene_id=scene.id, class_id=label.id, task_id=task.id,
                      annotation_id=annotation.id, version_id=version.id, admin_id=admin.id,
                      annotator_id=annotator.id, admin_token=Token.objects.create(user=admin).key,
-                     admin_session=browser.cookies["sessionid"].value)
+                     admin_session=browser.cookies["sessionid"].value, pair_id=pair.id, change_id=change.id)

@@ -182,6 +182,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/changes/{change_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ChangeDetail_get"];
+        put?: never;
+        post?: never;
+        delete: operations["ChangeDetail_delete"];
+        options?: never;
+        head?: never;
+        patch: operations["ChangeDetail_patch"];
+        trace?: never;
+    };
     "/api/classes/{class_id}/": {
         parameters: {
             query?: never;
@@ -313,6 +329,40 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["ModelVersionRollback_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pairs/{pair_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PairDetail_get"];
+        put?: never;
+        post?: never;
+        /** @description Admins only; the pair's change annotations and resampled COG go with it. */
+        delete: operations["PairDetail_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pairs/{pair_id}/changes/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PairChangeList_get"];
+        put?: never;
+        /** @description Either geometry may be left out or null, not both (400, reason `no_geometry`). */
+        post: operations["PairChangeList_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -506,6 +556,27 @@ export interface paths {
         get: operations["ModelVersionPair_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/pairs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ProjectPairList_get"];
+        put?: never;
+        /**
+         * @description Admins pair two ready scenes; refused (400, `reason`) for other projects' scenes, scenes not ready,
+         *     CRSs that cannot be compared or footprints that do not overlap. Different grids: the pair is `resampling`
+         *     until the after scene is on the before scene's grid.
+         */
+        post: operations["ProjectPairList_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1457,6 +1528,85 @@ export interface components {
             /** @description SAM's output token (0 single-mask, 1..3 multimask) */
             token: number;
         };
+        ChangeDetailPatch: {
+            /** @description null empties the after side */
+            after_geometry?: {
+                coordinates: [
+                    number,
+                    number
+                ][][] | [
+                    number,
+                    number
+                ][][][];
+                /** @enum {string} */
+                type: "Polygon" | "MultiPolygon";
+            } | null;
+            /** @description null empties the before side */
+            before_geometry?: {
+                coordinates: [
+                    number,
+                    number
+                ][][] | [
+                    number,
+                    number
+                ][][][];
+                /** @enum {string} */
+                type: "Polygon" | "MultiPolygon";
+            } | null;
+            label_class?: number | null;
+            /** @description the version last seen (409 when stale) */
+            version?: number;
+        };
+        ChangeEditedOutput: {
+            /** @description GeoJSON MultiPolygon, EPSG:4326, or null */
+            after_geometry: unknown;
+            after_proposal_id: number | null;
+            author: string | null;
+            /** @description GeoJSON MultiPolygon, EPSG:4326, or null */
+            before_geometry: unknown;
+            before_proposal_id: number | null;
+            can_edit: boolean;
+            class_name: string | null;
+            color: string | null;
+            /** Format: date-time */
+            created_at: string;
+            deleted: boolean;
+            edit_refusal: string | null;
+            id: number;
+            /** @description what the geometry checks repaired or clipped, per side */
+            info: {
+                [key: string]: unknown;
+            };
+            label_class: number | null;
+            pair: number;
+            review_state: string;
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
+        };
+        ChangeOutput: {
+            /** @description GeoJSON MultiPolygon, EPSG:4326, or null */
+            after_geometry: unknown;
+            after_proposal_id: number | null;
+            author: string | null;
+            /** @description GeoJSON MultiPolygon, EPSG:4326, or null */
+            before_geometry: unknown;
+            before_proposal_id: number | null;
+            can_edit: boolean;
+            class_name: string | null;
+            color: string | null;
+            /** Format: date-time */
+            created_at: string;
+            deleted: boolean;
+            edit_refusal: string | null;
+            id: number;
+            label_class: number | null;
+            pair: number;
+            review_state: string;
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
+        };
         /** @description The label class an annotation has, as annotations name it. */
         ClassRefOutput: {
             color: string;
@@ -2091,6 +2241,38 @@ export interface components {
             label: string;
             location: components["schemas"]["LocationOutput"] | null;
         };
+        PairChangeListInput: {
+            /** @description GeoJSON (Multi)Polygon on the after date, EPSG:4326 */
+            after_geometry?: {
+                coordinates: [
+                    number,
+                    number
+                ][][] | [
+                    number,
+                    number
+                ][][][];
+                /** @enum {string} */
+                type: "Polygon" | "MultiPolygon";
+            } | null;
+            /** @description the model answer taken as the after geometry */
+            after_proposal_id?: number | null;
+            /** @description GeoJSON (Multi)Polygon on the before date, EPSG:4326 */
+            before_geometry?: {
+                coordinates: [
+                    number,
+                    number
+                ][][] | [
+                    number,
+                    number
+                ][][][];
+                /** @enum {string} */
+                type: "Polygon" | "MultiPolygon";
+            } | null;
+            /** @description the model answer taken as the before geometry */
+            before_proposal_id?: number | null;
+            /** @description the change class */
+            label_class?: number | null;
+        };
         PairOutput: {
             a: components["schemas"]["VersionHeadOutput"];
             b: components["schemas"]["VersionHeadOutput"];
@@ -2320,6 +2502,21 @@ export interface components {
                 [key: string]: unknown;
             };
             slug: string;
+        };
+        ProjectPairListInput: {
+            /** @description after scene id (a READY scene of the project) */
+            after: number;
+            /** Format: date */
+            after_date?: string | null;
+            /** @description before scene id (a READY scene of the project) */
+            before: number;
+            /**
+             * Format: date
+             * @description default: the before scene's creation date
+             */
+            before_date?: string | null;
+            /** @default  */
+            name?: string;
         };
         /** @description A project with the signed-in user's role in it (null: site staff who is no member). */
         ProjectRoleOutput: {
@@ -2652,6 +2849,50 @@ export interface components {
          * @enum {string}
          */
         SceneOutputStatusEnum: "ingesting" | "ready" | "failed";
+        ScenePairOutput: {
+            /** @description after scene id */
+            after: number;
+            /** Format: date */
+            after_date: string | null;
+            after_name: string;
+            /** @description before scene id */
+            before: number;
+            /** Format: date */
+            before_date: string | null;
+            before_name: string;
+            /** @description lon/lat bounds of the overlap of the two footprints */
+            bounds: number[] | null;
+            changes_version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** @description the common grid: crs, transform (GDAL), width, height, before_offset, after_offset */
+            grid: {
+                [key: string]: unknown;
+            };
+            /** @description crs, resolution, rotation, alignment: why it was resampled */
+            grid_differences: string[];
+            id: number;
+            name: string;
+            /**
+             * Format: double
+             * @description overlap area / the smaller footprint's area
+             */
+            overlap_share: number;
+            /** Format: double */
+            progress: number;
+            project: number;
+            /** @description the after scene was resampled onto the common grid */
+            resampled: boolean;
+            status: components["schemas"]["ScenePairOutputStatusEnum"];
+            status_reason: string;
+        };
+        /**
+         * @description * `resampling` - resampling
+         *     * `ready` - ready
+         *     * `failed` - failed
+         * @enum {string}
+         */
+        ScenePairOutputStatusEnum: "resampling" | "ready" | "failed";
         SceneRegisterInput: {
             /** @default  */
             name?: string;
@@ -4098,6 +4339,267 @@ export interface operations {
             };
         };
     };
+    ChangeDetail_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                change_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeOutput"];
+                };
+            };
+            /** @description The request was refused: its body, query string or path is wrong (the fields are named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (an unknown or expired token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The user may not do this here (role, site staff, or a missing CSRF token on a session). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Nothing of that id the user can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description A service the server needs (Redis, the task broker, a worker, the model) is out of reach; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    ChangeDetail_delete: {
+        parameters: {
+            query?: {
+                /** @description instead of the body's */
+                version?: number;
+            };
+            header?: never;
+            path: {
+                change_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeOutput"];
+                };
+            };
+            /** @description The request was refused: its body, query string or path is wrong (the fields are named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (an unknown or expired token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The user may not do this here (role, site staff, or a missing CSRF token on a session). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Nothing of that id the user can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The current state refuses it (a stale version, a lease held by another, a job or scene not ready). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The request body is larger than this route accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The body is not in a media type this route reads (see the request body's content types). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description A service the server needs (Redis, the task broker, a worker, the model) is out of reach; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    ChangeDetail_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                change_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ChangeDetailPatch"];
+                "application/x-www-form-urlencoded": components["schemas"]["ChangeDetailPatch"];
+                "multipart/form-data": components["schemas"]["ChangeDetailPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeEditedOutput"];
+                };
+            };
+            /** @description The request was refused: its body, query string or path is wrong (the fields are named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (an unknown or expired token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The user may not do this here (role, site staff, or a missing CSRF token on a session). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Nothing of that id the user can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The current state refuses it (a stale version, a lease held by another, a job or scene not ready). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The request body is larger than this route accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The body is not in a media type this route reads (see the request body's content types). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description A service the server needs (Redis, the task broker, a worker, the model) is out of reach; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
     LabelClassDetail_get: {
         parameters: {
             query?: never;
@@ -4937,6 +5439,314 @@ export interface operations {
             };
             /** @description The request body is larger than this route accepts. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description A service the server needs (Redis, the task broker, a worker, the model) is out of reach; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    PairDetail_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pair_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScenePairOutput"];
+                };
+            };
+            /** @description The request was refused: its body, query string or path is wrong (the fields are named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (an unknown or expired token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The user may not do this here (role, site staff, or a missing CSRF token on a session). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Nothing of that id the user can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description A service the server needs (Redis, the task broker, a worker, the model) is out of reach; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    PairDetail_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pair_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request was refused: its body, query string or path is wrong (the fields are named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (an unknown or expired token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The user may not do this here (role, site staff, or a missing CSRF token on a session). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Nothing of that id the user can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The current state refuses it (a stale version, a lease held by another, a job or scene not ready). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description A service the server needs (Redis, the task broker, a worker, the model) is out of reach; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    PairChangeList_get: {
+        parameters: {
+            query?: {
+                /** @description 1: include deleted change annotations */
+                deleted?: "1";
+            };
+            header?: never;
+            path: {
+                pair_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeOutput"][];
+                };
+            };
+            /** @description The request was refused: its body, query string or path is wrong (the fields are named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (an unknown or expired token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The user may not do this here (role, site staff, or a missing CSRF token on a session). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Nothing of that id the user can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description A service the server needs (Redis, the task broker, a worker, the model) is out of reach; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    PairChangeList_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pair_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PairChangeListInput"];
+                "application/x-www-form-urlencoded": components["schemas"]["PairChangeListInput"];
+                "multipart/form-data": components["schemas"]["PairChangeListInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeEditedOutput"];
+                };
+            };
+            /** @description The request was refused: its body, query string or path is wrong (the fields are named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (an unknown or expired token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The user may not do this here (role, site staff, or a missing CSRF token on a session). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Nothing of that id the user can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The current state refuses it (a stale version, a lease held by another, a job or scene not ready). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The request body is larger than this route accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The body is not in a media type this route reads (see the request body's content types). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6397,6 +7207,171 @@ export interface operations {
             };
             /** @description Nothing of that id the user can see. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description A service the server needs (Redis, the task broker, a worker, the model) is out of reach; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    ProjectPairList_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScenePairOutput"][];
+                };
+            };
+            /** @description The request was refused: its body, query string or path is wrong (the fields are named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (an unknown or expired token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The user may not do this here (role, site staff, or a missing CSRF token on a session). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Nothing of that id the user can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description A service the server needs (Redis, the task broker, a worker, the model) is out of reach; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    ProjectPairList_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectPairListInput"];
+                "application/x-www-form-urlencoded": components["schemas"]["ProjectPairListInput"];
+                "multipart/form-data": components["schemas"]["ProjectPairListInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScenePairOutput"];
+                };
+            };
+            /** @description The request was refused: its body, query string or path is wrong (the fields are named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (an unknown or expired token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The user may not do this here (role, site staff, or a missing CSRF token on a session). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Nothing of that id the user can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The current state refuses it (a stale version, a lease held by another, a job or scene not ready). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The request body is larger than this route accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The body is not in a media type this route reads (see the request body's content types). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

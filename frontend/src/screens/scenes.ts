@@ -1,6 +1,7 @@
 import type { Screen } from '../app';
 import { stackApi } from '../data/stack';
 import type { Project, Scene } from '../types';
+import { mountPairsPanel } from '../pairs/pairsPanel';
 import { h } from '../ui/dom';
 import { composeSceneForm } from './composeScene';
 
@@ -40,7 +41,9 @@ export const mountScenes: Screen = (el, ctx) => {
     h('a', { href: `#/projects/${projectId}/settings`, 'data-testid': 'settings-link' }, 'Settings'),
   );
   const compose = h('div', { hidden: true });
-  el.append(h('section', { class: 'panel' }, h('a', { href: '#/', class: 'back' }, '← Projects'), title, projectBar, compose, list));
+  const pairsBox = h('div', { class: 'pairs-panel', 'data-testid': 'pairs-panel' });
+  el.append(h('section', { class: 'panel' }, h('a', { href: '#/', class: 'back' }, '← Projects'), title, projectBar, compose, list, pairsBox));
+  const disposePairs = mountPairsPanel(pairsBox, ctx, projectId);
 
   ctx.api.projects(aborter.signal).then(
     (projects: Project[]) => {
@@ -75,6 +78,7 @@ export const mountScenes: Screen = (el, ctx) => {
   return () => {
     aborter.abort();
     window.clearTimeout(timer);
+    disposePairs();
   };
 };
 
