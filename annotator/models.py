@@ -190,6 +190,17 @@ class ReviewState(models.TextChoices):
 TILE_ONLY_COLUMNS = ("geometry_3857", "geometry_3857_z12", "geometry_3857_z15", "point_3857")
 
 
+class AnnotationKind(models.TextChoices):
+    """What an annotation stands for (annotator.kinds): `geometry` is always its footprint; points and lines keep
+    their exact `shape` too."""
+
+    POLYGON = "polygon"
+    BOX = "box"
+    ROTATED_BOX = "rotated_box"
+    POINT = "point"
+    LINE = "line"
+
+
 class AnnotationManager(models.Manager):
     """Rows without the columns only vector tiles read (PostgreSQL keeps them; SQL reads them): loading them would
     parse four more geometries per row for nothing."""
@@ -241,6 +252,10 @@ class Annotation(models.Model):
     proposal_id = models.BigIntegerField(null=True, blank=True)
     predicted_quality = models.FloatField(null=True, blank=True)
     attributes = models.JSONField(default=dict, blank=True, help_text="values of the label class's attributes")
+    kind = models.CharField(max_length=16, choices=AnnotationKind.choices, default=AnnotationKind.POLYGON)
+    # The exact Point / LineString of a point or line (null for areal kinds, whose shape is the footprint).
+    shape = models.GeometryField(srid=4326, null=True, blank=True)
+    width_m = models.FloatField(null=True, blank=True, help_text="a line's width in metres")
     deleted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -264,6 +279,9 @@ class AnnotationRevision(models.Model):
     geometry = models.MultiPolygonField(srid=4326)
     label_class = models.ForeignKey(LabelClass, null=True, blank=True, on_delete=models.PROTECT)
     status = models.CharField(max_length=16, choices=AnnotationStatus.choices)
+    kind = models.CharField(max_length=16, choices=AnnotationKind.choices, default=AnnotationKind.POLYGON)
+    shape = models.GeometryField(srid=4326, null=True, blank=True)
+    width_m = models.FloatField(null=True, blank=True)
     deleted = models.BooleanField(default=False)
     author = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     reason = models.CharField(max_length=200, blank=True)

@@ -5,7 +5,7 @@ the serializers say what they hold (drf-spectacular, hence the generated front-e
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from annotator.models import AnnotationStatus, ReviewState
+from annotator.models import AnnotationKind, AnnotationStatus, ReviewState
 
 
 def _ring() -> serializers.ListField:
@@ -25,6 +25,13 @@ class MultiPolygonOutput(serializers.Serializer):
 
     type = serializers.ChoiceField(choices=["MultiPolygon"])
     coordinates = serializers.ListField(child=serializers.ListField(child=_ring()))
+
+
+class ShapeOutput(serializers.Serializer):
+    """RFC 7946 Point ([lon, lat]) or LineString ([[lon, lat], ...])."""
+
+    type = serializers.ChoiceField(choices=["Point", "LineString"])
+    coordinates = serializers.JSONField(help_text="[lon, lat] for a Point, [[lon, lat], ...] for a LineString")
 
 
 class ClassRefOutput(serializers.Serializer):
@@ -57,6 +64,11 @@ AnnotationPropertiesOutput = type("AnnotationPropertiesOutput", (serializers.Ser
     "proposal_id": serializers.IntegerField(allow_null=True),
     "predicted_quality": serializers.FloatField(allow_null=True),
     "attributes": serializers.DictField(child=AttributeValueField(), help_text="values of the class's attributes"),
+    "kind": serializers.ChoiceField(choices=AnnotationKind.choices,
+                                    help_text="what it stands for; the geometry is always its footprint"),
+    "width_m": serializers.FloatField(allow_null=True, help_text="a line's width in metres (null for other kinds)"),
+    "shape": ShapeOutput(allow_null=True, help_text="a point's or line's exact Point/LineString (EPSG:4326); null "
+                         "for polygons and boxes, whose shape is the footprint"),
     "attributes_missing": serializers.ListField(child=serializers.CharField(),
                                                 help_text="required attributes without a value"),
     "updated_at": serializers.DateTimeField(allow_null=True),
@@ -110,6 +122,9 @@ class RevisionOutput(serializers.Serializer):
     geometry = MultiPolygonOutput()
     # "class" is a keyword: added below
     status = serializers.ChoiceField(choices=AnnotationStatus.choices)
+    kind = serializers.ChoiceField(choices=AnnotationKind.choices)
+    width_m = serializers.FloatField(allow_null=True)
+    shape = ShapeOutput(allow_null=True)
     deleted = serializers.BooleanField()
     author = serializers.CharField(allow_null=True, help_text="username")
     reason = serializers.CharField(allow_blank=True)

@@ -17,7 +17,8 @@ Generalisation (rules from the tile's pixel size: Web Mercator units per screen 
 - ST_AsMVTGeom clips to the tile plus its buffer and snaps to the 4096 grid; features that collapse are left out.
 
 Layer "annotations", extent 4096, buffer 64; feature id = annotation id; properties: id, class (name),
-color, class_id, status, review_state, version (NULL ones, e.g. no class, are left out by ST_AsMVT).
+color, class_id, status, review_state, version, kind (polygon, box, rotated_box, point, line) (NULL ones, e.g.
+no class, are left out by ST_AsMVT).
 
 Cache: the bytes of a tile are kept in a per-process LRU bounded by GEOLOOP_VECTOR_TILE_CACHE_BYTES, keyed by
 (scene, Scene.annotations_version, z, x, y). Every write to a scene's annotations (and a rename or recolour of a
@@ -37,7 +38,7 @@ EXTENT = 4096
 BUFFER = 64
 MAX_ZOOM = 24
 TINY_PIXELS = 2.0
-FORMAT = "g1"  # in the ETag: a change to what a tile holds (generalisation, properties) invalidates clients' copies
+FORMAT = "g2"  # in the ETag: a change to what a tile holds (generalisation, properties) invalidates clients' copies
 
 # One pass over the tile's rows: each row's MVT geometry is built once (its point when tiny, else its shape); the
 # DISTINCT ON key is unique per feature except for tiny ones, which share the key of their screen-pixel cell.
@@ -46,7 +47,8 @@ WITH bounds AS (
     SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS env,
            ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => {BUFFER / EXTENT}) AS search
 ), sized AS (
-    SELECT a.id, a.label_class_id, a.status, a.review_state, a.version, a.{{shape}} AS shape, a.point_3857 AS point,
+    SELECT a.id, a.label_class_id, a.status, a.review_state, a.version, a.kind, a.{{shape}} AS shape,
+           a.point_3857 AS point,
            GREATEST(ST_XMax(box) - ST_XMin(box), ST_YMax(box) - ST_YMin(box)) < %(tiny)s AS tiny
     FROM annotator_annotation a
     CROSS JOIN bounds
@@ -55,7 +57,7 @@ WITH bounds AS (
 ), drawn AS (
     SELECT DISTINCT ON (cell_x, cell_y)
            ST_AsMVTGeom(CASE WHEN s.tiny THEN s.point ELSE s.shape END, bounds.env, {EXTENT}, {BUFFER}, true) AS geom,
-           s.id, s.label_class_id, s.status, s.review_state, s.version
+           s.id, s.label_class_id, s.status, s.review_state, s.version, s.kind
     FROM sized s
     CROSS JOIN bounds
     CROSS JOIN LATERAL (SELECT CASE WHEN s.tiny THEN floor(ST_X(s.point) / %(cell)s) END AS cell_x,
@@ -63,7 +65,7 @@ WITH bounds AS (
     ORDER BY cell_x, cell_y, s.id
 ), features AS (
     SELECT d.geom, d.id AS fid, d.id, k.name AS class, k.color AS color, d.label_class_id AS class_id, d.status,
-           d.review_state, d.version
+           d.review_state, d.version, d.kind
     FROM drawn d
     LEFT JOIN annotator_labelclass k ON k.id = d.label_class_id
     WHERE d.geom IS NOT NULL

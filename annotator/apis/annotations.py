@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from annotator import vector_tiles
 from annotator.apis.base import GeoLoopApi, etag_matches
-from annotator.models import Annotation, AnnotationStatus
+from annotator.models import Annotation, AnnotationKind, AnnotationStatus
 from annotator.permissions import annotation_edit_refusal, annotation_for_user, scene_for_user
 from annotator.selectors.annotations import (
     LIST_DEFAULT_LIMIT,
@@ -39,6 +39,10 @@ class GeometryField(serializers.JSONField):
             raise serializers.ValidationError("Expected a GeoJSON geometry object.")
         return value
 
+
+KIND_HELP = ("polygon (Polygon/MultiPolygon), box (a 4-corner Polygon axis-aligned in the scene's CRS), rotated_box "
+             "(a 4-corner rectangle), point (Point) or line (LineString); the stored geometry is the footprint")
+WIDTH_HELP = "a line's width in metres (> 0); default 3 scene pixels' ground size; lines only"
 
 PARAM_MAX = 2**31 - 1
 
@@ -77,6 +81,9 @@ class SceneAnnotationListApi(GeoLoopApi):
         task = serializers.IntegerField(required=False, allow_null=True)
         attributes = serializers.DictField(required=False, allow_null=True,
                                            help_text="values of the class's attributes (the full set)")
+        kind = serializers.ChoiceField(choices=AnnotationKind.choices, required=False, default=AnnotationKind.POLYGON,
+                                       help_text=KIND_HELP)
+        width_m = serializers.FloatField(required=False, allow_null=True, help_text=WIDTH_HELP)
 
     @extend_schema(parameters=[
         OpenApiParameter("bbox", str, description="minlon,minlat,maxlon,maxlat (EPSG:4326): features intersecting it"),
@@ -114,6 +121,7 @@ class SceneAnnotationListApi(GeoLoopApi):
         annotation, info = services.annotation_create(
             project=scene.project, scene=scene, geometry=values["geometry"], label_class=values.get("label_class"),
             user=request.user, task=task, status=values["status"], attributes=values.get("attributes"),
+            kind=values["kind"], width_m=values.get("width_m"),
         )
         return Response({**annotation_out(annotation, user=request.user), "info": info},
                         status=status.HTTP_201_CREATED)
@@ -128,6 +136,9 @@ class AnnotationDetailApi(GeoLoopApi):
                                            help_text="values of the class's attributes (the full set, checked)")
         status = serializers.ChoiceField(choices=[AnnotationStatus.DRAFT, AnnotationStatus.ACCEPTED], required=False)
         reason = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
+        kind = serializers.ChoiceField(choices=AnnotationKind.choices, required=False,
+                                       help_text="a new kind needs its geometry; left out, the kind stays")
+        width_m = serializers.FloatField(required=False, help_text=WIDTH_HELP)
 
     class DeleteSerializer(serializers.Serializer):
         version = serializers.IntegerField(min_value=1)
@@ -147,7 +158,7 @@ class AnnotationDetailApi(GeoLoopApi):
             annotation=annotation, user=request.user, expected_version=values["version"],
             geometry=values.get("geometry"), label_class=values.get("label_class"), reason=values["reason"],
             attributes=values.get("attributes"),
-            status=values.get("status"),
+            status=values.get("status"), kind=values.get("kind"), width_m=values.get("width_m"),
         )
         return Response({**annotation_out(annotation, user=request.user),
                          "info": getattr(annotation, "geometry_info", {})})
@@ -171,6 +182,7 @@ class AnnotationHistoryApi(GeoLoopApi):
         annotation = annotation_for_user(user=request.user, annotation_id=annotation_id)
         return Response([
             {"version": r.version, "geometry": geojson_of(r.geometry), "class": label_class_out(r.label_class),
+             "kind": r.kind, "width_m": r.width_m, "shape": geojson_of(r.shape) if r.shape is not None else None,
              "status": r.status, "deleted": r.deleted, "author": r.author.username if r.author else None,
              "reason": r.reason, "created_at": r.created_at.isoformat()}
             for r in annotation_history(annotation=annotation)

@@ -48,6 +48,9 @@ def annotation_properties(annotation: Annotation) -> dict:
         "proposal_id": annotation.proposal_id,
         "predicted_quality": annotation.predicted_quality,
         "attributes": annotation.attributes or {},
+        "kind": annotation.kind,
+        "width_m": annotation.width_m,
+        "shape": geojson_of(annotation.shape) if annotation.shape is not None else None,
         "attributes_missing": attributes_missing((annotation.label_class.attributes or [])
                                                  if annotation.label_class else [], annotation.attributes),
         "updated_at": annotation.updated_at.isoformat() if annotation.updated_at else None,
@@ -86,6 +89,7 @@ SELECT json_build_object(
         'deleted', a.deleted, 'author', a.author_id, 'model_version_id', a.model_version_id,
         'proposal_id', a.proposal_id, 'predicted_quality', a.predicted_quality,
         'attributes', COALESCE(a.attributes, '{}'::jsonb),
+        'kind', a.kind, 'width_m', a.width_m, 'shape', ST_AsGeoJSON(a.shape, 8)::json,
         'attributes_missing', COALESCE((
             SELECT jsonb_agg(d ->> 'name' ORDER BY n)
             FROM jsonb_array_elements(COALESCE(c.attributes, '[]'::jsonb)) WITH ORDINALITY AS schema(d, n)

@@ -18,6 +18,7 @@ from django.db.models import F
 
 from annotator import attributes as attribute_rules
 from annotator import geometry as geom_rules
+from annotator import kinds as kind_rules
 from annotator.audit import audit_record
 from annotator.events import scene_event_send
 from annotator.models import (
@@ -66,6 +67,37 @@ def geometry_for_scene(*, scene: Scene, geometry) -> tuple[MultiPolygon, dict]:
     return _geos_of(clean.geometry), clean.info()
 
 
+def scene_grid(scene: Scene) -> kind_rules.SceneGrid:
+    if not scene.crs or len(scene.transform or []) != 6 or not scene.width or not scene.height:
+        raise ValidationFailed(f"Scene {scene.id} has no pixel grid: only polygons can be drawn on it.",
+                               extra={"reason": "scene_without_grid"})
+    return kind_rules.SceneGrid(crs=scene.crs, transform=tuple(float(v) for v in scene.transform),
+                                width=scene.width, height=scene.height, gsd=scene.gsd)
+
+
+def kind_geometry_for_scene(*, scene: Scene, kind: str, geometry, width_m: float | None = None
+                            ) -> tuple[MultiPolygon, GEOSGeometry | None, float | None, dict]:
+    """Check a geometry as the natural shape of `kind` (annotator.kinds) and return the stored footprint
+    (repaired/clipped like any polygon), the exact shape (points and lines), the width (lines) and what was done."""
+    if kind == kind_rules.POLYGON and width_m is None:
+        footprint, info = geometry_for_scene(scene=scene, geometry=geometry)
+        return footprint, None, None, info
+    if isinstance(geometry, GEOSGeometry):
+        if geometry.srid not in (None, 4326):
+            geometry = geometry.transform(4326, clone=True)
+        geometry = _shapely_of(geometry)
+    grid = scene_grid(scene) if kind != kind_rules.POLYGON else None
+    try:
+        made = kind_rules.kind_geometry(kind, geometry, grid, width_m=width_m)  # type: ignore[arg-type]
+    except geom_rules.GeometryRefused as exc:
+        raise ValidationFailed(exc.message, extra={"reason": exc.reason}) from exc
+    footprint, info = geometry_for_scene(scene=scene, geometry=made.footprint)
+    if made.snapped:
+        info["snapped"] = True
+    shape = GEOSGeometry(memoryview(made.shape.wkb), srid=4326) if made.shape is not None else None
+    return footprint, shape, made.width_m, info
+
+
 def _label_class_check(*, project, label_class) -> LabelClass | None:
     if label_class is None:
         return None
@@ -97,6 +129,7 @@ def _revision_add(*, annotation: Annotation, user, reason: str) -> AnnotationRev
     return AnnotationRevision.objects.create(
         annotation=annotation, version=annotation.version, geometry=annotation.geometry,
         label_class=annotation.label_class, status=annotation.status, deleted=annotation.deleted,
+        kind=annotation.kind, shape=annotation.shape, width_m=annotation.width_m,
         author=user if getattr(user, "is_authenticated", False) else None, reason=reason[:200],
     )
 
@@ -106,7 +139,8 @@ def _event_after_commit(annotation: Annotation, event: str) -> None:
     payload = annotation_feature(annotation)
     payload = {"id": annotation.id, "version": annotation.version, "class": payload["properties"]["class"],
                "status": annotation.status, "review_state": annotation.review_state, "deleted": annotation.deleted,
-               "geometry": payload["geometry"]}
+               "geometry": payload["geometry"], "kind": annotation.kind, "width_m": annotation.width_m,
+               "shape": payload["properties"]["shape"]}
 
     def send() -> None:
         try:
@@ -125,8 +159,13 @@ def _changed(*, annotation: Annotation, user, kind: str, event: str, reason: str
     audit_record(user=user, project=annotation.project, action=f"annotation.{kind}", obj=annotation,
                  details={"version": annotation.version, "scene": annotation.scene_id, "reason": reason,
                           **(details or {})})
+    previous_shape = None  # a point or line moved within its footprint is a change too
+    if annotation.shape is not None and previous_version is not None:
+        previous_shape = (AnnotationRevision.objects.filter(annotation=annotation, version=previous_version)
+                          .values_list("shape", flat=True).first())
     annotation_changed.send(sender=Annotation, annotation=annotation, kind=kind, user=user, revision=revision,
-                            previous_geometry=previous_geometry, previous_version=previous_version)
+                            previous_geometry=previous_geometry, previous_version=previous_version,
+                            previous_shape=previous_shape)
     _event_after_commit(annotation, event)
     return revision
 
@@ -165,10 +204,12 @@ def _review_policy_apply(annotation: Annotation, *, user) -> None:
 def annotation_create(*, project, scene: Scene, geometry, label_class=None, user, source: str = AnnotationSource.HUMAN,
                       task: Task | None = None, model_version_id: int | None = None, proposal_id: int | None = None,
                       predicted_quality: float | None = None, status: str = AnnotationStatus.ACCEPTED,
-                      attributes: dict | None = None) -> tuple[Annotation, dict]:
-    """Store a new annotation. `geometry`: GeoJSON dict or GEOSGeometry in EPSG:4326. `attributes`: the values of
-    the class's attributes (when given, the full set: required ones included; when left out, none are set and the
-    output lists the required ones as missing). Returns the annotation and what was done to its geometry:
+                      attributes: dict | None = None, kind: str = kind_rules.POLYGON,
+                      width_m: float | None = None) -> tuple[Annotation, dict]:
+    """Store a new annotation. `geometry`: GeoJSON dict or GEOSGeometry in EPSG:4326, the natural shape of `kind`
+    (annotator.kinds: a polygon, a box's or rotated box's rectangle, a point, a line of `width_m`). `attributes`:
+    the values of the class's attributes (when given, the full set: required ones included; when left out, none are
+    set and the output lists the required ones as missing). Returns the annotation and what was done to its geometry:
     {"repaired", "clipped", "dropped_parts", "area_kept"}."""
     if scene.project_id != project.id:
         raise ValidationFailed("That scene belongs to another project.")
@@ -185,9 +226,10 @@ def annotation_create(*, project, scene: Scene, geometry, label_class=None, user
         raise ValidationFailed("predicted_quality must lie in [0, 1].")
     label_class = _label_class_check(project=project, label_class=label_class)
     values = _attributes_for(label_class, attributes) if attributes is not None else {}
-    geos, info = geometry_for_scene(scene=scene, geometry=geometry)
+    geos, shape, width, info = kind_geometry_for_scene(scene=scene, kind=kind, geometry=geometry, width_m=width_m)
     annotation = Annotation.objects.create(
         project=project, scene=scene, task=task, label_class=label_class, geometry=geos, source=source,
+        kind=kind, shape=shape, width_m=width,
         status=status, author=user if getattr(user, "is_authenticated", False) else None,
         model_version_id=model_version_id, proposal_id=proposal_id, predicted_quality=predicted_quality,
         attributes=values,
@@ -200,10 +242,23 @@ def annotation_create(*, project, scene: Scene, geometry, label_class=None, user
 
 
 def _apply(annotation: Annotation, *, geometry=None, label_class=None, status: str | None = None,
-           attributes: dict | None = None) -> dict:
+           attributes: dict | None = None, kind: str | None = None, width_m: float | None = None) -> dict:
     info: dict = {}
+    if kind is not None and kind != annotation.kind and geometry is None:
+        raise ValidationFailed(f"Changing a {annotation.kind} into a {kind} needs its new geometry.",
+                               extra={"reason": "geometry_required"})
+    if width_m is not None and geometry is None:
+        if annotation.kind != kind_rules.LINE or annotation.shape is None:
+            raise ValidationFailed(f"width_m is for lines only, not a {annotation.kind}.",
+                                   extra={"reason": "width_not_allowed"})
+        geometry = annotation.shape
     if geometry is not None:
-        annotation.geometry, info = geometry_for_scene(scene=annotation.scene, geometry=geometry)
+        new_kind = kind or annotation.kind
+        if width_m is None and new_kind == kind_rules.LINE and annotation.kind == kind_rules.LINE:
+            width_m = annotation.width_m  # a moved line keeps its width
+        annotation.geometry, annotation.shape, annotation.width_m, info = kind_geometry_for_scene(
+            scene=annotation.scene, kind=new_kind, geometry=geometry, width_m=width_m)
+        annotation.kind = new_kind
     if label_class is not None:
         new_class = _label_class_check(project=annotation.project, label_class=label_class)
         if attributes is None and new_class != annotation.label_class:  # keep what still fits the new class
@@ -221,7 +276,8 @@ def _apply(annotation: Annotation, *, geometry=None, label_class=None, status: s
 
 @transaction.atomic
 def annotation_update(*, annotation: Annotation, user, expected_version: int, geometry=None, label_class=None,
-                      reason: str = "", status: str | None = None, attributes: dict | None = None) -> Annotation:
+                      reason: str = "", status: str | None = None, attributes: dict | None = None,
+                      kind: str | None = None, width_m: float | None = None) -> Annotation:
     """Change geometry and/or class, attributes (the full set, checked against the class), status (draft/accepted).
     A class change without attributes keeps the values that fit the new class. A changed annotation goes back to
     the review queue (review_state pending)."""
@@ -230,10 +286,12 @@ def annotation_update(*, annotation: Annotation, user, expected_version: int, ge
     _version_check(annotation, expected_version)
     if annotation.deleted:
         raise Conflict(f"Annotation {annotation.id} is deleted; restore it first.", extra={"reason": "deleted"})
-    if geometry is None and label_class is None and status is None and attributes is None:
-        raise ValidationFailed("Nothing to change: give geometry, label_class, attributes or status.")
+    if geometry is None and label_class is None and status is None and attributes is None and kind is None \
+            and width_m is None:
+        raise ValidationFailed("Nothing to change: give geometry, label_class, attributes, status, kind or width_m.")
     previous_geometry = annotation.geometry
-    info = _apply(annotation, geometry=geometry, label_class=label_class, status=status, attributes=attributes)
+    info = _apply(annotation, geometry=geometry, label_class=label_class, status=status, attributes=attributes,
+                  kind=kind, width_m=width_m)
     annotation.version += 1
     annotation.review_state = ReviewState.PENDING
     annotation.review_reason = ""
@@ -277,6 +335,7 @@ def annotation_restore(*, annotation: Annotation, user, revision_version: int) -
     previous_geometry, previous_version = annotation.geometry, annotation.version
     was_deleted = annotation.deleted
     annotation.geometry = revision.geometry
+    annotation.kind, annotation.shape, annotation.width_m = revision.kind, revision.shape, revision.width_m
     annotation.label_class = revision.label_class
     annotation.status = revision.status
     annotation.deleted = False

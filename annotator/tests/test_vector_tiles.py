@@ -165,7 +165,7 @@ def test_tile_decodes_with_the_promised_properties(actors, scene):
     assert set(features) == {kept["id"], unclassed["id"]}
     props = features[kept["id"]]["properties"]
     assert props == {"id": kept["id"], "class": "building", "color": "#112233", "class_id": building.id,
-                     "status": "accepted", "review_state": "pending", "version": 1}
+                     "status": "accepted", "review_state": "pending", "version": 1, "kind": "polygon"}
     assert "class" not in features[unclassed["id"]]["properties"]  # NULL properties are left out by ST_AsMVT
     assert features[kept["id"]]["type"] == 3  # POLYGON
     geometry = features[kept["id"]]["geometry"]

@@ -194,7 +194,8 @@ def _vertices_changed(before: GEOSGeometry | None, after: GEOSGeometry | None) -
     return max(len(a - b), len(b - a))
 
 
-def on_annotation_changed(sender, *, annotation: Annotation, kind: str, user, previous_geometry=None, **kwargs):
+def on_annotation_changed(sender, *, annotation: Annotation, kind: str, user, previous_geometry=None,
+                          previous_shape=None, **kwargs):
     """Receiver of ``annotator.signals.annotation_changed``: every change to an annotation after it exists (an
     edit, a deletion, a reviewer's fix or rejection) becomes a correction, of its proposal when a model made it,
     else of the annotation itself. Runs inside the annotator's transaction."""
@@ -205,8 +206,10 @@ def on_annotation_changed(sender, *, annotation: Annotation, kind: str, user, pr
     if annotation.proposal_id:
         proposal = MaskProposal.objects.select_related("scene").filter(pk=annotation.proposal_id).first()
     if outcome not in NEGATIVE and previous_geometry is not None and annotation.geometry is not None \
-            and previous_geometry.equals_exact(annotation.geometry, 1e-12):
-        return  # a change of label class or attributes only: the mask was right
+            and previous_geometry.equals_exact(annotation.geometry, 1e-12) \
+            and (annotation.shape is None or (previous_shape is not None
+                                              and previous_shape.equals_exact(annotation.shape, 1e-12))):
+        return  # a change of label class or attributes only (a point or line kept its place): the mask was right
     reason = annotation.review_reason if kind == "review_reject" else ""
     correction_record(
         proposal=proposal, outcome=outcome, user=user, annotation=annotation, source=source, reason=reason,

@@ -114,6 +114,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AnnotationEditStatusEnum": [("draft", "draft"), ("accepted", "accepted")],
         "AnnotationStatusEnum": "annotator.models.AnnotationStatus",
+        "AnnotationKindEnum": "annotator.models.AnnotationKind",
         "JobStatusEnum": "annotator.models.JobStatus",  # export and training jobs alike
         "AttributeTypeEnum": ["boolean", "number", "choice", "text"],
         "PolygonTypeEnum": ["Polygon"],

@@ -1067,11 +1067,26 @@ export interface components {
                 /** @enum {string} */
                 type: "Polygon" | "MultiPolygon";
             };
+            /**
+             * @description a new kind needs its geometry; left out, the kind stays
+             *
+             *     * `polygon` - Polygon
+             *     * `box` - Box
+             *     * `rotated_box` - Rotated Box
+             *     * `point` - Point
+             *     * `line` - Line
+             */
+            kind?: components["schemas"]["AnnotationKindEnum"];
             label_class?: number;
             /** @default  */
             reason?: string;
             status?: components["schemas"]["AnnotationEditStatusEnum"];
             version?: number;
+            /**
+             * Format: double
+             * @description a line's width in metres (> 0); default 3 scene pixels' ground size; lines only
+             */
+            width_m?: number;
         };
         /**
          * @description * `draft` - draft
@@ -1086,6 +1101,15 @@ export interface components {
             properties: components["schemas"]["AnnotationPropertiesOutput"];
             type: components["schemas"]["FeatureTypeEnum"];
         };
+        /**
+         * @description * `polygon` - Polygon
+         *     * `box` - Box
+         *     * `rotated_box` - Rotated Box
+         *     * `point` - Point
+         *     * `line` - Line
+         * @enum {string}
+         */
+        AnnotationKindEnum: "polygon" | "box" | "rotated_box" | "point" | "line";
         /** @description An annotation's properties (annotator.selectors.annotations.annotation_properties). */
         AnnotationPropertiesOutput: {
             /** @description values of the class's attributes */
@@ -1098,6 +1122,16 @@ export interface components {
             class: components["schemas"]["ClassRefOutput"] | null;
             deleted: boolean;
             id: number;
+            /**
+             * @description what it stands for; the geometry is always its footprint
+             *
+             *     * `polygon` - Polygon
+             *     * `box` - Box
+             *     * `rotated_box` - Rotated Box
+             *     * `point` - Point
+             *     * `line` - Line
+             */
+            kind: components["schemas"]["AnnotationKindEnum"];
             model_version_id: number | null;
             /** Format: double */
             predicted_quality: number | null;
@@ -1105,12 +1139,19 @@ export interface components {
             review_reason: string;
             review_state: components["schemas"]["ReviewStateEnum"];
             scene: number;
+            /** @description a point's or line's exact Point/LineString (EPSG:4326); null for polygons and boxes, whose shape is the footprint */
+            shape: components["schemas"]["ShapeOutput"] | null;
             source: string;
             status: components["schemas"]["AnnotationStatusEnum"];
             task: number | null;
             /** Format: date-time */
             updated_at: string | null;
             version: number;
+            /**
+             * Format: double
+             * @description a line's width in metres (null for other kinds)
+             */
+            width_m: number | null;
         };
         AnnotationRefOutput: {
             id: number;
@@ -1295,6 +1336,16 @@ export interface components {
             /** @description the rule that refuses an edit */
             edit_refusal: string | null;
             id: number;
+            /**
+             * @description what it stands for; the geometry is always its footprint
+             *
+             *     * `polygon` - Polygon
+             *     * `box` - Box
+             *     * `rotated_box` - Rotated Box
+             *     * `point` - Point
+             *     * `line` - Line
+             */
+            kind: components["schemas"]["AnnotationKindEnum"];
             model_version_id: number | null;
             /** Format: double */
             predicted_quality: number | null;
@@ -1302,12 +1353,19 @@ export interface components {
             review_reason: string;
             review_state: components["schemas"]["ReviewStateEnum"];
             scene: number;
+            /** @description a point's or line's exact Point/LineString (EPSG:4326); null for polygons and boxes, whose shape is the footprint */
+            shape: components["schemas"]["ShapeOutput"] | null;
             source: string;
             status: components["schemas"]["AnnotationStatusEnum"];
             task: number | null;
             /** Format: date-time */
             updated_at: string | null;
             version: number;
+            /**
+             * Format: double
+             * @description a line's width in metres (null for other kinds)
+             */
+            width_m: number | null;
         };
         /** @description An annotation just created or changed, with what was done to the geometry on the way in. */
         EditedFeatureOutput: {
@@ -1658,13 +1716,6 @@ export interface components {
          * @enum {string}
          */
         JobStatusEnum: "queued" | "running" | "succeeded" | "failed" | "cancelled";
-        /**
-         * @description * `int` - int
-         *     * `float` - float
-         *     * `bool` - bool
-         * @enum {string}
-         */
-        KindEnum: "int" | "float" | "bool";
         LabelClassCreate: {
             attributes?: components["schemas"]["AttributeDefinition"][];
             color?: string;
@@ -2239,9 +2290,13 @@ export interface components {
             created_at: string;
             deleted: boolean;
             geometry: components["schemas"]["MultiPolygonOutput"];
+            kind: components["schemas"]["AnnotationKindEnum"];
             reason: string;
+            shape: components["schemas"]["ShapeOutput"] | null;
             status: components["schemas"]["AnnotationStatusEnum"];
             version: number;
+            /** Format: double */
+            width_m: number | null;
         };
         /**
          * @description * `annotator` - Annotator
@@ -2275,10 +2330,26 @@ export interface components {
                 /** @enum {string} */
                 type: "Polygon" | "MultiPolygon";
             };
+            /**
+             * @description polygon (Polygon/MultiPolygon), box (a 4-corner Polygon axis-aligned in the scene's CRS), rotated_box (a 4-corner rectangle), point (Point) or line (LineString); the stored geometry is the footprint
+             *
+             *     * `polygon` - Polygon
+             *     * `box` - Box
+             *     * `rotated_box` - Rotated Box
+             *     * `point` - Point
+             *     * `line` - Line
+             * @default polygon
+             */
+            kind?: components["schemas"]["AnnotationKindEnum"];
             label_class?: number | null;
             /** @default accepted */
             status?: components["schemas"]["AnnotationEditStatusEnum"];
             task?: number | null;
+            /**
+             * Format: double
+             * @description a line's width in metres (> 0); default 3 scene pixels' ground size; lines only
+             */
+            width_m?: number | null;
         };
         SceneDetailInput: {
             name?: string;
@@ -2386,12 +2457,31 @@ export interface components {
         ScheduleOutputPresetEnum: "nightly" | "weekly" | "custom";
         SettingRangeOutput: {
             help: string;
-            kind: components["schemas"]["KindEnum"];
+            kind: components["schemas"]["SettingRangeOutputKindEnum"];
             /** Format: double */
             max: number | null;
             /** Format: double */
             min: number | null;
         };
+        /**
+         * @description * `int` - int
+         *     * `float` - float
+         *     * `bool` - bool
+         * @enum {string}
+         */
+        SettingRangeOutputKindEnum: "int" | "float" | "bool";
+        /** @description RFC 7946 Point ([lon, lat]) or LineString ([[lon, lat], ...]). */
+        ShapeOutput: {
+            /** @description [lon, lat] for a Point, [[lon, lat], ...] for a LineString */
+            coordinates: unknown;
+            type: components["schemas"]["ShapeOutputTypeEnum"];
+        };
+        /**
+         * @description * `Point` - Point
+         *     * `LineString` - LineString
+         * @enum {string}
+         */
+        ShapeOutputTypeEnum: "Point" | "LineString";
         /**
          * @description * `model` - model
          *     * `human` - human
