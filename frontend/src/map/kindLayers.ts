@@ -115,7 +115,7 @@ export function createKindLayers(map: Map, cb: KindCallbacks): KindLayers {
   boxDraw.on('drawend', (e) => {
     const g = e.feature.getGeometry();
     const c = coordsOf(g ?? undefined);
-    if (g instanceof Polygon && g.getArea() > 0) cb.onDrawn('box', c);
+    if (g instanceof Polygon && Math.abs(g.getArea()) > 0) cb.onDrawn('box', c);
   });
 
   // Rotated box: two clicks for one edge, the third sets the width (the preview follows the pointer).

@@ -78,10 +78,9 @@ export function createShapes(sh: Shared) {
     sh.render();
     try {
       const body = shapeBody(s);
-      // The generated request types know only MultiPolygons until the kinds API's schema is merged.
       const f = (s.annotationId === null
-        ? await ctx.api.annotationCreate(sh.sceneId, { ...body, label_class: state.classId, task: sh.taskId } as never)
-        : await ctx.api.annotationUpdate(s.annotationId, { ...body, version: s.version ?? 0, reason: 'edited in the annotation screen' } as never)) as KindFeature;
+        ? await ctx.api.annotationCreate(sh.sceneId, { ...body, label_class: state.classId, task: sh.taskId })
+        : await ctx.api.annotationUpdate(s.annotationId, { ...body, version: s.version ?? 0, reason: 'edited in the annotation screen' })) as KindFeature;
       sh.drafts.clear();
       parts.tiles?.refresh();
       state.busy = false;
