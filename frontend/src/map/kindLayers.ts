@@ -67,6 +67,16 @@ const vertexStyle = new Style({
   },
 });
 
+/** Draw calls its geometry function again on every pointer move and keeps the geometry it first got: update that
+ *  one in place (a new one would be ignored). */
+function polygonIn(geometry: Geometry | undefined, ring: XY[]): Polygon {
+  if (geometry instanceof Polygon) {
+    geometry.setCoordinates([ring]);
+    return geometry;
+  }
+  return new Polygon([ring]);
+}
+
 export function createKindLayers(map: Map, cb: KindCallbacks): KindLayers {
   const source = new VectorSource();
   let colour = '#2e90fa';
@@ -107,9 +117,9 @@ export function createKindLayers(map: Map, cb: KindCallbacks): KindLayers {
     type: 'Circle',
     freehand: true,
     stopClick: true,
-    geometryFunction: (coordinates) => {
+    geometryFunction: (coordinates, geometry) => {
       const [a, b] = coordinates as XY[];
-      return new Polygon([closeRing(rectFromOppositeCorners(a ?? [0, 0], b ?? a ?? [0, 0], gridAngle))]);
+      return polygonIn(geometry, closeRing(rectFromOppositeCorners(a ?? [0, 0], b ?? a ?? [0, 0], gridAngle)));
     },
   });
   boxDraw.on('drawend', (e) => {
@@ -123,18 +133,18 @@ export function createKindLayers(map: Map, cb: KindCallbacks): KindLayers {
     type: 'LineString',
     maxPoints: 3,
     stopClick: true,
-    geometryFunction: (coordinates) => {
+    geometryFunction: (coordinates, geometry) => {
+      // Until the third point, the edge alone (a flat ring); then the rectangle.
       const c = coordinates as XY[];
-      if (c.length >= 3) {
-        const r = rectFromEdge(c[0]!, c[1]!, c[2]!);
-        if (r) return new Polygon([closeRing(r)]);
-      }
-      return new LineString(c);
+      const r = c.length >= 3 ? rectFromEdge(c[0]!, c[1]!, c[2]!) : null;
+      const a = c[0] ?? [0, 0];
+      const b = c[1] ?? a;
+      return polygonIn(geometry, closeRing(r ?? [a, b, b, a]));
     },
   });
   rotated.on('drawend', (e) => {
     const g = e.feature.getGeometry();
-    if (g instanceof Polygon) cb.onDrawn('rotated_box', coordsOf(g));
+    if (g instanceof Polygon && Math.abs(g.getArea()) > 0) cb.onDrawn('rotated_box', coordsOf(g));
   });
 
   const marker = new Draw({ type: 'Point', stopClick: true });
