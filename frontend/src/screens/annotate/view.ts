@@ -144,7 +144,7 @@ export function renderScreen(
 function renderShapePanel(sh: Shared, setLineWidth: (w: number) => void): void {
   const { history, state, view: v } = sh;
   const shape = history.present.shape ?? null;
-  const showWidth = shape?.kind === 'line' || (!shape && state.tool === 'line');
+  const showWidth = shape?.kind === 'line' || state.tool === 'line';
   const key = `${shape?.kind ?? ''}|${showWidth}`;
   const width = shape?.kind === 'line' && shape.widthM !== null ? shape.widthM : state.lineWidthM;
   v.shapePanel.hidden = !shape && !showWidth;
