@@ -163,11 +163,23 @@ def test_box_rotated_box_point_and_line(app_server, sample_scene, scene_centre, 
     page.reload()
     wait_annotate_ready(page)
     center_on(page, lon, lat, 19)
-    wait_annotation_at(page, px, py)
+    wait_annotation_at(page, *shape(box["geometry"]).centroid.coords[0])
+    page.wait_for_timeout(500)
+    shots(page, "reloaded")
     fc = api_get(page, f"{api}/scenes/{s.scene_id}/annotations/?limit=50")
     kinds = {f["id"]: f["properties"]["kind"] for f in fc["features"]}
     assert kinds == {box_id: "box", rot_id: "rotated_box", point_id: "point", line_id: "line"}
-    shots(page, "reloaded")
+    # the point is drawn as a dot of its class (its footprint, one scene pixel, would be ~2 screen pixels)
+    hit = page.evaluate(
+        """([lon, lat]) => {
+          const m = window.__geoloop.map;
+          const [x, y] = window.__geoloop.lonLatToPixel(lon, lat);
+          return m.getFeaturesAtPixel([x + 4, y], {layerFilter: (l) => l.getClassName() === 'annotation-tiles'})
+            .map((f) => f.get('kind'));
+        }""",
+        [px, py],
+    )
+    assert hit == ["point"], hit
 
     # ---- edit the box: Ctrl-click selects it, a corner drag resizes it, Enter saves a rectangle as version 2
     bx, by = screen_xy(page, *shape(box["geometry"]).centroid.coords[0])

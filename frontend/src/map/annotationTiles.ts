@@ -41,8 +41,11 @@ export function kindStyle(colour: string, kind: string, draft: boolean): Style {
     return new Style({
       image: new CircleStyle({ radius: 6, fill: new Fill({ color: withAlpha(colour, 0.75) }), stroke: new Stroke({ color: '#ffffff', width: 2, lineDash: draft ? [3, 3] : undefined }) }),
       geometry: (f) => {
-        const g = (f as RenderFeature).getFlatInteriorPoint?.();
-        return g ? new Point([g[0] ?? 0, g[1] ?? 0]) : undefined;
+        // Tiny in this tile, the server already sent it as a point; else the centre of its pixel square.
+        const rf = f as RenderFeature;
+        if (rf.getType() !== 'Polygon' || typeof rf.getFlatInteriorPoint !== 'function') return rf;
+        const g = rf.getFlatInteriorPoint();
+        return new Point([g[0] ?? 0, g[1] ?? 0]);
       },
     });
   }
