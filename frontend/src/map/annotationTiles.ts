@@ -36,18 +36,22 @@ export function annotationStyle(colour: string, draft: boolean): Style {
 
 /** Point annotations (their footprint is one scene pixel) as a ringed dot at the footprint's centre; lines (a buffered
  *  centreline) filled more strongly than areas, so they read as lines. Tiles without a `kind` are drawn as areas. */
-export function kindStyle(colour: string, kind: string, draft: boolean): Style {
+export function kindStyle(colour: string, kind: string, draft: boolean): Style | Style[] {
   if (kind === 'point') {
-    return new Style({
-      image: new CircleStyle({ radius: 6, fill: new Fill({ color: withAlpha(colour, 0.75) }), stroke: new Stroke({ color: '#ffffff', width: 2, lineDash: draft ? [3, 3] : undefined }) }),
-      geometry: (f) => {
-        // Tiny in this tile, the server already sent it as a point; else the centre of its pixel square.
-        const rf = f as RenderFeature;
-        if (rf.getType() !== 'Polygon' || typeof rf.getFlatInteriorPoint !== 'function') return rf;
-        const g = rf.getFlatInteriorPoint();
-        return new Point([g[0] ?? 0, g[1] ?? 0]);
-      },
-    });
+    return [
+      // The footprint itself, nearly transparent: what hit detection (Ctrl-click to select) finds.
+      new Style({ fill: new Fill({ color: withAlpha(colour, 0.05) }), image: new CircleStyle({ radius: 6, fill: new Fill({ color: withAlpha(colour, 0.05) }) }) }),
+      new Style({
+        image: new CircleStyle({ radius: 6, fill: new Fill({ color: withAlpha(colour, 0.75) }), stroke: new Stroke({ color: '#ffffff', width: 2, lineDash: draft ? [3, 3] : undefined }) }),
+        geometry: (f) => {
+          // Tiny in this tile, the server already sent it as a point; else the centre of its pixel square.
+          const rf = f as RenderFeature;
+          if (rf.getType() !== 'Polygon' || typeof rf.getFlatInteriorPoint !== 'function') return rf;
+          const g = rf.getFlatInteriorPoint();
+          return new Point([g[0] ?? 0, g[1] ?? 0]);
+        },
+      }),
+    ];
   }
   if (kind === 'line') {
     return new Style({
@@ -73,9 +77,9 @@ export function createAnnotationTiles(sceneId: number, maxZoom: number): Annotat
     maxZoom: Math.min(22, maxZoom),
     overlaps: false,
   });
-  const cache = new Map<string, Style>();
+  const cache = new Map<string, Style | Style[]>();
   let hidden: number | null = null;
-  const style = (feature: FeatureLike): Style | undefined => {
+  const style = (feature: FeatureLike): Style | Style[] | undefined => {
     if (hidden !== null && annotationIdOf(feature) === hidden) return undefined;
     const colour = String(feature.get('color') ?? FALLBACK_COLOUR);
     const draft = feature.get('status') === 'draft';
