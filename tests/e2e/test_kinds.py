@@ -174,12 +174,13 @@ def test_box_rotated_box_point_and_line(app_server, sample_scene, scene_centre, 
         """([lon, lat]) => {
           const m = window.__geoloop.map;
           const [x, y] = window.__geoloop.lonLatToPixel(lon, lat);
-          return m.getFeaturesAtPixel([x, y], {hitTolerance: 4, layerFilter: (l) => l.getClassName() === 'annotation-tiles'})
-            .map((f) => f.get('kind'));
+          const tiles = (l) => l.getClassName() === 'annotation-tiles';
+          return m.getFeaturesAtPixel([x, y], {hitTolerance: 4, layerFilter: tiles}).map((f) => f.get('kind'));
         }""",
         [px, py],
     )
-    assert hit and set(hit) == {"point"}, hit
+    assert hit, "no annotation under the point"
+    assert set(hit) == {"point"}, hit
 
     # ---- edit the box: Ctrl-click selects it, a corner drag resizes it, Enter saves a rectangle as version 2
     bx, by = screen_xy(page, *shape(box["geometry"]).centroid.coords[0])
