@@ -96,6 +96,9 @@ class ExportAnnotation:
     created_at: dt.datetime
     updated_at: dt.datetime
     attribute_values: dict = field(default_factory=dict)  # the class attributes' values, {name: value}
+    kind: str = "polygon"  # annotator.kinds; `geometry` is always the footprint
+    shape: shapely.Point | shapely.LineString | None = None  # a point's or line's exact shape, EPSG:4326
+    width_m: float | None = None  # a line's width
 
     def attributes(self, fields: Sequence[AttributeField] = ()) -> dict:
         """The attributes GeoJSON and GeoPackage carry, in a fixed order, then one `attr_<name>` per class

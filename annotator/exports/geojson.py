@@ -1,6 +1,8 @@
 """GeoJSON (RFC 7946): one FeatureCollection in EPSG:4326 (lon/lat, exteriors counter-clockwise, no `crs` member),
 each feature carrying class, status, review state, source, author, model version, predicted quality and timestamps,
-and `attr_<name>` for every attribute the project's classes define (null where not set).
+and `attr_<name>` for every attribute the project's classes define (null where not set). Boxes, rotated boxes,
+points and lines also carry `kind` and `width_m`; points and lines are written as their Point / LineString, boxes as
+their rectangle.
 """
 
 from __future__ import annotations
@@ -25,8 +27,12 @@ def feature_collection(annotations: list[ExportAnnotation], extra: dict | None =
     geoms = shapely.orient_polygons(np.array([a.geometry for a in annotations], dtype=object), exterior_cw=False)
     features = []
     for ann, geom in zip(annotations, geoms, strict=True):
-        features.append({"type": "Feature", "id": ann.id, "geometry": _plain(mapping(geom)),
-                         "properties": ann.attributes(fields)})
+        properties = ann.attributes(fields)
+        if ann.kind != "polygon":  # polygons are written as they always were
+            properties.update(kind=ann.kind, width_m=ann.width_m)
+        drawn = ann.shape if ann.shape is not None else geom  # a point or a line as itself, not its footprint
+        features.append({"type": "Feature", "id": ann.id, "geometry": _plain(mapping(drawn)),
+                         "properties": properties})
     return {"type": "FeatureCollection", **(extra or {}), "features": features}
 
 

@@ -95,6 +95,14 @@ def _pixel_geometry(segmentation, height: int, width: int):
     raise ValueError("segmentation is neither polygons nor RLE")
 
 
+def _bbox_polygon(bbox) -> shapely.Polygon:
+    """A COCO bbox [x, y, w, h] (pixels) as its rectangle."""
+    x, y, w, h = (float(v) for v in bbox)
+    if not all(np.isfinite([x, y, w, h])) or w <= 0 or h <= 0:
+        raise ValueError("a bbox is [x, y, width, height] with width and height above 0")
+    return shapely.box(x, y, x + w, y + h)
+
+
 def _read_one(json_path: Path, root: Path, result: ImportRead) -> None:
     data = _load(json_path)
     rel = json_path.relative_to(root).as_posix()
@@ -124,8 +132,13 @@ def _read_one(json_path: Path, root: Path, result: ImportRead) -> None:
         if ann.get("category_id") not in categories:
             result.errors.append(ImportItemError(item, "unknown_category", f"No category {ann.get('category_id')!r}."))
             continue
+        kind = "polygon"
         try:
-            pixel = _pixel_geometry(ann.get("segmentation"), int(image.get("height", 0)), int(image.get("width", 0)))
+            if not ann.get("segmentation") and ann.get("bbox") is not None:  # detection only: an axis-aligned box
+                pixel, kind = _bbox_polygon(ann["bbox"]), "box"
+            else:
+                pixel = _pixel_geometry(ann.get("segmentation"), int(image.get("height", 0)),
+                                        int(image.get("width", 0)))
             geom = reproject(from_pixels(pixel, affine), crs, "EPSG:4326")
         except Exception as exc:  # noqa: BLE001 - each bad annotation is reported, the file goes on
             result.errors.append(ImportItemError(item, "invalid_segmentation", f"Unusable segmentation: {exc}."))
@@ -136,7 +149,7 @@ def _read_one(json_path: Path, root: Path, result: ImportRead) -> None:
             continue
         result.features.append(ImportedFeature(item=item, geometry=geom, class_name=categories[ann["category_id"]],
                                                predicted_quality=quality_of(ann), properties=attributes or {},
-                                               attributes_only=True))
+                                               attributes_only=True, kind=kind))
 
 
 def _wanted(member: zipfile.ZipInfo) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from annotator import kinds as kind_rules
 from annotator.attributes import AttributeInvalid, attributes_check
 from annotator.geometry import GeometryRefused, geometry_clean
 
@@ -51,6 +52,8 @@ class ImportedFeature:
     # exports them, or the bare name), a COCO annotation's `attributes` object (bare names)
     properties: dict = field(default_factory=dict)
     attributes_only: bool = False  # True: every key of `properties` names an attribute (COCO's `attributes`)
+    kind: str = "polygon"  # annotator.kinds: what the geometry stands for
+    width_m: float | None = None  # a line's width, when the file gives one
 
 
 @dataclass
@@ -69,6 +72,9 @@ class ValidFeature:
     repaired: bool
     clipped: bool
     attributes: dict | None = None  # checked against the class's schema; None: the file gives none
+    kind: str = "polygon"
+    shape: BaseGeometry | None = None  # the kind's natural shape (EPSG:4326) for kinds other than polygon
+    width_m: float | None = None
 
 
 _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
@@ -142,8 +148,25 @@ def quality_of(properties: dict) -> float | None:
     return value if math.isfinite(value) and 0.0 <= value <= 1.0 else None
 
 
+READABLE_TYPES = ("Polygon", "MultiPolygon", "GeometryCollection", "Point", "LineString")
+
+
+def kind_of_feature(geom: BaseGeometry, properties: dict) -> tuple[BaseGeometry, str, float | None]:
+    """The kind a read geometry stands for (annotator.kinds.kind_of_geojson_type: a `kind` property of box or
+    rotated_box is honoured on a (one-part Multi)Polygon; Point -> point, LineString -> line), the geometry in that
+    kind's natural type, and a line's `width_m` property (None when absent; a bad one is refused on validation)."""
+    requested = properties.get("kind") if isinstance(properties, dict) else None
+    if requested in (kind_rules.BOX, kind_rules.ROTATED_BOX) and geom.geom_type == "MultiPolygon" \
+            and len(geom.geoms) == 1:
+        geom = geom.geoms[0]
+    kind = kind_rules.kind_of_geojson_type(geom.geom_type, requested)
+    width = properties.get("width_m") if kind == kind_rules.LINE and isinstance(properties, dict) else None
+    return geom, kind, width
+
+
 def features_validate(read: ImportRead, *, footprint: BaseGeometry | None, class_names: set[str],
                       default_class: str | None = None, schemas: dict[str, list[dict]] | None = None,
+                      grid: kind_rules.SceneGrid | None = None,
                       ) -> tuple[list[ValidFeature], list[ImportItemError]]:
     """Repair or refuse each feature (make_valid, polygonal parts, clipped to the footprint), check its class and
     read its class attributes (`schemas`: class name -> attribute definitions). Returns the valid features and
@@ -166,8 +189,16 @@ def features_validate(read: ImportRead, *, footprint: BaseGeometry | None, class
         except AttributeInvalid as exc:
             errors.append(ImportItemError(feature.item, "invalid_attributes", str(exc)))
             continue
+        natural = None
         try:
-            clean = geometry_clean(shapely.force_2d(feature.geometry), footprint=footprint)
+            geometry = shapely.force_2d(feature.geometry)
+            if feature.kind != kind_rules.POLYGON:
+                if grid is None:
+                    raise GeometryRefused("scene_without_grid", "The scene has no pixel grid: only polygons can go "
+                                                                "on it.")
+                made = kind_rules.kind_geometry(feature.kind, geometry, grid, width_m=feature.width_m)
+                natural, geometry = geometry, made.footprint
+            clean = geometry_clean(geometry, footprint=footprint)
         except GeometryRefused as exc:
             message = exc.message
             if exc.reason in ("out_of_range", "outside_scene"):
@@ -176,5 +207,6 @@ def features_validate(read: ImportRead, *, footprint: BaseGeometry | None, class
             continue
         valid.append(ValidFeature(item=feature.item, geometry=clean.geometry, class_name=name,
                                   predicted_quality=feature.predicted_quality, repaired=clean.repaired,
-                                  clipped=clean.clipped, attributes=attributes))
+                                  clipped=clean.clipped, attributes=attributes, kind=feature.kind, shape=natural,
+                                  width_m=feature.width_m))
     return valid, errors[:MAX_ERRORS]

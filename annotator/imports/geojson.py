@@ -10,7 +10,16 @@ from pyproj.exceptions import CRSError
 from shapely.geometry import shape
 
 from annotator.exports.common import crs_of, reproject
-from annotator.imports.common import ImportedFeature, ImportFileError, ImportItemError, ImportRead, class_of, quality_of
+from annotator.imports.common import (
+    READABLE_TYPES,
+    ImportedFeature,
+    ImportFileError,
+    ImportItemError,
+    ImportRead,
+    class_of,
+    kind_of_feature,
+    quality_of,
+)
 
 WGS84 = "EPSG:4326"
 
@@ -61,9 +70,9 @@ def geojson_read(path: Path, *, class_property: str | None = None) -> ImportRead
             read.errors.append(ImportItemError(item, "empty", "The feature has no geometry."))
             continue
         kind = geometry.get("type") if isinstance(geometry, dict) else type(geometry).__name__
-        if kind not in ("Polygon", "MultiPolygon", "GeometryCollection"):
-            read.errors.append(ImportItemError(item, "not_polygonal",
-                                               f"Geometry must be a Polygon or MultiPolygon, not {kind!r}."))
+        if kind not in READABLE_TYPES:
+            read.errors.append(ImportItemError(item, "not_polygonal", "Geometry must be a Polygon, MultiPolygon, "
+                                                                      f"Point or LineString, not {kind!r}."))
             continue
         try:
             geom = shape(geometry)
@@ -75,7 +84,14 @@ def geojson_read(path: Path, *, class_property: str | None = None) -> ImportRead
         except Exception as exc:  # noqa: BLE001 - pyproj raises several kinds; each is this feature's error
             read.errors.append(ImportItemError(item, "reprojection_failed", f"Could not reproject: {exc}."))
             continue
+        props = props if isinstance(props, dict) else {}
+        geom, kind, width = kind_of_feature(geom, props)
         read.features.append(ImportedFeature(item=item, geometry=geom, class_name=class_of(props, class_property),
                                              predicted_quality=quality_of(props),
-                                             properties=props if isinstance(props, dict) else {}))
+                                             properties=_without_kind(props), kind=kind, width_m=width))
     return read
+
+
+def _without_kind(props: dict) -> dict:
+    """The properties less GeoLoop's own `kind` and `width_m` (read as the kind, never as class attributes)."""
+    return {k: v for k, v in props.items() if k not in ("kind", "width_m")}

@@ -11,7 +11,16 @@ from pyogrio.errors import DataLayerError, DataSourceError
 from pyogrio.raw import read
 
 from annotator.exports.common import reproject
-from annotator.imports.common import ImportedFeature, ImportFileError, ImportItemError, ImportRead, class_of, quality_of
+from annotator.imports.common import (
+    READABLE_TYPES,
+    ImportedFeature,
+    ImportFileError,
+    ImportItemError,
+    ImportRead,
+    class_of,
+    kind_of_feature,
+    quality_of,
+)
 from annotator.imports.guard import untrusted_ogr, vector_check, vector_recheck
 
 DRIVER = "GPKG"
@@ -58,13 +67,16 @@ def _read(path: str, *, layer: str | None, class_property: str | None) -> Import
         except Exception as exc:  # noqa: BLE001 - GEOS/pyproj errors are this feature's error
             result.errors.append(ImportItemError(item, "invalid_geometry", f"Unreadable geometry: {exc}."))
             continue
-        if geom.geom_type not in ("Polygon", "MultiPolygon", "GeometryCollection"):
-            result.errors.append(ImportItemError(item, "not_polygonal",
-                                                 f"Geometry must be a Polygon or MultiPolygon, not {geom.geom_type}."))
+        if geom.geom_type not in READABLE_TYPES:
+            result.errors.append(ImportItemError(item, "not_polygonal", "Geometry must be a Polygon, MultiPolygon, "
+                                                 f"Point or LineString, not {geom.geom_type}."))
             continue
         props = {name: _value(field_data[i][row]) for i, name in enumerate(names)}
+        geom, kind, width = kind_of_feature(geom, props)
+        props = {k: v for k, v in props.items() if k not in ("kind", "width_m")}
         result.features.append(ImportedFeature(item=item, geometry=geom, class_name=class_of(props, class_property),
-                                               predicted_quality=quality_of(props), properties=props))
+                                               predicted_quality=quality_of(props), properties=props, kind=kind,
+                                               width_m=width))
     return result
 
 

@@ -88,7 +88,8 @@ def export_dataset_select(*, project: Project, filters: ExportFilters) -> Export
     rows = (export_annotations(project=project, filters=filters, classes=classes)
             .select_related("author").only(
                 "id", "scene_id", "geometry", "label_class_id", "source", "status", "review_state", "author__username",
-                "model_version_id", "predicted_quality", "created_at", "updated_at", "attributes"))
+                "model_version_id", "predicted_quality", "created_at", "updated_at", "attributes", "kind", "shape",
+                "width_m"))
     annotations = []
     for row in rows.iterator(chunk_size=2000):
         annotations.append(ExportAnnotation(
@@ -96,7 +97,9 @@ def export_dataset_select(*, project: Project, filters: ExportFilters) -> Export
             label_class=class_by_id.get(row.label_class_id), source=row.source, status=row.status,
             review_state=row.review_state, author=row.author.username if row.author else None,
             model_version_id=row.model_version_id, predicted_quality=row.predicted_quality,
-            created_at=row.created_at, updated_at=row.updated_at, attribute_values=row.attributes or {}))
+            created_at=row.created_at, updated_at=row.updated_at, attribute_values=row.attributes or {},
+            kind=row.kind, shape=shapely.from_wkb(bytes(row.shape.wkb)) if row.shape is not None else None,
+            width_m=row.width_m))
     return ExportDataset(project_slug=project.slug, classes=classes, scenes=scenes, annotations=annotations,
                          filters=filters.as_dict())
 

@@ -28,7 +28,7 @@ from annotator.imports.geojson import geojson_read
 from annotator.imports.geopackage import geopackage_read
 from annotator.imports.guard import ArchiveLimits
 from annotator.models import AnnotationSource, LabelClass, Project, Scene, SceneStatus
-from annotator.services.annotations import annotation_create
+from annotator.services.annotations import annotation_create, scene_grid
 from annotator.services.scratch import scratch_dir
 from core.errors import NotFound, TooLarge, ValidationFailed
 
@@ -110,8 +110,14 @@ def _prepare(*, project: Project, scene: Scene, path: Path, name: str, format: s
                                                                                        exc.message)]) from exc
     classes = {c.name: c for c in LabelClass.objects.filter(project=project, archived=False)}
     footprint = shapely.from_wkb(bytes(scene.footprint.wkb)) if scene.footprint is not None else None
+    grid = None
+    if any(f.kind != "polygon" for f in read.features):
+        try:
+            grid = scene_grid(scene)
+        except ValidationFailed:
+            grid = None  # each such feature is refused with the reason
     valid, errors = features_validate(read, footprint=footprint, class_names=set(classes),
-                                      default_class=default_class,
+                                      default_class=default_class, grid=grid,
                                       schemas={name: list(c.attributes or []) for name, c in classes.items()})
     if not valid and not errors:
         errors = [ImportItemError("file", "empty", "The file has no features.")]
@@ -177,8 +183,10 @@ def annotations_import(*, project: Project, scene: Scene, user, path: Path, form
         for feature in valid:
             try:
                 with transaction.atomic():
+                    # a box, point or line goes in as its natural shape (its footprint is made again on the way)
                     annotation, _ = annotation_create(
-                        project=project, scene=scene, geometry=_geos(feature.geometry), user=user,
+                        project=project, scene=scene, user=user, kind=feature.kind, width_m=feature.width_m,
+                        geometry=_geos(feature.shape if feature.shape is not None else feature.geometry),
                         label_class=classes.get(feature.class_name) if feature.class_name else None,
                         source=AnnotationSource.IMPORTED, predicted_quality=feature.predicted_quality,
                         attributes=feature.attributes)

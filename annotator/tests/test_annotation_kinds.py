@@ -230,3 +230,16 @@ def test_who_may_create_and_edit_kinds(actors, scene):
     assert actors.client(None).patch(url, {"version": 1, "width_m": 4}, format="json").status_code == 401
     assert actors.client("outsider").patch(url, {"version": 1, "width_m": 4}, format="json").status_code == 403
     assert Annotation.objects.get(pk=body["id"]).width_m == pytest.approx(0.9)
+
+
+def test_scene_events_carry_kind_shape_and_width(actors, scene, monkeypatch, django_capture_on_commit_callbacks):
+    sent = []
+    monkeypatch.setattr("annotator.services.annotations.scene_event_send",
+                        lambda **kw: sent.append((kw["event"], kw["payload"])))
+    with django_capture_on_commit_callbacks(execute=True):
+        body = created(actors.client("annotator"), scene, line_utm((10, 10), (50, 10)), kind="line", width_m=2.5)
+    event, payload = sent[-1]
+    assert event == "annotation.created"
+    assert (payload["id"], payload["kind"], payload["width_m"]) == (body["id"], "line", 2.5)
+    assert payload["shape"]["type"] == "LineString"
+    assert payload["geometry"]["type"] == "MultiPolygon"

@@ -62,7 +62,8 @@ def test_export_request_with_bad_format_filters_or_parameters_is_400(actors):
 def test_formats_endpoint_lists_every_format_with_its_parameters(actors):
     body = actors.client("annotator").get("/api/exports/formats/").json()
     by_name = {f["name"]: f for f in body}
-    assert set(by_name) == {"coco", "geojson", "geopackage", "masks", "chips", "yolo", "stac"}
+    assert set(by_name) == {"coco", "geojson", "geopackage", "masks", "chips", "yolo", "stac", "coco_detection",
+                            "yolo_detection", "dota"}
     assert by_name["coco"]["choices"]["segmentation"] == ["polygon", "rle"]
 
 

@@ -46,7 +46,8 @@ def ogrinfo(path: Path) -> str:
 
 
 def test_registry_lists_every_format():
-    assert set(formats()) == {"coco", "geojson", "geopackage", "masks", "chips", "yolo", "stac"}
+    assert set(formats()) == {"coco", "geojson", "geopackage", "masks", "chips", "yolo", "stac", "coco_detection",
+                              "yolo_detection", "dota"}
 
 
 def test_geojson_is_rfc7946_with_attributes_and_ogrinfo_opens_it(data, tmp_path):

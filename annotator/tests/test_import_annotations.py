@@ -127,7 +127,7 @@ def test_bad_features_give_one_error_each_and_nothing_is_imported(data, tmp_path
     path = tmp_path / "bad.geojson"
     path.write_text(json.dumps(_collection([
         _feature(good, **{"class": "building"}),
-        _feature(shapely.Point(good.centroid), **{"class": "building"}),
+        _feature(shapely.MultiPoint([good.centroid]), **{"class": "building"}),  # a Point is a point annotation
         _feature(good, **{"class": "tree"}),
         _feature(shapely.affinity.translate(good, 3, 0), **{"class": "building"}),
         {"type": "Feature", "geometry": None, "properties": {}},
