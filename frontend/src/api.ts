@@ -1,4 +1,5 @@
 // Typed fetch wrapper for the Django API. Every failure becomes an ApiError with a message fit for a person.
+import type { AnnotationKind, KindGeometry } from './annotate/kinds';
 import type {
   AcceptResult,
   AnnotationFeature,
@@ -190,11 +191,11 @@ export function createApi(deps: ApiDeps) {
 
     // annotations
     annotation: (id: number, signal?: AbortSignal) => request<EditableFeature>('GET', `/api/annotations/${id}/`, { signal }),
-    annotationCreate: (sceneId: number, body: { geometry: GeoJsonMultiPolygon; label_class: number | null; task: number | null }) =>
+    annotationCreate: (sceneId: number, body: { geometry: GeoJsonMultiPolygon | KindGeometry; label_class: number | null; task: number | null; kind?: AnnotationKind; width_m?: number }) =>
       request<EditedFeature>('POST', `/api/scenes/${sceneId}/annotations/`, { body }),
     annotationUpdate: (
       id: number,
-      body: { version: number; geometry?: GeoJsonMultiPolygon; label_class?: number; reason?: string; attributes?: Record<string, AttributeValue> },
+      body: { version: number; geometry?: GeoJsonMultiPolygon | KindGeometry; label_class?: number; reason?: string; attributes?: Record<string, AttributeValue>; kind?: AnnotationKind; width_m?: number },
     ) =>
       request<EditedFeature>('PATCH', `/api/annotations/${id}/`, { body }),
     annotationDelete: (id: number, version: number) =>

@@ -2,17 +2,20 @@
 // a prompt session with the model, or a shape drawn by hand, or an existing annotation being edited.
 import type { AnnotationProperties, GeoJsonMultiPolygon } from '../types';
 import type { EditTarget } from './draft';
+import type { KindShape } from './kinds';
 import { currentGeometry, EMPTY_SESSION, editGeometry, hasPrompts, type PromptSession } from './promptSession';
 
 export interface Snapshot {
   session: PromptSession;
   manual: GeoJsonMultiPolygon | null;
   edit: EditTarget | null;
+  /** A box, rotated box, point or line being drawn or edited (annotate/kinds); absent or null: none. */
+  shape?: KindShape | null;
 }
 
 export const EMPTY_SNAPSHOT: Snapshot = { session: EMPTY_SESSION, manual: null, edit: null };
 
-export type CommitKind = 'acceptProposal' | 'createManual' | 'saveEdit' | null;
+export type CommitKind = 'acceptProposal' | 'createManual' | 'saveEdit' | 'saveShape' | null;
 
 /** Why the user may not change an annotation, as the server says (null when they may, or when it does not say:
  *  the server checks every change anyway). A refused annotation is shown, never opened for editing. */
@@ -23,12 +26,14 @@ export function editRefusal(p: Pick<AnnotationProperties, 'id' | 'can_edit' | 'e
 
 /** The shape shown as editable (vertex handles, add/cut target). */
 export function workingGeometry(s: Snapshot): GeoJsonMultiPolygon | null {
+  if (s.shape) return null;
   if (s.edit) return s.edit.geometry;
   return currentGeometry(s.session) ?? s.manual;
 }
 
 /** What Enter does. */
 export function commitKind(s: Snapshot): CommitKind {
+  if (s.shape) return 'saveShape';
   if (s.edit) return 'saveEdit';
   if (s.session.proposal) return 'acceptProposal';
   if (s.manual) return 'createManual';
@@ -36,7 +41,7 @@ export function commitKind(s: Snapshot): CommitKind {
 }
 
 export function isEmpty(s: Snapshot): boolean {
-  return !s.edit && !s.manual && !hasPrompts(s.session) && !s.session.proposal;
+  return !s.shape && !s.edit && !s.manual && !hasPrompts(s.session) && !s.session.proposal;
 }
 
 /** Replaces the working shape after an edit by hand (add/cut/vertex move). An empty result is kept as null. */
@@ -50,6 +55,11 @@ export function withShape(s: Snapshot, geometry: GeoJsonMultiPolygon | null, ver
     return { ...s, session: editGeometry(s.session, geometry, verticesMoved) };
   }
   return { ...s, manual: geometry };
+}
+
+/** A snapshot holding only a shape of another kind (whatever else was on screen is dropped; undo brings it back). */
+export function withKindShape(shape: KindShape): Snapshot {
+  return { session: EMPTY_SESSION, manual: null, edit: null, shape };
 }
 
 export function withSession(s: Snapshot, session: PromptSession): Snapshot {

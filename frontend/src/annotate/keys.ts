@@ -10,6 +10,10 @@ export type Command =
   | 'toolBox'
   | 'toolAdd'
   | 'toolCut'
+  | 'toolRect'
+  | 'toolRotated'
+  | 'toolMarker'
+  | 'toolLine'
   | 'delete'
   | 'help'
   | 'nextCandidate'
@@ -38,6 +42,11 @@ export const SHORTCUTS: [string, string][] = [
   ['A then draw', 'add a polygon to the shape (union)'],
   ['C then draw', 'cut a polygon from the shape (difference)'],
   ['P', 'back to point prompts'],
+  ['R then drag', 'draw a box annotation (axis-aligned)'],
+  ['O then click, click, click', 'draw a rotated box: two corners of one edge, then its width'],
+  ['M then click', 'draw a point annotation'],
+  ['L then click vertices, double-click or Enter', 'draw a line annotation (its width is in the panel)'],
+  ['drag a box corner', 'resize it (it stays a rectangle; the opposite corner stays)'],
   ['Delete', 'delete the selected annotation'],
   ['1–9', 'pick the label class'],
   ['Tab / Shift+Tab', 'next / previous candidate mask (the model’s alternatives)'],
@@ -73,6 +82,14 @@ export function commandForKey(e: KeyLike): Command | null {
       return 'toolCut';
     case 'p':
       return 'toolPoint';
+    case 'r':
+      return 'toolRect';
+    case 'o':
+      return 'toolRotated';
+    case 'm':
+      return 'toolMarker';
+    case 'l':
+      return 'toolLine';
     case 'w':
       return 'toggleWindow';
     case 'u':

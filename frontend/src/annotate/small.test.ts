@@ -18,6 +18,12 @@ describe('shortcuts', () => {
     expect(commandForKey(key('?', { shiftKey: true }))).toBe('help');
     expect(commandForKey(key('Delete'))).toBe('delete');
     expect(commandForKey(key('3'))).toEqual({ selectClass: 2 });
+    // the hand-drawn kinds (issue 16): box, rotated box, point, line
+    expect(commandForKey(key('r'))).toBe('toolRect');
+    expect(commandForKey(key('o'))).toBe('toolRotated');
+    expect(commandForKey(key('m'))).toBe('toolMarker');
+    expect(commandForKey(key('L', { shiftKey: true }))).toBe('toolLine');
+    expect(commandForKey(key('r', { ctrlKey: true }))).toBeNull();
     expect(commandForKey(key('Tab'))).toBe('nextCandidate');
     expect(commandForKey(key('Tab', { shiftKey: true }))).toBe('previousCandidate');
     expect(commandForKey(key('w'))).toBe('toggleWindow');

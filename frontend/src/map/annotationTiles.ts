@@ -3,6 +3,8 @@
 // At low zoom the server sends an annotation smaller than a couple of pixels as a point (one per pixel): it is drawn
 // as a dot of its class colour, so dense areas stay visible when zoomed out.
 import type { FeatureLike } from 'ol/Feature';
+import { Point } from 'ol/geom';
+import type RenderFeature from 'ol/render/Feature';
 import MVT from 'ol/format/MVT';
 import VectorTileLayer from 'ol/layer/VectorTile';
 import VectorTileSource from 'ol/source/VectorTile';
@@ -32,6 +34,34 @@ export function annotationStyle(colour: string, draft: boolean): Style {
   return new Style({ fill, stroke, image: dot });
 }
 
+/** Point annotations (their footprint is one scene pixel) as a ringed dot at the footprint's centre; lines (a buffered
+ *  centreline) filled more strongly than areas, so they read as lines. Tiles without a `kind` are drawn as areas. */
+export function kindStyle(colour: string, kind: string, draft: boolean): Style | Style[] {
+  if (kind === 'point') {
+    return [
+      // The footprint itself, nearly transparent: what hit detection (Ctrl-click to select) finds.
+      new Style({ fill: new Fill({ color: withAlpha(colour, 0.05) }), image: new CircleStyle({ radius: 6, fill: new Fill({ color: withAlpha(colour, 0.05) }) }) }),
+      new Style({
+        image: new CircleStyle({ radius: 6, fill: new Fill({ color: withAlpha(colour, 0.75) }), stroke: new Stroke({ color: '#ffffff', width: 2, lineDash: draft ? [3, 3] : undefined }) }),
+        geometry: (f) => {
+          // Tiny in this tile, the server already sent it as a point; else the centre of its pixel square.
+          const rf = f as RenderFeature;
+          if (rf.getType() !== 'Polygon' || typeof rf.getFlatInteriorPoint !== 'function') return rf;
+          const g = rf.getFlatInteriorPoint();
+          return new Point([g[0] ?? 0, g[1] ?? 0]);
+        },
+      }),
+    ];
+  }
+  if (kind === 'line') {
+    return new Style({
+      fill: new Fill({ color: withAlpha(colour, 0.55) }),
+      stroke: new Stroke({ color: withAlpha(colour, 1), width: 1, lineDash: draft ? [4, 4] : undefined }),
+    });
+  }
+  return annotationStyle(colour, draft);
+}
+
 export interface AnnotationTiles {
   layer: VectorTileLayer;
   source: VectorTileSource;
@@ -47,16 +77,17 @@ export function createAnnotationTiles(sceneId: number, maxZoom: number): Annotat
     maxZoom: Math.min(22, maxZoom),
     overlaps: false,
   });
-  const cache = new Map<string, Style>();
+  const cache = new Map<string, Style | Style[]>();
   let hidden: number | null = null;
-  const style = (feature: FeatureLike): Style | undefined => {
+  const style = (feature: FeatureLike): Style | Style[] | undefined => {
     if (hidden !== null && annotationIdOf(feature) === hidden) return undefined;
     const colour = String(feature.get('color') ?? FALLBACK_COLOUR);
     const draft = feature.get('status') === 'draft';
-    const key = `${colour}|${draft}`;
+    const kind = String(feature.get('kind') ?? 'polygon');
+    const key = `${colour}|${draft}|${kind}`;
     let s = cache.get(key);
     if (!s) {
-      s = annotationStyle(colour, draft);
+      s = kindStyle(colour, kind, draft);
       cache.set(key, s);
     }
     return s;

@@ -64,7 +64,9 @@ export function createEditInteractions(map: Map, working: VectorSource, neighbou
   for (const i of [dragBox, modify, draw, snapWorking, snapNeighbours]) map.addInteraction(i);
 
   const onClick = (e: MapBrowserEvent<PointerEvent>) => {
-    if (tool !== 'point' || e.dragging) return;
+    const oe0 = e.originalEvent;
+    // Ctrl/Cmd-click selects an annotation whatever the tool; plain clicks prompt only with the point tool.
+    if (e.dragging || (tool !== 'point' && !(oe0.ctrlKey || oe0.metaKey))) return;
     // A click on a vertex or edge of the shape being edited belongs to Modify, not to the prompts.
     const onShape = map.forEachFeatureAtPixel(e.pixel, () => true, { layerFilter: (l) => l.getSource() === working, hitTolerance: 6 });
     if (onShape) {

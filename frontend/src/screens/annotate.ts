@@ -2,13 +2,15 @@
 // State lives in plain modules (annotate/*); this file mounts the screen and wires its controllers (screens/annotate/*)
 // to the map, the sockets and the DOM: prompting (preview), editing (save, conflicts), tasks (lease), live events,
 // commands (keyboard, buttons) and the test hook.
-import { transformExtent } from 'ol/proj';
+import { fromLonLat, transformExtent } from 'ol/proj';
 import type { Screen } from '../app';
 import { debounce } from '../annotate/debounce';
 import { SceneEventsSocket, SegmentationSocket } from '../annotate/sockets';
 import { createAnnotationTiles } from '../map/annotationTiles';
 import { createEditInteractions } from '../map/editInteractions';
 import { createEditLayers, toMapGeometry } from '../map/editLayers';
+import { defaultLineWidth, gridAngle } from '../annotate/kinds';
+import { createKindLayers } from '../map/kindLayers';
 import { createWhyLayers } from '../map/whyLayers';
 import { createSceneMap } from '../map/sceneMap';
 import { hashBbox } from '../router';
@@ -46,6 +48,7 @@ export const mountAnnotate: Screen = (el, ctx) => {
       saveAttributes: (values) => void editing.saveAttributes(values),
       keepCandidate: (index) => commands.keepCandidate(index),
       toggleWhy: (what) => commands.toggleWhy(what),
+      setLineWidth: (w) => editing.shapes.setWidth(w),
     }),
   );
   const { history, state, parts } = sh;
@@ -100,6 +103,7 @@ export const mountAnnotate: Screen = (el, ctx) => {
   function build(scene: Scene): void {
     view.title.textContent = scene.name;
     sh.state.sceneFootprint = scene.footprint;
+    sh.state.lineWidthM = defaultLineWidth(scene.gsd);
     if (scene.status !== 'ready') {
       sh.say(`This scene is ${scene.status}.`);
       return;
@@ -125,6 +129,12 @@ export const mountAnnotate: Screen = (el, ctx) => {
       onDraw: editing.onDraw,
       onModify: editing.onModify,
     });
+    parts.kinds = createKindLayers(map, {
+      onDrawn: (kind, coords) => void editing.shapes.onDrawn(kind, coords, () => editing.leaveEdit()),
+      onModified: (before, after) => editing.shapes.onModified(before, after),
+    });
+    const ring = scene.footprint?.coordinates[0];
+    if (ring) parts.kinds.setGridAngle(gridAngle(ring.map((p) => fromLonLat(p))));
     parts.segmentation = new SegmentationSocket(sceneId, {
       onMessage: prompting.onSegmentation,
       onState: (st, info) => {
@@ -150,6 +160,7 @@ export const mountAnnotate: Screen = (el, ctx) => {
       events.close();
       parts.segmentation?.close();
       parts.interactions?.dispose();
+      parts.kinds?.dispose();
     });
     installHook(map, sceneId, () => history.present, prompting);
   }

@@ -1,5 +1,6 @@
 // Review mode: the project's queue (least confident first), one annotation at a time on its scene's map;
 // accept, reject with a reason, or fix (move vertices, then "Fix"). Stale versions open the conflict dialog.
+import { KIND_LABELS, type AnnotationKind } from '../annotate/kinds';
 import { MultiPolygon } from 'ol/geom';
 import { Modify, Snap } from 'ol/interaction';
 import { fromLonLat } from 'ol/proj';
@@ -64,7 +65,7 @@ export const mountReview: Screen = (el, ctx) => {
         ...(items.length ? items.map((f) =>
           h('li', { 'data-testid': 'review-item', 'data-annotation-id': f.id, class: f.id === current?.id ? 'selected' : null },
             h('button', { type: 'button', onclick: () => void open(f) },
-              `#${f.id} ${f.properties.class?.name ?? 'no class'} · ${f.properties.predicted_quality === null ? 'quality n/a' : `quality ${(f.properties.predicted_quality * 100).toFixed(0)}%`}`))) :
+              `#${f.id} ${kindLabel(f)}${f.properties.class?.name ?? 'no class'} · ${f.properties.predicted_quality === null ? 'quality n/a' : `quality ${(f.properties.predicted_quality * 100).toFixed(0)}%`}`))) :
           [h('li', { class: 'muted' }, 'Nothing to review.')]),
       );
     } catch (err) {
@@ -75,7 +76,7 @@ export const mountReview: Screen = (el, ctx) => {
   async function open(f: AnnotationFeature): Promise<void> {
     current = f;
     edited = null;
-    detail.textContent = `Annotation ${f.id}, version ${f.properties.version}, ${f.properties.source}, status ${f.properties.status}${f.properties.review_state ? `, review ${f.properties.review_state}` : ''}.`;
+    detail.textContent = `Annotation ${f.id} (${(kindLabel(f) || 'polygon').trim()}), version ${f.properties.version}, ${f.properties.source}, status ${f.properties.status}${f.properties.review_state ? `, review ${f.properties.review_state}` : ''}.`;
     root.dataset.annotationId = String(f.id);
     if (!view || view.sceneId !== f.properties.scene) {
       view?.dispose();
@@ -165,3 +166,9 @@ export const mountReview: Screen = (el, ctx) => {
     ctx.dismiss(errKey);
   };
 };
+
+/** The annotation's kind (issue 16) before its class, e.g. "box "; empty for polygons and servers that do not say. */
+function kindLabel(f: AnnotationFeature): string {
+  const kind = (f.properties as { kind?: unknown }).kind;
+  return typeof kind === 'string' && kind !== 'polygon' && kind in KIND_LABELS ? `${KIND_LABELS[kind as AnnotationKind]} ` : '';
+}

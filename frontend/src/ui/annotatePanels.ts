@@ -5,7 +5,11 @@ import { inputText, parseAttributes, type RawInputs } from '../annotate/attribut
 import type { AttributeValue, LabelClass } from '../types';
 import { h } from './dom';
 
-export type Tool = 'point' | 'box' | 'add' | 'cut';
+import type { KindTool } from '../map/kindLayers';
+
+export type Tool = 'point' | 'box' | 'add' | 'cut' | KindTool;
+
+export const isKindTool = (t: Tool): t is KindTool => t === 'rect' || t === 'rotated' || t === 'marker' || t === 'line';
 
 export function renderPalette(el: HTMLElement, classes: LabelClass[], selected: number | null, pick: (id: number) => void): void {
   el.replaceChildren(
@@ -37,15 +41,25 @@ export function renderTools(el: HTMLElement, tool: Tool, negative: boolean, pick
     ['add', 'Add', 'A'],
     ['cut', 'Cut', 'C'],
   ];
-  el.replaceChildren(
-    h('h2', {}, 'Tool'),
+  const kinds: [Tool, string, string][] = [
+    ['rect', 'Box', 'R'],
+    ['rotated', 'Rotated', 'O'],
+    ['marker', 'Point', 'M'],
+    ['line', 'Line', 'L'],
+  ];
+  const row = (list: [Tool, string, string][]) =>
     h(
       'div',
       { class: 'tool-row' },
-      ...tools.map(([t, label, key]) =>
+      ...list.map(([t, label, key]) =>
         h('button', { type: 'button', class: t === tool ? 'selected' : null, 'data-testid': `tool-${t}`, 'aria-pressed': String(t === tool), title: `key ${key}`, onclick: () => pick(t) }, label),
       ),
-    ),
+    );
+  el.replaceChildren(
+    h('h2', {}, 'Tool'),
+    row(tools),
+    h('div', { class: 'tool-caption' }, 'Draw by hand'),
+    row(kinds),
     h(
       'label',
       { class: 'negative-toggle' },

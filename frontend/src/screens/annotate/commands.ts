@@ -3,7 +3,7 @@
 import { withSession } from '../../annotate/editor';
 import { commandForKey, isTypingTarget, type Command } from '../../annotate/keys';
 import { cycleCandidate, keepCandidate as keepIn } from '../../annotate/promptSession';
-import type { Tool } from '../../ui/annotatePanels';
+import { isKindTool, type Tool } from '../../ui/annotatePanels';
 import type { Shared } from './context';
 import type { Editing } from './editing';
 import type { Prompting } from './prompting';
@@ -25,6 +25,7 @@ export function createCommands(sh: Shared, editing: Editing, prompting: Promptin
   function setTool(t: Tool): void {
     state.tool = t;
     sh.parts.interactions?.setTool(t);
+    sh.parts.kinds?.setTool(isKindTool(t) ? t : null);
     view.mapEl.dataset.tool = t;
     sh.render();
   }
@@ -67,10 +68,13 @@ export function createCommands(sh: Shared, editing: Editing, prompting: Promptin
     }
     switch (cmd) {
       case 'accept':
+        // Enter first finishes a line being drawn
+        if (sh.parts.kinds?.finishDrawing()) break;
         void editing.accept();
         break;
       case 'discard':
         if (!view.help.hidden) toggleHelp(false);
+        else if (sh.parts.kinds?.abortDrawing()) sh.render();
         else void editing.discard();
         break;
       case 'undo':
@@ -99,6 +103,18 @@ export function createCommands(sh: Shared, editing: Editing, prompting: Promptin
         break;
       case 'toolCut':
         setTool('cut');
+        break;
+      case 'toolRect':
+        setTool('rect');
+        break;
+      case 'toolRotated':
+        setTool('rotated');
+        break;
+      case 'toolMarker':
+        setTool('marker');
+        break;
+      case 'toolLine':
+        setTool('line');
         break;
       case 'nextCandidate':
       case 'previousCandidate':

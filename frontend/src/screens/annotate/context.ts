@@ -6,9 +6,11 @@ import { DraftStore, memoryStorage, type StorageLike } from '../../annotate/draf
 import { EMPTY_SNAPSHOT, type Snapshot } from '../../annotate/editor';
 import { debounce, type Debounced } from '../../annotate/debounce';
 import { History } from '../../annotate/history';
+import { shapeDirty, type KindShape } from '../../annotate/kinds';
 import type { AnnotationTiles } from '../../map/annotationTiles';
 import type { EditInteractions } from '../../map/editInteractions';
 import type { EditLayers } from '../../map/editLayers';
+import type { KindLayers } from '../../map/kindLayers';
 import type { SceneMap } from '../../map/sceneMap';
 import type { WhyLayers } from '../../map/whyLayers';
 import type { SegmentationSocket } from '../../annotate/sockets';
@@ -41,6 +43,10 @@ export interface AnnotateState {
   showUncertainty: boolean;
   /** The scene's footprint (lon/lat): what a mask is compared with when there is no task. */
   sceneFootprint?: GeoJsonPolygon | null;
+  /** The width of new lines (metres; the panel's field, defaulting from the scene's GSD). */
+  lineWidthM: number;
+  /** The selected box, point or line as the server last gave it (to know whether its edit is unsaved). */
+  loadedShape: KindShape | null;
 }
 
 /** Map-side pieces, present once the scene is built (a scene that is not ready has none). */
@@ -51,6 +57,8 @@ export interface MapParts {
   interactions: EditInteractions | null;
   segmentation: SegmentationSocket | null;
   why: WhyLayers | null;
+  /** Boxes, rotated boxes, points and lines: their layer and drawing tools. */
+  kinds?: KindLayers | null;
 }
 
 export interface Shared {
@@ -97,7 +105,7 @@ export function createShared(
 ): Shared {
   const errKey = `annotate-${ids.sceneId}`;
   const history = new History<Snapshot>(EMPTY_SNAPSHOT);
-  const state: AnnotateState = { classes: [], classId: null, tool: 'point', negative: false, encoding: false, task: null, busy: false, loaded: null, showWindow: true, showUncertainty: false };
+  const state: AnnotateState = { classes: [], classId: null, tool: 'point', negative: false, encoding: false, task: null, busy: false, loaded: null, showWindow: true, showUncertainty: false, lineWidthM: 5, loadedShape: null };
   const drafts = new DraftStore(storage(), ids.sceneId, ids.taskId);
   const shared: Shared = {
     ctx,
@@ -128,7 +136,7 @@ export function createShared(
       view.notice.textContent = text ?? '';
     },
     report: (err) => ctx.report(err, errKey),
-    editDirty: (s) => !!s.edit && !!state.loaded && s.edit.annotationId === state.loaded.id && !sameGeometry(s.edit.geometry, state.loaded.geometry),
+    editDirty: (s) => s.shape ? shapeDirty(s.shape, state.loadedShape) : !!s.edit && !!state.loaded && s.edit.annotationId === state.loaded.id && !sameGeometry(s.edit.geometry, state.loaded.geometry),
   };
   return shared;
 }

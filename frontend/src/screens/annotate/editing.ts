@@ -11,12 +11,14 @@ import { acceptBody, secondsSpent } from '../../annotate/promptSession';
 import { toGeoJson, toMapGeometry } from '../../map/editLayers';
 import type { AnnotationFeature, AttributeValue, GeoJsonMultiPolygon } from '../../types';
 import { showConflict } from './conflicts';
+import { createShapes } from './shapes';
 import type { Shared } from './context';
 
 export type Editing = ReturnType<typeof createEditing>;
 
 export function createEditing(sh: Shared) {
   const { ctx, history, state, parts } = sh;
+  const shapes = createShapes(sh);
 
   function currentMapCoords(): MultiPolygonCoords {
     const f = parts.edit?.workingFeature();
@@ -30,6 +32,10 @@ export function createEditing(sh: Shared) {
 
   function onDraw(ring: number[][], how: 'add' | 'cut'): void {
     const s = history.present;
+    if (s.shape) {
+      sh.say('Save (Enter) or drop (Esc) the box, point or line first: add and cut change polygons.');
+      return;
+    }
     const shape = currentMapCoords();
     if (how === 'cut' && shape.length === 0) {
       sh.say('Nothing to cut from: make or select a shape first.');
@@ -58,6 +64,8 @@ export function createEditing(sh: Shared) {
         sh.showNotice(`Annotation ${f.id} is read-only for you. ${refusal}`);
         return;
       }
+      if (shapes.select(f)) return;
+      shapes.forget();
       state.loaded = { id: f.id, version: f.properties.version, geometry: f.geometry, classId: f.properties.class?.id ?? null, ...attributesOf(f) };
       if (f.properties.class) state.classId = f.properties.class.id;
       history.reset(editAnnotation(f.id, f.properties.version, f.geometry));
@@ -96,6 +104,7 @@ export function createEditing(sh: Shared) {
   /** Before a new prompt or task: save a dirty edit (false when that failed), or just drop a clean one. */
   async function leaveEdit(): Promise<boolean> {
     const s = history.present;
+    if (s.shape) return shapes.leave();
     if (s.edit && sh.editDirty(s)) return saveEdit();
     if (s.edit) history.reset(EMPTY_SNAPSHOT);
     return true;
@@ -105,6 +114,10 @@ export function createEditing(sh: Shared) {
     const s = history.present;
     const kind = commitKind(s);
     if (state.busy || kind === null) return;
+    if (kind === 'saveShape') {
+      await shapes.save();
+      return;
+    }
     if (kind === 'saveEdit') {
       if (!sh.editDirty(s)) {
         history.reset(EMPTY_SNAPSHOT);
@@ -166,6 +179,10 @@ export function createEditing(sh: Shared) {
     state.classId = id;
     const s = history.present;
     sh.render();
+    if (s.shape) {
+      await shapes.changeClass(id);
+      return;
+    }
     if (!s.edit || state.loaded?.classId === id) return;
     const target = s.edit;
     await withBusy(async () => {
@@ -207,6 +224,7 @@ export function createEditing(sh: Shared) {
     const proposal = s.session.proposal;
     history.reset(EMPTY_SNAPSHOT);
     state.loaded = null;
+    shapes.forget();
     sh.drafts.clear();
     sh.render();
     if (proposal) {
@@ -221,6 +239,10 @@ export function createEditing(sh: Shared) {
 
   async function remove(): Promise<void> {
     const s = history.present;
+    if (s.shape) {
+      await shapes.remove();
+      return;
+    }
     if (!s.edit || state.busy) return;
     const target = s.edit;
     if (!window.confirm(`Delete annotation ${target.annotationId}?`)) return;
@@ -240,7 +262,7 @@ export function createEditing(sh: Shared) {
     });
   }
 
-  return { onDraw, onModify, selectAnnotation, leaveEdit, accept, saveEdit, pickClass, saveAttributes, discard, remove };
+  return { onDraw, onModify, selectAnnotation, leaveEdit, accept, saveEdit, pickClass, saveAttributes, discard, remove, shapes };
 }
 
 function attributesOf(f: AnnotationFeature): { attributes: Record<string, AttributeValue>; missing: string[] } {

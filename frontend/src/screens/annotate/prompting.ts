@@ -53,7 +53,7 @@ export function createPrompting(
     // Ctrl/Cmd-click selects an existing annotation for editing; a plain click always prompts the model, even
     // inside an annotation (a wrong, oversized annotation must not swallow the clicks meant for what lies in it).
     if (selectModifier) {
-      const hit = sceneMap && tiles ? sceneMap.map.forEachFeatureAtPixel(pixel, (f) => f, { layerFilter: (l) => l === tiles.layer }) : undefined;
+      const hit = sceneMap && tiles ? sceneMap.map.forEachFeatureAtPixel(pixel, (f) => f, { layerFilter: (l) => l === tiles.layer, hitTolerance: 4 }) : undefined;
       const id = hit ? annotationIdOf(hit) : null;
       if (id === null) {
         sh.say('Nothing to select here: Ctrl/Cmd-click on an annotation to edit it.');
@@ -63,13 +63,13 @@ export function createPrompting(
         sh.say('Accept (Enter) or discard (Esc) the current shape before selecting another annotation.');
         return;
       }
-      if (id !== s.edit?.annotationId) {
+      if (id !== (s.edit?.annotationId ?? s.shape?.annotationId)) {
         if (!(await editing.leaveEdit())) return;
         await editing.selectAnnotation(id);
       }
       return;
     }
-    if (s.edit) {
+    if (s.edit || s.shape) {
       if (!(await editing.leaveEdit())) return;
       s = history.present;
     }
@@ -82,7 +82,7 @@ export function createPrompting(
   }
 
   async function onBox(bounds: LonLatBounds): Promise<void> {
-    if (history.present.edit && !(await editing.leaveEdit())) return;
+    if ((history.present.edit || history.present.shape) && !(await editing.leaveEdit())) return;
     const s = history.present;
     const requestId = newRequestId();
     const next = withSession(s, setBox(s.session, bounds, requestId, Date.now()));

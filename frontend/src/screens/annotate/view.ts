@@ -1,6 +1,7 @@
 // The annotation screen's DOM (header, side panel, actions, map element, overlays) and its render from the state.
 import { commitKind, isEmpty, workingGeometry } from '../../annotate/editor';
 import type { Command } from '../../annotate/keys';
+import { KIND_LABELS, parseWidth } from '../../annotate/kinds';
 import { FALLBACK_COLOUR } from '../../map/annotationTiles';
 import { helpOverlay, renderAttributes, renderPalette, renderTools } from '../../ui/annotatePanels';
 import type { AttributeValue } from '../../types';
@@ -29,6 +30,7 @@ export function createView(el: HTMLElement, ids: { projectId: number; sceneId: n
   const palette = h('div', { class: 'palette', 'data-testid': 'class-palette' });
   const tools = h('div', { class: 'tools' });
   const attributes = h('div', { class: 'attributes-panel', 'data-testid': 'attributes-panel', hidden: true });
+  const shapePanel = h('div', { class: 'shape-panel', 'data-testid': 'shape-panel', hidden: true });
   const btn = (id: string, label: string, onclick: () => void, titleText = '') =>
     h('button', { type: 'button', 'data-testid': id, onclick, title: titleText }, label);
   const acceptBtn = btn('accept', 'Accept ⏎', () => on.run('accept'), 'Enter');
@@ -52,7 +54,7 @@ export function createView(el: HTMLElement, ids: { projectId: number; sceneId: n
     h(
       'div',
       { class: 'annotate-body' },
-      h('aside', { class: 'side' }, palette, tools, h('div', { class: 'actions' }, acceptBtn, discardBtn, undoBtn, redoBtn, deleteBtn), attributes, quality, candidates, whyToggles, status),
+      h('aside', { class: 'side' }, palette, tools, h('div', { class: 'actions' }, acceptBtn, discardBtn, undoBtn, redoBtn, deleteBtn), shapePanel, attributes, quality, candidates, whyToggles, status),
       mapEl,
     ),
     help,
@@ -60,7 +62,7 @@ export function createView(el: HTMLElement, ids: { projectId: number; sceneId: n
   );
   el.append(root);
   return {
-    root, title, taskInfo, leaseInfo, socketInfo, notice, status, quality, candidates, whyToggles, palette, tools, attributes,
+    root, title, taskInfo, leaseInfo, socketInfo, notice, status, quality, candidates, whyToggles, palette, tools, attributes, shapePanel,
     acceptBtn, discardBtn, undoBtn, redoBtn, deleteBtn, submitBtn, mapEl, mousePosition, help, dialogHost,
   };
 }
@@ -77,6 +79,7 @@ export function renderScreen(
     saveAttributes(values: Record<string, AttributeValue>): void;
     keepCandidate(index: number): void;
     toggleWhy(what: 'window' | 'uncertainty'): void;
+    setLineWidth(widthM: number): void;
   },
 ): void {
   const { history, state, view: v } = sh;
@@ -87,19 +90,26 @@ export function renderScreen(
   edit?.setPrompts(s.session.points, s.session.box);
   edit?.setWorking(g, kind, colourOf(sh, state.classId));
   edit?.setPending(s.session.pendingRequestId !== null);
-  tiles?.setHidden(s.edit?.annotationId ?? null);
+  tiles?.setHidden(s.edit?.annotationId ?? s.shape?.annotationId ?? null);
+  sh.parts.kinds?.setShape(s.shape ?? null, colourOf(sh, state.classId));
   const dirty = sh.editDirty(s);
-  const screenState = s.session.pendingRequestId ? (state.encoding ? 'encoding' : 'waiting') : s.edit ? 'edit' : s.session.proposal ? 'mask' : s.manual ? 'manual' : 'idle';
+  const screenState = s.shape ? 'shape' : s.session.pendingRequestId ? (state.encoding ? 'encoding' : 'waiting') : s.edit ? 'edit' : s.session.proposal ? 'mask' : s.manual ? 'manual' : 'idle';
   v.root.dataset.state = screenState;
   v.root.dataset.proposalId = String(s.session.proposal?.id ?? '');
-  v.root.dataset.annotationId = String(s.edit?.annotationId ?? '');
-  v.root.dataset.annotationVersion = String(s.edit?.version ?? '');
+  v.root.dataset.annotationId = String(s.edit?.annotationId ?? s.shape?.annotationId ?? '');
+  v.root.dataset.annotationVersion = String(s.edit?.version ?? s.shape?.version ?? '');
+  v.root.dataset.kind = s.shape?.kind ?? (s.edit ? 'polygon' : '');
   v.root.dataset.dirty = String(dirty);
   const p = s.session.proposal;
   v.quality.textContent = p ? qualityText(p) : '';
   v.quality.className = `quality${p && p.quality !== null ? (p.quality >= 0.85 ? ' good' : p.quality >= 0.7 ? ' fair' : ' poor') : ''}`;
   v.quality.title = p && p.quality !== null ? 'Expected overlap with what you will keep, learned from this project’s accepted and corrected answers' : '';
-  if (screenState === 'encoding') sh.say('Encoding this part of the image…');
+  if (s.shape) {
+    const what = KIND_LABELS[s.shape.kind];
+    sh.say(s.shape.annotationId === null
+      ? `New ${what}: Enter saves it, Esc drops it; drag its vertices to adjust.`
+      : `${what[0]!.toUpperCase()}${what.slice(1)} ${s.shape.annotationId} (version ${s.shape.version})${dirty ? ' — unsaved changes, Enter saves' : ''}. Drag its vertices; Delete deletes it.`);
+  } else if (screenState === 'encoding') sh.say('Encoding this part of the image…');
   else if (screenState === 'waiting') sh.say('Segmenting…');
   else if (screenState === 'mask') sh.say(`${s.session.points.length} point${s.session.points.length === 1 ? '' : 's'}${s.session.box ? ' + box' : ''}. Enter accepts, click to refine, Esc discards.`);
   else if (screenState === 'edit') sh.say(`Annotation ${s.edit?.annotationId} (version ${s.edit?.version})${dirty ? ' — unsaved changes, Enter saves' : ''}. Drag vertices; A/C add or cut.`);
@@ -109,7 +119,8 @@ export function renderScreen(
   v.discardBtn.disabled = isEmpty(s);
   v.undoBtn.disabled = !history.canUndo;
   v.redoBtn.disabled = !history.canRedo;
-  v.deleteBtn.disabled = !s.edit || state.busy;
+  v.deleteBtn.disabled = (!s.edit && !s.shape) || state.busy;
+  renderShapePanel(sh, on.setLineWidth);
   renderWhy(sh, on);
   renderPalette(v.palette, state.classes, state.classId, on.pickClass);
   renderTools(v.tools, state.tool, state.negative, on.setTool, on.toggleNegative);
@@ -127,6 +138,41 @@ export function renderScreen(
     on.saveAttributes,
   );
   sh.saveDraft();
+}
+
+/** The kind of the shape on screen and, for lines (or with the line tool), the width field. */
+function renderShapePanel(sh: Shared, setLineWidth: (w: number) => void): void {
+  const { history, state, view: v } = sh;
+  const shape = history.present.shape ?? null;
+  const showWidth = shape?.kind === 'line' || state.tool === 'line';
+  const key = `${shape?.kind ?? ''}|${showWidth}`;
+  const width = shape?.kind === 'line' && shape.widthM !== null ? shape.widthM : state.lineWidthM;
+  v.shapePanel.hidden = !shape && !showWidth;
+  if (v.shapePanel.dataset.key !== key) {
+    v.shapePanel.dataset.key = key;
+    const error = h('span', { class: 'error', 'data-testid': 'line-width-error' });
+    const input = h('input', { type: 'number', min: '0.1', step: '0.1', 'data-testid': 'line-width', value: String(width) }) as HTMLInputElement;
+    const commit = () => {
+      const r = parseWidth(input.value);
+      error.textContent = r.ok ? '' : r.reason;
+      input.setAttribute('aria-invalid', String(!r.ok));
+      if (r.ok) setLineWidth(r.value);
+    };
+    input.addEventListener('change', commit);
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        commit();
+      }
+    });
+    v.shapePanel.replaceChildren(
+      h('h2', {}, 'Shape'),
+      h('div', { 'data-testid': 'shape-kind' }, shape ? `Kind: ${KIND_LABELS[shape.kind]}` : 'New lines'),
+      ...(showWidth ? [h('label', { class: 'line-width' }, 'Line width (m) ', input), error] : []),
+    );
+  }
+  const input = v.shapePanel.querySelector<HTMLInputElement>('[data-testid="line-width"]');
+  if (input && document.activeElement !== input) input.value = String(width);
 }
 
 /** Show why: the candidates panel, the toggles, and the window / uncertainty layers of the current answer. */
