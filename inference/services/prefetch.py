@@ -214,25 +214,20 @@ def ahead_budget_windows() -> int:
 
 
 def _first_click_windows(windows: list, task) -> list:
-    """The windows a first click anywhere in ``task`` is served by: those holding the whole task (sorted first by
-    :func:`_task_windows`); when none does, all of them."""
-    lon0, lat0, lon1, lat1 = task.area.extent
-    scene = task.scene
-    viewport = _bbox_pixels(scene, [lon0, lat0, lon1, lat1], bbox_crs="EPSG:4326")
-    corners = [(viewport[0], viewport[1]), (viewport[2], viewport[3])]
-    margin = windows[0].size / 8 if windows else 0
-    holding = [w for w in windows if all(w.contains(x, y, margin=margin) for x, y in corners)]
-    return holding[:1] or windows
+    """The window a first click in ``task`` most likely finds ready: one holding the whole task, else the one
+    nearest the task's centre (the task opens filling the screen, its objects around the middle) - the first of
+    :func:`_task_windows`' order. A click elsewhere still gets its own window, at prompt priority."""
+    return windows[:1]
 
 
 def tasks_ahead_prefetch(*, task, user, viewer: str, model_version=None) -> dict:
     """Enqueue the windows of ``task`` (just opened by ``user``) and of the tasks "next task" will give ``user``
-    after it, behind prompts' encodes: ``task``'s windows as :func:`task_prefetch` picks them, then the windows a
-    first click in each upcoming task needs (in "next task" order), while their count stays within
-    :func:`ahead_budget_windows` (at least the next task's). Order of the queue: the open task's first window, the
-    upcoming tasks' first-click windows, then the open task's other windows (a click there is promoted to prompt
-    priority anyway). One prefetch generation for ``viewer``: opening the next task keeps what is still wanted
-    and skips the rest. Returns ``{"queued", "cached", "pending", "tasks_ahead", "windows_ahead"}``."""
+    after it, behind prompts' encodes: ``task``'s windows as :func:`task_prefetch` picks them, then the window a
+    first click in each upcoming task needs (:func:`_first_click_windows`, in "next task" order), while their count
+    stays within :func:`ahead_budget_windows` (at least the next task's). Order of the queue: the open task's first
+    window, the upcoming tasks' first-click windows, then the open task's other windows (a click there is promoted to
+    prompt priority anyway). One prefetch generation for ``viewer``: opening the next task keeps what is still
+    wanted and skips the rest. Returns ``{"queued", "cached", "pending", "tasks_ahead", "windows_ahead"}``."""
     from annotator.selectors.tasks import tasks_upcoming
 
     groups = []
