@@ -186,7 +186,7 @@ def _task_windows(task, *, model_version=None, limit: int | None = None, levels:
     lon0, lat0, lon1, lat1 = task.area.extent
     transform = Affine.from_gdal(*scene.transform)
     xs, ys = transformer("EPSG:4326", scene.crs).transform([lon0, lon1], [lat0, lat1])
-    px = [~transform * (x, y) for x, y in zip(xs, ys, strict=True)]
+    px = [~transform @ (x, y) for x, y in zip(xs, ys, strict=True)]
     gsd = scene_gsd(scene, transform)
     extent_m = max(abs(px[1][0] - px[0][0]), abs(px[1][1] - px[0][1])) * gsd
     memo = levels if levels is not None else {}  # tasks of one grid share their scene and size: one look-up
