@@ -330,19 +330,11 @@ def task_prefetch(*, task, model_version=None, limit: int | None = None, viewer:
     :func:`working_level`), nearest the task's centre first, at most ``limit`` (default
     ``GEOLOOP_PREFETCH_TASK_MAX``), behind prompts' encodes. With ``viewer`` (:func:`task_viewer`), encodes still
     queued for that viewer's earlier task are skipped. Returns what :func:`viewport_prefetch` returns."""
-    scene = task.scene
-    if scene.status != SceneStatus.READY or not scene.transform:
-        raise SceneNotReady(f"scene {scene.pk} is {scene.status}, not ready")
-    lon0, lat0, lon1, lat1 = task.area.extent
-    transform = Affine.from_gdal(*scene.transform)
-    xs, ys = transformer("EPSG:4326", scene.crs).transform([lon0, lon1], [lat0, lat1])
-    px = [~transform * (x, y) for x, y in zip(xs, ys, strict=True)]
-    gsd = scene_gsd(scene, transform)
-    extent_m = max(abs(px[1][0] - px[0][0]), abs(px[1][1] - px[0][1])) * gsd
-    level = working_level(scene=scene, task_extent_m=extent_m)
-    cap = int(getattr(settings, "GEOLOOP_PREFETCH_TASK_MAX", 16) if limit is None else limit)
-    return viewport_prefetch(scene=scene, bbox=[lon0, lat0, lon1, lat1], scale=Scale(level=level),
-                             model_version=model_version, limit=cap, prefer_holding=True, viewer=viewer)
+    scene, version, level, windows = _task_windows(task, model_version=model_version, limit=limit)
+    if not windows:
+        raise OutsideScene(f"task {task.pk} does not overlap scene {scene.pk}")
+    counts = _enqueue(scene=scene, version=version, windows=windows, viewer=viewer)
+    return {**counts, "level": level, "windows": [w.key for w in windows]}
 
 
 def on_task_leased(sender, *, task, user, **kwargs):
