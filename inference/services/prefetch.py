@@ -295,7 +295,10 @@ def first_tasks_prefetch(*, project) -> dict:
     for membership in Membership.objects.filter(project=project).select_related("user").order_by("user_id"):
         if membership.user_id in busy:
             continue  # working on a task: its own task-open prefetch is in charge of its queue
-        out[membership.user_id] = _first_tasks_of(project, membership.user)
+        try:
+            out[membership.user_id] = _first_tasks_of(project, membership.user)
+        except (SceneNotReady, OutsideScene) as exc:  # a scene still ingesting: its tasks wait for their opening
+            log.info("first-task prefetch for user %s skipped: %s", membership.user_id, exc)
     return out
 
 
