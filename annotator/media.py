@@ -220,6 +220,21 @@ def media_list(prefix: str) -> Iterator[tuple[str, int]]:
         yield obj.key[len(base):], int(obj.size)
 
 
+def media_list_modified(prefix: str) -> Iterator[tuple[str, float]]:
+    """(key, last modified as a POSIX timestamp) of every file under the folder ``prefix``."""
+    media_key_check(prefix)
+    if not media_remote():
+        for key, _size in media_list(prefix):
+            try:
+                yield key, media_path(key).stat().st_mtime
+            except FileNotFoundError:
+                continue
+        return
+    base = _object_name("")
+    for obj in _store().bucket.objects.filter(Prefix=_object_name(prefix) + "/"):
+        yield obj.key[len(base):], obj.last_modified.timestamp()
+
+
 def media_local(key: str) -> Path:
     """A local file with the content of ``key``: the file itself with local storage; with s3 a copy under
     GEOLOOP_MEDIA_CACHE, fetched once (keys of GeoLoop's files never change content: they carry a checksum)."""

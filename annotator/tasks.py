@@ -10,7 +10,13 @@ from celery import shared_task
 from annotator.services.exports import export_archives_purge, export_job_run, export_job_task_failed, export_jobs_reap
 from annotator.services.imports import import_staging_purge
 from annotator.services.jobs import liveness, task_failure_route
-from annotator.services.scenes import scene_ingest, scene_ingest_task_failed, scenes_reap, upload_leftovers_sweep
+from annotator.services.scenes import (
+    scene_ingest,
+    scene_ingest_task_failed,
+    scenes_reap,
+    upload_bucket_sweep,
+    upload_leftovers_sweep,
+)
 from annotator.services.scratch import scratch_sweep
 
 
@@ -35,7 +41,7 @@ def reap_stale_jobs() -> dict:
     alive = liveness()
     return {"scenes": scenes_reap(alive=alive), "exports": export_jobs_reap(alive=alive),
             "pairs": pairs_reap(alive=alive),
-            "files": [str(p) for p in upload_leftovers_sweep() + scratch_sweep()]}
+            "files": [str(p) for p in upload_leftovers_sweep() + scratch_sweep()] + upload_bucket_sweep()}
 
 
 @shared_task(name="annotator.purge_export_archives")

@@ -15,8 +15,9 @@ Measured, from prompt sent to ``mask`` received:
   client reports a viewport around it, waits ``--think`` seconds (an annotator finding the object), and clicks;
   the share of those clicks that got an ``encoding`` message first is reported;
 - open a task, then click: the recipe nudged again, ``--tasks`` tasks (a box around a building each) are leased
-  one after the other (``POST tasks/next/``: the task-open prefetch), the client waits ``--task-think`` seconds,
-  clicks the building and submits; the share of those first clicks whose embedding was ready is reported
+  one after the other (``POST tasks/next/``: the task-open prefetch, which also queues the next tasks' windows),
+  the client waits ``--task-think`` seconds, clicks the building, works ``--task-work`` seconds on average on the
+  task (drawing its objects) and submits; the share of those first clicks whose embedding was ready is reported
   (target: 90 %).
 
     eval "$(bash scripts/services.sh start)"
@@ -355,10 +356,11 @@ async def _task_open_clicks(ws: str, data: dict, tasks: list[dict], args) -> dic
                 ms, w, failed = float("nan"), True, failed + 1
             waited.append(w)
             times.append(ms)
+            await asyncio.sleep(args.task_work * random.uniform(0.5, 1.5))  # drawing the task's objects
             await asyncio.to_thread(_api_post, ws, data["token"], f"/api/tasks/{task['id']}/submit/")
     ready = [not w for w in waited]
     times = [t for t in times if t == t]  # without the failed ones (NaN)
-    return {"tasks": len(waited), "think_s": args.task_think, "failed": failed,
+    return {"tasks": len(waited), "think_s": args.task_think, "work_s": args.task_work, "failed": failed,
             "ready_share": round(sum(ready) / len(ready), 2) if ready else 0.0,
             "first_click_p50_ms": _pct(times, 50), "first_click_max_ms": round(max(times), 1) if times else None,
             "task_open_p50_ms": _pct(open_ms, 50)}
@@ -394,6 +396,9 @@ def main(argv=None) -> dict:
     parser.add_argument("--tasks", type=int, default=10, help="open-a-task-then-click scenario: tasks opened")
     parser.add_argument("--task-think", type=float, default=3.0,
                         help="seconds between opening a task and its first click")
+    parser.add_argument("--task-work", type=float, default=30.0,
+                        help="mean seconds an annotator works on a task after its first click before opening the "
+                             "next (drawing its objects; the time a prefetch of the next task has)")
     parser.add_argument("--db", default=BENCH_DB, help="database name on DATABASE_URL's server")
     parser.add_argument("--redis-db", type=int, default=BENCH_REDIS_DB, help="Redis database index on REDIS_URL")
     parser.add_argument("--skip-warm", action="store_true", help="only the first-click scenarios")

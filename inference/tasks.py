@@ -46,3 +46,15 @@ def _queue_heartbeat_start(sender=None, **kwargs) -> None:
 @worker_shutdown.connect
 def _queue_heartbeat_stop(sender=None, **kwargs) -> None:
     queue_heartbeat_stop()
+
+
+@shared_task(name="inference.first_tasks_prefetch")
+def first_tasks_prefetch_task(project_id: int) -> dict:
+    """Tasks were created or assigned: queue the windows of each idle member's first tasks (queue ``default``)."""
+    from annotator.models import Project
+    from inference.services.prefetch import first_tasks_prefetch
+
+    project = Project.objects.filter(pk=project_id).first()
+    if project is None:
+        return {}
+    return {str(k): v for k, v in first_tasks_prefetch(project=project).items()}

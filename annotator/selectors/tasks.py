@@ -1,8 +1,39 @@
 """Reads for tasks."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from annotator.models import Annotation, Project, Task, TaskStatus
+
+
+def tasks_free_q(now) -> Q:
+    """Tasks nobody holds: new, or in progress with an expired lease."""
+    return Q(status=TaskStatus.NEW) | Q(status=TaskStatus.IN_PROGRESS, lease_expires_at__lt=now)
+
+
+def tasks_free_order(project: Project) -> tuple:
+    """The order "next task" leases free tasks in (after annotating them with ``mine``: 0 for the caller's own)."""
+    if (project.settings or {}).get("task_order") == "uncertainty":
+        return ("mine", F("uncertainty").desc(nulls_last=True), "id")
+    return ("mine", "id")
+
+
+def tasks_upcoming(*, project: Project, user, exclude: list[int] | tuple[int, ...] = (), limit: int = 1) -> list[Task]:
+    """The tasks ``user`` will be given next by "next task" (annotator.services.tasks.task_next), in that order,
+    without ``exclude`` (the task they hold now): their own assigned ones first, then the pool, as the project's
+    ``task_order`` says. A read without locks: another annotator may take one first."""
+    user_id = getattr(user, "pk", user)
+    return list(Task.objects.filter(project=project).filter(tasks_free_q(timezone.now()))
+                .filter(Q(assignee_id=user_id) | Q(assignee__isnull=True)).exclude(pk__in=list(exclude))
+                .annotate(mine=Case(When(assignee_id=user_id, then=Value(0)), default=Value(1),
+                                    output_field=IntegerField()))
+                .order_by(*tasks_free_order(project)).select_related("scene")[:max(0, limit)])
+
+
+def annotators_working() -> int:
+    """How many people hold a live task lease right now (anywhere): they share the embedding cache."""
+    return (Task.objects.filter(status=TaskStatus.IN_PROGRESS, lease_expires_at__gte=timezone.now())
+            .values("lease_holder_id").distinct().count())
 
 
 def task_get(*, task_id: int) -> Task | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+import time
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
@@ -26,11 +27,19 @@ from annotator.imagery.guard import RasterLimits
 from annotator.imagery.inspect import inspect_raster
 from annotator.imagery.recipe import recipe_default, recipe_merge
 from annotator.imagery.stack import StackSource, stack_sources
-from annotator.media import media_delete_prefix, media_put_file
+from annotator.media import (
+    media_delete,
+    media_delete_prefix,
+    media_key_check,
+    media_list_modified,
+    media_open,
+    media_put_file,
+    media_remote,
+)
 from annotator.models import Project, Scene, SceneStatus
 from annotator.selectors.scenes import scene_cog_file, scene_tile_source_forget
 from annotator.services.jobs import Liveness, job_heartbeat, job_progress_pause, job_task_id, job_task_send, liveness
-from annotator.services.scratch import PART_SUFFIX, Held, scratch_file, scratch_sweep
+from annotator.services.scratch import CREATE_GUARD_S, PART_SUFFIX, Held, scratch_file, scratch_sweep
 from core.errors import NotReady, TooLarge, ValidationFailed
 from core.hashing import sha256_file
 
@@ -39,6 +48,7 @@ logger = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
 UPLOADS_DIR = "uploads"
 SCENES_DIR = "scenes"
+MEDIA_REF = "media:"  # a scene's source_path that names an upload in the media bucket: "media:uploads/<name>.tif"
 
 
 class ImageryRefused(ValidationFailed):
@@ -121,6 +131,26 @@ def upload_leftovers_sweep(*, with_database: bool = True) -> list[Path]:
     return scratch_sweep(folders=[folder], keep=lambda path: str(path) in referenced)
 
 
+def upload_bucket_sweep() -> list[str]:
+    """With media in a bucket: remove uploads there that no ingesting scene refers to (a web process killed between
+    storing the upload and committing its scene, a transaction rolled back), once older than the scratch guard
+    (younger ones may be between their storing and their commit). Returns the ``media:`` references removed."""
+    if not media_remote():
+        return []
+    referenced = set(Scene.objects.filter(status=SceneStatus.INGESTING, source_path__startswith=MEDIA_REF)
+                     .values_list("source_path", flat=True))
+    now = time.time()
+    removed = []
+    for key, modified in list(media_list_modified(UPLOADS_DIR)):
+        ref = f"{MEDIA_REF}{key}"
+        if ref not in referenced and now - modified >= CREATE_GUARD_S:
+            media_delete(key)
+            removed.append(ref)
+    if removed:
+        logger.info("removed %d left-over upload(s) from the media bucket", len(removed))
+    return removed
+
+
 def raster_limits() -> RasterLimits:
     """The header limits every untrusted raster is held to (settings IMAGERY_*)."""
     return RasterLimits(max_pixels=settings.IMAGERY_MAX_PIXELS, max_bands=settings.IMAGERY_MAX_BANDS,
@@ -142,7 +172,7 @@ def _quick_check(path: Path, label: str) -> None:
         raise ImageryRefused(str(exc).replace(path.name, label), extra={"reason": exc.code, **exc.extra}) from exc
 
 
-def _scene_create(*, project: Project, name: str, user, source_name: str, source_path: Path, checksum: str,
+def _scene_create(*, project: Project, name: str, user, source_name: str, source_path: Path | str, checksum: str,
                   enqueue: bool, action: str, held: Held | None = None) -> Scene:
     scene = Scene.objects.create(
         project=project, name=name or Path(source_name).stem or "scene", source_name=source_name[:500],
@@ -172,14 +202,24 @@ def scene_create_from_upload(*, project: Project, uploaded_file, name: str, user
     limit = settings.UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
     source_name = PurePosixPath(str(getattr(uploaded_file, "name", "") or "upload.tif").replace("\\", "/")).name
     held, checksum = _store_upload(uploaded_file, max_bytes=limit)
+    key = None
     try:
         _quick_check(held.path, source_name)
+        if media_remote():
+            # the ingest worker may run on another machine: the upload reaches it through the bucket only
+            key = f"{UPLOADS_DIR}/{held.path.name}"
+            media_put_file(key, held.path)
         with transaction.atomic():
-            return _scene_create(project=project, name=name, user=user, source_name=source_name,
-                                 source_path=held.path, checksum=checksum, enqueue=enqueue, action="scene.upload",
-                                 held=held)
+            scene = _scene_create(project=project, name=name, user=user, source_name=source_name,
+                                  source_path=f"{MEDIA_REF}{key}" if key else held.path, checksum=checksum,
+                                  enqueue=enqueue, action="scene.upload", held=None if key else held)
+        if key:
+            held.discard()  # the bucket's copy is the one the ingestion reads
+        return scene
     except BaseException:
         held.discard()
+        if key:
+            media_delete(key)
         raise
 
 
@@ -236,6 +276,54 @@ def _is_upload(path: Path) -> bool:
     return path.is_relative_to(_media_root() / UPLOADS_DIR)
 
 
+def upload_media_key(source_path: str) -> str | None:
+    """The bucket key of an upload that waits for its ingestion (``source_path`` ``media:uploads/<name>``), else
+    None. A ``media:`` reference to anything else is refused (a bug, never user input)."""
+    if not source_path.startswith(MEDIA_REF):
+        return None
+    key = media_key_check(source_path[len(MEDIA_REF):])
+    if not key.startswith(f"{UPLOADS_DIR}/") or key.count("/") != 1:
+        raise ValueError(f"{source_path!r} is not an upload in the media bucket.")
+    return key
+
+
+class UploadUnavailable(Exception):
+    """The upload could not be fetched from the bucket as it was stored (gone, larger than the limit, changed)."""
+
+
+def _upload_fetch(key: str, *, checksum: str) -> Held:
+    """Stream the upload ``key`` from the bucket to this machine's MEDIA_ROOT/uploads (a locked scratch file, so no
+    sweep removes it while the ingestion reads it), at most UPLOAD_MAX_BYTES, and check its sha256 against the one
+    computed when it was received."""
+    limit = settings.UPLOAD_MAX_BYTES
+    held, out = scratch_file(_media_root() / UPLOADS_DIR, suffix=".tif")
+    digest = hashlib.sha256()
+    written = 0
+    try:
+        with out:
+            try:
+                body = media_open(key)
+            except FileNotFoundError:
+                raise UploadUnavailable("Ingestion failed: the uploaded file is no longer in the media bucket.") \
+                    from None
+            with body:
+                for chunk in iter(lambda: body.read(CHUNK), b""):
+                    written += len(chunk)
+                    if written > limit:
+                        raise UploadUnavailable(f"Ingestion failed: the uploaded file in the media bucket is larger "
+                                                f"than the upload limit of {limit:,} bytes.")
+                    digest.update(chunk)
+                    out.write(chunk)
+        if checksum and digest.hexdigest() != checksum:
+            raise UploadUnavailable("Ingestion failed: the uploaded file in the media bucket does not match the "
+                                    "checksum computed when it was received.")
+        held.rename(held.path.with_name(held.path.name.removesuffix(PART_SUFFIX)))
+    except BaseException:
+        held.discard()
+        raise
+    return held
+
+
 def _scene_folder(scene_id: int) -> Path:
     return _media_root() / SCENES_DIR / str(scene_id)
 
@@ -268,8 +356,9 @@ def scene_ingest_fail(*, scene: Scene, reason: str, task_id: str | None = None) 
     qs = Scene.objects.filter(pk=scene.pk, status=SceneStatus.INGESTING)
     if task_id is not None:
         qs = qs.filter(celery_task_id=task_id)
-    source = Path(scene.source_path) if scene.source_path else None
-    upload = source is not None and _is_upload(source)
+    key = upload_media_key(scene.source_path) if scene.source_path else None
+    source = Path(scene.source_path) if scene.source_path and key is None else None
+    upload = key is not None or (source is not None and _is_upload(source))
     composite = [Path(item["path"]) for item in scene.sources or [] if item.get("path")]
     updated = qs.update(status=SceneStatus.FAILED, status_reason=reason[:2000], heartbeat_at=None,
                         **({"source_path": ""} if upload else {}),
@@ -277,7 +366,9 @@ def scene_ingest_fail(*, scene: Scene, reason: str, task_id: str | None = None) 
     if not updated:
         return False
     _scene_files_remove(scene.pk)
-    if upload and source is not None:
+    if key is not None:
+        media_delete(key)
+    elif upload and source is not None:
         source.unlink(missing_ok=True)
     for path in composite:
         if _is_upload(path):
@@ -324,21 +415,47 @@ def _composite_cog(scene: Scene, folder: Path) -> Path:
         stacked.unlink(missing_ok=True)
 
 
+def _single_cog(scene: Scene, source: Path, folder: Path) -> Path:
+    """One source file: checked through the guard, then written as the scene's COG. Progress 0.05-0.8."""
+    inspect_raster(source, read_all=False, limits=raster_limits())
+    if not scene.checksum:
+        _progress(scene, 0.1, "checksum")
+        scene.checksum = sha256_file(source)
+    _progress(scene, 0.2, "writing COG")
+    return write_cog(source, folder / f"{scene.checksum}.tif", limits=raster_limits())
+
+
+def _sources_consumed(source: Path, composite: list[Path], key: str | None) -> None:
+    """After a successful ingestion: the uploaded files (local, a composite's, or the bucket copy) are gone."""
+    for path in [source, *composite]:
+        if _is_upload(path):
+            path.unlink(missing_ok=True)
+    if key is not None:
+        media_delete(key)
+
+
 def _ingest(scene: Scene, run_id: str) -> Scene:
+    fetched: list[Held] = []  # the local copy of an upload fetched from the bucket, removed whatever happens
+    try:
+        return _ingest_run(scene, run_id, fetched)
+    finally:
+        for held in fetched:
+            held.discard()
+
+
+def _ingest_run(scene: Scene, run_id: str, fetched: list[Held]) -> Scene:
     source = Path(scene.source_path)
+    key: str | None = None
     folder = _scene_folder(scene.pk)
     composite = [Path(item["path"]) for item in scene.sources or [] if item.get("path")]
     try:
+        key = upload_media_key(scene.source_path)
+        if key is not None:
+            _progress(scene, 0.02, "fetching upload")
+            fetched.append(_upload_fetch(key, checksum=scene.checksum))
+            source = fetched[-1].path
         _progress(scene, 0.05, "validating")
-        if composite:
-            cog = _composite_cog(scene, folder)
-        else:
-            inspect_raster(source, read_all=False, limits=raster_limits())
-            if not scene.checksum:
-                _progress(scene, 0.1, "checksum")
-                scene.checksum = sha256_file(source)
-            _progress(scene, 0.2, "writing COG")
-            cog = write_cog(source, folder / f"{scene.checksum}.tif", limits=raster_limits())
+        cog = _composite_cog(scene, folder) if composite else _single_cog(scene, source, folder)
         _progress(scene, 0.8, "reading metadata")
         info = inspect_raster(cog, limits=raster_limits())
         recipe = recipe_default(cog, band_count=info.band_count)
@@ -371,15 +488,12 @@ def _ingest(scene: Scene, run_id: str) -> Scene:
         _scene_files_remove(scene.pk)
         return Scene.objects.filter(pk=scene.pk).first() or scene
     except Exception as exc:
-        reason = str(exc) if isinstance(exc, ImageryError) else f"Ingestion failed: {type(exc).__name__}: {exc}"
-        logger.warning("scene %s ingestion failed: %s", scene.pk, reason, exc_info=not isinstance(exc, ImageryError))
+        known = isinstance(exc, ImageryError | UploadUnavailable)
+        reason = str(exc) if known else f"Ingestion failed: {type(exc).__name__}: {exc}"
+        logger.warning("scene %s ingestion failed: %s", scene.pk, reason, exc_info=not known)
         scene_ingest_fail(scene=scene, reason=reason, task_id=run_id)
         return Scene.objects.get(pk=scene.pk)
-    if _is_upload(source):
-        source.unlink(missing_ok=True)
-    for path in composite:
-        if _is_upload(path):
-            path.unlink(missing_ok=True)
+    _sources_consumed(source, composite, key)
     scene_tile_source_forget(scene.pk)
     _send(scene.pk, "scene.progress", {"progress": 1.0, "stage": "ready"})
     _send(scene.pk, "scene.status", {"status": scene.status, "status_reason": "", "progress": 1.0})

@@ -25,12 +25,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import GEOSGeometry, Polygon
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from annotator.audit import audit_record
 from annotator.grid import cell_count_estimate, grid_cells
 from annotator.models import Membership, Project, Scene, Task, TaskStatus
+from annotator.selectors.tasks import tasks_free_order, tasks_free_q
 from annotator.services.annotations import geometry_for_scene
 from annotator.signals import task_leased, task_submitted, tasks_changed
 from core.errors import Conflict, ValidationFailed
@@ -114,14 +115,8 @@ def task_create(*, scene: Scene, user, area, assignee_id: int | None = None) -> 
     return task
 
 
-def _free(now) -> Q:
-    return Q(status=TaskStatus.NEW) | Q(status=TaskStatus.IN_PROGRESS, lease_expires_at__lt=now)
-
-
-def _free_order(project: Project) -> tuple:
-    if (project.settings or {}).get("task_order") == "uncertainty":
-        return ("mine", F("uncertainty").desc(nulls_last=True), "id")
-    return ("mine", "id")
+_free = tasks_free_q  # one rule for "free" and its order, shared with the upcoming-tasks read (prefetch ahead)
+_free_order = tasks_free_order
 
 
 def task_uncertainty_set(*, task_id: int, uncertainty: float | None, model_version_id: int | None) -> bool:

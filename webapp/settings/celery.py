@@ -18,6 +18,7 @@ CELERY_TASK_ROUTES = {
     # the gpu queue's interactive slots nor fit its 60 s limit (exact names win over the pattern below)
     "inference.task_uncertainty": {"queue": "default"},
     "inference.project_uncertainty": {"queue": "default"},
+    "inference.first_tasks_prefetch": {"queue": "default"},
     "inference.*": {"queue": "gpu"},
     "feedback.train_*": {"queue": "train"},
     "annotator.export_*": {"queue": "export"},
