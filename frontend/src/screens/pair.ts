@@ -92,9 +92,8 @@ export const mountPair: Screen = (el, ctx) => {
   const screen = h('section', { class: 'pair-view', 'data-testid': 'pair-screen', 'data-ready': 'false', 'data-mode': 'side' },
     h('div', { class: 'scene-head' }, h('a', { href: `#/projects/${projectId}`, class: 'back' }, '← Scenes'), title, info, mouse),
     h('div', { class: 'pair-tools' }, modeButton, ' Draw on ', sideSelect, ' class ', classSelect, drawButton, promptButton, saveButton, fixButton, clearButton, clearSideButton, cancelButton, draftInfo),
-    status,
     h('div', { class: 'pair-body' }, h('div', { class: 'pair-maps' }, sideBySide, swipePane),
-      h('aside', { class: 'pair-changes' }, h('h2', {}, 'Changes'), reasonInput, list)));
+      h('aside', { class: 'pair-changes' }, h('h2', {}, 'Changes'), status, reasonInput, list)));
   el.append(screen);
 
   let pair: ScenePair | null = null;
