@@ -1,6 +1,7 @@
 """Editing and reviewing change annotations in real Chromium: an annotator picks a change on the map, drags a vertex
 of its after side, empties its before side and saves; a save on a stale version says so and reloads; a reviewer
-reaches the pair from the review screen's "Changes to review" and rejects a change with a reason; an admin deletes
+reaches the pair from the review screen's "Changes to review", rejects a change with a reason, accepts one and saves
+an edit as a fix; an admin deletes
 the pair from the scenes screen after a confirmation. Screenshots: artifacts/e2e/pairs2_0N_*.png."""
 
 from dataclasses import dataclass
@@ -139,6 +140,14 @@ def test_an_annotator_edits_a_change_a_reviewer_rejects_one_and_an_admin_deletes
     shots(page, "reviewed")
     stored = next(c for c in api_get(page, changes_url) if c["id"] == r.rejected)
     assert (stored["review_state"], stored["review_reason"]) == ("rejected", "only a shadow, nothing was built")
+    # a reviewer's edit saved as a fix: the class is set and the change approved (a review fix on the server)
+    fixed_item = page.locator(f"[data-testid=change-item][data-change-id='{r.rejected}']")
+    fixed_item.get_by_test_id("change-edit").click()
+    page.get_by_test_id("change-class").select_option(label="building")
+    page.get_by_test_id("fix-change").click()
+    expect(fixed_item).to_have_attribute("data-review-state", "approved")
+    expect(fixed_item).to_contain_text("building")
+    shots(page, "fixed")
     page.goto(f"{url}/#/projects/{r.project_id}/review")
     expect(page.get_by_test_id("change-review")).to_contain_text("No change annotations to review")
     assert not page.errors, page.errors
