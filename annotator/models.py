@@ -485,6 +485,7 @@ class ChangeAnnotation(models.Model):
     before_proposal_id = models.BigIntegerField(null=True, blank=True, help_text="model answer taken as before")
     after_proposal_id = models.BigIntegerField(null=True, blank=True, help_text="model answer taken as after")
     review_state = models.CharField(max_length=16, choices=ReviewState.choices, default=ReviewState.PENDING)
+    review_reason = models.TextField(blank=True, default="", help_text="the reviewer's reason (a rejection's)")
     version = models.PositiveIntegerField(default=1)
     author = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     deleted = models.BooleanField(default=False)

@@ -1,6 +1,18 @@
 """Every annotator API, one module per entity family under annotator/apis/."""
 
-from annotator.apis import annotations, composite, exports, imports, pairs, projects, review, scenes, tags, tasks
+from annotator.apis import (
+    annotations,
+    change_review,
+    composite,
+    exports,
+    imports,
+    pairs,
+    projects,
+    review,
+    scenes,
+    tags,
+    tasks,
+)
 
 urlpatterns = [
     *projects.urlpatterns,
@@ -13,4 +25,5 @@ urlpatterns = [
     *imports.urlpatterns,
     *tags.urlpatterns,
     *pairs.urlpatterns,
+    *change_review.urlpatterns,
 ]

@@ -50,6 +50,7 @@ class ChangeOutput(serializers.Serializer):
     before_proposal_id = serializers.IntegerField(allow_null=True)
     after_proposal_id = serializers.IntegerField(allow_null=True)
     review_state = serializers.CharField()
+    review_reason = serializers.CharField(help_text="the reviewer's reason (a rejection's); empty when none")
     version = serializers.IntegerField()
     author = serializers.CharField(allow_null=True)
     deleted = serializers.BooleanField()
@@ -93,7 +94,7 @@ def change_out(change: ChangeAnnotation, *, user) -> dict:
         "before_geometry": geojson_or_none(change.before_geometry),
         "after_geometry": geojson_or_none(change.after_geometry),
         "before_proposal_id": change.before_proposal_id, "after_proposal_id": change.after_proposal_id,
-        "review_state": change.review_state, "version": change.version,
+        "review_state": change.review_state, "review_reason": change.review_reason, "version": change.version,
         "author": change.author.username if change.author else None, "deleted": change.deleted,
         "can_edit": refusal is None, "edit_refusal": refusal, "created_at": change.created_at,
         "updated_at": change.updated_at,

@@ -198,6 +198,26 @@ export interface paths {
         patch: operations["ChangeDetail_patch"];
         trace?: never;
     };
+    "/api/changes/{change_id}/review/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Reviewers and admins: accept, reject (400 `reason_required` without a reason) or fix; 409
+         *     `stale_version` when the change annotation changed meanwhile.
+         */
+        post: operations["ChangeReview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/classes/{class_id}/": {
         parameters: {
             query?: never;
@@ -411,6 +431,23 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["ProjectArchive_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/changes/to-review/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Reviewers and admins: the project's pairs with pending (not deleted) change annotations, most first. */
+        get: operations["ProjectChangesToReview_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1579,6 +1616,8 @@ export interface components {
             };
             label_class: number | null;
             pair: number;
+            /** @description the reviewer's reason (a rejection's); empty when none */
+            review_reason: string;
             review_state: string;
             /** Format: date-time */
             updated_at: string;
@@ -1602,9 +1641,47 @@ export interface components {
             id: number;
             label_class: number | null;
             pair: number;
+            /** @description the reviewer's reason (a rejection's); empty when none */
+            review_reason: string;
             review_state: string;
             /** Format: date-time */
             updated_at: string;
+            version: number;
+        };
+        ChangeReviewInput: {
+            action: components["schemas"]["ActionEnum"];
+            /** @description fix: the after side (null empties it) */
+            after_geometry?: {
+                coordinates: [
+                    number,
+                    number
+                ][][] | [
+                    number,
+                    number
+                ][][][];
+                /** @enum {string} */
+                type: "Polygon" | "MultiPolygon";
+            } | null;
+            /** @description fix: the before side (null empties it) */
+            before_geometry?: {
+                coordinates: [
+                    number,
+                    number
+                ][][] | [
+                    number,
+                    number
+                ][][][];
+                /** @enum {string} */
+                type: "Polygon" | "MultiPolygon";
+            } | null;
+            /** @description fix: the change class */
+            label_class?: number | null;
+            /**
+             * @description required to reject
+             * @default
+             */
+            reason?: string;
+            /** @description the version last seen (409 when stale) */
             version: number;
         };
         /** @description The label class an annotation has, as annotations name it. */
@@ -2382,6 +2459,14 @@ export interface components {
             train_rank_weight?: number;
             /** @description optimiser steps per run */
             train_steps?: number;
+        };
+        PendingPairOutput: {
+            after_name: string;
+            before_name: string;
+            name: string;
+            pair: number;
+            /** @description change annotations of the pair waiting for review */
+            pending: number;
         };
         /**
          * @description * `dataset` - dataset
@@ -4600,6 +4685,105 @@ export interface operations {
             };
         };
     };
+    ChangeReview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                change_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeReviewInput"];
+                "application/x-www-form-urlencoded": components["schemas"]["ChangeReviewInput"];
+                "multipart/form-data": components["schemas"]["ChangeReviewInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeOutput"];
+                };
+            };
+            /** @description The request was refused: its body, query string or path is wrong (the fields are named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (an unknown or expired token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The user may not do this here (role, site staff, or a missing CSRF token on a session). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Nothing of that id the user can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The current state refuses it (a stale version, a lease held by another, a job or scene not ready). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The request body is larger than this route accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The body is not in a media type this route reads (see the request body's content types). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description A service the server needs (Redis, the task broker, a worker, the model) is out of reach; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
     LabelClassDetail_get: {
         parameters: {
             query?: never;
@@ -6142,6 +6326,72 @@ export interface operations {
             };
             /** @description The request body is larger than this route accepts. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description A service the server needs (Redis, the task broker, a worker, the model) is out of reach; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    ProjectChangesToReview_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingPairOutput"][];
+                };
+            };
+            /** @description The request was refused: its body, query string or path is wrong (the fields are named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (an unknown or expired token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The user may not do this here (role, site staff, or a missing CSRF token on a session). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Nothing of that id the user can see. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

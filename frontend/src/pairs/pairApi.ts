@@ -7,6 +7,8 @@ type Schemas = components['schemas'];
 export type ScenePair = Schemas['ScenePairOutput'];
 export type Change = Schemas['ChangeOutput'];
 export type ChangeEdited = Schemas['ChangeEditedOutput'];
+export type PendingPair = Schemas['PendingPairOutput'];
+export type ChangeVerdict = 'accept' | 'reject' | 'fix';
 export type Side = 'before' | 'after';
 /** A side's geometry: a GeoJSON polygon or multipolygon in EPSG:4326. */
 export type SideGeometry = GeoJsonMultiPolygon | { type: 'Polygon'; coordinates: number[][][] };
@@ -36,6 +38,16 @@ export function pairApi(api: Api) {
       request<Change[]>('GET', `/api/pairs/${pairId}/changes/`, { signal }),
     changeCreate: (pairId: number, body: ChangeBody) =>
       request<ChangeEdited>('POST', `/api/pairs/${pairId}/changes/`, { body }),
+    /** Edit a change annotation: only the fields given; a side given as null is emptied (409 on a stale version). */
+    changeUpdate: (changeId: number, body: ChangeBody & { version: number }) =>
+      request<ChangeEdited>('PATCH', `/api/changes/${changeId}/`, { body }),
+    /** Reviewers and admins: accept, reject (a reason is required) or fix (new sides and/or class). */
+    changeReview: (changeId: number, body: { action: ChangeVerdict; version: number; reason?: string } & ChangeBody) =>
+      request<Change>('POST', `/api/changes/${changeId}/review/`, { body }),
+    /** Reviewers and admins: the project's pairs with change annotations waiting for review. */
+    changesToReview: (projectId: number, signal?: AbortSignal) =>
+      request<PendingPair[]>('GET', `/api/projects/${projectId}/changes/to-review/`, { signal }),
+    pairDelete: (pairId: number) => request<void>('DELETE', `/api/pairs/${pairId}/`),
     changeDelete: (changeId: number, version: number) =>
       request<Change>('DELETE', `/api/changes/${changeId}/`, { body: { version } }),
     /** One positive click on a scene, answered by the model (the same path as the annotate screen's prompts). */

@@ -1,5 +1,5 @@
 // On the scenes screen: the project's scene pairs (links to the pair screen) and, for admins, a form pairing two
-// ready scenes. A refusal (different projects, not ready, disjoint footprints...) shows the server's reason.
+// ready scenes, and deletes a pair (after a confirmation; its change annotations go with it). A refusal (different projects, not ready, disjoint footprints...) shows the server's reason.
 import type { Ctx } from '../app';
 import type { Scene } from '../types';
 import { h } from '../ui/dom';
@@ -11,6 +11,7 @@ export function mountPairsPanel(el: HTMLElement, ctx: Ctx, projectId: number): (
   const api = pairApi(ctx.api);
   const aborter = new AbortController();
   let timer: number | undefined;
+  let admin = false;
   const list = h('ul', { class: 'items', 'data-testid': 'pair-list' });
   const before = h('select', { 'data-testid': 'pair-before', 'aria-label': 'Before scene' });
   const after = h('select', { 'data-testid': 'pair-after', 'aria-label': 'After scene' });
@@ -40,6 +41,18 @@ export function mountPairsPanel(el: HTMLElement, ctx: Ctx, projectId: number): (
   );
   el.append(h('h2', {}, 'Image pairs (change detection)'), form, message, list);
 
+  const remove = async (pair: ScenePair): Promise<void> => {
+    if (!window.confirm(`Delete the pair ${pair.name} (${pair.before_name} → ${pair.after_name})? Its change annotations are deleted with it.`)) return;
+    message.className = 'muted';
+    try {
+      await api.pairDelete(pair.id);
+      message.textContent = `Pair ${pair.name} deleted.`;
+    } catch (err) {
+      message.className = 'reason';
+      message.textContent = err instanceof Error ? err.message : String(err);
+    }
+    load();
+  };
   const item = (pair: ScenePair): HTMLLIElement => {
     const label = `${pair.name} (${pair.before_name} → ${pair.after_name})`;
     return h(
@@ -49,6 +62,7 @@ export function mountPairsPanel(el: HTMLElement, ctx: Ctx, projectId: number): (
       h('span', { class: `tag status-${pair.status}` }, pair.status === 'resampling' ? `resampling ${Math.round(pair.progress * 100)}%` : pair.status),
       h('span', { class: 'muted' }, `${pair.grid.width}×${pair.grid.height} px common grid, overlap ${(pair.overlap_share * 100).toFixed(0)}%`),
       pair.status === 'failed' && h('span', { class: 'reason' }, pair.status_reason),
+      admin && h('button', { type: 'button', 'data-testid': 'pair-delete', onclick: () => void remove(pair) }, 'Delete'),
     );
   };
   const load = (): void => {
@@ -66,7 +80,9 @@ export function mountPairsPanel(el: HTMLElement, ctx: Ctx, projectId: number): (
     ([projects, scenes]) => {
       const project = projects.find((p) => p.id === projectId);
       const ready = scenes.filter((s: Scene) => s.status === 'ready');
-      form.hidden = project?.role !== 'admin' || ready.length < 2;
+      admin = project?.role === 'admin';
+      form.hidden = !admin || ready.length < 2;
+      if (admin) load();
       const options = () => ready.map((s) => h('option', { value: s.id }, s.name));
       before.replaceChildren(...options());
       after.replaceChildren(...options());

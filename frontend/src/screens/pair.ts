@@ -1,10 +1,13 @@
 // The pair screen: the two dates of a scene pair side by side with one shared OpenLayers View (linked pan and zoom),
 // or as a swipe (one map, the after date clipped left of a slider). Draw or prompt the before or the after geometry
-// of a change, pick its class, save; the pair's change annotations are listed (and drawn on their dates).
+// of a change, pick its class, save; the pair's change annotations are listed (and drawn on their dates). A change is
+// edited by picking it in the list or on a map: its sides become the draft (vertices dragged with OpenLayers Modify, a
+// side redrawn or emptied, the class changed) and are saved with the version last seen (a stale one says so and
+// reloads). Reviewers and admins accept a change or reject it with a reason from the list, or save an edit as a fix.
 import Feature from 'ol/Feature';
 import type Map from 'ol/Map';
 import GeoJSON from 'ol/format/GeoJSON';
-import { Draw } from 'ol/interaction';
+import { Draw, Modify } from 'ol/interaction';
 import TileLayer from 'ol/layer/Tile';
 import VectorLayer from 'ol/layer/Vector';
 import { fromLonLat, toLonLat, transformExtent } from 'ol/proj';
@@ -12,10 +15,11 @@ import VectorSource from 'ol/source/Vector';
 import XYZ from 'ol/source/XYZ';
 import { Fill, Stroke, Style } from 'ol/style';
 import { createXYZ } from 'ol/tilegrid';
+import { ApiError } from '../api';
 import type { Screen } from '../app';
 import { createSceneMap, type SceneMap } from '../map/sceneMap';
 import { tileUrl } from '../map/geo';
-import { pairApi, type Change, type ScenePair, type Side, type SideGeometry } from '../pairs/pairApi';
+import { pairApi, type Change, type ChangeVerdict, type ScenePair, type Side, type SideGeometry } from '../pairs/pairApi';
 import { clipLayer } from '../pairs/swipe';
 import type { LabelClass, Scene } from '../types';
 import { h } from '../ui/dom';
@@ -78,13 +82,18 @@ export const mountPair: Screen = (el, ctx) => {
   const promptButton = h('button', { type: 'button', 'data-testid': 'prompt', title: 'Click the object on the chosen date: the model answers' }, 'Prompt');
   const saveButton = h('button', { type: 'button', 'data-testid': 'save-change', disabled: true }, 'Save change');
   const clearButton = h('button', { type: 'button', 'data-testid': 'clear-draft' }, 'Clear');
+  const clearSideButton = h('button', { type: 'button', 'data-testid': 'clear-side', title: 'Empty the chosen date of the draft' }, 'Clear side');
+  const cancelButton = h('button', { type: 'button', 'data-testid': 'cancel-edit', hidden: true }, 'Cancel edit');
+  const fixButton = h('button', { type: 'button', 'data-testid': 'fix-change', hidden: true, title: 'Save the edit as a review fix: the change is approved' }, 'Save as fix');
   const draftInfo = h('span', { class: 'muted', 'data-testid': 'draft-info' }, 'No geometry yet.');
+  const status = h('p', { class: 'muted', 'data-testid': 'pair-status', role: 'status' });
+  const reasonInput = h('input', { type: 'text', placeholder: 'reason (to reject)', 'data-testid': 'change-review-reason', hidden: true, maxlength: 1000 });
   const list = h('ul', { class: 'items change-list', 'data-testid': 'change-list' });
   const screen = h('section', { class: 'pair-view', 'data-testid': 'pair-screen', 'data-ready': 'false', 'data-mode': 'side' },
     h('div', { class: 'scene-head' }, h('a', { href: `#/projects/${projectId}`, class: 'back' }, '← Scenes'), title, info, mouse),
-    h('div', { class: 'pair-tools' }, modeButton, ' Draw on ', sideSelect, ' class ', classSelect, drawButton, promptButton, saveButton, clearButton, draftInfo),
+    h('div', { class: 'pair-tools' }, modeButton, ' Draw on ', sideSelect, ' class ', classSelect, drawButton, promptButton, saveButton, fixButton, clearButton, clearSideButton, cancelButton, draftInfo),
     h('div', { class: 'pair-body' }, h('div', { class: 'pair-maps' }, sideBySide, swipePane),
-      h('aside', { class: 'pair-changes' }, h('h2', {}, 'Changes'), list)));
+      h('aside', { class: 'pair-changes' }, h('h2', {}, 'Changes'), status, reasonInput, list)));
   el.append(screen);
 
   let pair: ScenePair | null = null;
@@ -96,6 +105,11 @@ export const mountPair: Screen = (el, ctx) => {
   let draw: { map: Map; interaction: Draw } | null = null;
   let prompting: { map: Map; key: () => void } | null = null;
   let swipeFraction = 0.5;
+  let editing: Change | null = null;
+  let changesNow: Change[] = [];
+  let reviewer = false;
+  let toolEndedAt = 0;
+  const savedLayers: VectorLayer<VectorSource>[] = [];
 
   const side = (): Side => (sideSelect.value === 'before' ? 'before' : 'after');
   const mode = (): 'side' | 'swipe' => (swipePane.hidden ? 'side' : 'swipe');
@@ -110,8 +124,14 @@ export const mountPair: Screen = (el, ctx) => {
       }
     }
     const parts = (['before', 'after'] as Side[]).filter((s) => draft[s]).map((s) => `${s}${draft[s]?.proposal ? ' (model)' : ''}`);
-    draftInfo.textContent = parts.length ? `Draft: ${parts.join(' + ')}` : 'No geometry yet.';
+    const what = editing ? `Editing change ${editing.id}: ` : 'Draft: ';
+    draftInfo.textContent = parts.length ? `${what}${parts.join(' + ')}` : editing ? `Editing change ${editing.id}: no geometry left.` : 'No geometry yet.';
     saveButton.disabled = parts.length === 0;
+    saveButton.textContent = editing ? 'Save edit' : 'Save change';
+    cancelButton.hidden = !editing;
+    fixButton.hidden = !(editing && reviewer);
+    fixButton.disabled = parts.length === 0;
+    screen.dataset.editing = editing ? String(editing.id) : '';
   };
 
   const stopTools = (): void => {
@@ -121,6 +141,7 @@ export const mountPair: Screen = (el, ctx) => {
     prompting = null;
     drawButton.classList.remove('active');
     promptButton.classList.remove('active');
+    toolEndedAt = Date.now();
   };
 
   const startDraw = (): void => {
@@ -179,33 +200,119 @@ export const mountPair: Screen = (el, ctx) => {
     };
     const swatch = h('span', { class: 'swatch' });
     swatch.style.background = change.color ?? '#888'; // CSSOM, not a style attribute (the CSP allows no inline styles)
-    return h('li', { 'data-testid': 'change-item', 'data-change-id': change.id },
+    return h('li', { 'data-testid': 'change-item', 'data-change-id': change.id, 'data-review-state': change.review_state,
+      class: editing?.id === change.id ? 'selected' : undefined },
       swatch,
       h('span', {}, change.class_name ?? 'no class'),
-      h('span', { class: 'muted' }, ` ${sides} · ${change.review_state} · ${change.author ?? ''}`),
-      change.can_edit && h('button', { type: 'button', 'data-testid': 'change-delete', onclick: () => void remove() }, 'Delete'));
+      h('span', { class: 'muted' }, ` ${sides} · `),
+      h('span', { class: `tag review-${change.review_state}`, 'data-testid': 'change-review-state' }, change.review_state.replace('_', ' ')),
+      h('span', { class: 'muted' }, ` · ${change.author ?? ''} · v${change.version}`),
+      change.review_state === 'rejected' && change.review_reason && h('span', { class: 'reason', 'data-testid': 'change-review-reason-text' }, ` ${change.review_reason}`),
+      h('span', { class: 'change-actions' },
+        change.can_edit && h('button', { type: 'button', 'data-testid': 'change-edit', onclick: () => startEdit(change) }, 'Edit'),
+        change.can_edit && h('button', { type: 'button', 'data-testid': 'change-delete', onclick: () => void remove() }, 'Delete'),
+        reviewer && change.review_state !== 'approved' && h('button', { type: 'button', 'data-testid': 'change-accept', onclick: () => void verdict(change, 'accept') }, 'Accept'),
+        reviewer && change.review_state !== 'rejected' && h('button', { type: 'button', 'data-testid': 'change-reject', onclick: () => void verdict(change, 'reject') }, 'Reject')));
+  };
+
+  const renderSaved = (): void => {
+    for (const s of ['before', 'after'] as Side[]) {
+      for (const source of savedSources[s]) {
+        source.clear();
+        for (const c of changesNow) {
+          if (c.id === editing?.id) continue; // shown as the draft while edited
+          const g = s === 'before' ? c.before_geometry : c.after_geometry;
+          if (g) source.addFeature(geojson.readFeature({ type: 'Feature', geometry: g, properties: { id: c.id } }) as Feature);
+        }
+      }
+    }
+  };
+
+  const say = (text: string, bad = false): void => {
+    status.textContent = text;
+    status.className = bad ? 'reason' : 'muted';
+  };
+
+  /** A 409: someone saved the change meanwhile. Say so, drop the edit and show the current versions. */
+  const stale = (err: unknown, change: Change): boolean => {
+    if (!(err instanceof ApiError) || err.status !== 409) return false;
+    say(`Change ${change.id} was changed by someone else meanwhile; the list shows its latest version now. Make your edit again on it.`, true);
+    leaveEdit();
+    loadChanges();
+    return true;
+  };
+
+  const startEdit = (change: Change): void => {
+    stopTools();
+    if (!change.can_edit) {
+      say(change.edit_refusal ?? `Change ${change.id} cannot be edited.`, true);
+      return;
+    }
+    editing = change;
+    draft.before = change.before_geometry ? { geometry: change.before_geometry as SideGeometry, proposal: change.before_proposal_id } : null;
+    draft.after = change.after_geometry ? { geometry: change.after_geometry as SideGeometry, proposal: change.after_proposal_id } : null;
+    classSelect.value = change.label_class !== null ? String(change.label_class) : '';
+    say(`Editing change ${change.id}: drag its vertices, redraw or clear a side, change the class, then save.`);
+    renderSaved();
+    renderDraft();
+    list.replaceChildren(...changesNow.map(changeItem));
+  };
+
+  const leaveEdit = (): void => {
+    editing = null;
+    draft.before = null;
+    draft.after = null;
+    renderSaved();
+    renderDraft();
+  };
+
+  const verdict = async (change: Change, action: ChangeVerdict): Promise<void> => {
+    const reason = reasonInput.value.trim();
+    if (action === 'reject' && !reason) {
+      say('Give a reason to reject.', true);
+      reasonInput.focus();
+      return;
+    }
+    try {
+      await api.changeReview(change.id, { action, version: change.version, reason });
+      say(`${action === 'accept' ? 'Accepted' : 'Rejected'} change ${change.id}.`);
+      reasonInput.value = '';
+      if (editing?.id === change.id) leaveEdit();
+      loadChanges();
+    } catch (err) {
+      if (!stale(err, change)) ctx.report(err, 'pair-review');
+    }
   };
 
   const loadChanges = (): void => {
     api.changes(pairId, aborter.signal).then(
       (changes) => {
+        changesNow = changes;
+        if (editing && !changes.some((c) => c.id === editing?.id)) leaveEdit();
         list.replaceChildren(...(changes.length ? changes.map(changeItem) : [h('li', { class: 'muted' }, 'No change annotations yet.')]));
-        for (const s of ['before', 'after'] as Side[]) {
-          for (const source of savedSources[s]) {
-            source.clear();
-            for (const c of changes) {
-              const g = s === 'before' ? c.before_geometry : c.after_geometry;
-              if (g) source.addFeature(geojson.readFeature({ type: 'Feature', geometry: g, properties: { id: c.id } }) as Feature);
-            }
-          }
-        }
+        renderSaved();
         screen.dataset.changes = String(changes.length);
       },
       (err: unknown) => ctx.report(err),
     );
   };
 
+  const saveEdit = async (change: Change, asFix: boolean): Promise<void> => {
+    const cls = classSelect.value ? Number(classSelect.value) : null;
+    const body = { before_geometry: draft.before?.geometry ?? null, after_geometry: draft.after?.geometry ?? null, label_class: cls, version: change.version };
+    try {
+      if (asFix) await api.changeReview(change.id, { action: 'fix', ...body });
+      else await api.changeUpdate(change.id, body);
+      say(asFix ? `Change ${change.id} fixed and approved.` : `Change ${change.id} saved.`);
+      leaveEdit();
+      loadChanges();
+    } catch (err) {
+      if (!stale(err, change)) ctx.report(err, 'pair-save');
+    }
+  };
+
   const save = async (): Promise<void> => {
+    if (editing) return saveEdit(editing, false);
     const cls = classSelect.value ? Number(classSelect.value) : null;
     try {
       await api.changeCreate(pairId, {
@@ -230,9 +337,29 @@ export const mountPair: Screen = (el, ctx) => {
       const pending = new VectorSource();
       savedSources[s].push(saved);
       draftSources[s].push(pending);
-      map.addLayer(new VectorLayer({ source: saved, style: sideStyle(s), className: `changes-${s}` }));
+      const savedLayer = new VectorLayer({ source: saved, style: sideStyle(s), className: `changes-${s}` });
+      savedLayers.push(savedLayer);
+      map.addLayer(savedLayer);
       map.addLayer(new VectorLayer({ source: pending, style: sideStyle(s, true), className: `draft-${s}` }));
+      // the draft's vertices are dragged (a new change's as well as an edited one's)
+      const modify = new Modify({ source: pending });
+      modify.on('modifyend', (event) => {
+        const feature = event.features.item(0);
+        const geometry = feature?.getGeometry();
+        if (!geometry || !draft[s]) return;
+        draft[s] = { geometry: geojson.writeGeometryObject(geometry) as SideGeometry, proposal: draft[s]?.proposal ?? null };
+        renderDraft();
+      });
+      map.addInteraction(modify);
     }
+    // a click on a saved change (no tool active) picks it for editing
+    map.on('singleclick', (event) => {
+      if (draw || prompting || Date.now() - toolEndedAt < 600) return;
+      const hit = map.forEachFeatureAtPixel(event.pixel, (f) => f, { layerFilter: (l) => savedLayers.includes(l as VectorLayer<VectorSource>), hitTolerance: 3 });
+      const id = hit?.get('id') as number | undefined;
+      const change = changesNow.find((c) => c.id === id);
+      if (change) startEdit(change);
+    });
   };
 
   const toggleMode = (): void => {
@@ -290,6 +417,20 @@ export const mountPair: Screen = (el, ctx) => {
     stopTools();
     renderDraft();
   });
+  clearSideButton.addEventListener('click', () => {
+    draft[side()] = null;
+    stopTools();
+    renderDraft();
+  });
+  cancelButton.addEventListener('click', () => {
+    stopTools();
+    leaveEdit();
+    say('');
+    list.replaceChildren(...changesNow.map(changeItem));
+  });
+  fixButton.addEventListener('click', () => {
+    if (editing) void saveEdit(editing, true);
+  });
   slider.addEventListener('input', () => {
     swipeFraction = Number(slider.value) / 100;
     screen.dataset.swipe = slider.value;
@@ -298,8 +439,14 @@ export const mountPair: Screen = (el, ctx) => {
 
   api.pair(pairId, aborter.signal).then(
     (p) =>
-      Promise.all([ctx.api.scene(p.before, aborter.signal), ctx.api.scene(p.after, aborter.signal), ctx.api.classes(projectId, aborter.signal)]).then(
-        ([before, after, classes]) => show(p, before, after, classes),
+      Promise.all([ctx.api.scene(p.before, aborter.signal), ctx.api.scene(p.after, aborter.signal), ctx.api.classes(projectId, aborter.signal),
+        ctx.api.projects(aborter.signal)]).then(
+        ([before, after, classes, projects]) => {
+          const role = projects.find((x) => x.id === projectId)?.role;
+          reviewer = role === 'reviewer' || role === 'admin';
+          reasonInput.hidden = !reviewer;
+          show(p, before, after, classes);
+        },
       ),
   ).catch((err: unknown) => ctx.report(err));
 

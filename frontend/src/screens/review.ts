@@ -14,6 +14,7 @@ import type { AnnotationFeature, GeoJsonMultiPolygon } from '../types';
 import { conflictDialog } from '../ui/annotatePanels';
 import { h } from '../ui/dom';
 import { reviewTagsSection } from './reviewTags';
+import { changesToReviewSection } from '../pairs/changesToReview';
 
 export const mountReview: Screen = (el, ctx) => {
   const route = ctx.store.get().route;
@@ -40,7 +41,7 @@ export const mountReview: Screen = (el, ctx) => {
     h('div', { class: 'scene-head' }, h('a', { href: `#/projects/${projectId}`, class: 'back' }, '← Scenes'), h('h1', {}, 'Review'), count, mousePosition),
     h('div', { class: 'annotate-body' },
       h('aside', { class: 'side' }, list, detail, reason, h('div', { class: 'actions' }, acceptBtn, rejectBtn, fixBtn),
-        reviewTagsSection(ctx, projectId, aborter.signal)),
+        reviewTagsSection(ctx, projectId, aborter.signal), changesToReviewSection(ctx, projectId, aborter.signal)),
       mapEl),
     dialogHost,
   );
