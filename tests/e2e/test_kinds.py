@@ -26,6 +26,15 @@ from tests.e2e.pages import (
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+# The kinds of the annotation-tile features at a lon/lat (what Ctrl-click selects by).
+KINDS_AT_JS = """([lon, lat]) => {
+  const m = window.__geoloop.map;
+  const [x, y] = window.__geoloop.lonLatToPixel(lon, lat);
+  const tiles = (l) => l.getClassName() === 'annotation-tiles';
+  return m.getFeaturesAtPixel([x, y], {hitTolerance: 4, layerFilter: tiles}).map((f) => f.get('kind'));
+}"""
+
+
 @pytest.fixture
 def scene_centre(sample_scene) -> tuple[float, float]:
     from annotator.models import Scene
@@ -170,15 +179,7 @@ def test_box_rotated_box_point_and_line(app_server, sample_scene, scene_centre, 
     kinds = {f["id"]: f["properties"]["kind"] for f in fc["features"]}
     assert kinds == {box_id: "box", rot_id: "rotated_box", point_id: "point", line_id: "line"}
     # the point is drawn as a dot of its class and can be found where it is (what Ctrl-click selects by)
-    hit = page.evaluate(
-        """([lon, lat]) => {
-          const m = window.__geoloop.map;
-          const [x, y] = window.__geoloop.lonLatToPixel(lon, lat);
-          const tiles = (l) => l.getClassName() === 'annotation-tiles';
-          return m.getFeaturesAtPixel([x, y], {hitTolerance: 4, layerFilter: tiles}).map((f) => f.get('kind'));
-        }""",
-        [px, py],
-    )
+    hit = page.evaluate(KINDS_AT_JS, [px, py])
     assert hit, "no annotation under the point"
     assert set(hit) == {"point"}, hit
 
@@ -205,8 +206,10 @@ def test_box_rotated_box_point_and_line(app_server, sample_scene, scene_centre, 
     assert all(abs(a - 90) < 0.5 for a in right_angles(ring2))
     assert shape(box2["geometry"]).area > shape(box["geometry"]).area * 1.2
 
-    # ---- delete the point: Ctrl-click, Delete (confirmed)
+    # ---- delete the point: Ctrl-click, Delete (confirmed); first the tiles redrawn after the box's new version
+    # must hold the point again (under load they arrive a moment after the save)
     page.keyboard.press("Escape")
+    page.wait_for_function(f"(p) => ({KINDS_AT_JS})(p).includes('point')", arg=[px, py])
     x, y = screen_xy(page, px, py)
     ctrl_click(page, x, y)
     page.wait_for_function(
