@@ -144,10 +144,15 @@ def _progress(batch: SimilarBatch, *, stage: str, progress: float, **stats) -> N
     SimilarBatch.objects.filter(pk=batch.pk).update(stage=batch.stage, progress=batch.progress, stats=batch.stats)
 
 
-def _to_pixels(geom_4326: shapely.Geometry, scene: Scene, inverse: Affine) -> shapely.Geometry:
-    """EPSG:4326 -> scene pixels."""
+def affine_xy(t: Affine, xy: np.ndarray) -> np.ndarray:
+    """Apply an affine to an (N, 2) array of points."""
+    return np.column_stack((t.a * xy[:, 0] + t.b * xy[:, 1] + t.c, t.d * xy[:, 0] + t.e * xy[:, 1] + t.f))
+
+
+def to_pixels(geom_4326: shapely.Geometry, scene: Scene, inverse: Affine) -> shapely.Geometry:
+    """EPSG:4326 -> scene pixels (``inverse``: the scene's CRS -> pixel affine)."""
     in_crs = reproject(geom_4326, "EPSG:4326", scene.crs)
-    return shapely.transform(in_crs, lambda xy: np.column_stack(inverse * (xy[:, 0], xy[:, 1])))
+    return shapely.transform(in_crs, lambda xy: affine_xy(inverse, xy))
 
 
 def _coverage(poly_px: shapely.Geometry, window: Window, grid: int) -> np.ndarray:
@@ -200,6 +205,7 @@ class _Embeddings:
             if emb is None:
                 raise GeoLoopError(f"window {window.key} of scene {self.scene.pk} could not be encoded")
         arr = np.asarray(emb, dtype=np.float32)
+        arr = arr.reshape(arr.shape[-3:])  # (1, C, H, W) as stored -> (C, H, W)
         self.loaded[window] = arr
         return arr
 
@@ -360,8 +366,8 @@ def _run(batch: SimilarBatch, version_of) -> dict:
     transform = Affine.from_gdal(*scene.transform)
     inverse = ~transform
     exemplar_rows = list(Annotation.objects.filter(pk__in=batch.exemplars))
-    exemplar_px = [_to_pixels(shapely.from_wkb(bytes(a.geometry.wkb)), scene, inverse) for a in exemplar_rows]
-    area_px = _to_pixels(shapely.from_wkb(bytes(batch.area.wkb)), scene, inverse).bounds
+    exemplar_px = [to_pixels(shapely.from_wkb(bytes(a.geometry.wkb)), scene, inverse) for a in exemplar_rows]
+    area_px = to_pixels(shapely.from_wkb(bytes(batch.area.wkb)), scene, inverse).bounds
     area_px = (max(0.0, area_px[0]), max(0.0, area_px[1]), min(float(scene.width), area_px[2]),
                min(float(scene.height), area_px[3]))
     if not (area_px[2] > area_px[0] and area_px[3] > area_px[1]):
@@ -374,7 +380,7 @@ def _run(batch: SimilarBatch, version_of) -> dict:
     existing_rows = list(Annotation.objects.filter(scene=scene, deleted=False, geometry__intersects=batch.area)
                          .exclude(status=AnnotationStatus.REJECTED).values_list("geometry", flat=True))
     existing_4326 = [shapely.from_wkb(bytes(g.wkb)) for g in existing_rows]
-    existing_px = [_to_pixels(g, scene, inverse) for g in existing_4326]
+    existing_px = [to_pixels(g, scene, inverse) for g in existing_4326]
     _progress(batch, stage="encode", progress=0.0, level=level, windows=len(windows), exemplars=len(exemplar_px))
     emb = _Embeddings(version, scene)
     t0 = time.perf_counter()
