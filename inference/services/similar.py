@@ -29,7 +29,7 @@ import numpy as np
 import shapely
 from affine import Affine
 from django.conf import settings
-from django.contrib.gis.geos import GEOSGeometry, Polygon
+from django.contrib.gis.geos import Polygon
 from django.db import transaction
 from django.utils import timezone
 
@@ -94,7 +94,9 @@ def _bbox_polygon(bbox) -> Polygon:
         raise ValidationFailed("bbox must be [min lon, min lat, max lon, max lat].") from exc
     if not (-180 <= x0 < x1 <= 180 and -90 <= y0 < y1 <= 90):
         raise ValidationFailed(f"bbox {list(bbox)} is not [min lon, min lat, max lon, max lat] in EPSG:4326.")
-    return Polygon.from_bbox((x0, y0, x1, y1))
+    polygon = Polygon.from_bbox((x0, y0, x1, y1))
+    polygon.srid = 4326
+    return polygon
 
 
 def similar_batch_create(*, user, exemplar_ids: list[int], task_id: int | None = None, bbox=None) -> SimilarBatch:
@@ -113,7 +115,8 @@ def similar_batch_create(*, user, exemplar_ids: list[int], task_id: int | None =
         task = task_get(task_id=task_id)
         if task is None or task.scene_id != scene.pk:
             raise NotFound(f"Task {task_id} does not exist or is not on the exemplars' scene {scene.pk}.")
-        area = GEOSGeometry(task.area.envelope.wkt, srid=4326)
+        area = Polygon.from_bbox(task.area.extent)
+        area.srid = 4326
     else:
         area = _bbox_polygon(bbox)
     if scene.footprint is not None and not area.intersects(scene.footprint):
@@ -278,8 +281,8 @@ class _HereSession:
         self.session = PromptSession(scene_id=scene_id, user=user)
 
     def prompt_here(self, data: dict) -> MaskProposal:
-        from inference.services.proposals import prompt_input_parse, proposal_save
         from inference.services.errors import as_geoloop_error
+        from inference.services.proposals import prompt_input_parse, proposal_save
 
         received = time.perf_counter()
         s = self.session

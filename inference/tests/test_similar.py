@@ -30,10 +30,14 @@ def test_cell_coverage_and_exemplar_weights():
     mask[0:8, 0:6] = True  # cell (0, 0) half covered (8 x 6 of 4 x 4 cells... in 4-pixel cells: 2 x 1.5 cells)
     cov = similar.cell_coverage(mask, 64)
     assert cov.shape == (64, 64)
-    assert cov[0, 0] == 1.0 and cov[0, 1] == 0.5 and cov[0, 2] == 0.0
+    assert cov[0, 0] == 1.0
+    assert cov[0, 1] == 0.5
+    assert cov[0, 2] == 0.0
     assert cov.sum() == pytest.approx(mask.sum() / 16)
     w = similar.exemplar_weights(cov)
-    assert w[0, 0] == 1.0 and w[0, 1] == 0.5 and w[2, 0] == 0.0
+    assert w[0, 0] == 1.0
+    assert w[0, 1] == 0.5
+    assert w[2, 0] == 0.0
     tiny = np.zeros((64, 64), np.float32)
     tiny[5, 7], tiny[5, 8] = 0.1, 0.3  # smaller than half a cell everywhere: its best cell
     assert np.argwhere(similar.exemplar_weights(tiny) > 0).tolist() == [[5, 8]]
@@ -51,7 +55,8 @@ def test_similarity_map_peaks_at_the_other_objects():
     feat = similar.exemplar_feature(emb, cov)
     assert np.linalg.norm(feat) == pytest.approx(1.0, abs=1e-5)
     sim = similar.similarity_map(emb, feat)
-    assert sim.shape == (G, G) and sim.max() <= 1.0 + 1e-5
+    assert sim.shape == (G, G)
+    assert sim.max() <= 1.0 + 1e-5
     assert sim[truth].mean() > sim[~truth].mean() + 0.3
     thr = similar.youden_threshold(sim[cov > 0], sim[cov == 0])
     peaks = similar.local_peaks(sim, threshold=thr, radius=2)  # half the exemplar's 3-cell side, rounded up
@@ -80,7 +85,7 @@ def test_prototype_of_several_exemplars_and_other_seeds():
         # three exemplars average their noise away: the unseen objects look more like the prototype than like one
         assert sim[unseen].mean() > one[unseen].mean()
         assert np.median(sim[unseen]) > np.percentile(sim[~truth], 99)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least one exemplar"):
         similar.prototype([])
 
 
@@ -91,7 +96,7 @@ def test_youden_threshold_from_the_data():
     assert 0.3 < t < 0.8  # all positives kept, 3 of 4 negatives cut: J = 0.75 (above 0.82, J is only 0.67)
     assert similar.youden_threshold(pos, np.array([])) == 0.8
     assert similar.youden_threshold(np.array([0.5]), np.array([0.9, 0.95])) <= 0.5
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no exemplar cells"):
         similar.youden_threshold(np.array([]), neg)
 
 

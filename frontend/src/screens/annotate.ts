@@ -18,6 +18,7 @@ import { createShared } from './annotate/context';
 import { createEditing } from './annotate/editing';
 import { createLiveEvents } from './annotate/liveEvents';
 import { createPrompting } from './annotate/prompting';
+import { createSimilar } from './annotate/similar';
 import { createTasks } from './annotate/tasks';
 import { installHook, removeHook } from './annotate/testHook';
 import { createView, renderScreen } from './annotate/view';
@@ -53,6 +54,7 @@ export const mountAnnotate: Screen = (el, ctx) => {
   const tasks = createTasks(sh, editing);
   const live = createLiveEvents(sh);
   const commands = createCommands(sh, editing, prompting);
+  const similar = createSimilar(sh, editing);
 
   const start = async (): Promise<void> => {
     const [scene, cls, taskList] = await Promise.all([
@@ -117,6 +119,7 @@ export const mountAnnotate: Screen = (el, ctx) => {
     map.addLayer(why.windowLayer);
     for (const layer of edit.layers) map.addLayer(layer);
     Object.assign(parts, { sceneMap, tiles, edit, why });
+    similar.attach();
     parts.interactions = createEditInteractions(map, edit.workingSource, sh.neighbours, {
       onClick: (lonlat, neg, pixel, inputTime, select) => void prompting.onClick(lonlat, neg, pixel, inputTime, select),
       onBox: (b) => void prompting.onBox(b),
@@ -160,6 +163,7 @@ export const mountAnnotate: Screen = (el, ctx) => {
     tasks.dispose();
     live.dispose();
     commands.dispose();
+    similar.dispose();
     for (const fn of cleanups) fn();
     parts.sceneMap?.dispose();
     removeHook(sceneId);
