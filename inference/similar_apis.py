@@ -24,7 +24,7 @@ class SimilarBatchOutput(serializers.Serializer):
     exemplars = serializers.ListField(child=serializers.IntegerField(), help_text="exemplar annotation ids")
     bbox = serializers.SerializerMethodField(help_text="the area searched: [min lon, min lat, max lon, max lat]")
     status = serializers.CharField(help_text="queued, running, done or failed")
-    stage = serializers.CharField(help_text="encode, decode, done (empty while queued)")
+    stage = serializers.CharField(help_text="encode, similarity, decode, done (empty while queued)")
     progress = serializers.FloatField(help_text="0 to 1")
     error = serializers.CharField(help_text="why it failed (empty otherwise)")
     stats = serializers.DictField(child=serializers.JSONField(), help_text=(

@@ -194,6 +194,27 @@ class _Embeddings:
         self.loaded: dict[Window, np.ndarray] = {}
         self.encoded = 0
 
+    def ensure(self, windows: list[Window], on_progress=None) -> None:
+        """Encode the windows not cached yet through the batched encode path (``encode_claimed``: up to
+        ``GEOLOOP_ENCODE_BATCH`` windows per encoder call, 8 on CUDA), so that :meth:`get` only loads."""
+        from inference.services.embeddings import embedding_key, embedding_known
+        from inference.services.encoding import EncodeRequest, encode_batch_size, encode_claimed
+
+        unique = list(dict.fromkeys(windows))
+        keys = [embedding_key(encoder_sha256=self.encoder, scene=self.scene, window=w) for w in unique]
+        known = embedding_known(keys)
+        missing = [w for w, k in zip(unique, keys, strict=True) if k.cache_key not in known]
+        size = max(1, encode_batch_size())
+        for start in range(0, len(missing), size):
+            chunk = missing[start:start + size]
+            jobs = encode_claimed([EncodeRequest(self.version.pk, self.scene.pk, w.key) for w in chunk])
+            failed = [j for j in jobs if j.error is not None]
+            if failed:
+                raise GeoLoopError(f"window {failed[0].request.window_key} could not be encoded: {failed[0].error}")
+            self.encoded += len(chunk)
+            if on_progress is not None:
+                on_progress(start + len(chunk), len(missing))
+
     def get(self, window: Window) -> np.ndarray:
         from inference.services.embeddings import embedding_encode, embedding_key, embedding_load
 
@@ -229,10 +250,12 @@ def _exemplar_level(scene: Scene, polys_px: list[shapely.Geometry], transform: A
 
 def _peaks(batch, scene, emb: _Embeddings, windows, exemplar_px, level, side_px, area_px, existing_px) -> tuple:
     """Steps 2-3: the prompts (x, y, similarity) in scene pixels, and the threshold used."""
+    own = [window_for_point(x=p.representative_point().x, y=p.representative_point().y, level=level)
+           for p in exemplar_px]
+    emb.ensure(own + list(windows), on_progress=lambda done, n: _progress(
+        batch, stage="encode", progress=0.4 * done / n, encoded=done))
     feats, ex_cells = [], []
-    for poly in exemplar_px:
-        c = poly.representative_point()
-        window = window_for_point(x=c.x, y=c.y, level=level)
+    for poly, window in zip(exemplar_px, own, strict=True):
         e = emb.get(window)
         cov = _coverage(poly, window, e.shape[1])
         feats.append(similar.exemplar_feature(e, cov))
@@ -251,7 +274,7 @@ def _peaks(batch, scene, emb: _Embeddings, windows, exemplar_px, level, side_px,
                 under |= _coverage(poly, window, grid) > 0
         negatives.append(sim[valid & ~under])
         maps.append((window, sim, valid))
-        _progress(batch, stage="encode", progress=0.5 * (i + 1) / len(windows), windows=len(windows),
+        _progress(batch, stage="similarity", progress=0.4 + 0.1 * (i + 1) / len(windows), windows=len(windows),
                   encoded=emb.encoded)
     threshold = similar.youden_threshold(np.concatenate(positives), np.concatenate(negatives))
     points = []

@@ -106,7 +106,7 @@ export function createSimilar(sh: Shared, editing: Editing): Similar {
   function showProgress(): void {
     if (!batch) return;
     bar.value = batch.progress;
-    const stage = batch.stage === 'encode' ? 'reading the image' : batch.stage === 'decode' ? 'outlining candidates' : batch.status;
+    const stage = batch.stage === 'encode' ? 'reading the image' : batch.stage === 'similarity' ? 'comparing with the exemplars' : batch.stage === 'decode' ? 'outlining candidates' : batch.status;
     counter.textContent = `Finding similar objects… ${Math.round(batch.progress * 100)}% (${stage})`;
   }
 
