@@ -4,10 +4,12 @@ progress bar; the batch review zooms to each proposal; A accepts one, R rejects 
 outcomes are feedback tagged with the batch. Screenshots: artifacts/e2e/similar_*.png."""
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 import shapely
+from django.db import connections
 from playwright.sync_api import expect
 from shapely.geometry import mapping, shape
 
@@ -43,17 +45,30 @@ def _buildings(scene) -> list:
     return [transform(to_wgs84, shape(f["geometry"])) for f in data["features"]]
 
 
-def test_find_similar_batch_reviewed_with_the_keyboard(app_server, sample_scene, artifacts_dir, chromium):
+def _db(fn):
+    """Run database work off the test's thread (Playwright's sync API runs an event loop there, where Django
+    refuses queries), giving the thread's connection back."""
+
+    def run():
+        try:
+            return fn()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()
+
+
+def _setup(sample_scene):
     from affine import Affine
     from django.contrib.auth import get_user_model
 
-    from annotator.models import Annotation, Scene
+    from annotator.models import Scene
     from annotator.services.annotations import annotation_create
     from core.geo import reproject
-    from feedback.models import Correction
     from inference.services.similar import affine_xy, to_pixels
 
-    scene = Scene.objects.get(pk=sample_scene.scene_id)
+    scene = Scene.objects.select_related("project").get(pk=sample_scene.scene_id)
     admin = get_user_model().objects.get(username=sample_scene.username)
     inverse = ~Affine.from_gdal(*scene.transform)
     area_px = shapely.box(390, 150, 570, 340)  # six buildings of the sample (as inference/tests/test_similar_django)
@@ -63,6 +78,22 @@ def test_find_similar_batch_reviewed_with_the_keyboard(app_server, sample_scene,
                                     label_class=scene.project.label_classes.first())
     corners = affine_xy(Affine.from_gdal(*scene.transform), np.array(area_px.bounds, float).reshape(2, 2))
     bbox = reproject(shapely.MultiPoint(corners), scene.crs, "EPSG:4326").bounds
+    return exemplar.pk, exemplar.label_class_id, inside[0].representative_point(), bbox
+
+
+def _outcomes(first: int, second: int) -> tuple:
+    from annotator.models import Annotation
+    from feedback.models import Correction
+
+    accepted = Correction.objects.select_related("proposal").get(proposal_id=first, source="proposal")
+    rejected = Correction.objects.select_related("proposal").get(proposal_id=second, source="proposal")
+    made = Annotation.objects.get(pk=accepted.annotation_id)
+    return (accepted.outcome, rejected.outcome, accepted.proposal.similar_batch_id, rejected.proposal.similar_batch_id,
+            made.proposal_id, made.label_class_id)
+
+
+def test_find_similar_batch_reviewed_with_the_keyboard(app_server, sample_scene, artifacts_dir, chromium):
+    exemplar_id, exemplar_class, c, bbox = _db(lambda: _setup(sample_scene))
 
     shots = Shots(artifacts_dir, prefix="similar")
     page = new_page(chromium)
@@ -74,11 +105,10 @@ def test_find_similar_batch_reviewed_with_the_keyboard(app_server, sample_scene,
     wait_map_ready(page)
 
     # select the exemplar (Ctrl-click), then Find similar over the view
-    c = inside[0].representative_point()
     x, y = screen_xy(page, c.x, c.y)
     ctrl_click(page, x, y)
     wait_state(page, "edit")
-    assert _data(page, "annotation-id") == str(exemplar.pk)
+    assert _data(page, "annotation-id") == str(exemplar_id)
     shots(page, "exemplar_selected")
     page.get_by_test_id("find-similar").click()
     page.wait_for_function(f"() => ['running', 'review'].includes(document.querySelector('{SCREEN}').dataset.similar)")
@@ -116,14 +146,12 @@ def test_find_similar_batch_reviewed_with_the_keyboard(app_server, sample_scene,
     expect(page.get_by_test_id("similar-counter")).to_contain_text("1 rejected")
     shots(page, "rejected_one")
 
-    accepted = Correction.objects.get(proposal_id=first, source="proposal")
-    rejected = Correction.objects.get(proposal_id=second, source="proposal")
-    assert accepted.outcome == "accepted"
-    assert rejected.outcome == "rejected"
-    assert accepted.proposal.similar_batch_id == batch_id == rejected.proposal.similar_batch_id
-    made = Annotation.objects.get(pk=accepted.annotation_id)
-    assert made.proposal_id == first
-    assert made.label_class_id == exemplar.label_class_id
+    ok, no, batch_a, batch_r, made_from, made_class = _db(lambda: _outcomes(first, second))
+    assert ok == "accepted"
+    assert no == "rejected"
+    assert batch_a == batch_id == batch_r  # the feedback knows the batch
+    assert made_from == first
+    assert made_class == exemplar_class
     outcomes = {p["id"]: p["outcome"] for p in
                 page.request.get(f"{app_server.url}/api/similar/{batch_id}/proposals/").json()}
     assert outcomes[first] == "accepted"
