@@ -197,7 +197,13 @@ class _Embeddings:
     def ensure(self, windows: list[Window], on_progress=None) -> None:
         """Encode the windows not cached yet through the batched encode path (``encode_claimed``: up to
         ``GEOLOOP_ENCODE_BATCH`` windows per encoder call, 8 on CUDA), so that :meth:`get` only loads."""
-        from inference.services.embeddings import embedding_key, embedding_known
+        from inference.services.embeddings import (
+            LOCK_TTL_S,
+            _lock_name,
+            embedding_key,
+            embedding_known,
+            redis_client,
+        )
         from inference.services.encoding import EncodeRequest, encode_batch_size, encode_claimed
 
         unique = list(dict.fromkeys(windows))
@@ -207,11 +213,15 @@ class _Embeddings:
         size = max(1, encode_batch_size())
         for start in range(0, len(missing), size):
             chunk = missing[start:start + size]
+            r = redis_client()
+            for w in chunk:  # each window's flag, as a request takes it (a window someone else encodes keeps theirs)
+                key = embedding_key(encoder_sha256=self.encoder, scene=self.scene, window=w)
+                r.set(_lock_name(key), f"{self.version.pk}:{self.scene.pk}", nx=True, ex=LOCK_TTL_S)
             jobs = encode_claimed([EncodeRequest(self.version.pk, self.scene.pk, w.key) for w in chunk])
             failed = [j for j in jobs if j.error is not None]
             if failed:
                 raise GeoLoopError(f"window {failed[0].request.window_key} could not be encoded: {failed[0].error}")
-            self.encoded += len(chunk)
+            self.encoded += sum(1 for j in jobs if j.encoded)
             if on_progress is not None:
                 on_progress(start + len(chunk), len(missing))
 

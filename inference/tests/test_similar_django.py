@@ -96,6 +96,8 @@ def test_find_similar_on_atlanta_finds_other_buildings(world, celery_worker):  #
     assert stats["windows"] >= 1, stats
     assert stats["peaks"] >= 1, stats
     assert stats["kept"] >= 1, stats
+    # a cold cache (the fixture's salted recipe): every window encoded once, in the batched path, none twice
+    assert stats["windows"] <= stats["encoded"] <= stats["windows"] + len(exemplars), stats
     assert stats["kept"] == state["proposals"]
 
     listed = client.get(f"/api/similar/{batch_id}/proposals/").json()

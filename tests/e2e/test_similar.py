@@ -98,8 +98,15 @@ def test_find_similar_batch_reviewed_with_the_keyboard(app_server, sample_scene,
     shots = Shots(artifacts_dir, prefix="similar")
     page = new_page(chromium)
     login(page, app_server.url, (sample_scene.username, sample_scene.password))
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{app_server.url}/#/projects/{sample_scene.project_id}/scenes/{sample_scene.scene_id}/annotate")
-    wait_annotate_ready(page)
+    try:
+        wait_annotate_ready(page)
+    except Exception:
+        shots(page, "not_ready")
+        raise AssertionError(f"annotate screen not ready; page errors: {errors}") from None
     page.evaluate("(b) => window.__geoloop.fitLonLat(b)", list(bbox))
     page.wait_for_timeout(300)
     wait_map_ready(page)
