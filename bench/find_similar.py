@@ -110,8 +110,8 @@ def main() -> int:
     rows = []
     try:
         with override_settings(GEOLOOP_SIMILAR_MAX_WINDOWS=int(os.environ["GEOLOOP_SIMILAR_MAX_WINDOWS"])):
-            for n in counts:
-                for draw in range(args.draws):
+            for draw in range(args.draws):  # draw by draw, so that a partial run has every exemplar count
+                for n in counts:
                     picked = rng.sample(range(len(truth)), n)
                     Annotation.objects.filter(scene=scene).delete()
                     exemplars = [annotation_create(project=project, scene=scene, geometry=mapping(truth[i]),
