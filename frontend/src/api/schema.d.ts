@@ -2467,7 +2467,7 @@ export interface components {
             /** @description how many proposals the batch holds now */
             readonly proposals: number;
             scene: number;
-            /** @description encode, decode, done (empty while queued) */
+            /** @description encode, similarity, decode, done (empty while queued) */
             stage: string;
             /** @description level, windows, encoded, threshold (the similarity cut derived from the exemplars), peaks, decoded, kept, seconds */
             stats: {
