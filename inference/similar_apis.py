@@ -14,6 +14,8 @@ from annotator.permissions import object_for_user
 from inference import selectors
 from inference.services.similar import MAX_EXEMPLARS, similar_batch_create
 
+MAX_ID = 2**63 - 1  # the largest row id PostgreSQL stores (bigint)
+
 
 class SimilarBatchOutput(serializers.Serializer):
     id = serializers.IntegerField()
@@ -56,11 +58,13 @@ class SimilarProposalOutput(serializers.Serializer):
 class SimilarStartApi(GeoLoopApi):
     """POST /api/similar/ — find objects similar to exemplar annotations over a task's area or a box."""
 
+    error_statuses = {404}  # an exemplar or the task that does not exist
+
     class InputSerializer(serializers.Serializer):
-        exemplars = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1,
+        exemplars = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1,
                                           max_length=MAX_EXEMPLARS,
                                           help_text="accepted annotations of one class on one scene")
-        task = serializers.IntegerField(required=False, allow_null=True, default=None,
+        task = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID,
                                         help_text="search this task's area (or give bbox)")
         bbox = serializers.ListField(child=serializers.FloatField(), min_length=4, max_length=4, required=False,
                                      allow_null=True, default=None,

@@ -2508,7 +2508,10 @@ export interface components {
             ] | null;
             /** @description accepted annotations of one class on one scene */
             exemplars: number[];
-            /** @description search this task's area (or give bbox) */
+            /**
+             * Format: int64
+             * @description search this task's area (or give bbox)
+             */
             task?: number | null;
         };
         /**
@@ -9199,6 +9202,15 @@ export interface operations {
             };
             /** @description The user may not do this here (role, site staff, or a missing CSRF token on a session). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Nothing of that id the user can see. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
