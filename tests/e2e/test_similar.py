@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import shapely
 from django.db import connections
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from shapely.geometry import mapping, shape
 
@@ -104,7 +105,7 @@ def test_find_similar_batch_reviewed_with_the_keyboard(app_server, sample_scene,
     page.goto(f"{app_server.url}/#/projects/{sample_scene.project_id}/scenes/{sample_scene.scene_id}/annotate")
     try:
         wait_annotate_ready(page)
-    except Exception:
+    except PlaywrightTimeout:
         shots(page, "not_ready")
         raise AssertionError(f"annotate screen not ready; page errors: {errors}") from None
     page.evaluate("(b) => window.__geoloop.fitLonLat(b)", list(bbox))
