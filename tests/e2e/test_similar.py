@@ -105,7 +105,7 @@ def test_find_similar_batch_reviewed_with_the_keyboard(app_server, sample_scene,
     page.goto(f"{app_server.url}/#/projects/{sample_scene.project_id}/scenes/{sample_scene.scene_id}/annotate")
     try:
         wait_annotate_ready(page)
-    except PlaywrightTimeout:
+    except (PlaywrightTimeout, AssertionError):
         shots(page, "not_ready")
         raise AssertionError(f"annotate screen not ready; page errors: {errors}") from None
     page.evaluate("(b) => window.__geoloop.fitLonLat(b)", list(bbox))
