@@ -69,18 +69,6 @@ def prototype(features: list[np.ndarray]) -> np.ndarray:
     return _unit(np.mean(np.stack([_unit(np.asarray(f, np.float32)) for f in features]), axis=0))
 
 
-def area_mean(embeddings: list[np.ndarray]) -> np.ndarray:
-    """The mean feature (C,) of every cell of the area's windows: what all of them share (the scene's background,
-    the encoder's common offset). Subtracted before any comparison (:func:`centred`), it leaves what sets a cell
-    apart; on Atlanta it lifts the AUC of building cells against the rest from 0.49-0.81 to 0.83-0.89."""
-    return np.mean([np.asarray(e, np.float32).reshape(e.shape[0], -1).mean(axis=1) for e in embeddings], axis=0)
-
-
-def centred(embedding: np.ndarray, mean: np.ndarray) -> np.ndarray:
-    """``embedding`` (C, H, W) minus the area's mean feature (C,)."""
-    return np.asarray(embedding, np.float32) - np.asarray(mean, np.float32)[:, None, None]
-
-
 def similarity_map(embedding: np.ndarray, feature: np.ndarray) -> np.ndarray:
     """Cosine similarity (H, W) of every cell of ``embedding`` (C, H, W) to ``feature`` (C,)."""
     emb = np.asarray(embedding, dtype=np.float32)

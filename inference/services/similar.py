@@ -264,18 +264,17 @@ def _peaks(batch, scene, emb: _Embeddings, windows, exemplar_px, level, side_px,
            for p in exemplar_px]
     emb.ensure(own + list(windows), on_progress=lambda done, n: _progress(
         batch, stage="encode", progress=0.4 * done / n, encoded=done))
-    mean = similar.area_mean([emb.get(w) for w in dict.fromkeys(own + list(windows))])
     feats, ex_cells = [], []
     for poly, window in zip(exemplar_px, own, strict=True):
-        e = similar.centred(emb.get(window), mean)
+        e = emb.get(window)
         cov = _coverage(poly, window, e.shape[1])
         feats.append(similar.exemplar_feature(e, cov))
         ex_cells.append((window, similar.exemplar_weights(cov) > 0))
     proto = similar.prototype(feats)
-    positives = [similar.similarity_map(similar.centred(emb.get(w), mean), proto)[cells] for w, cells in ex_cells]
+    positives = [similar.similarity_map(emb.get(w), proto)[cells] for w, cells in ex_cells]
     maps, negatives = [], []
     for i, window in enumerate(windows):
-        e = similar.centred(emb.get(window), mean)
+        e = emb.get(window)
         grid = e.shape[1]
         sim = similar.similarity_map(e, proto)
         valid = _valid_cells(window, grid, scene, area_px)

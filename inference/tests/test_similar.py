@@ -134,20 +134,3 @@ def test_nms_keeps_the_best_of_each_object_and_skips_existing():
     assert similar.iou(shapely.Polygon(), shapely.Polygon()) == 0.0
     half = shapely.box(5, 0, 15, 10)  # IoU 1/3 with a: another object
     assert [k.key for k in similar.nms([similar.Scored(1, 0.7, a), similar.Scored(5, 0.6, half)])] == [1, 5]
-
-
-def test_centring_on_the_area_mean_separates_objects_from_a_shared_offset():
-    emb, centres, truth = _scene(4)
-    offset = 5.0 * np.ones((C, 1, 1), np.float32)  # what every cell shares (an encoder's common component)
-    shifted = emb + offset
-    cov = np.zeros((G, G), np.float32)
-    r, c = centres[0]
-    cov[r - 1:r + 2, c - 1:c + 2] = 1.0
-    raw = similar.similarity_map(shifted, similar.exemplar_feature(shifted, cov))
-    mean = similar.area_mean([shifted])
-    assert mean.shape == (C,)
-    centred = similar.centred(shifted, mean)
-    sim = similar.similarity_map(centred, similar.exemplar_feature(centred, cov))
-    gap_raw = raw[truth].mean() - raw[~truth].mean()
-    gap = sim[truth].mean() - sim[~truth].mean()
-    assert gap > 2 * gap_raw  # the shared offset made everything look alike; centred, the objects stand out
