@@ -38,6 +38,9 @@ class CorrectionOutput(serializers.Serializer):
     seconds_spent = serializers.FloatField()
     kept_candidate = serializers.IntegerField(
         allow_null=True, help_text="index of the proposal's candidate the annotator kept (0: the model's answer)")
+    similar_batch = serializers.IntegerField(
+        source="proposal.similar_batch_id", allow_null=True, default=None,
+        help_text="the find-similar batch that proposed it (null: an annotator's own prompt)")
 
 
 class FigureOutput(serializers.Serializer):

@@ -88,7 +88,43 @@ class MaskProposal(models.Model):
                   "chosen, geometry (simplified, EPSG:4326; null for the answer itself)")
     latency_ms = models.FloatField()
     timings = models.JSONField(default=dict, blank=True)
+    # The find-similar run that proposed it (None: an annotator's prompt): its feedback is tagged by it.
+    similar_batch = models.ForeignKey("inference.SimilarBatch", null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="proposals")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class SimilarStatus(models.TextChoices):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class SimilarBatch(models.Model):
+    """One find-similar run: exemplar annotations of a scene, the area searched (a task's or a bbox), the worker's
+    progress, and the proposals it made (``MaskProposal.similar_batch``)."""
+
+    project = models.ForeignKey("annotator.Project", on_delete=models.CASCADE, related_name="+")
+    scene = models.ForeignKey("annotator.Scene", on_delete=models.CASCADE, related_name="similar_batches")
+    task = models.ForeignKey("annotator.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    exemplars = models.JSONField(help_text="ids of the exemplar annotations")
+    area = models.PolygonField(srid=4326, help_text="the area searched (EPSG:4326)")
+    label_class = models.ForeignKey("annotator.LabelClass", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", help_text="the exemplars' class (proposals accepted into it)")
+    status = models.CharField(max_length=16, choices=SimilarStatus.choices, default=SimilarStatus.QUEUED)
+    stage = models.CharField(max_length=32, blank=True, help_text="encode, similarity, decode, done")
+    progress = models.FloatField(default=0.0, help_text="0 to 1")
+    error = models.TextField(blank=True)
+    stats = models.JSONField(default=dict, blank=True,
+                             help_text="threshold, windows, peaks, decoded, kept, seconds and their split")
+    celery_task_id = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

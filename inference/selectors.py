@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from inference.models import MaskProposal, ModelState, ModelVersion
+from inference.models import MaskProposal, ModelState, ModelVersion, SimilarBatch
 
 
 def active_model_version(*, project) -> ModelVersion | None:
@@ -62,3 +62,27 @@ def proposal_window_levels(*, project_id: int, limit: int) -> list[int]:
     windows = (MaskProposal.objects.filter(project_id=project_id).order_by("-id")
                .values_list("window", flat=True)[:limit])
     return [w["level"] for w in windows if isinstance(w, dict) and isinstance(w.get("level"), int)]
+
+
+def similar_batch_get(*, batch_id: int) -> SimilarBatch | None:
+    return SimilarBatch.objects.select_related("project", "scene").filter(pk=batch_id).first()
+
+
+def similar_batch_proposals(*, batch: SimilarBatch) -> list[dict]:
+    """The batch's proposals, best calibrated quality first, each with its review outcome (the proposal's
+    accept/reject record, read through the reverse relation the feedback app owns) and the annotation it became."""
+    import json
+
+    rows = (MaskProposal.objects.filter(similar_batch=batch).prefetch_related("corrections")
+            .order_by("-quality", "id"))
+    out = []
+    for p in rows:
+        done = next((c for c in p.corrections.all() if c.source == "proposal"), None)
+        out.append({
+            "id": p.pk, "geometry": json.loads(p.geometry.geojson) if p.geometry is not None else None,
+            "quality": p.quality, "predicted_iou": p.predicted_iou,
+            "similarity": (p.features or {}).get("similarity"),
+            "outcome": done.outcome if done is not None else None,
+            "annotation": done.annotation_id if done is not None else None,
+        })
+    return out

@@ -9,6 +9,7 @@ from celery.signals import worker_ready, worker_shutdown
 
 from inference.services.embeddings import embedding_encode
 from inference.services.proposals import prompt_decode_remote
+from inference.services.similar import similar_batch_run
 from inference.services.uncertainty import project_uncertainty_refresh, task_uncertainty_compute
 from inference.services.workers import queue_heartbeat_start, queue_heartbeat_stop
 
@@ -36,6 +37,12 @@ def task_uncertainty(task_id: int) -> dict:
 def project_uncertainty(project_id: int) -> dict:
     """Score the project's open tasks whose uncertainty is missing or from another model version."""
     return project_uncertainty_refresh(project_id=project_id)
+
+
+@shared_task(name="inference.find_similar", bind=True)
+def find_similar(self, batch_id: int) -> dict:
+    """Propose every object similar to a batch's exemplars over its area (``SimilarBatch``)."""
+    return similar_batch_run(batch_id=batch_id, celery_task_id=self.request.id)
 
 
 @worker_ready.connect

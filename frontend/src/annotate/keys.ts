@@ -1,4 +1,5 @@
 // Keyboard shortcuts of the annotation screen, as a pure mapping (the help overlay lists the same table).
+import { SIMILAR_SHORTCUTS } from './similarBatch';
 
 export type Command =
   | 'accept'
@@ -52,6 +53,7 @@ export const SHORTCUTS: [string, string][] = [
   ['Tab / Shift+Tab', 'next / previous candidate mask (the model’s alternatives)'],
   ['W', 'show or hide the window the model saw'],
   ['U', 'show or hide where the model is unsure'],
+  ...SIMILAR_SHORTCUTS,
   ['?', 'this help'],
 ];
 

@@ -1209,6 +1209,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/similar/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Queues a find-similar batch on the gpu queue; poll GET /api/similar/{id}/. 400 when the exemplars are not accepted annotations of one class on one scene or the area is not exactly one of task and bbox; 409 while the scene is not ready. */
+        post: operations["SimilarStart_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/similar/{batch_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description GET /api/similar/{id}/ — a batch's state and progress. */
+        get: operations["SimilarBatch_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/similar/{batch_id}/proposals/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description GET /api/similar/{id}/proposals/ — the batch's proposals, best first, each with its review outcome. */
+        get: operations["SimilarProposals_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tag-groups/{group_id}/": {
         parameters: {
             query?: never;
@@ -1746,6 +1797,8 @@ export interface components {
             proposal: number;
             /** Format: double */
             seconds_spent: number;
+            /** @description the find-similar batch that proposed it (null: an annotator's own prompt) */
+            similar_batch?: number | null;
             vertices_moved: number;
         };
         CredentialsInput: {
@@ -3050,6 +3103,75 @@ export interface components {
          * @enum {string}
          */
         ShapeOutputTypeEnum: "Point" | "LineString";
+        SimilarBatchOutput: {
+            /** @description the area searched: [min lon, min lat, max lon, max lat] */
+            readonly bbox: number[];
+            /** Format: date-time */
+            created_at: string;
+            /** @description why it failed (empty otherwise) */
+            error: string;
+            /** @description exemplar annotation ids */
+            exemplars: number[];
+            /** Format: date-time */
+            finished_at: string | null;
+            id: number;
+            label_class: number | null;
+            /**
+             * Format: double
+             * @description 0 to 1
+             */
+            progress: number;
+            project: number;
+            /** @description how many proposals the batch holds now */
+            readonly proposals: number;
+            scene: number;
+            /** @description encode, similarity, decode, done (empty while queued) */
+            stage: string;
+            /** @description level, windows, encoded, threshold (the similarity cut derived from the exemplars), peaks, decoded, kept, seconds */
+            stats: {
+                [key: string]: unknown;
+            };
+            /** @description queued, running, done or failed */
+            status: string;
+            task: number | null;
+        };
+        SimilarProposalOutput: {
+            /** @description the annotation it became, once accepted */
+            annotation: number | null;
+            /** @description GeoJSON MultiPolygon, EPSG:4326 */
+            geometry: unknown;
+            id: number;
+            /** @description accepted, edited or rejected once reviewed; null while open */
+            outcome: string | null;
+            /** Format: double */
+            predicted_iou: number;
+            /**
+             * Format: double
+             * @description calibrated expected IoU
+             */
+            quality: number | null;
+            /**
+             * Format: double
+             * @description cosine similarity of its prompt's cell to the exemplars
+             */
+            similarity: number | null;
+        };
+        SimilarStartInput: {
+            /** @description [min lon, min lat, max lon, max lat] to search (or give task) */
+            bbox?: [
+                number,
+                number,
+                number,
+                number
+            ] | null;
+            /** @description accepted annotations of one class on one scene */
+            exemplars: number[];
+            /**
+             * Format: int64
+             * @description search this task's area (or give bbox)
+             */
+            task?: number | null;
+        };
         /**
          * @description * `model` - model
          *     * `human` - human
@@ -11430,6 +11552,235 @@ export interface operations {
             };
             /** @description The current state refuses it (a stale version, a lease held by another, a job or scene not ready). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description A service the server needs (Redis, the task broker, a worker, the model) is out of reach; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    SimilarStart_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimilarStartInput"];
+                "application/x-www-form-urlencoded": components["schemas"]["SimilarStartInput"];
+                "multipart/form-data": components["schemas"]["SimilarStartInput"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimilarBatchOutput"];
+                };
+            };
+            /** @description The request was refused: its body, query string or path is wrong (the fields are named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (an unknown or expired token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The user may not do this here (role, site staff, or a missing CSRF token on a session). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Nothing of that id the user can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The current state refuses it (a stale version, a lease held by another, a job or scene not ready). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The request body is larger than this route accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The body is not in a media type this route reads (see the request body's content types). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description A service the server needs (Redis, the task broker, a worker, the model) is out of reach; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    SimilarBatch_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimilarBatchOutput"];
+                };
+            };
+            /** @description The request was refused: its body, query string or path is wrong (the fields are named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (an unknown or expired token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The user may not do this here (role, site staff, or a missing CSRF token on a session). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Nothing of that id the user can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description A service the server needs (Redis, the task broker, a worker, the model) is out of reach; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+        };
+    };
+    SimilarProposals_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimilarProposalOutput"][];
+                };
+            };
+            /** @description The request was refused: its body, query string or path is wrong (the fields are named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid (an unknown or expired token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description The user may not do this here (role, site staff, or a missing CSRF token on a session). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOutput"];
+                };
+            };
+            /** @description Nothing of that id the user can see. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -20,6 +20,7 @@ import { createShared } from './annotate/context';
 import { createEditing } from './annotate/editing';
 import { createLiveEvents } from './annotate/liveEvents';
 import { createPrompting } from './annotate/prompting';
+import { createSimilar } from './annotate/similar';
 import { createTasks } from './annotate/tasks';
 import { mountTagsPanel } from './annotate/tagsPanel';
 import { installHook, removeHook } from './annotate/testHook';
@@ -58,6 +59,7 @@ export const mountAnnotate: Screen = (el, ctx) => {
   const live = createLiveEvents(sh);
   const commands = createCommands(sh, editing, prompting);
   cleanups.push(mountTagsPanel(view.root.querySelector('aside.side') ?? view.root, ctx, ids, view.mapEl));
+  const similar = createSimilar(sh, editing);
 
   const start = async (): Promise<void> => {
     const [scene, cls, taskList] = await Promise.all([
@@ -123,6 +125,7 @@ export const mountAnnotate: Screen = (el, ctx) => {
     map.addLayer(why.windowLayer);
     for (const layer of edit.layers) map.addLayer(layer);
     Object.assign(parts, { sceneMap, tiles, edit, why });
+    similar.attach();
     parts.interactions = createEditInteractions(map, edit.workingSource, sh.neighbours, {
       onClick: (lonlat, neg, pixel, inputTime, select) => void prompting.onClick(lonlat, neg, pixel, inputTime, select),
       onBox: (b) => void prompting.onBox(b),
@@ -173,6 +176,7 @@ export const mountAnnotate: Screen = (el, ctx) => {
     tasks.dispose();
     live.dispose();
     commands.dispose();
+    similar.dispose();
     for (const fn of cleanups) fn();
     parts.sceneMap?.dispose();
     removeHook(sceneId);
