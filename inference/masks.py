@@ -163,6 +163,78 @@ def mask_iou(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.logical_and(a, b).sum() / union)
 
 
+def _label(mask: np.ndarray, *, eight: bool) -> tuple[np.ndarray, int, np.ndarray, np.ndarray]:
+    """Connected components of a bool ``(H, W)`` mask, 8- or 4-connected, on its row runs (no pixel loops): returns
+    ``(labels, n, sizes, boxes)``: int32 labels ``1..n`` (0 off the mask), ``sizes[k]`` pixels of label ``k``,
+    ``boxes[k - 1]`` its ``(row0, row1, col0, col1)`` (ends exclusive)."""
+    h, w = mask.shape
+    edges = np.diff(np.pad(mask, ((0, 0), (1, 1))).astype(np.int8), axis=1)
+    rs, ss = np.nonzero(edges == 1)
+    _re, es = np.nonzero(edges == -1)  # row-major, so the i-th end closes the i-th start
+    if rs.size == 0:
+        return np.zeros((h, w), np.int32), 0, np.zeros(1, np.int64), np.zeros((0, 4), np.int64)
+    stride = w + 4
+    skey, ekey = rs * stride + ss, rs * stride + es
+    k = 1 if eight else 0
+    # runs of the next row touching run i: ends after s_i - k, starts before e_i + k
+    lo = np.searchsorted(ekey, (rs + 1) * stride + ss - k, side="right")
+    hi = np.searchsorted(skey, (rs + 1) * stride + es + k - 1, side="right")
+    count = np.maximum(hi - lo, 0)
+    a = np.repeat(np.arange(rs.size), count)
+    b = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
+    root = np.arange(rs.size)
+    while a.size and not np.array_equal(root[a], root[b]):  # union of touching runs: hook roots, then jump
+        m = np.minimum(root[a], root[b])
+        np.minimum.at(root, root[a], m)
+        np.minimum.at(root, root[b], m)
+        while not np.array_equal(root[root], root):
+            root = root[root]
+    uniq, inverse = np.unique(root, return_inverse=True)
+    n = int(uniq.size)
+    run_label = inverse.astype(np.int64) + 1
+    flat = np.zeros(h * w + 1, np.int64)
+    np.add.at(flat, rs * w + ss, run_label)
+    np.add.at(flat, rs * w + es, -run_label)
+    labels = np.cumsum(flat[:-1]).astype(np.int32).reshape(h, w)
+    sizes = np.bincount(run_label, weights=es - ss, minlength=n + 1).astype(np.int64)
+    boxes = np.empty((n, 4), np.int64)
+    boxes[:, 0], boxes[:, 2] = h, w
+    boxes[:, 1], boxes[:, 3] = 0, 0
+    np.minimum.at(boxes[:, 0], inverse, rs)
+    np.maximum.at(boxes[:, 1], inverse, rs + 1)
+    np.minimum.at(boxes[:, 2], inverse, ss)
+    np.maximum.at(boxes[:, 3], inverse, es)
+    return labels, n, sizes, boxes
+
+
+def _cells_covering(v: float, n: int) -> list[int]:
+    """Indices of the pixels ``[i, i + 1]`` (closed) along one axis of ``n`` that hold coordinate ``v``: one,
+    or two when ``v`` lies on the edge between them (a point on an outline is covered by the part)."""
+    i = int(np.floor(v))
+    cells = [i, i - 1] if v == i else [i]
+    return [c for c in cells if 0 <= c < n]
+
+
+def _small_holes(part: np.ndarray, share: float) -> np.ndarray | None:
+    """Holes of one part (bool, cropped to its box) whose area, with everything inside them, is under ``share`` of
+    the area inside the part's outline; None when there are none. A hole is a 4-connected background region that
+    does not reach the box's border (pixels only diagonally apart belong to the part's outline, not to a gap)."""
+    if min(part.shape) < 3:
+        return None
+    padded = np.pad(~part, 1, constant_values=True)
+    bg, n, sizes, _boxes = _label(padded, eight=False)
+    if n < 2:
+        return None
+    outside = bg[0, 0]
+    shell = padded.size - int(sizes[outside])
+    small = sizes < share * shell
+    small[0] = False
+    small[outside] = False
+    if not small.any():
+        return None
+    return small[bg[1:-1, 1:-1]]
+
+
 def mask_keep_clicked(
     mask: np.ndarray,
     points_px: np.ndarray | list,
@@ -175,6 +247,10 @@ def mask_keep_clicked(
     click (a click on the outline, or only negative clicks) every part is kept. Returns (mask, number of parts).
 
     ``points_px``: ``(N, 2)`` click (x, y) in the mask's pixel coordinates (pixel centres at +0.5).
+
+    Raster space throughout (connected components, no polygons): a part's area inside its outline is its pixels
+    plus its holes', a hole's area counts the parts inside it (what the outline's rings measure), and a part holds
+    a click when the click lies in one of its pixels or on their edge.
     """
     mask = np.asarray(mask, bool)
     if not mask.any():
@@ -183,31 +259,35 @@ def mask_keep_clicked(
     cols = np.flatnonzero(mask.any(axis=0))
     r0, r1, c0, c1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
     crop = mask[r0:r1, c0:c1]
-    # Quick look at a 4x subsample (cheap): one part without holes there -> nothing to do at full resolution
-    # (a part or hole thinner than 4 px can slip through; the polygoniser drops those under DEFAULT_MIN_AREA).
-    coarse = np.ascontiguousarray(crop[::4, ::4])
-    if coarse.any():
-        quick = [shape(g) for g, _v in rasterio.features.shapes(coarse.astype(np.uint8), mask=coarse,
-                                                                 connectivity=8)]
-        if len(quick) == 1 and not quick[0].interiors:
-            return mask, 1
+    parts, n, _sizes, boxes = _label(crop, eight=True)
     pts = np.asarray(points_px, np.float64).reshape(-1, 2)
     lab = np.asarray(labels).reshape(-1)
-    positives = [shapely.Point(x - c0, y - r0) for (x, y), lb in zip(pts, lab, strict=True) if lb == 1]
-    parts: list[Polygon] = []
-    for geom, _value in rasterio.features.shapes(crop.astype(np.uint8), mask=crop, connectivity=8):
-        parts.append(shape(geom))
-    kept = [p for p in parts if any(p.covers(q) for q in positives)] or parts
-    cleaned = []
-    for poly in kept:
-        shell = Polygon(poly.exterior)
-        holes = [ring for ring in poly.interiors if Polygon(ring).area >= pinhole_share * shell.area]
-        cleaned.append(Polygon(poly.exterior, holes))
-    if len(kept) == len(parts) and all(len(c.interiors) == len(p.interiors) for c, p in zip(cleaned, kept,
-                                                                                                strict=True)):
+    clicked: set[int] = set()
+    for (x, y), lb in zip(pts, lab, strict=True):
+        if lb != 1:
+            continue
+        for r in _cells_covering(float(y) - r0, crop.shape[0]):
+            for c in _cells_covering(float(x) - c0, crop.shape[1]):
+                if parts[r, c]:
+                    clicked.add(int(parts[r, c]))
+    kept = sorted(clicked) or list(range(1, n + 1))
+    # a hole of any part is background the whole crop encloses too: none there, no part has one
+    any_holes = _label(np.pad(~crop, 1, constant_values=True), eight=False)[1] > 1
+    if len(kept) == n and not any_holes:
+        return mask, n
+    out = np.zeros_like(crop) if len(kept) < n else crop.copy()
+    changed = len(kept) < n
+    for i in kept:
+        br0, br1, bc0, bc1 = (int(v) for v in boxes[i - 1])
+        part = parts[br0:br1, bc0:bc1] == i
+        if len(kept) < n:
+            out[br0:br1, bc0:bc1] |= part
+        holes = _small_holes(part, pinhole_share) if any_holes else None
+        if holes is not None:
+            out[br0:br1, bc0:bc1] |= holes
+            changed = True
+    if not changed:
         return mask, len(kept)
-    out = np.zeros_like(mask)
-    out[r0:r1, c0:c1] = rasterio.features.rasterize(
-        [(p, 1) for p in cleaned], out_shape=crop.shape, fill=0, all_touched=False, dtype=np.uint8
-    ).astype(bool)
-    return out, len(cleaned)
+    full = np.zeros_like(mask)
+    full[r0:r1, c0:c1] = out
+    return full, len(kept)
