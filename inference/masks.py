@@ -7,7 +7,6 @@ onto the same grid (pixel centres inside) reproduces the mask: IoU >= 0.99 on re
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -97,7 +96,13 @@ def mask_to_polygons(
 
 
 def _to_geojson(geom: MultiPolygon) -> dict:
-    return json.loads(shapely.to_geojson(shapely.orient_polygons(geom, exterior_cw=False)))
+    """GeoJSON MultiPolygon dict, exteriors counter-clockwise: the rings' own coordinates (the same numbers a
+    ``to_geojson`` text round trip gives, without writing and parsing it)."""
+    oriented = _polygonal(shapely.orient_polygons(geom, exterior_cw=False))
+    coordinates = [[np.asarray(poly.exterior.coords)[:, :2].tolist()]
+                   + [np.asarray(ring.coords)[:, :2].tolist() for ring in poly.interiors]
+                   for poly in oriented.geoms]
+    return {"type": "MultiPolygon", "coordinates": coordinates}
 
 
 def _affine_coords(transform: Affine):
@@ -163,16 +168,20 @@ def mask_iou(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.logical_and(a, b).sum() / union)
 
 
-def _label(mask: np.ndarray, *, eight: bool) -> tuple[np.ndarray, int, np.ndarray, np.ndarray]:
-    """Connected components of a bool ``(H, W)`` mask, 8- or 4-connected, on its row runs (no pixel loops): returns
-    ``(labels, n, sizes, boxes)``: int32 labels ``1..n`` (0 off the mask), ``sizes[k]`` pixels of label ``k``,
-    ``boxes[k - 1]`` its ``(row0, row1, col0, col1)`` (ends exclusive)."""
-    h, w = mask.shape
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row runs of a bool ``(H, W)`` mask, row-major: ``(rows, starts, ends)`` (ends exclusive)."""
     edges = np.diff(np.pad(mask, ((0, 0), (1, 1))).astype(np.int8), axis=1)
-    rs, ss = np.nonzero(edges == 1)
-    _re, es = np.nonzero(edges == -1)  # row-major, so the i-th end closes the i-th start
+    flat = np.flatnonzero(edges)
+    rr, cc = np.divmod(flat, edges.shape[1])
+    up = edges.ravel()[flat] == 1  # in each row a start, then its end
+    return rr[up], cc[up], cc[~up]
+
+
+def _components(rs: np.ndarray, ss: np.ndarray, es: np.ndarray, w: int, *, eight: bool) -> tuple[np.ndarray, int]:
+    """Connected components of runs (from :func:`_runs` on a ``W``-wide mask), 8- or 4-connected: each run's
+    label ``1..n``, and ``n``."""
     if rs.size == 0:
-        return np.zeros((h, w), np.int32), 0, np.zeros(1, np.int64), np.zeros((0, 4), np.int64)
+        return np.zeros(0, np.int64), 0
     stride = w + 4
     skey, ekey = rs * stride + ss, rs * stride + es
     k = 1 if eight else 0
@@ -190,21 +199,16 @@ def _label(mask: np.ndarray, *, eight: bool) -> tuple[np.ndarray, int, np.ndarra
         while not np.array_equal(root[root], root):
             root = root[root]
     uniq, inverse = np.unique(root, return_inverse=True)
-    n = int(uniq.size)
-    run_label = inverse.astype(np.int64) + 1
-    flat = np.zeros(h * w + 1, np.int64)
-    np.add.at(flat, rs * w + ss, run_label)
-    np.add.at(flat, rs * w + es, -run_label)
-    labels = np.cumsum(flat[:-1]).astype(np.int32).reshape(h, w)
-    sizes = np.bincount(run_label, weights=es - ss, minlength=n + 1).astype(np.int64)
-    boxes = np.empty((n, 4), np.int64)
-    boxes[:, 0], boxes[:, 2] = h, w
-    boxes[:, 1], boxes[:, 3] = 0, 0
-    np.minimum.at(boxes[:, 0], inverse, rs)
-    np.maximum.at(boxes[:, 1], inverse, rs + 1)
-    np.minimum.at(boxes[:, 2], inverse, ss)
-    np.maximum.at(boxes[:, 3], inverse, es)
-    return labels, n, sizes, boxes
+    return inverse.astype(np.int64) + 1, int(uniq.size)
+
+
+def _paint(shape: tuple[int, int], rs: np.ndarray, ss: np.ndarray, es: np.ndarray) -> np.ndarray:
+    """Bool ``shape`` with the given runs set."""
+    h, w = shape
+    flat = np.zeros(h * w + 1, np.int8)
+    flat[rs * w + ss] += 1  # starts are distinct, and so are ends
+    flat[rs * w + es] -= 1
+    return np.cumsum(flat[:-1], dtype=np.int8).reshape(h, w).astype(bool)
 
 
 def _cells_covering(v: float, n: int) -> list[int]:
@@ -222,17 +226,34 @@ def _small_holes(part: np.ndarray, share: float) -> np.ndarray | None:
     if min(part.shape) < 3:
         return None
     padded = np.pad(~part, 1, constant_values=True)
-    bg, n, sizes, _boxes = _label(padded, eight=False)
+    rs, ss, es = _runs(padded)
+    lab, n = _components(rs, ss, es, padded.shape[1], eight=False)
     if n < 2:
         return None
-    outside = bg[0, 0]
-    shell = padded.size - int(sizes[outside])
+    sizes = np.bincount(lab, weights=es - ss, minlength=n + 1)
+    outside = lab[0]  # the first run starts at the padded corner
+    shell = padded.size - sizes[outside]
     small = sizes < share * shell
     small[0] = False
     small[outside] = False
     if not small.any():
         return None
-    return small[bg[1:-1, 1:-1]]
+    pick = small[lab]
+    return _paint(padded.shape, rs[pick], ss[pick], es[pick])[1:-1, 1:-1]
+
+
+def _clicked_parts(points, shape: tuple[int, int], rs, ss, es, lab) -> set[int]:
+    """Labels of the parts (runs ``rs, ss, es`` labelled ``lab`` on a ``shape`` grid) holding any of ``points``."""
+    h, w = shape
+    skey = rs * (w + 1) + ss
+    found: set[int] = set()
+    for x, y in points:
+        for r in _cells_covering(y, h):
+            for c in _cells_covering(x, w):
+                j = int(np.searchsorted(skey, r * (w + 1) + c, side="right")) - 1
+                if j >= 0 and rs[j] == r and ss[j] <= c < es[j]:
+                    found.add(int(lab[j]))
+    return found
 
 
 def mask_keep_clicked(
@@ -248,9 +269,9 @@ def mask_keep_clicked(
 
     ``points_px``: ``(N, 2)`` click (x, y) in the mask's pixel coordinates (pixel centres at +0.5).
 
-    Raster space throughout (connected components, no polygons): a part's area inside its outline is its pixels
-    plus its holes', a hole's area counts the parts inside it (what the outline's rings measure), and a part holds
-    a click when the click lies in one of its pixels or on their edge.
+    Raster space throughout (connected row runs, no polygons): a part's area inside its outline is its pixels plus
+    its holes', a hole's area counts the parts inside it (what the outline's rings measure), and a part holds a
+    click when the click lies in one of its pixels or on their edge.
     """
     mask = np.asarray(mask, bool)
     if not mask.any():
@@ -259,28 +280,27 @@ def mask_keep_clicked(
     cols = np.flatnonzero(mask.any(axis=0))
     r0, r1, c0, c1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
     crop = mask[r0:r1, c0:c1]
-    parts, n, _sizes, boxes = _label(crop, eight=True)
-    pts = np.asarray(points_px, np.float64).reshape(-1, 2)
-    lab = np.asarray(labels).reshape(-1)
-    clicked: set[int] = set()
-    for (x, y), lb in zip(pts, lab, strict=True):
-        if lb != 1:
-            continue
-        for r in _cells_covering(float(y) - r0, crop.shape[0]):
-            for c in _cells_covering(float(x) - c0, crop.shape[1]):
-                if parts[r, c]:
-                    clicked.add(int(parts[r, c]))
-    kept = sorted(clicked) or list(range(1, n + 1))
-    # a hole of any part is background the whole crop encloses too: none there, no part has one
-    any_holes = _label(np.pad(~crop, 1, constant_values=True), eight=False)[1] > 1
-    if len(kept) == n and not any_holes:
-        return mask, n
-    out = np.zeros_like(crop) if len(kept) < n else crop.copy()
-    changed = len(kept) < n
+    h, w = crop.shape
+    rs, ss, es = _runs(crop)
+    lab, n = _components(rs, ss, es, w, eight=True)
+    pts = np.asarray(points_px, np.float64).reshape(-1, 2) - np.array([c0, r0], np.float64)
+    positives = [(float(x), float(y)) for (x, y), lb in zip(pts, np.asarray(labels).reshape(-1), strict=True)
+                 if lb == 1]
+    kept = sorted(_clicked_parts(positives, (h, w), rs, ss, es, lab)) or list(range(1, n + 1))
+    subset = len(kept) < n
+    any_holes = True
+    if not subset:  # a hole of any part is background the whole crop encloses too: none there, none anywhere
+        any_holes = _small_holes(crop, 1.0) is not None
+        if not any_holes:
+            return mask, n
+    out = np.zeros_like(crop) if subset else crop.copy()
+    changed = subset
     for i in kept:
-        br0, br1, bc0, bc1 = (int(v) for v in boxes[i - 1])
-        part = parts[br0:br1, bc0:bc1] == i
-        if len(kept) < n:
+        sel = lab == i
+        prs, pss, pes = rs[sel], ss[sel], es[sel]
+        br0, br1, bc0, bc1 = int(prs[0]), int(prs[-1]) + 1, int(pss.min()), int(pes.max())
+        part = _paint((br1 - br0, bc1 - bc0), prs - br0, pss - bc0, pes - bc0)
+        if subset:
             out[br0:br1, bc0:bc1] |= part
         holes = _small_holes(part, pinhole_share) if any_holes else None
         if holes is not None:

@@ -107,3 +107,21 @@ def test_agrees_with_the_polygon_reading_on_random_masks(seed):
     ref, ref_parts = _polygon_reading(m, points, labels, share)
     assert parts == ref_parts
     assert np.array_equal(out, ref), f"{int((out != ref).sum())} pixels differ"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_geojson_dict_is_the_text_round_trip(seed):
+    """``_to_geojson`` builds the dict from the rings; it must equal what parsing shapely's GeoJSON text gives."""
+    import json
+
+    import shapely
+
+    from inference.masks import _repair, _to_geojson, mask_to_polygons
+
+    rng = np.random.default_rng(seed)
+    poly = mask_to_polygons(rng.random((40, 40)) < 0.6, min_area=2)
+    assert any(len(p.interiors) for p in poly.geoms)
+    geom = _repair(shapely.transform(poly, lambda c: c * np.array([3.7e-6, -4.1e-6]) + np.array([-84.39, 33.75])))
+    expected = json.loads(shapely.to_geojson(shapely.orient_polygons(geom, exterior_cw=False)))
+    assert _to_geojson(geom) == expected
+    assert _to_geojson(shapely.MultiPolygon()) == {"type": "MultiPolygon", "coordinates": []}
