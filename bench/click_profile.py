@@ -26,6 +26,13 @@ sys.path.insert(0, str(ROOT))
 from bench import click_latency  # noqa: E402
 from bench.common import machine  # noqa: E402
 
+WATCHED = {  # function -> the end of its file's path
+    "mask_keep_clicked": "inference/masks.py", "mask_to_geometry": "inference/masks.py",
+    "candidate_list": "proposals/candidates.py", "candidate_features": "inference/scoring.py",
+    "choose_scored": "sam/predict.py", "uncertainty_map": "proposals/candidates.py",
+    "_upscale_crop": "proposals/decode.py", "run": "sam/onnx_decoder.py", "proposal_build": "proposals/store.py",
+}
+
 
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -78,11 +85,19 @@ def main(argv=None) -> dict:
         one(body)
     profiler.disable()
     stream = io.StringIO()
-    pstats.Stats(profiler, stream=stream).sort_stats("tottime").print_stats(args.top)
+    stats = pstats.Stats(profiler, stream=stream)
+    stats.sort_stats("tottime").print_stats(args.top)
     print(stream.getvalue())
+    # per-click cumulative time of the decode's own steps after the model (mean ms per click, under cProfile)
+    watched = {}
+    for (filename, _line, func), (_cc, _nc, _tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        if func in WATCHED and filename.endswith(WATCHED[func]):
+            watched[func] = round(ct * 1000 / args.clicks, 2)
+    print(f"cumulative ms per click: {watched}")
     medians = {k: round(statistics.median(v), 2) for k, v in sections.items()}
     print(f"medians (ms, under cProfile): {medians}")
-    out = {"bench": "click_profile", "clicks": args.clicks, "median_ms_under_profiler": medians, "machine": machine()}
+    out = {"bench": "click_profile", "clicks": args.clicks, "median_ms_under_profiler": medians,
+           "cumulative_ms_per_click": watched, "machine": machine()}
     print(json.dumps(out))
     return out
 

@@ -7,7 +7,6 @@ onto the same grid (pixel centres inside) reproduces the mask: IoU >= 0.99 on re
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -97,7 +96,13 @@ def mask_to_polygons(
 
 
 def _to_geojson(geom: MultiPolygon) -> dict:
-    return json.loads(shapely.to_geojson(shapely.orient_polygons(geom, exterior_cw=False)))
+    """GeoJSON MultiPolygon dict, exteriors counter-clockwise: the rings' own coordinates (the same numbers a
+    ``to_geojson`` text round trip gives, without writing and parsing it)."""
+    oriented = _polygonal(shapely.orient_polygons(geom, exterior_cw=False))
+    coordinates = [[np.asarray(poly.exterior.coords)[:, :2].tolist()]
+                   + [np.asarray(ring.coords)[:, :2].tolist() for ring in poly.interiors]
+                   for poly in oriented.geoms]
+    return {"type": "MultiPolygon", "coordinates": coordinates}
 
 
 def _affine_coords(transform: Affine):
@@ -163,6 +168,94 @@ def mask_iou(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.logical_and(a, b).sum() / union)
 
 
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row runs of a bool ``(H, W)`` mask, row-major: ``(rows, starts, ends)`` (ends exclusive)."""
+    edges = np.diff(np.pad(mask, ((0, 0), (1, 1))).astype(np.int8), axis=1)
+    flat = np.flatnonzero(edges)
+    rr, cc = np.divmod(flat, edges.shape[1])
+    up = edges.ravel()[flat] == 1  # in each row a start, then its end
+    return rr[up], cc[up], cc[~up]
+
+
+def _components(rs: np.ndarray, ss: np.ndarray, es: np.ndarray, w: int, *, eight: bool) -> tuple[np.ndarray, int]:
+    """Connected components of runs (from :func:`_runs` on a ``W``-wide mask), 8- or 4-connected: each run's
+    label ``1..n``, and ``n``."""
+    if rs.size == 0:
+        return np.zeros(0, np.int64), 0
+    stride = w + 4
+    skey, ekey = rs * stride + ss, rs * stride + es
+    k = 1 if eight else 0
+    # runs of the next row touching run i: ends after s_i - k, starts before e_i + k
+    lo = np.searchsorted(ekey, (rs + 1) * stride + ss - k, side="right")
+    hi = np.searchsorted(skey, (rs + 1) * stride + es + k - 1, side="right")
+    count = np.maximum(hi - lo, 0)
+    a = np.repeat(np.arange(rs.size), count)
+    b = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
+    root = np.arange(rs.size)
+    while a.size and not np.array_equal(root[a], root[b]):  # union of touching runs: hook roots, then jump
+        m = np.minimum(root[a], root[b])
+        np.minimum.at(root, root[a], m)
+        np.minimum.at(root, root[b], m)
+        while not np.array_equal(root[root], root):
+            root = root[root]
+    uniq, inverse = np.unique(root, return_inverse=True)
+    return inverse.astype(np.int64) + 1, int(uniq.size)
+
+
+def _paint(shape: tuple[int, int], rs: np.ndarray, ss: np.ndarray, es: np.ndarray) -> np.ndarray:
+    """Bool ``shape`` with the given runs set."""
+    h, w = shape
+    flat = np.zeros(h * w + 1, np.int8)
+    flat[rs * w + ss] += 1  # starts are distinct, and so are ends
+    flat[rs * w + es] -= 1
+    return np.cumsum(flat[:-1], dtype=np.int8).reshape(h, w).astype(bool)
+
+
+def _cells_covering(v: float, n: int) -> list[int]:
+    """Indices of the pixels ``[i, i + 1]`` (closed) along one axis of ``n`` that hold coordinate ``v``: one,
+    or two when ``v`` lies on the edge between them (a point on an outline is covered by the part)."""
+    i = int(np.floor(v))
+    cells = [i, i - 1] if v == i else [i]
+    return [c for c in cells if 0 <= c < n]
+
+
+def _small_holes(part: np.ndarray, share: float) -> np.ndarray | None:
+    """Holes of one part (bool, cropped to its box) whose area, with everything inside them, is under ``share`` of
+    the area inside the part's outline; None when there are none. A hole is a 4-connected background region that
+    does not reach the box's border (pixels only diagonally apart belong to the part's outline, not to a gap)."""
+    if min(part.shape) < 3:
+        return None
+    padded = np.pad(~part, 1, constant_values=True)
+    rs, ss, es = _runs(padded)
+    lab, n = _components(rs, ss, es, padded.shape[1], eight=False)
+    if n < 2:
+        return None
+    sizes = np.bincount(lab, weights=es - ss, minlength=n + 1)
+    outside = lab[0]  # the first run starts at the padded corner
+    shell = padded.size - sizes[outside]
+    small = sizes < share * shell
+    small[0] = False
+    small[outside] = False
+    if not small.any():
+        return None
+    pick = small[lab]
+    return _paint(padded.shape, rs[pick], ss[pick], es[pick])[1:-1, 1:-1]
+
+
+def _clicked_parts(points, shape: tuple[int, int], rs, ss, es, lab) -> set[int]:
+    """Labels of the parts (runs ``rs, ss, es`` labelled ``lab`` on a ``shape`` grid) holding any of ``points``."""
+    h, w = shape
+    skey = rs * (w + 1) + ss
+    found: set[int] = set()
+    for x, y in points:
+        for r in _cells_covering(y, h):
+            for c in _cells_covering(x, w):
+                j = int(np.searchsorted(skey, r * (w + 1) + c, side="right")) - 1
+                if j >= 0 and rs[j] == r and ss[j] <= c < es[j]:
+                    found.add(int(lab[j]))
+    return found
+
+
 def mask_keep_clicked(
     mask: np.ndarray,
     points_px: np.ndarray | list,
@@ -175,6 +268,10 @@ def mask_keep_clicked(
     click (a click on the outline, or only negative clicks) every part is kept. Returns (mask, number of parts).
 
     ``points_px``: ``(N, 2)`` click (x, y) in the mask's pixel coordinates (pixel centres at +0.5).
+
+    Raster space throughout (connected row runs, no polygons): a part's area inside its outline is its pixels plus
+    its holes', a hole's area counts the parts inside it (what the outline's rings measure), and a part holds a
+    click when the click lies in one of its pixels or on their edge.
     """
     mask = np.asarray(mask, bool)
     if not mask.any():
@@ -183,31 +280,34 @@ def mask_keep_clicked(
     cols = np.flatnonzero(mask.any(axis=0))
     r0, r1, c0, c1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
     crop = mask[r0:r1, c0:c1]
-    # Quick look at a 4x subsample (cheap): one part without holes there -> nothing to do at full resolution
-    # (a part or hole thinner than 4 px can slip through; the polygoniser drops those under DEFAULT_MIN_AREA).
-    coarse = np.ascontiguousarray(crop[::4, ::4])
-    if coarse.any():
-        quick = [shape(g) for g, _v in rasterio.features.shapes(coarse.astype(np.uint8), mask=coarse,
-                                                                 connectivity=8)]
-        if len(quick) == 1 and not quick[0].interiors:
-            return mask, 1
-    pts = np.asarray(points_px, np.float64).reshape(-1, 2)
-    lab = np.asarray(labels).reshape(-1)
-    positives = [shapely.Point(x - c0, y - r0) for (x, y), lb in zip(pts, lab, strict=True) if lb == 1]
-    parts: list[Polygon] = []
-    for geom, _value in rasterio.features.shapes(crop.astype(np.uint8), mask=crop, connectivity=8):
-        parts.append(shape(geom))
-    kept = [p for p in parts if any(p.covers(q) for q in positives)] or parts
-    cleaned = []
-    for poly in kept:
-        shell = Polygon(poly.exterior)
-        holes = [ring for ring in poly.interiors if Polygon(ring).area >= pinhole_share * shell.area]
-        cleaned.append(Polygon(poly.exterior, holes))
-    if len(kept) == len(parts) and all(len(c.interiors) == len(p.interiors) for c, p in zip(cleaned, kept,
-                                                                                                strict=True)):
+    h, w = crop.shape
+    rs, ss, es = _runs(crop)
+    lab, n = _components(rs, ss, es, w, eight=True)
+    pts = np.asarray(points_px, np.float64).reshape(-1, 2) - np.array([c0, r0], np.float64)
+    positives = [(float(x), float(y)) for (x, y), lb in zip(pts, np.asarray(labels).reshape(-1), strict=True)
+                 if lb == 1]
+    kept = sorted(_clicked_parts(positives, (h, w), rs, ss, es, lab)) or list(range(1, n + 1))
+    subset = len(kept) < n
+    any_holes = True
+    if not subset:  # a hole of any part is background the whole crop encloses too: none there, none anywhere
+        any_holes = _small_holes(crop, 1.0) is not None
+        if not any_holes:
+            return mask, n
+    out = np.zeros_like(crop) if subset else crop.copy()
+    changed = subset
+    for i in kept:
+        sel = lab == i
+        prs, pss, pes = rs[sel], ss[sel], es[sel]
+        br0, br1, bc0, bc1 = int(prs[0]), int(prs[-1]) + 1, int(pss.min()), int(pes.max())
+        part = _paint((br1 - br0, bc1 - bc0), prs - br0, pss - bc0, pes - bc0)
+        if subset:
+            out[br0:br1, bc0:bc1] |= part
+        holes = _small_holes(part, pinhole_share) if any_holes else None
+        if holes is not None:
+            out[br0:br1, bc0:bc1] |= holes
+            changed = True
+    if not changed:
         return mask, len(kept)
-    out = np.zeros_like(mask)
-    out[r0:r1, c0:c1] = rasterio.features.rasterize(
-        [(p, 1) for p in cleaned], out_shape=crop.shape, fill=0, all_touched=False, dtype=np.uint8
-    ).astype(bool)
-    return out, len(cleaned)
+    full = np.zeros_like(mask)
+    full[r0:r1, c0:c1] = out
+    return full, len(kept)

@@ -20,9 +20,9 @@ COORD_DECIMALS = 7  # about 1 cm in latitude: far below one window pixel at any 
 
 
 def _rounded(coords):
-    if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
-        return [round(float(c), COORD_DECIMALS) for c in coords]
-    return [_rounded(c) for c in coords]
+    """A MultiPolygon's coordinates (polygons of rings of positions) rounded to ``COORD_DECIMALS``."""
+    d = COORD_DECIMALS
+    return [[[[round(float(x), d), round(float(y), d)] for x, y, *_z in ring] for ring in poly] for poly in coords]
 
 
 def _polygon(low_token: np.ndarray, *, size: int, points_px, labels, transform: Affine, crs) -> dict | None:
