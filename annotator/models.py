@@ -1,11 +1,14 @@
 """Projects, imagery, tasks and annotations: the ground floor. Knows nothing of models or training."""
 
+from collections.abc import Callable
+
 from django.conf import settings as django_settings
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
-from django.db.models import Func, Q, Value
+from django.db.models import ExpressionWrapper, Func, Q, Value
+from django.db.models.functions import Greatest
 
 from core.geo import web_mercator_pixel_size
 
@@ -17,6 +20,9 @@ TILE_DRAWN_PX = 1024
 # pixel of zoom `z` (the band's finest zoom), so no vertex moves by more than half a pixel anywhere in the band;
 # zooms past the last band read `geometry_3857` itself.
 TILE_SIMPLIFIED_BANDS: tuple[tuple[int, str], ...] = ((12, "geometry_3857_z12"), (15, "geometry_3857_z15"))
+# The stored bbox size (longer side) of each shape column a tile draws from.
+TILE_SIZE_COLUMNS = {"geometry_3857": "size_3857", "geometry_3857_z12": "size_3857_z12",
+                     "geometry_3857_z15": "size_3857_z15"}
 TILE_SIMPLIFY_PIXELS = 0.5
 
 
@@ -34,6 +40,21 @@ def _simplified_3857(max_zoom: int) -> Func:
     simplified = Func(Transform("geometry", 3857), Value(tolerance), function="ST_SimplifyPreserveTopology",
                       output_field=models.GeometryField(srid=3857))
     return Func(simplified, function="ST_Multi", output_field=models.MultiPolygonField(srid=3857))  # GEOS may unwrap
+
+
+def _bbox_size(shape: Callable[[], Func]) -> Greatest:
+    """The longer side of the bounding box of `shape()` (in its units), the way a tile statement would compute it
+    (ST_XMax(Box2D(g)) - ST_XMin(Box2D(g)), ...): stored, it is read per row instead of recomputed per row and tile.
+    `shape` builds a fresh expression for each use (an expression instance compiles once)."""
+
+    def side(axis: str):
+        def edge(end: str) -> Func:
+            return Func(Func(shape(), function="Box2D", output_field=models.FloatField()), function=f"ST_{axis}{end}",
+                        output_field=models.FloatField())
+
+        return ExpressionWrapper(edge("Max") - edge("Min"), output_field=models.FloatField())
+
+    return Greatest(side("X"), side("Y"), output_field=models.FloatField())
 
 
 class Role(models.TextChoices):
@@ -194,7 +215,8 @@ class ReviewState(models.TextChoices):
     NOT_NEEDED = "not_needed", "not needing review"  # the project's review policy let it through (review_policy.py)
 
 
-TILE_ONLY_COLUMNS = ("geometry_3857", "geometry_3857_z12", "geometry_3857_z15", "point_3857")
+TILE_ONLY_COLUMNS = ("geometry_3857", "geometry_3857_z12", "geometry_3857_z15", "point_3857", "size_3857",
+                     "size_3857_z12", "size_3857_z15")
 
 
 class AnnotationKind(models.TextChoices):
@@ -244,6 +266,23 @@ class Annotation(models.Model):
         expression=Func(Transform("geometry", 3857), function="ST_PointOnSurface",
                         output_field=models.PointField(srid=3857)),
         output_field=models.PointField(srid=3857, spatial_index=False),
+        db_persist=True,
+    )
+    # The longer bbox side of each of the three shapes above (TILE_SIZE_COLUMNS): whether a feature is tiny at a zoom
+    # is one comparison of a stored number (annotator.vector_tiles), not a Box2D per row and tile.
+    size_3857 = models.GeneratedField(
+        expression=_bbox_size(lambda: Transform("geometry", 3857)),
+        output_field=models.FloatField(),
+        db_persist=True,
+    )
+    size_3857_z12 = models.GeneratedField(
+        expression=_bbox_size(lambda: _simplified_3857(12)),
+        output_field=models.FloatField(),
+        db_persist=True,
+    )
+    size_3857_z15 = models.GeneratedField(
+        expression=_bbox_size(lambda: _simplified_3857(15)),
+        output_field=models.FloatField(),
         db_persist=True,
     )
     objects = AnnotationManager()

@@ -10,7 +10,8 @@ Generalisation (rules from the tile's pixel size: Web Mercator units per screen 
   with ST_SimplifyPreserveTopology at half a pixel of the band's finest zoom, `annotator.models.TILE_SIMPLIFIED_BANDS`),
   deeper zooms the full geometry. No vertex moves by more than half a pixel, so the area changes by less than
   half a pixel times the perimeter.
-- tiny features: one whose bounding box is under TINY_PIXELS pixels on its longer side (the stroke the map draws
+- tiny features: one whose bounding box (of the shape drawn; stored per band, `TILE_SIZE_COLUMNS`, so no Box2D is
+  computed per row and tile) is under TINY_PIXELS pixels on its longer side (the stroke the map draws
   around it covers it anyway) is sent as a point (`point_3857`, ST_PointOnSurface; the map draws it as a dot wider
   than that), and of several such points in the same cell of TINY_PIXELS x TINY_PIXELS pixels only the one with the
   lowest id is kept.
@@ -29,7 +30,7 @@ the new version and can never be answered from the old entry; old entries just a
 from django.conf import settings
 from django.db import connection
 
-from annotator.models import TILE_SIMPLIFIED_BANDS, tile_pixel_size
+from annotator.models import TILE_SIMPLIFIED_BANDS, TILE_SIZE_COLUMNS, tile_pixel_size
 from core.cache import BytesLru
 from core.geo import tile_address_problem
 
@@ -49,10 +50,9 @@ WITH bounds AS (
 ), sized AS (
     SELECT a.id, a.label_class_id, a.status, a.review_state, a.version, a.kind, a.{{shape}} AS shape,
            a.point_3857 AS point,
-           GREATEST(ST_XMax(box) - ST_XMin(box), ST_YMax(box) - ST_YMin(box)) < %(tiny)s AS tiny
+           a.{{size}} < %(tiny)s AS tiny
     FROM annotator_annotation a
     CROSS JOIN bounds
-    CROSS JOIN LATERAL (SELECT Box2D(a.{{shape}}) AS box) AS b
     WHERE a.scene_id = %(scene_id)s AND NOT a.deleted AND a.geometry_3857 && bounds.search
 ), drawn AS (
     SELECT DISTINCT ON (cell_x, cell_y)
@@ -90,7 +90,8 @@ def shape_column(z: int) -> str:
 
 
 def tile_sql(z: int) -> str:
-    return TILE_SQL.replace("{shape}", shape_column(z))
+    shape = shape_column(z)
+    return TILE_SQL.replace("{shape}", shape).replace("{size}", TILE_SIZE_COLUMNS[shape])
 
 
 def tile_params(*, scene_id: int, z: int, x: int, y: int) -> dict:

@@ -90,11 +90,11 @@ def make_data(count: int, tag: str):
             """
             INSERT INTO annotator_annotation (project_id, scene_id, label_class_id, geometry, source, status,
                 review_state, review_reason, version, author_id, predicted_quality, deleted, attributes, created_at,
-                updated_at)
+                updated_at, kind)
             SELECT %(project)s, %(scene)s, (%(classes)s::bigint[])[1 + mod(g, 3)],
                    ST_Multi(ST_Rotate(ST_MakeEnvelope(cx - w, cy - h, cx + w, cy + h, 4326), angle,
                                       ST_SetSRID(ST_MakePoint(cx, cy), 4326))),
-                   'model', 'accepted', 'pending', '', 1, %(user)s, quality, false, '{}'::jsonb, now(), now()
+                   'model', 'accepted', 'pending', '', 1, %(user)s, quality, false, '{}'::jsonb, now(), now(), 'polygon'
             FROM (SELECT g, %(minx)s + 0.0003 + random() * (%(maxx)s - %(minx)s - 0.0006) AS cx,
                             %(miny)s + 0.0003 + random() * (%(maxy)s - %(miny)s - 0.0006) AS cy,
                             (4 + random() * 11) / 92500.0 AS w, (4 + random() * 11) / 111000.0 AS h,
