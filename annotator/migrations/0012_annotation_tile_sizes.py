@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotator', '0010_scene_pairs'),
+        ('annotator', '0011_change_review_reason'),
     ]
 
     operations = [
