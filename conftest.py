@@ -48,12 +48,23 @@ SESSION_WORKER = f"test-{os.getpid()}@{socket.gethostname()}"  # the celery_work
 @pytest.fixture
 def session_gpu_paused() -> Iterator[None]:
     """The session's worker (when it runs) stops taking ``gpu`` messages for the test, and takes them again after:
-    by its node name, so a worker slow to answer an inspect under load is never missed."""
+    by its node name, so a worker slow to answer an inspect under load is never missed.
+    The next test finds the ``gpu`` queue consumed again: when it was before, teardown waits until the worker's
+    queue heartbeat (inference.services.workers, a beat every few seconds) lists it, else the next prompt could be
+    refused with no_inference_worker in the gap."""
+    from inference.services.workers import CHECK_CACHE_S, queues_without_consumers
     from webapp.celery import app
 
+    consumed = not queues_without_consumers(queues=["gpu"], cached=False)
     app.control.cancel_consumer("gpu", destination=[SESSION_WORKER], reply=True, timeout=5)
     yield
     app.control.add_consumer("gpu", destination=[SESSION_WORKER], reply=True, timeout=5)
+    deadline = time.monotonic() + 60
+    while consumed and queues_without_consumers(queues=["gpu"], cached=False):
+        assert time.monotonic() < deadline, "the session worker did not take the gpu queue again within 60 s"
+        time.sleep(0.2)
+    if consumed:  # and no process still holds a "no consumer" answer it cached while the queue was paused
+        time.sleep(CHECK_CACHE_S)
 
 
 @pytest.fixture(scope="session")
