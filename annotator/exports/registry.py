@@ -52,15 +52,22 @@ def register(cls):
     return cls
 
 
+_loaded = False
+
+
 def _load() -> None:
+    """Import every format module once. Not "while the registry is empty": a module imported on its own (the pair
+    services import change_masks, which imports masks) registers itself, and the others must still be loaded."""
+    global _loaded
     package = importlib.import_module("annotator.exports")
     for module in pkgutil.iter_modules(package.__path__):
         if module.name not in _NOT_FORMATS:
             importlib.import_module(f"annotator.exports.{module.name}")
+    _loaded = True
 
 
 def formats() -> dict[str, type[BaseExporter]]:
-    if not _EXPORTERS:
+    if not _loaded:
         _load()
     return dict(sorted(_EXPORTERS.items()))
 

@@ -3,6 +3,7 @@ pycocotools and our own readers agree with the annotations, splits that do not l
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +50,17 @@ def test_registry_lists_every_format():
     assert set(formats()) == {"coco", "geojson", "geopackage", "masks", "chips", "yolo", "stac", "coco_detection",
                               "yolo_detection", "dota", "tags_csv",
                               "change_masks", "change_chips"}
+
+
+def test_registry_lists_every_format_when_a_format_module_was_imported_first():
+    """A fresh process that imports one format module before asking (as the pair services import change_masks)
+    still gets every format, not only those that module pulled in."""
+    code = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'webapp.settings'); django.setup();"
+            "import annotator.exports.change_masks; from annotator.exports.registry import formats;"
+            "print(','.join(formats()))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert set(out.stdout.strip().splitlines()[-1].split(",")) == set(formats())
 
 
 def test_geojson_is_rfc7946_with_attributes_and_ogrinfo_opens_it(data, tmp_path):
