@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -182,6 +183,38 @@ def chip_index(chip: Chip) -> dict:
 
 def split_counts(chips: list[Chip]) -> dict:
     return {name: sum(1 for c in chips if c.split == name) for name in SPLITS}
+
+
+LabelLines = Callable[[Window, list, np.ndarray], list[str]]
+
+
+def chip_label_files(dataset: ExportDataset, params: dict, root: Path, labels_dir: str, lines_for: LabelLines,
+                     progress: Progress | None = None) -> tuple[ChipPlan, int]:
+    """The layout every text-label chip format shares (YOLO, YOLO detection, DOTA): plan the chips (progress
+    0-0.3), then for each chip write its image to ``root/images/<split>/<chip>.tif`` and the lines
+    ``lines_for(window, annotations, pixel_geometries)`` gives for the annotations touching it (geometries in scene
+    pixels, aligned with the annotations) to ``root/<labels_dir>/<split>/<chip>.txt`` (empty for a background
+    chip). Returns the plan and the number of lines written."""
+    plan = chip_plan(dataset, params, progress=(lambda f, m: progress(0.3 * f, m)) if progress else None)
+    steps = ProgressSteps((lambda f, m: progress(0.3 + 0.7 * f, m)) if progress else None, len(plan.chips))
+    by_scene = dataset.by_scene()
+    cache: dict[int, np.ndarray] = {}
+    total = 0
+    for chip in plan.chips:
+        scene = chip.scene
+        if scene.id not in cache:  # chips come scene by scene: keep one scene's pixel geometries
+            cache = {scene.id: pixel_geometries(by_scene.get(scene.id, []), scene)}
+        anns = by_scene.get(scene.id, [])
+        idx = list(chip.annotation_indexes)
+        lines = lines_for(chip.window, [anns[i] for i in idx], cache[scene.id][idx])
+        chip_image(chip, root / "images" / chip.split / f"{chip.name}.tif")
+        label = root / labels_dir / chip.split / f"{chip.name}.txt"
+        label.parent.mkdir(parents=True, exist_ok=True)
+        label.write_text("".join(f"{line}\n" for line in lines))
+        total += len(lines)
+        steps.step(chip.name)
+    return plan, total
+
 
 
 @register

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from annotator.exports.chips import CHIP_DEFAULTS, check_chip_parameters, chip_image, chip_plan, split_counts
+from annotator.exports.chips import CHIP_DEFAULTS, check_chip_parameters, chip_label_files, split_counts
 from annotator.exports.coco_detection import detection_boxes
-from annotator.exports.common import ExportDataset, Progress, ProgressSteps, pixel_geometries
+from annotator.exports.common import ExportDataset, Progress
 from annotator.exports.registry import BaseExporter, register
 
 
@@ -47,30 +47,13 @@ class DotaExporter(BaseExporter):
         check_chip_parameters(self.parameters)
 
     def export(self, dataset: ExportDataset, out_dir: Path, progress: Progress | None = None) -> dict:
-        root = out_dir / "dota"
-        plan = chip_plan(dataset, self.parameters, progress=(lambda f, m: progress(0.3 * f, m)) if progress else None)
-        steps = ProgressSteps((lambda f, m: progress(0.3 + 0.7 * f, m)) if progress else None, len(plan.chips))
-        by_scene = dataset.by_scene()
-        cache: dict[int, np.ndarray] = {}
-        objects = 0
-        for chip in plan.chips:
-            scene, window = chip.scene, chip.window
-            if scene.id not in cache:
-                cache = {scene.id: pixel_geometries(by_scene.get(scene.id, []), scene)}
-            anns = by_scene.get(scene.id, [])
-            idx = list(chip.annotation_indexes)
-            kept, _points = detection_boxes([anns[i] for i in idx], cache[scene.id][idx], window)
-            lines = []
-            for ann, geom in kept:
-                corners = oriented_corners(geom) - np.array([window.col_off, window.row_off])
-                name = ann.label_class.name.replace(" ", "_")
-                lines.append(" ".join(f"{v:.2f}" for v in corners.ravel()) + f" {name} 0")
-            chip_image(chip, root / "images" / chip.split / f"{chip.name}.tif")
-            label = root / "labelTxt" / chip.split / f"{chip.name}.txt"
-            label.parent.mkdir(parents=True, exist_ok=True)
-            label.write_text("".join(f"{line}\n" for line in lines))
-            objects += len(lines)
-            steps.step(chip.name)
+        def lines_for(window, anns, geoms) -> list[str]:
+            kept, _points = detection_boxes(anns, geoms, window)
+            offset = np.array([window.col_off, window.row_off])
+            return [" ".join(f"{v:.2f}" for v in (oriented_corners(geom) - offset).ravel())
+                    + f" {ann.label_class.name.replace(' ', '_')} 0" for ann, geom in kept]
+
+        plan, objects = chip_label_files(dataset, self.parameters, out_dir / "dota", "labelTxt", lines_for, progress)
         return {"chips": split_counts(plan.chips), "objects": objects,
                 "dropped_straddling_splits": plan.dropped_straddling,
                 "dropped_below_min_labelled_share": plan.dropped_unlabelled}

@@ -14,8 +14,8 @@ import numpy as np
 import shapely
 import yaml
 
-from annotator.exports.chips import CHIP_DEFAULTS, SPLITS, check_chip_parameters, chip_image, chip_plan, split_counts
-from annotator.exports.common import ExportDataset, Progress, ProgressSteps, pixel_geometries, window_box
+from annotator.exports.chips import CHIP_DEFAULTS, SPLITS, check_chip_parameters, chip_label_files, split_counts
+from annotator.exports.common import ExportDataset, Progress, window_box
 from annotator.exports.registry import BaseExporter, register
 
 
@@ -30,24 +30,16 @@ class YoloExporter(BaseExporter):
 
     def export(self, dataset: ExportDataset, out_dir: Path, progress: Progress | None = None) -> dict:
         root = out_dir / "yolo"
-        plan = chip_plan(dataset, self.parameters, progress=(lambda f, m: progress(0.3 * f, m)) if progress else None)
-        steps = ProgressSteps((lambda f, m: progress(0.3 + 0.7 * f, m)) if progress else None, len(plan.chips))
-        by_scene = dataset.by_scene()
-        cache: dict[int, np.ndarray] = {}
-        holes = lines_total = 0
-        for chip in plan.chips:
-            scene, window = chip.scene, chip.window
-            if scene.id not in cache:
-                cache = {scene.id: pixel_geometries(by_scene.get(scene.id, []), scene)}
-            anns = by_scene.get(scene.id, [])
+        holes = 0
+
+        def lines_for(window, anns, geoms) -> list[str]:
+            nonlocal holes
             box = window_box(window)
             lines = []
-            for i in chip.annotation_indexes:
-                ann = anns[i]
+            for ann, geom in zip(anns, geoms, strict=True):
                 if ann.label_class is None:
                     continue
-                clipped = shapely.intersection(cache[scene.id][i], box)
-                for part in shapely.get_parts(clipped):
+                for part in shapely.get_parts(shapely.intersection(geom, box)):
                     if not isinstance(part, shapely.Polygon) or part.area == 0:
                         continue
                     holes += len(part.interiors)
@@ -56,16 +48,18 @@ class YoloExporter(BaseExporter):
                     y = (coords[:, 1] - window.row_off) / window.height
                     xy = np.clip(np.column_stack([x, y]), 0.0, 1.0).ravel()
                     lines.append(f"{ann.label_class.index - 1} " + " ".join(f"{v:.6f}" for v in xy))
-            chip_image(chip, root / "images" / chip.split / f"{chip.name}.tif")
-            label = root / "labels" / chip.split / f"{chip.name}.txt"
-            label.parent.mkdir(parents=True, exist_ok=True)
-            label.write_text("".join(f"{line}\n" for line in lines))
-            lines_total += len(lines)
-            steps.step(chip.name)
-        data = {"path": ".", **{name: f"images/{name}" for name in SPLITS},
-                "names": {c.index - 1: c.name for c in dataset.classes}}
-        root.mkdir(parents=True, exist_ok=True)
-        (root / "data.yaml").write_text(yaml.safe_dump(data, sort_keys=True))
+            return lines
+
+        plan, lines_total = chip_label_files(dataset, self.parameters, root, "labels", lines_for, progress)
+        yolo_data_yaml(root, dataset)
         return {"chips": split_counts(plan.chips), "label_lines": lines_total, "holes_left_out": holes,
                 "dropped_straddling_splits": plan.dropped_straddling,
                 "dropped_below_min_labelled_share": plan.dropped_unlabelled}
+
+
+def yolo_data_yaml(root: Path, dataset: ExportDataset) -> None:
+    """Ultralytics' data.yaml: the split folders and the 0-based class names (label-class order)."""
+    data = {"path": ".", **{name: f"images/{name}" for name in SPLITS},
+            "names": {c.index - 1: c.name for c in dataset.classes}}
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "data.yaml").write_text(yaml.safe_dump(data, sort_keys=True))

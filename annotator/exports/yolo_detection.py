@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-import yaml
-
-from annotator.exports.chips import CHIP_DEFAULTS, SPLITS, check_chip_parameters, chip_image, chip_plan, split_counts
+from annotator.exports.chips import CHIP_DEFAULTS, check_chip_parameters, chip_label_files, split_counts
 from annotator.exports.coco_detection import detection_boxes
-from annotator.exports.common import ExportDataset, Progress, ProgressSteps, pixel_geometries
+from annotator.exports.common import ExportDataset, Progress
 from annotator.exports.registry import BaseExporter, register
+from annotator.exports.yolo import yolo_data_yaml
 
 
 @register
@@ -30,18 +28,9 @@ class YoloDetectionExporter(BaseExporter):
 
     def export(self, dataset: ExportDataset, out_dir: Path, progress: Progress | None = None) -> dict:
         root = out_dir / "yolo_detection"
-        plan = chip_plan(dataset, self.parameters, progress=(lambda f, m: progress(0.3 * f, m)) if progress else None)
-        steps = ProgressSteps((lambda f, m: progress(0.3 + 0.7 * f, m)) if progress else None, len(plan.chips))
-        by_scene = dataset.by_scene()
-        cache: dict[int, np.ndarray] = {}
-        lines_total = 0
-        for chip in plan.chips:
-            scene, window = chip.scene, chip.window
-            if scene.id not in cache:
-                cache = {scene.id: pixel_geometries(by_scene.get(scene.id, []), scene)}
-            anns = by_scene.get(scene.id, [])
-            idx = list(chip.annotation_indexes)
-            kept, _points = detection_boxes([anns[i] for i in idx], cache[scene.id][idx], window)
+
+        def lines_for(window, anns, geoms) -> list[str]:
+            kept, _points = detection_boxes(anns, geoms, window)
             lines = []
             for ann, geom in kept:
                 minx, miny, maxx, maxy = geom.bounds
@@ -49,16 +38,10 @@ class YoloDetectionExporter(BaseExporter):
                 cy = ((miny + maxy) / 2 - window.row_off) / window.height
                 w, h = (maxx - minx) / window.width, (maxy - miny) / window.height
                 lines.append(f"{ann.label_class.index - 1} {cx:.6f} {cy:.6f} {w:.6f} {h:.6f}")
-            chip_image(chip, root / "images" / chip.split / f"{chip.name}.tif")
-            label = root / "labels" / chip.split / f"{chip.name}.txt"
-            label.parent.mkdir(parents=True, exist_ok=True)
-            label.write_text("".join(f"{line}\n" for line in lines))
-            lines_total += len(lines)
-            steps.step(chip.name)
-        data = {"path": ".", **{name: f"images/{name}" for name in SPLITS},
-                "names": {c.index - 1: c.name for c in dataset.classes}}
-        root.mkdir(parents=True, exist_ok=True)
-        (root / "data.yaml").write_text(yaml.safe_dump(data, sort_keys=True))
+            return lines
+
+        plan, lines_total = chip_label_files(dataset, self.parameters, root, "labels", lines_for, progress)
+        yolo_data_yaml(root, dataset)
         return {"chips": split_counts(plan.chips), "label_lines": lines_total,
                 "dropped_straddling_splits": plan.dropped_straddling,
                 "dropped_below_min_labelled_share": plan.dropped_unlabelled}
