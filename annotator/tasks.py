@@ -10,14 +10,9 @@ from celery import shared_task
 from annotator.services.exports import export_archives_purge, export_job_run, export_job_task_failed, export_jobs_reap
 from annotator.services.imports import import_staging_purge
 from annotator.services.jobs import liveness, task_failure_route
-from annotator.services.scenes import (
-    scene_ingest,
-    scene_ingest_task_failed,
-    scenes_reap,
-    upload_bucket_sweep,
-    upload_leftovers_sweep,
-)
+from annotator.services.scenes import scene_ingest, scene_ingest_task_failed, scenes_reap
 from annotator.services.scratch import scratch_sweep
+from annotator.services.uploads import upload_bucket_sweep, upload_leftovers_sweep
 
 
 @shared_task(name="annotator.ingest_scene", bind=True)

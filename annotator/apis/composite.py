@@ -14,7 +14,7 @@ from annotator.models import Role, Scene, SceneStatus
 from annotator.permissions import project_for_user, role_of, scene_for_user
 from annotator.selectors.scenes import scene_model_recipe
 from annotator.services import composite as services
-from annotator.services.scenes import _too_large
+from annotator.services.uploads import upload_too_large
 from core.errors import NotReady, ValidationFailed
 
 
@@ -38,7 +38,7 @@ class SceneCompositeApi(GeoLoopApi):
         project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
         if declared > settings.UPLOAD_MAX_BYTES + MULTIPART_SLACK:  # refuse before reading the body
-            raise _too_large(settings.UPLOAD_MAX_BYTES)
+            raise upload_too_large(settings.UPLOAD_MAX_BYTES)
         files = request.FILES.getlist("files") if hasattr(request, "FILES") else []
         body = {"files": files, "name": request.data.get("name", ""), "reference": request.data.get("reference")}
         if body["reference"] in ("", None):

@@ -36,6 +36,7 @@ from annotator.permissions import project_for_user, require_role_cached, role_of
 from annotator.selectors.scenes import scene_cog_file, scene_list, scene_tile_source
 from annotator.serializers import PolygonOutput
 from annotator.services import scenes as services
+from annotator.services.uploads import upload_too_large
 from core.errors import NotFound, NotReady, ValidationFailed
 
 TILES_URL = "/api/scenes/{id}/tiles/{{z}}/{{x}}/{{y}}.png"
@@ -171,7 +172,7 @@ class SceneListApi(GeoLoopApi):
         project = project_for_user(user=request.user, project_id=project_id, role=Role.ADMIN)
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
         if declared > settings.UPLOAD_MAX_BYTES + MULTIPART_SLACK:  # refuse before reading the body
-            raise services._too_large(settings.UPLOAD_MAX_BYTES)
+            raise upload_too_large(settings.UPLOAD_MAX_BYTES)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         scene = services.scene_create_from_upload(project=project, uploaded_file=data.validated_data["file"],

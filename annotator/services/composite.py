@@ -27,15 +27,9 @@ from annotator.imagery.stack import MAX_SOURCES, footprints_overlap
 from annotator.models import Project, Scene, SceneStatus
 from annotator.selectors.scenes import scene_cog_file
 from annotator.services.jobs import job_task_send
-from annotator.services.scenes import (
-    ImageryRefused,
-    _quick_check,
-    _send,
-    _store_upload,
-    _too_large,
-    raster_limits,
-)
+from annotator.services.scenes import _quick_check, _send, raster_limits
 from annotator.services.scratch import Held
+from annotator.services.uploads import ImageryRefused, upload_store, upload_too_large
 from core.errors import NotReady, ValidationFailed
 
 
@@ -65,13 +59,13 @@ def scene_create_composite(*, project: Project, uploaded_files: list, name: str,
         raise SourcesRefused("Two files share a name; band descriptions name their source, so rename one.")
     limit = settings.UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
     if sum(getattr(f, "size", 0) or 0 for f in uploaded_files) > limit:
-        raise _too_large(limit)
+        raise upload_too_large(limit)
     held: list[Held] = []
     try:
         checksums = []
         footprints = []
         for uploaded, label in zip(uploaded_files, names, strict=True):
-            stored, checksum = _store_upload(uploaded, max_bytes=limit)
+            stored, checksum = upload_store(uploaded, max_bytes=limit)
             held.append(stored)
             checksums.append(checksum)
             _quick_check(stored.path, label)  # the guard, header limits, first and last blocks

@@ -125,6 +125,14 @@ class Liveness:
         return (f"no worker started it within {limit / 3600:.1f} h (is a worker consuming queue {queue!r}?); "
                 "submit it again")
 
+    def claimed_job_verdict(self, *, task_id: str, heartbeat_at: datetime | None, queued_since: datetime,
+                            queue: str) -> str | None:
+        """For a job that records its Celery task id when a worker claims it (an ingestion, a pair's resampling):
+        a claimed one is judged by :meth:`verdict`, an unclaimed one by :meth:`never_started`."""
+        if task_id:
+            return self.verdict(task_id=task_id, heartbeat_at=heartbeat_at)
+        return self.never_started(task_id="", queued_since=queued_since, queue=queue)
+
 
 def liveness(*, timeout: float = 1.0) -> Liveness:
     """Ask every worker which tasks it is executing or holds reserved."""

@@ -481,10 +481,8 @@ def pairs_reap(*, alive=None) -> list[int]:
     alive = alive or liveness()
     reaped = []
     for pair in stuck:
-        if pair.celery_task_id:
-            why = alive.verdict(task_id=pair.celery_task_id, heartbeat_at=pair.heartbeat_at)
-        else:
-            why = alive.never_started(task_id="", queued_since=pair.created_at, queue="default")
+        why = alive.claimed_job_verdict(task_id=pair.celery_task_id, heartbeat_at=pair.heartbeat_at,
+                                        queued_since=pair.created_at, queue="default")
         if why and pair_resample_fail(pair=pair, reason=f"Resampling failed: {why}.", task_id=pair.celery_task_id):
             reaped.append(pair.pk)
     return reaped

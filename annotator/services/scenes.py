@@ -8,10 +8,8 @@ refusal at upload/registration time; a failed ingestion keeps its scene row (sta
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import shutil
-import time
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
@@ -30,31 +28,29 @@ from annotator.imagery.stack import StackSource, stack_sources
 from annotator.media import (
     media_delete,
     media_delete_prefix,
-    media_key_check,
-    media_list_modified,
-    media_open,
     media_put_file,
     media_remote,
 )
 from annotator.models import Project, Scene, SceneStatus
 from annotator.selectors.scenes import scene_cog_file, scene_tile_source_forget
 from annotator.services.jobs import Liveness, job_heartbeat, job_progress_pause, job_task_id, job_task_send, liveness
-from annotator.services.scratch import CREATE_GUARD_S, PART_SUFFIX, Held, scratch_file, scratch_sweep
+from annotator.services.scratch import Held
+from annotator.services.uploads import (
+    MEDIA_REF,
+    UPLOADS_DIR,
+    ImageryRefused,
+    UploadUnavailable,
+    upload_fetch,
+    upload_is_local,
+    upload_media_key,
+    upload_store,
+)
 from core.errors import NotReady, TooLarge, ValidationFailed
 from core.hashing import sha256_file
 
 logger = logging.getLogger(__name__)
 
-CHUNK = 1024 * 1024
-UPLOADS_DIR = "uploads"
 SCENES_DIR = "scenes"
-MEDIA_REF = "media:"  # a scene's source_path that names an upload in the media bucket: "media:uploads/<name>.tif"
-
-
-class ImageryRefused(ValidationFailed):
-    """The file is not imagery GeoLoop can take; the message says why."""
-
-    code = "invalid_raster"
 
 
 class ImageryTooLarge(TooLarge):
@@ -72,83 +68,6 @@ class PathRefused(ValidationFailed):
 
 def _media_root() -> Path:
     return Path(settings.MEDIA_ROOT)
-
-
-def _chunks(uploaded_file):
-    if hasattr(uploaded_file, "chunks"):
-        yield from uploaded_file.chunks(CHUNK)
-        return
-    yield from iter(lambda: uploaded_file.read(CHUNK), b"")
-
-
-def _too_large(limit: int) -> TooLarge:
-    return TooLarge(f"The file is larger than the upload limit of {limit:,} bytes "
-                    f"({limit / 1024**2:.0f} MiB); register it from the imagery folder instead.",
-                    extra={"limit_bytes": limit})
-
-
-def _store_upload(uploaded_file, *, max_bytes: int) -> tuple[Held, str]:
-    """Stream the upload to MEDIA_ROOT/uploads/<random>.tif, hashing as it goes. Over `max_bytes`: nothing kept.
-
-    The file is written as ``<random>.tif.part`` and renamed once complete; it is locked (annotator.services.scratch)
-    until the caller releases it, so a process killed mid-upload leaves only an unlocked ``.part`` that the sweep at
-    the next start (or the reaper) removes, and a live upload is never swept."""
-    declared = getattr(uploaded_file, "size", None)
-    if declared is not None and declared > max_bytes:
-        raise _too_large(max_bytes)
-    held, out = scratch_file(_media_root() / UPLOADS_DIR, suffix=".tif")
-    digest = hashlib.sha256()
-    written = 0
-    try:
-        with out:
-            for chunk in _chunks(uploaded_file):
-                written += len(chunk)
-                if written > max_bytes:
-                    raise _too_large(max_bytes)
-                digest.update(chunk)
-                out.write(chunk)
-        if written == 0:
-            raise ImageryRefused("The uploaded file is empty.")
-        held.rename(held.path.with_name(held.path.name.removesuffix(PART_SUFFIX)))
-    except BaseException:
-        held.discard()
-        raise
-    return held, digest.hexdigest()
-
-
-def upload_leftovers_sweep(*, with_database: bool = True) -> list[Path]:
-    """Remove what killed uploads left in MEDIA_ROOT/uploads: unlocked partial files, and (``with_database``)
-    complete ones no ingesting scene refers to and no live request holds. Returns the removed paths."""
-    folder = _media_root() / UPLOADS_DIR
-    if not folder.is_dir():
-        return []
-    if not with_database:
-        return scratch_sweep(folders=[folder], keep=lambda path: True)
-    ingesting = Scene.objects.filter(status=SceneStatus.INGESTING)
-    referenced = set(ingesting.exclude(source_path="").values_list("source_path", flat=True))
-    for sources in ingesting.exclude(sources=[]).values_list("sources", flat=True):  # composite scenes' files
-        referenced.update(str(item.get("path", "")) for item in sources or [])
-    return scratch_sweep(folders=[folder], keep=lambda path: str(path) in referenced)
-
-
-def upload_bucket_sweep() -> list[str]:
-    """With media in a bucket: remove uploads there that no ingesting scene refers to (a web process killed between
-    storing the upload and committing its scene, a transaction rolled back), once older than the scratch guard
-    (younger ones may be between their storing and their commit). Returns the ``media:`` references removed."""
-    if not media_remote():
-        return []
-    referenced = set(Scene.objects.filter(status=SceneStatus.INGESTING, source_path__startswith=MEDIA_REF)
-                     .values_list("source_path", flat=True))
-    now = time.time()
-    removed = []
-    for key, modified in list(media_list_modified(UPLOADS_DIR)):
-        ref = f"{MEDIA_REF}{key}"
-        if ref not in referenced and now - modified >= CREATE_GUARD_S:
-            media_delete(key)
-            removed.append(ref)
-    if removed:
-        logger.info("removed %d left-over upload(s) from the media bucket", len(removed))
-    return removed
 
 
 def raster_limits() -> RasterLimits:
@@ -201,7 +120,7 @@ def scene_create_from_upload(*, project: Project, uploaded_file, name: str, user
     is stored."""
     limit = settings.UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
     source_name = PurePosixPath(str(getattr(uploaded_file, "name", "") or "upload.tif").replace("\\", "/")).name
-    held, checksum = _store_upload(uploaded_file, max_bytes=limit)
+    held, checksum = upload_store(uploaded_file, max_bytes=limit)
     key = None
     try:
         _quick_check(held.path, source_name)
@@ -272,58 +191,6 @@ def _progress(scene: Scene, progress: float, stage: str) -> None:
     job_progress_pause()
 
 
-def _is_upload(path: Path) -> bool:
-    return path.is_relative_to(_media_root() / UPLOADS_DIR)
-
-
-def upload_media_key(source_path: str) -> str | None:
-    """The bucket key of an upload that waits for its ingestion (``source_path`` ``media:uploads/<name>``), else
-    None. A ``media:`` reference to anything else is refused (a bug, never user input)."""
-    if not source_path.startswith(MEDIA_REF):
-        return None
-    key = media_key_check(source_path[len(MEDIA_REF):])
-    if not key.startswith(f"{UPLOADS_DIR}/") or key.count("/") != 1:
-        raise ValueError(f"{source_path!r} is not an upload in the media bucket.")
-    return key
-
-
-class UploadUnavailable(Exception):
-    """The upload could not be fetched from the bucket as it was stored (gone, larger than the limit, changed)."""
-
-
-def _upload_fetch(key: str, *, checksum: str) -> Held:
-    """Stream the upload ``key`` from the bucket to this machine's MEDIA_ROOT/uploads (a locked scratch file, so no
-    sweep removes it while the ingestion reads it), at most UPLOAD_MAX_BYTES, and check its sha256 against the one
-    computed when it was received."""
-    limit = settings.UPLOAD_MAX_BYTES
-    held, out = scratch_file(_media_root() / UPLOADS_DIR, suffix=".tif")
-    digest = hashlib.sha256()
-    written = 0
-    try:
-        with out:
-            try:
-                body = media_open(key)
-            except FileNotFoundError:
-                raise UploadUnavailable("Ingestion failed: the uploaded file is no longer in the media bucket.") \
-                    from None
-            with body:
-                for chunk in iter(lambda: body.read(CHUNK), b""):
-                    written += len(chunk)
-                    if written > limit:
-                        raise UploadUnavailable(f"Ingestion failed: the uploaded file in the media bucket is larger "
-                                                f"than the upload limit of {limit:,} bytes.")
-                    digest.update(chunk)
-                    out.write(chunk)
-        if checksum and digest.hexdigest() != checksum:
-            raise UploadUnavailable("Ingestion failed: the uploaded file in the media bucket does not match the "
-                                    "checksum computed when it was received.")
-        held.rename(held.path.with_name(held.path.name.removesuffix(PART_SUFFIX)))
-    except BaseException:
-        held.discard()
-        raise
-    return held
-
-
 def _scene_folder(scene_id: int) -> Path:
     return _media_root() / SCENES_DIR / str(scene_id)
 
@@ -358,7 +225,7 @@ def scene_ingest_fail(*, scene: Scene, reason: str, task_id: str | None = None) 
         qs = qs.filter(celery_task_id=task_id)
     key = upload_media_key(scene.source_path) if scene.source_path else None
     source = Path(scene.source_path) if scene.source_path and key is None else None
-    upload = key is not None or (source is not None and _is_upload(source))
+    upload = key is not None or (source is not None and upload_is_local(source))
     composite = [Path(item["path"]) for item in scene.sources or [] if item.get("path")]
     updated = qs.update(status=SceneStatus.FAILED, status_reason=reason[:2000], heartbeat_at=None,
                         **({"source_path": ""} if upload else {}),
@@ -371,7 +238,7 @@ def scene_ingest_fail(*, scene: Scene, reason: str, task_id: str | None = None) 
     elif upload and source is not None:
         source.unlink(missing_ok=True)
     for path in composite:
-        if _is_upload(path):
+        if upload_is_local(path):
             path.unlink(missing_ok=True)
     scene.refresh_from_db()
     _send(scene.pk, "scene.status", {"status": scene.status, "status_reason": scene.status_reason,
@@ -428,7 +295,7 @@ def _single_cog(scene: Scene, source: Path, folder: Path) -> Path:
 def _sources_consumed(source: Path, composite: list[Path], key: str | None) -> None:
     """After a successful ingestion: the uploaded files (local, a composite's, or the bucket copy) are gone."""
     for path in [source, *composite]:
-        if _is_upload(path):
+        if upload_is_local(path):
             path.unlink(missing_ok=True)
     if key is not None:
         media_delete(key)
@@ -452,7 +319,7 @@ def _ingest_run(scene: Scene, run_id: str, fetched: list[Held]) -> Scene:
         key = upload_media_key(scene.source_path)
         if key is not None:
             _progress(scene, 0.02, "fetching upload")
-            fetched.append(_upload_fetch(key, checksum=scene.checksum))
+            fetched.append(upload_fetch(key, checksum=scene.checksum))
             source = fetched[-1].path
         _progress(scene, 0.05, "validating")
         cog = _composite_cog(scene, folder) if composite else _single_cog(scene, source, folder)
@@ -473,7 +340,7 @@ def _ingest_run(scene: Scene, run_id: str, fetched: list[Held]) -> Scene:
         scene.render_recipe = recipe
         scene.status, scene.status_reason, scene.progress = SceneStatus.READY, "", 1.0
         scene.heartbeat_at = timezone.now()
-        if _is_upload(source):
+        if upload_is_local(source):
             scene.source_path = ""
         if composite:
             scene.sources = _sources_names(scene.sources)
@@ -520,10 +387,8 @@ def scenes_reap(*, alive: Liveness | None = None) -> list[int]:
     alive = alive or liveness()
     reaped = []
     for scene in stuck:
-        if scene.celery_task_id:
-            why = alive.verdict(task_id=scene.celery_task_id, heartbeat_at=scene.heartbeat_at)
-        else:
-            why = alive.never_started(task_id="", queued_since=scene.created_at, queue="default")
+        why = alive.claimed_job_verdict(task_id=scene.celery_task_id, heartbeat_at=scene.heartbeat_at,
+                                        queued_since=scene.created_at, queue="default")
         if why and scene_ingest_fail(scene=scene, reason=f"Ingestion failed: {why}.",
                                      task_id=scene.celery_task_id):
             reaped.append(scene.pk)

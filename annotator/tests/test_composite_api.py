@@ -218,7 +218,8 @@ def test_model_bands_refusals_and_roles(actors, storage, tmp_path):
 
 
 def test_sweep_keeps_an_ingesting_composite_files_and_a_failed_one_loses_them(actors, storage, tmp_path):
-    from annotator.services.scenes import scene_ingest_fail, upload_leftovers_sweep
+    from annotator.services.scenes import scene_ingest_fail
+    from annotator.services.uploads import upload_leftovers_sweep
 
     optical, _ = _optical(tmp_path)
     sar = _sar_lonlat(tmp_path)

@@ -19,12 +19,9 @@ from annotator.media import MediaKeyRefused, media_put_bytes, media_read_bytes
 from annotator.models import Scene, SceneStatus
 from annotator.selectors.scenes import scene_cog_file
 from annotator.services import scenes as scene_services
-from annotator.services.scenes import (
-    scene_create_from_upload,
-    scene_ingest,
-    upload_bucket_sweep,
-    upload_media_key,
-)
+from annotator.services import uploads as upload_services
+from annotator.services.scenes import scene_create_from_upload, scene_ingest
+from annotator.services.uploads import upload_bucket_sweep, upload_media_key
 from annotator.tests import rasters
 from conftest import SESSION_WORKER
 from tests.servers import celery_worker_serving
@@ -153,7 +150,7 @@ def test_bucket_uploads_no_scene_refers_to_are_swept_once_past_the_guard(s3_medi
     waiting = _upload(actors.project, source)  # an ingesting scene refers to it
     media_put_bytes("uploads/orphan.tif", b"II*\x00left by a killed web process")
     assert upload_bucket_sweep() == []  # both younger than the guard: may be between storing and commit
-    monkeypatch.setattr(scene_services, "CREATE_GUARD_S", 0.0)
+    monkeypatch.setattr(upload_services, "CREATE_GUARD_S", 0.0)
     assert upload_bucket_sweep() == ["media:uploads/orphan.tif"]
     assert set(s3_media.keys()) == {upload_media_key(waiting.source_path)}
     for bad in ("media:scenes/1/x.tif", "media:uploads/../x.tif", "media:uploads/a/b.tif"):
