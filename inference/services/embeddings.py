@@ -246,8 +246,12 @@ def embedding_request(*, key: EmbeddingKey, version_id: int, scene_id: int, know
         known = bool(embedding_known([key]))
     if known:
         return "cached"
+    from inference.services.encoding import EncodeRequest, encode_request_add, encode_request_remove
+
+    request = EncodeRequest(version_id, scene_id, key.window, (prefetch[0], prefetch[1]) if prefetch else None)
     r = redis_client()
-    if not r.set(_lock_name(key), f"{version_id}:{scene_id}", nx=True, ex=LOCK_TTL_S):
+    # the flag names the request that holds it: a process that encodes itself takes over a request nobody claimed
+    if not r.set(_lock_name(key), request.member, nx=True, ex=LOCK_TTL_S):
         if not prefetch:  # a prompt waits for it: ahead of every prefetch
             from inference.services.encoding import encode_request_promote
 
@@ -257,9 +261,6 @@ def embedding_request(*, key: EmbeddingKey, version_id: int, scene_id: int, know
         r.delete(_lock_name(key))
         return "cached"
     r.delete(_error_name(key))
-    from inference.services.encoding import EncodeRequest, encode_request_add, encode_request_remove
-
-    request = EncodeRequest(version_id, scene_id, key.window, (prefetch[0], prefetch[1]) if prefetch else None)
     priority = PREFETCH_PRIORITY if prefetch else PROMPT_PRIORITY
     try:  # listed for the batching worker, then the task's message (by name, like every service that enqueues)
         encode_request_add(request, priority=priority, key=key)
@@ -435,15 +436,19 @@ def embedding_cached(*, key: EmbeddingKey, compute: Callable[[], np.ndarray], wa
     """``key``'s embedding from the cache, else ``compute()``-d HERE (by a caller that holds the model already:
     the training set builder, evaluation) and stored for everyone: the next run, the prompt path, the candidate.
 
-    Still one encode per window: the same Redis flag as the ``inference.encode_window`` task; when another process
-    holds it, this one waits (up to ``wait_s``, default the flag's TTL) for that encode rather than doing its own,
-    and computes it itself only when the flag went away without a result."""
+    Still one encode per window: the same Redis flag as the ``inference.encode_window`` task. When a queued request
+    holds it that no worker has claimed yet (a prefetch, waiting behind this very job on a busy worker), this caller
+    takes the request over and encodes it (the task's message then finds it done). Only an encode already running
+    elsewhere (a worker's batch, another caller like this one) is waited for, up to ``wait_s`` (default the flag's
+    TTL); when its flag goes away without a result, this caller computes it."""
+    from inference.services.encoding import encode_request_take
+
     arr = embedding_load(key)
     if arr is not None:
         return arr
     r = redis_client()
     deadline = time.monotonic() + float(LOCK_TTL_S if wait_s is None else wait_s)
-    while not r.set(_lock_name(key), "local", nx=True, ex=LOCK_TTL_S):
+    while (taken := encode_request_take(key)) is None:
         if time.monotonic() > deadline:
             raise EncodingTimeout(f"window {key.window} was not encoded within {wait_s} s by its other encoder")
         db_connection_release()
@@ -461,6 +466,8 @@ def embedding_cached(*, key: EmbeddingKey, compute: Callable[[], np.ndarray], wa
         outcome = f"error:{type(exc).__name__}: {exc}"[:500]
         raise
     finally:
+        if taken.claim:
+            r.delete(taken.claim)
         r.delete(_lock_name(key))
         r.publish(_channel(key), outcome)
     return arr

@@ -22,6 +22,11 @@ batch took still has its own message in the queue. When that message runs, its r
   mid-batch loses only its own message's window, exactly as an unbatched worker did (that one waits for the
   flag's TTL, the existing rule).
 
+A process that encodes for itself (the training set builder, evaluation: :func:`embedding_cached`) and finds a
+window's flag held takes over the request that holds it when that request is still pending (the flag's value names
+it; one atomic step unlists and claims it, :func:`encode_request_take`): a prefetch queued behind a training job on
+the same worker would otherwise make that job wait for itself. Only a claimed request is waited for.
+
 Whether or not it took its own request, a message takes the first N pending ones: every message takes at least one
 while any is pending, and there are never fewer messages queued than requests pending, so none is stranded.
 
@@ -192,6 +197,42 @@ def encode_requests_claim(own: EncodeRequest | None, *, limit: int, holder: str)
     members = r.eval(_CLAIM_LUA, 1, PENDING, own.member if own else "", max(1, limit), _claim_ttl_s(),
                      CLAIM_PREFIX, holder)
     return [EncodeRequest.from_member(m) for m in members]
+
+
+# KEYS[1]: the window's flag, KEYS[2]: the pending set. ARGV: flag TTL (s), claim prefix, claim TTL (s), holder.
+# Take the flag when free; else, when it names a request still pending (listed, claimed by no batch), unlist that
+# request and claim it, in one step: a batch that pops it later cannot exist, its own message finds it claimed or done.
+_TAKE_LUA = """
+if redis.call('SET', KEYS[1], 'local', 'NX', 'EX', ARGV[1]) then return '' end
+local member = redis.call('GET', KEYS[1])
+if member and redis.call('ZREM', KEYS[2], member) == 1 then
+  redis.call('SET', ARGV[2] .. member, ARGV[4], 'EX', ARGV[3])
+  return member
+end
+return false
+"""
+
+
+@dataclass(frozen=True)
+class Taken:
+    """What :func:`encode_request_take` took: the window's flag, and ``claim`` (a key to delete when done) when it
+    took over a queued request."""
+
+    claim: str = ""
+
+
+def encode_request_take(key: EmbeddingKey) -> Taken | None:
+    """For a process about to encode ``key`` itself: take its flag, or take over the queued request that holds it
+    when no worker has claimed it. None while an encode is running elsewhere (wait for it)."""
+    import os
+    import socket
+
+    member = redis_client().eval(_TAKE_LUA, 2, _lock_name(key), PENDING, LOCK_TTL_S, CLAIM_PREFIX, _claim_ttl_s(),
+                                 f"{socket.gethostname()}:{os.getpid()}")
+    if member is None:
+        return None
+    member = member.decode() if isinstance(member, bytes) else str(member)
+    return Taken(claim=CLAIM_PREFIX + member if member else "")
 
 
 def encode_batches() -> dict[int, int]:

@@ -224,3 +224,54 @@ def test_an_older_prefetch_is_skipped_only_when_the_newest_view_leaves_its_windo
         outcomes[req.window_key] = (out["own"], encode_count(key))
     assert outcomes == {kept.key: ("ok", 1), dropped.key: ("skipped", 0)}
     assert not r.exists(_lock_name(requests[1][0]))  # a click there later asks again, at prompt priority
+
+
+def test_a_process_encoding_itself_takes_over_a_queued_request_nobody_claimed(world, session_gpu_paused):  # noqa: F811
+    """The training set builder runs on a worker; a prefetch of the window it needs can be queued behind it on that
+    very worker. It must not wait for that encode (it would wait the flag's whole TTL): it takes the request over."""
+    from inference.services.embeddings import embedding_cached
+
+    r = redis_client()
+    _gpu_purge()
+    r.delete(PENDING)
+    key = _key(world, Window(-2, 7, 3))
+    prefetch = ("viewer-t", "1")
+    assert embedding_request(key=key, version_id=world.version.pk, scene_id=world.scene.pk, known=False,
+                             prefetch=prefetch) == "queued"
+    assert r.zcard(PENDING) == 1  # listed, its message queued, no worker consuming gpu: nobody claimed it
+    calls = []
+    started = time.monotonic()
+    arr = embedding_cached(key=key, compute=lambda: calls.append(1) or np.ones((256, 64, 64), np.float32), wait_s=30)
+    assert time.monotonic() - started < 10
+    assert calls == [1]
+    assert float(arr.max()) == 1.0
+    assert r.zcard(PENDING) == 0
+    assert not r.exists(_lock_name(key))
+    assert not r.exists(CLAIM_PREFIX + EncodeRequest(world.version.pk, world.scene.pk, key.window, prefetch).member)
+    # the request's own message, when a worker runs it, finds the window done and encodes nothing
+    out = embedding_encode(version_id=world.version.pk, scene_id=world.scene.pk, window_key=key.window,
+                           prefetch=list(prefetch))
+    assert (out["encoded"], out["own"]) == (0, "ok")
+    assert encode_count(key) == 1
+    _gpu_purge()
+    HOT.clear()
+
+
+def test_a_process_encoding_itself_waits_for_a_running_batch(world):  # noqa: F811
+    from inference.services.embeddings import embedding_cached
+    from inference.services.errors import EncodingTimeout
+
+    r = redis_client()
+    r.delete(PENDING)
+    window = Window(-2, 7, 4)
+    key = _key(world, window)
+    request = EncodeRequest(world.version.pk, world.scene.pk, window.key)
+    r.set(_lock_name(key), request.member, ex=600)
+    encode_request_add(request, priority=0, key=key)
+    assert encode_requests_claim(None, limit=1, holder="live-worker") == [request]  # a batch is encoding it
+    calls = []
+    with pytest.raises(EncodingTimeout):
+        embedding_cached(key=key, compute=lambda: calls.append(1), wait_s=1.0)
+    assert calls == []
+    assert r.get(CLAIM_PREFIX + request.member) == b"live-worker"
+    r.delete(_lock_name(key), CLAIM_PREFIX + request.member)
