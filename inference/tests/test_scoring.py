@@ -109,7 +109,8 @@ def test_first_click_candidates_are_ranked_by_their_own_ranker():
     # later answers still follow their own evidence, and every quality is a probability
     assert np.corrcoef(split.predict(test_later), test_y_later)[0, 1] > 0.9
     q = split.predict(np.concatenate([test_first.reshape(-1, len(FEATURES)), test_later]))
-    assert q.min() >= 0.0 and q.max() <= 1.0
+    assert q.min() >= 0.0
+    assert q.max() <= 1.0
     # the second ranker survives the JSON round trip (a project refit keeps it: with_isotonic)
     back = Calibrator.from_json(split.with_isotonic(isotonic_fit(split.raw(x), y)).to_json())
     assert back.single is not None
