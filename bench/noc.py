@@ -55,9 +55,9 @@ from inference import evaluation  # noqa: E402
 from inference.calibration import (  # noqa: E402
     DEFAULT_PATH,
     Calibrator,
-    LogisticQuality,
     default_calibrator,
     isotonic_fit,
+    rankers_fit,
     reliability,
 )
 from inference.imagery_window import read_window, recipe_from_statistics  # noqa: E402
@@ -380,7 +380,7 @@ def run_policy(runner, objects, policy, *, calibrator, prior, max_clicks, collec
 
 
 def fit_default(runner, fit_objects, *, prior, max_clicks) -> Calibrator:
-    """Fit the ranker on every candidate met along today's click paths and the scored ones, then the isotonic map
+    """Fit the rankers on every candidate met along today's click paths and the scored ones, then the isotonic map
     on the chosen candidates (fit half only)."""
     base = default_calibrator()  # only to fill the oracle pass's quality column
     rows = []
@@ -388,23 +388,18 @@ def fit_default(runner, fit_objects, *, prior, max_clicks) -> Calibrator:
                             collect=True, verbose=False)
     print(f"fit pass 1: {len(traces)} objects", flush=True)
     rows += [r for t in traces for r in t.rows]
-    x = np.array([f for f, _ in rows])
-    y = np.array([g for _, g in rows])
-    ranker = LogisticQuality.fit(x, y)
-    cal = Calibrator(ranker=ranker)
+    cal = rankers_fit(np.array([f for f, _ in rows]), np.array([g for _, g in rows]))
     _r, traces = run_policy(runner, fit_objects, "scored", calibrator=cal, prior=prior, max_clicks=max_clicks,
                             collect=True, verbose=False)
     rows += [r for t in traces for r in t.rows]
     print(f"fit pass 2: {len(rows)} candidate rows", flush=True)
-    x = np.array([f for f, _ in rows])
-    y = np.array([g for _, g in rows])
-    ranker = LogisticQuality.fit(x, y)
+    cal = rankers_fit(np.array([f for f, _ in rows]), np.array([g for _, g in rows]))
     chosen = [c for t in traces for c in t.chosen]
-    raw = ranker.score(np.array([f for f, _ in chosen]))
+    raw = cal.raw(np.array([f for f, _ in chosen]))
     iso = isotonic_fit(raw, [g for _, g in chosen], min_block=max(5, len(chosen) // 40))
-    return Calibrator(ranker=ranker, isotonic=iso, meta={
+    return Calibrator(ranker=cal.ranker, single=cal.single, isotonic=iso, meta={
         "source": "bench/noc.py --fit-default", "scene": str(runner.ds.name), "objects": [o[0] for o in fit_objects],
-        "rows": len(rows), "chosen_rows": len(chosen)})
+        "rows": len(rows), "chosen_rows": len(chosen), "rankers": "multimask + single" if cal.single else "one"})
 
 
 def time_decoders(runner, window, gt, *, calibrator, prior, n: int = 40) -> dict:

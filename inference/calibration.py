@@ -5,7 +5,11 @@ Pure numpy, no Django. Two stages, both cheap to refit:
 1. :class:`LogisticQuality` — fractional logistic regression (the IoU in [0, 1] is the target, the binomial
    log-likelihood the loss) on the features of :mod:`inference.scoring`, standardised, with a few products
    (squares of share and predicted IoU, predicted IoU x stability). Newton's method with a small ridge; a few
-   hundred rows fit in milliseconds. It ranks candidates (the choice) and gives a first probability.
+   hundred rows fit in milliseconds. It ranks candidates (the choice) and gives a first probability. Two of them:
+   one for SAM's three multimask candidates of a lone click (the only answers among which there is a choice) and
+   one for the single-mask answers of later clicks and boxes (``single`` = 1). One model for both let the many
+   later-click rows of a click path decide the weights that rank first-click candidates (Atlanta bench, both
+   fitted on the even half: mIoU@1 of the chosen first answers 0.400 with one ranker, 0.416 with two; oracle 0.448).
 2. :class:`Isotonic` — a monotone map (pool-adjacent-violators) from stage 1's output to the IoU actually obtained
    by the *chosen* candidates, which corrects the optimism of picking the best of several noisy estimates. A
    project's own outcomes refit only this stage (:func:`isotonic_fit`), as corrections arrive.
@@ -112,8 +116,12 @@ class Isotonic:
 
 def isotonic_fit(scores: Sequence[float] | np.ndarray, targets: Sequence[float] | np.ndarray, *,
                  min_block: int = 1) -> Isotonic:
-    """Pool-adjacent-violators: the non-decreasing step function of least squares through (score, target), as
-    knots at each block's mean score. Blocks hold at least ``min_block`` rows (larger blocks: smoother map)."""
+    """Pool-adjacent-violators: the non-decreasing step function of least squares through (score, target). Each
+    block is flat over its own scores (knots at its lowest and highest score), linear only in the gaps between
+    blocks, so every fitted row gets its block's mean and the map keeps the targets' mean (knots at the blocks'
+    mean scores instead spread two far-apart blocks over every row between them: on 30 outcomes of which 2 were
+    kept, a mean quality of 0.21 against 0.07 kept). Blocks hold at least ``min_block`` rows (larger blocks:
+    smoother map)."""
     s = np.asarray(scores, np.float64).reshape(-1)
     t = np.clip(np.asarray(targets, np.float64).reshape(-1), 0.0, 1.0)
     if s.size != t.size:
@@ -122,31 +130,50 @@ def isotonic_fit(scores: Sequence[float] | np.ndarray, targets: Sequence[float] 
         return Isotonic(np.zeros(0), np.zeros(0))
     order = np.argsort(s, kind="stable")
     s, t = s[order], t[order]
-    blocks: list[list[float]] = []  # [sum_t, count, sum_s]
-    for si, ti in zip(s, t, strict=True):
-        blocks.append([ti, 1.0, si])
-        while len(blocks) > 1 and (blocks[-2][0] / blocks[-2][1] >= blocks[-1][0] / blocks[-1][1]
-                                   or blocks[-2][1] < min_block):
-            a = blocks.pop()
-            blocks[-1] = [blocks[-1][0] + a[0], blocks[-1][1] + a[1], blocks[-1][2] + a[2]]
-    while len(blocks) > 1 and blocks[-1][1] < min_block:
+    blocks: list[list[float]] = []  # [sum_t, count, lowest score, highest score]
+
+    def merge() -> None:
         a = blocks.pop()
-        blocks[-1] = [blocks[-1][0] + a[0], blocks[-1][1] + a[1], blocks[-1][2] + a[2]]
-    xs = np.array([b[2] / b[1] for b in blocks])
-    ys = np.maximum.accumulate(np.array([b[0] / b[1] for b in blocks]))
-    return Isotonic(xs, np.clip(ys, 0.0, 1.0))
+        blocks[-1] = [blocks[-1][0] + a[0], blocks[-1][1] + a[1], blocks[-1][2], a[3]]
+
+    for si, ti in zip(s, t, strict=True):
+        blocks.append([ti, 1.0, si, si])
+        while len(blocks) > 1 and (blocks[-2][0] / blocks[-2][1] >= blocks[-1][0] / blocks[-1][1]
+                                   or blocks[-2][1] < min_block or blocks[-2][3] >= blocks[-1][2]):
+            merge()  # (tied scores share a block: one score, one value)
+    while len(blocks) > 1 and blocks[-1][1] < min_block:
+        merge()
+    means = np.maximum.accumulate(np.array([b[0] / b[1] for b in blocks]))
+    xs: list[float] = []
+    ys: list[float] = []
+    for b, m in zip(blocks, means, strict=True):
+        for x in (b[2], b[3]) if b[3] > b[2] else (b[2],):
+            xs.append(float(x))
+            ys.append(float(m))
+    return Isotonic(np.array(xs), np.clip(np.array(ys), 0.0, 1.0))
 
 
 @dataclass
 class Calibrator:
-    """Features -> expected IoU in [0, 1]: :class:`LogisticQuality` then an optional :class:`Isotonic` map."""
+    """Features -> expected IoU in [0, 1]: :class:`LogisticQuality` then an optional :class:`Isotonic` map.
+
+    ``ranker`` scores every row unless ``single`` is set: then rows whose ``single`` feature is 1 (single-mask
+    answers: later clicks, boxes) are scored by ``single`` and the multimask candidates of a lone click by
+    ``ranker`` (see the module docstring). The isotonic map is shared: both give a probability of the same IoU."""
 
     ranker: LogisticQuality
     isotonic: Isotonic | None = None
     meta: dict = field(default_factory=dict)
+    single: LogisticQuality | None = None
 
     def raw(self, features: np.ndarray) -> np.ndarray:
-        return self.ranker.score(features)
+        x = np.atleast_2d(np.asarray(features, np.float64))
+        out = self.ranker.score(x)
+        if self.single is not None and "single" in FEATURES and len(x):
+            rows = x[:, FEATURES.index("single")] >= 0.5
+            if rows.any():
+                out[rows] = self.single.score(x[rows])
+        return out
 
     def predict(self, features: np.ndarray) -> np.ndarray:
         raw = self.raw(features)
@@ -154,10 +181,11 @@ class Calibrator:
         return np.clip(np.nan_to_num(out, nan=0.0), 0.0, 1.0)
 
     def with_isotonic(self, iso: Isotonic | None, **meta) -> Calibrator:
-        return Calibrator(ranker=self.ranker, isotonic=iso, meta={**self.meta, **meta})
+        return Calibrator(ranker=self.ranker, isotonic=iso, meta={**self.meta, **meta}, single=self.single)
 
     def to_json(self) -> str:
         return json.dumps({"ranker": self.ranker.to_dict(),
+                           "single": self.single.to_dict() if self.single is not None else None,
                            "isotonic": self.isotonic.to_dict() if self.isotonic is not None else None,
                            "meta": self.meta}, indent=1)
 
@@ -165,8 +193,23 @@ class Calibrator:
     def from_json(cls, text: str | dict) -> Calibrator:
         d = json.loads(text) if isinstance(text, str) else text
         iso = d.get("isotonic")
+        single = d.get("single")
         return cls(ranker=LogisticQuality.from_dict(d["ranker"]),
-                   isotonic=Isotonic.from_dict(iso) if iso else None, meta=d.get("meta") or {})
+                   isotonic=Isotonic.from_dict(iso) if iso else None, meta=d.get("meta") or {},
+                   single=LogisticQuality.from_dict(single) if single else None)
+
+
+def rankers_fit(features: np.ndarray, targets: np.ndarray, *, min_rows: int = 10) -> Calibrator:
+    """A :class:`Calibrator` (no isotonic map yet) whose two rankers are fitted each on its own rows: the multimask
+    candidates of lone clicks and the single-mask answers (``single`` = 1); one ranker on all rows while either
+    group has under ``min_rows``."""
+    x = np.atleast_2d(np.asarray(features, np.float64))
+    y = np.asarray(targets, np.float64).reshape(-1)
+    single = x[:, FEATURES.index("single")] >= 0.5
+    if min(int(single.sum()), int((~single).sum())) < min_rows:
+        return Calibrator(ranker=LogisticQuality.fit(x, y))
+    return Calibrator(ranker=LogisticQuality.fit(x[~single], y[~single]),
+                      single=LogisticQuality.fit(x[single], y[single]))
 
 
 def _fallback() -> Calibrator:

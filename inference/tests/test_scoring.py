@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from inference.calibration import Calibrator, LogisticQuality, default_calibrator, isotonic_fit
+from inference.calibration import Calibrator, LogisticQuality, default_calibrator, isotonic_fit, rankers_fit
 from inference.evaluation import expected_calibration_error
 from inference.masks import mask_keep_clicked
 from inference.scoring import (
@@ -63,6 +63,75 @@ def test_calibrator_fit_recovers_signs_and_is_calibrated_on_fresh_data():
     more_piou = base.copy()
     more_piou[0, FEATURES.index("piou")] += 0.3
     assert cal.raw(more_share)[0] < cal.raw(base)[0] < cal.raw(more_piou)[0]
+
+
+def _two_regimes(rng: np.random.Generator, n_first: int, n_later: int):
+    """Rows of two kinds, as a click path gives them: triples of multimask candidates of a first click, whose real
+    IoU falls with window share and does not follow predicted IoU, and many more single-mask answers of later
+    clicks, whose real IoU follows predicted IoU."""
+    col = {k: i for i, k in enumerate(FEATURES)}
+    first = np.zeros((n_first, 3, len(FEATURES)))
+    first[..., col["piou"]] = rng.uniform(0.6, 1.05, (n_first, 3))
+    first[..., col["share"]] = rng.uniform(0.0, 0.6, (n_first, 3))
+    first[..., col["stability"]] = rng.uniform(0.6, 1.0, (n_first, 3))
+    y_first = np.clip(0.9 - 1.4 * first[..., col["share"]] + rng.normal(0, 0.03, (n_first, 3)), 0, 1)
+    later = np.zeros((n_later, len(FEATURES)))
+    later[:, col["piou"]] = rng.uniform(0.6, 1.05, n_later)
+    later[:, col["share"]] = rng.uniform(0.0, 0.6, n_later)
+    later[:, col["stability"]] = rng.uniform(0.6, 1.0, n_later)
+    later[:, col["single"]] = 1.0
+    later[:, col["clicks"]] = rng.uniform(1, 4.3, n_later)
+    y_later = np.clip(2.0 * (later[:, col["piou"]] - 0.6) + rng.normal(0, 0.03, n_later), 0, 1)
+    for x in (first, later):
+        x[..., col["pos_in"]] = x[..., col["neg_out"]] = 1.0
+    return first, y_first, later, y_later
+
+
+def test_first_click_candidates_are_ranked_by_their_own_ranker():
+    """One ranker for every row lets the many later-click rows set the weights that rank a first click's
+    candidates; the split calibrator ranks them by what decides among them (here: window share)."""
+    rng = np.random.default_rng(3)
+    first, y_first, later, y_later = _two_regimes(rng, 60, 1500)
+    x = np.concatenate([first.reshape(-1, len(FEATURES)), later])
+    y = np.concatenate([y_first.reshape(-1), y_later])
+    split = rankers_fit(x, y)
+    joint = Calibrator(ranker=LogisticQuality.fit(x, y))
+    assert split.single is not None
+    test_first, test_y, test_later, test_y_later = _two_regimes(rng, 200, 200)
+
+    def chosen_iou(cal: Calibrator) -> float:
+        picks = [int(np.argmax(cal.predict(c))) for c in test_first]
+        return float(np.mean(test_y[np.arange(len(picks)), picks]))
+
+    oracle = float(test_y.max(axis=1).mean())
+    assert chosen_iou(split) > oracle - 0.02
+    assert chosen_iou(split) > chosen_iou(joint) + 0.03
+    # later answers still follow their own evidence, and every quality is a probability
+    assert np.corrcoef(split.predict(test_later), test_y_later)[0, 1] > 0.9
+    q = split.predict(np.concatenate([test_first.reshape(-1, len(FEATURES)), test_later]))
+    assert q.min() >= 0.0
+    assert q.max() <= 1.0
+    # the second ranker survives the JSON round trip (a project refit keeps it: with_isotonic)
+    back = Calibrator.from_json(split.with_isotonic(isotonic_fit(split.raw(x), y)).to_json())
+    assert back.single is not None
+    assert np.allclose(back.raw(x), split.raw(x))
+    # too few rows of one kind: one ranker for all
+    assert rankers_fit(x[:100], y[:100]).single is None
+
+
+def test_isotonic_map_gives_fitted_rows_their_block_mean():
+    """A project with few outcomes, two of thirty kept (the highest scores but one): each row gets its block's
+    mean, so the mean quality is the share kept (knots at the blocks' mean scores gave the rows between two far
+    apart blocks interpolated values: a mean of about three times the share kept)."""
+    rng = np.random.default_rng(5)
+    s = np.sort(rng.uniform(0.38, 0.7, 30))
+    t = np.zeros(30)
+    t[[-3, -1]] = 1.0
+    iso = isotonic_fit(s, t, min_block=3)
+    assert iso(s).mean() == pytest.approx(t.mean(), abs=1e-9)
+    assert iso(s[:20]).max() == 0.0
+    ties = isotonic_fit([0.5, 0.5, 0.5, 0.7], [0.0, 1.0, 0.5, 1.0])
+    assert ties(np.array([0.5]))[0] == pytest.approx(0.5)  # one score, one value
 
 
 def test_isotonic_map_is_monotone_and_bounded():
