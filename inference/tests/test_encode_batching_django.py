@@ -275,3 +275,42 @@ def test_a_process_encoding_itself_waits_for_a_running_batch(world):  # noqa: F8
     assert calls == []
     assert r.get(CLAIM_PREFIX + request.member) == b"live-worker"
     r.delete(_lock_name(key), CLAIM_PREFIX + request.member)
+
+
+def _lost(world, window: Window):  # noqa: F811
+    """A flag naming a request that is neither pending nor claimed: its message was purged or lost with Redis."""
+    key = _key(world, window)
+    request = EncodeRequest(world.version.pk, world.scene.pk, window.key)
+    redis_client().set(_lock_name(key), request.member, ex=600)
+    return key, request
+
+
+def test_a_process_encoding_itself_takes_over_a_lost_request(world):  # noqa: F811
+    from inference.services.embeddings import embedding_cached
+
+    r = redis_client()
+    key, request = _lost(world, Window(-2, 7, 5))
+    calls = []
+    started = time.monotonic()
+    embedding_cached(key=key, compute=lambda: calls.append(1) or np.ones((256, 64, 64), np.float32), wait_s=30)
+    assert time.monotonic() - started < 10
+    assert calls == [1]
+    assert not r.exists(_lock_name(key))
+    assert not r.exists(CLAIM_PREFIX + request.member)
+    HOT.clear()
+
+
+def test_a_waiter_lists_a_lost_request_again(world, celery_worker):  # noqa: F811
+    from inference.services.encoding import encode_request_revive
+
+    r = redis_client()
+    key, request = _lost(world, Window(-2, 7, 6))
+    assert encode_request_revive(key, priority=0) == request
+    assert r.zscore(PENDING, request.member) is not None
+    assert encode_request_revive(key, priority=0) is None  # pending now: nothing lost
+    r.zrem(PENDING, request.member)
+    # a prompt's wait, on the session's real worker: it lists the lost request again, sends its message, gets it
+    arr = embedding_wait(key=key, version_id=world.version.pk, scene_id=world.scene.pk, timeout=240)
+    assert arr.shape == (1, 256, 64, 64)
+    assert encode_count(key) == 1
+    assert not r.exists(_lock_name(key))
