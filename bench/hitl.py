@@ -121,10 +121,11 @@ def ablation(args) -> int:
     per_object: dict[str, dict[str, list]] = {"base": {k: [v] for k, v in _per_object(base_eval).items()}}
     runs: dict[str, list[dict]] = {}
     ckpt_dir = Path(args.ablation_dir)
-    for seed in range(args.seeds):
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    for seed in seeds:
         for name, weights in variants.items():
             res = finetune_decoder(base, train, steps=args.steps, lr=args.lr, max_clicks=args.max_clicks,
-                                   seed=seed, every_click=not args.last_click, **weights)
+                                   seed=seed, every_click=args.every_click, **weights)
             path, _ = save_checkpoint(full_state_with_decoder(base, res.decoder_state), ckpt_dir)
             tuned = build_model("vit_t", path, args.device)
             t0 = time.perf_counter()
@@ -139,8 +140,9 @@ def ablation(args) -> int:
                 per_object.setdefault(name, {}).setdefault(label, []).append(fig)
             note(f"seed {seed} {name}: train {res.seconds:.0f} s; " +
                  ", ".join(f"{k} {ev[k]:.3f}" for k in keys) + f"; gate {'promotes' if gate.promote else 'refuses'}")
-        if seed < args.seeds - 1:  # the figures so far, in case the run is stopped before the last seed
-            _ablation_report(args, seed + 1, keys, base_eval, runs, per_object, (len(half_a), len(half_b)), t_start)
+        if seed < seeds[-1]:  # the figures so far, in case the run is stopped before the last seed
+            _ablation_report(args, seed - seeds[0] + 1, keys, base_eval, runs, per_object,
+                             (len(half_a), len(half_b)), t_start)
     return _ablation_report(args, args.seeds, keys, base_eval, runs, per_object, (len(half_a), len(half_b)), t_start)
 
 
@@ -167,7 +169,7 @@ def _ablation_report(args, seeds_done: int, keys, base_eval: dict, runs: dict, p
               f"mIoU@1 gain {d['miou1_gain_points']} pts {d['miou1_gain_points_ci95']}")
     out = {"bench": "hitl-ablation", "objects": {"A": n_a, "B": n_b}, "seeds": seeds_done,
            "steps": args.steps, "lr": args.lr, "max_clicks": args.max_clicks, "rank_weight": args.rank_weight,
-           "every_click": not args.last_click,
+           "every_click": args.every_click,
            "summary": summary, "deltas": deltas, "runs": runs, "bootstrap": args.bootstrap,
            "total_seconds": round(time.perf_counter() - t_start, 1), "load_avg": list(os.getloadavg()),
            "machine": torch_machine()}
@@ -185,8 +187,9 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the benchmark project")
     parser.add_argument("--ablation", action="store_true", help="base / +IoU regression / +ranking, no database")
     parser.add_argument("--seeds", type=int, default=3, help="fine-tune seeds per ablation variant")
-    parser.add_argument("--last-click", action="store_true",
-                        help="train only each sample's last simulated click (before every click took gradient)")
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds run are first-seed .. first-seed+seeds-1")
+    parser.add_argument("--every-click", action="store_true",
+                        help="every simulated click takes gradient, not only each sample's last (feedback.training)")
     parser.add_argument("--variants", default="iou,rank", help="ablation variants to fine-tune (iou, rank)")
     parser.add_argument("--rank-weight", type=float, default=1.0, help="ranking loss weight of the rank variant")
     parser.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples over objects")

@@ -6,7 +6,7 @@ samples, seed and clicks), alternating the order of the modes between rounds. Pr
 (median over rounds), their ratio, the supervised prompts per step and per second, and the load average; the last
 line is one JSON object.
 
-    .venv/bin/python bench/train_step.py [--rounds 3] [--steps 6] [--max-clicks 5] [--objects 8]
+    .venv/bin/python bench/train_step.py [--rounds 3] [--steps 6] [--max-clicks 5] [--objects 8] [--threads 1]
 """
 
 from __future__ import annotations
@@ -31,15 +31,17 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--steps", type=int, default=6)
     parser.add_argument("--max-clicks", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (a training job's default on 2 cores)")
     parser.add_argument("--objects", type=int, default=8, help="A-half buildings trained on (fewer windows to encode)")
     args = parser.parse_args()
 
     import numpy as np
 
     from feedback import benchmark as bench
-    from feedback.training import TrainSample, finetune_decoder
+    from feedback.training import TrainSample, finetune_decoder, torch_threads_set
     from inference.sam import default_checkpoint_path, get_model
 
+    torch_threads_set(args.threads)
     base = get_model("vit_t", default_checkpoint_path(), None)
     half_a = bench.split_halves(bench.atlanta_objects())[0][: args.objects]
     embs = bench.window_embeddings(base, [o.window for o in half_a], encoder_key="train-step")
@@ -50,7 +52,7 @@ def main() -> int:
         modes = ["every_click", "last_click"] if r % 2 == 0 else ["last_click", "every_click"]
         for mode in modes:
             # probe_size=1: the probe is not what is timed; TrainResult.seconds includes it, so time the loop alone
-            times = []
+            times: list[float] = []
             res = finetune_decoder(base, train, steps=args.steps, max_clicks=args.max_clicks, seed=r, rank_weight=1.0,
                                    every_click=mode == "every_click", probe_size=1,
                                    progress_cb=lambda info, times=times: times.append(info["elapsed_s"]))
@@ -67,7 +69,7 @@ def main() -> int:
           f"{min(load):.1f}..{max(load):.1f}")
     print(json.dumps({"bench": "train-step", "seconds_per_step": med, "rounds": per_step, "ratio": round(ratio, 3),
                       "prompts_per_step": prompts, "steps": args.steps, "max_clicks": args.max_clicks,
-                      "load_1min": load, "machine": machine()}))
+                      "threads": args.threads, "load_1min": load, "machine": machine()}))
     return 0
 
 
