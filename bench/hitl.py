@@ -125,7 +125,7 @@ def ablation(args) -> int:
     for seed in seeds:
         for name, weights in variants.items():
             res = finetune_decoder(base, train, steps=args.steps, lr=args.lr, max_clicks=args.max_clicks,
-                                   seed=seed, every_click=args.every_click, **weights)
+                                   seed=seed, every_click=not args.last_click, **weights)
             path, _ = save_checkpoint(full_state_with_decoder(base, res.decoder_state), ckpt_dir)
             tuned = build_model("vit_t", path, args.device)
             t0 = time.perf_counter()
@@ -169,7 +169,7 @@ def _ablation_report(args, seeds_done: int, keys, base_eval: dict, runs: dict, p
               f"mIoU@1 gain {d['miou1_gain_points']} pts {d['miou1_gain_points_ci95']}")
     out = {"bench": "hitl-ablation", "objects": {"A": n_a, "B": n_b}, "seeds": seeds_done,
            "steps": args.steps, "lr": args.lr, "max_clicks": args.max_clicks, "rank_weight": args.rank_weight,
-           "every_click": args.every_click,
+           "every_click": not args.last_click,
            "summary": summary, "deltas": deltas, "runs": runs, "bootstrap": args.bootstrap,
            "total_seconds": round(time.perf_counter() - t_start, 1), "load_avg": list(os.getloadavg()),
            "machine": torch_machine()}
@@ -188,8 +188,8 @@ def main() -> int:
     parser.add_argument("--ablation", action="store_true", help="base / +IoU regression / +ranking, no database")
     parser.add_argument("--seeds", type=int, default=3, help="fine-tune seeds per ablation variant")
     parser.add_argument("--first-seed", type=int, default=0, help="seeds run are first-seed .. first-seed+seeds-1")
-    parser.add_argument("--every-click", action="store_true",
-                        help="every simulated click takes gradient, not only each sample's last (feedback.training)")
+    parser.add_argument("--last-click", action="store_true",
+                        help="only each sample's last simulated click takes gradient (every_click off)")
     parser.add_argument("--variants", default="iou,rank", help="ablation variants to fine-tune (iou, rank)")
     parser.add_argument("--rank-weight", type=float, default=1.0, help="ranking loss weight of the rank variant")
     parser.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples over objects")

@@ -15,8 +15,8 @@ Pick a sample (shuffled epochs, seeded). For an object (a final human mask on it
    own last mask), ``k`` clicks, ``k`` uniform in ``1..max_clicks``, each click feeding the chosen candidate's
    low-res logits back as the next mask prompt and picking among candidates by the model's own predicted IoU,
    exactly as at inference time (the fed-back logits carry no gradient);
-2. the ``k``-th click's prompt takes gradient, the earlier ones run without gradient (with ``every_click`` every
-   click's prompt takes gradient and the step's loss is the mean over the clicks). The loss: BCE + Dice of the
+2. every click's prompt takes gradient (``every_click``, the default; else only the ``k``-th, the earlier ones run
+   without gradient) and the step's loss is the mean over the clicks of: BCE + Dice of the
    256x256 low-res logits against the target averaged down to 256x256; with multimask output (a lone click) the
    candidate with the smallest mask loss takes it (SAM's own training rule, which also trains over a session of
    clicks);
@@ -26,12 +26,11 @@ Pick a sample (shuffled epochs, seeded). For an object (a final human mask on it
 4. plus ``rank_weight`` x a pairwise ranking loss of the IoU head among the candidates (the one closest to the
    human's final mask must score highest): the head as a reward model (:mod:`feedback.losses`).
 
-``every_click`` (off by default): the decoder runs once per click either way, so training every click adds only
-their backward passes and teaches the first click (the three-candidate choice behind mIoU@1) in every step instead
-of one step in ``max_clicks``. Measured on Atlanta (bench/hitl.py --ablation, 200 steps, seed 0, train on A, score
-on B): mIoU@1 0.455 -> 0.495 and ECE 0.045 -> 0.029, but NoC@85 10.23 -> 10.46 (not better), for about 1.3x
-the seconds per step (bench/train_step.py, one thread); with NoC@85 the gate's figure and the 5-minute target
-already missed, it stays an option.
+Why every click: the decoder runs once per click either way, so training every click adds only their backward
+passes and teaches the first click (the three-candidate choice behind mIoU@1) in every step instead of one step in
+``max_clicks``. Measured on Atlanta (bench/hitl.py --ablation, 200 steps, train on A, score on B, seeds 0 and 1,
+every click vs last click): mIoU@1 0.495/0.510 vs 0.455/0.442, NoC@85 10.46/9.68 vs 10.23/9.73 (no better),
+ECE 0.029/0.067 vs 0.045/0.027, for about 1.3x the seconds per step (bench/train_step.py, one thread).
 
 A rejected proposal (target None) runs its own prompt and pushes the predicted IoU of every candidate to 0.
 
@@ -245,7 +244,7 @@ def _click_session(parts: _Parts, item: _Prepared, clicks: int, *, iou_weight: f
 
 
 def _sample_loss(parts: _Parts, item: _Prepared, clicks: int, iou_weight: float,
-                 rank_weight: float = 0.0, every_click: bool = False) -> tuple[torch.Tensor, dict]:
+                 rank_weight: float = 0.0, every_click: bool = True) -> tuple[torch.Tensor, dict]:
     if item.rejected is not None:
         _, ious = parts.forward(item.embedding, item.rejected)
         cand = _candidates(item.rejected)
@@ -257,7 +256,7 @@ def _sample_loss(parts: _Parts, item: _Prepared, clicks: int, iou_weight: float,
 
 
 def _probe_loss(parts: _Parts, items: Sequence[_Prepared], clicks: Sequence[int], iou_weight: float,
-                rank_weight: float = 0.0, every_click: bool = False) -> float:
+                rank_weight: float = 0.0, every_click: bool = True) -> float:
     if not items:
         return float("nan")
     total = 0.0
@@ -282,7 +281,7 @@ def finetune_decoder(
     device: str | torch.device | None = None,
     iou_weight: float = 1.0,
     rank_weight: float = 0.0,
-    every_click: bool = False,
+    every_click: bool = True,
     weight_decay: float = 0.0,
     probe_size: int = 16,
     progress_cb: ProgressFn | None = None,
