@@ -117,13 +117,15 @@ def ablation(args) -> int:
     note(f"base on B: {time.perf_counter() - t0:.0f} s: " + ", ".join(f"{k} {base_eval[k]:.3f}" for k in keys))
     variants = {"iou": {"iou_weight": 1.0, "rank_weight": 0.0},
                 "rank": {"iou_weight": 1.0, "rank_weight": args.rank_weight}}
+    variants = {k: v for k, v in variants.items() if k in args.variants.split(",")}
     per_object: dict[str, dict[str, list]] = {"base": {k: [v] for k, v in _per_object(base_eval).items()}}
     runs: dict[str, list[dict]] = {}
     ckpt_dir = Path(args.ablation_dir)
-    for seed in range(args.seeds):
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    for seed in seeds:
         for name, weights in variants.items():
             res = finetune_decoder(base, train, steps=args.steps, lr=args.lr, max_clicks=args.max_clicks,
-                                   seed=seed, **weights)
+                                   seed=seed, every_click=not args.last_click, **weights)
             path, _ = save_checkpoint(full_state_with_decoder(base, res.decoder_state), ckpt_dir)
             tuned = build_model("vit_t", path, args.device)
             t0 = time.perf_counter()
@@ -138,8 +140,9 @@ def ablation(args) -> int:
                 per_object.setdefault(name, {}).setdefault(label, []).append(fig)
             note(f"seed {seed} {name}: train {res.seconds:.0f} s; " +
                  ", ".join(f"{k} {ev[k]:.3f}" for k in keys) + f"; gate {'promotes' if gate.promote else 'refuses'}")
-        if seed < args.seeds - 1:  # the figures so far, in case the run is stopped before the last seed
-            _ablation_report(args, seed + 1, keys, base_eval, runs, per_object, (len(half_a), len(half_b)), t_start)
+        if seed < seeds[-1]:  # the figures so far, in case the run is stopped before the last seed
+            _ablation_report(args, seed - seeds[0] + 1, keys, base_eval, runs, per_object,
+                             (len(half_a), len(half_b)), t_start)
     return _ablation_report(args, args.seeds, keys, base_eval, runs, per_object, (len(half_a), len(half_b)), t_start)
 
 
@@ -153,9 +156,9 @@ def _ablation_report(args, seeds_done: int, keys, base_eval: dict, runs: dict, p
     for name, rows in runs.items():
         summary[name] = {k: round(float(np.mean([r[k] for r in rows])), 4) for k in keys}
         summary[name]["gate_promotes"] = f"{sum(r['gate_promotes'] for r in rows)}/{len(rows)}"
-    deltas = {"iou_vs_base": _delta_row(per_object["base"], per_object["iou"], reps=args.bootstrap, seed=1),
-              "rank_vs_base": _delta_row(per_object["base"], per_object["rank"], reps=args.bootstrap, seed=2),
-              "rank_vs_iou": _delta_row(per_object["iou"], per_object["rank"], reps=args.bootstrap, seed=3)}
+    pairs = {"iou_vs_base": ("base", "iou", 1), "rank_vs_base": ("base", "rank", 2), "rank_vs_iou": ("iou", "rank", 3)}
+    deltas = {name: _delta_row(per_object[a], per_object[b], reps=args.bootstrap, seed=seed)
+              for name, (a, b, seed) in pairs.items() if a in per_object and b in per_object}
     print(f"Ablation on B ({n_b} buildings never trained on), {seeds_done} seeds, {args.steps} steps, "
           f"trained on A ({n_a}):")
     print(f"  {'variant':>8} " + " ".join(f"{k:>18}" for k in keys) + "  gate")
@@ -166,6 +169,7 @@ def _ablation_report(args, seeds_done: int, keys, base_eval: dict, runs: dict, p
               f"mIoU@1 gain {d['miou1_gain_points']} pts {d['miou1_gain_points_ci95']}")
     out = {"bench": "hitl-ablation", "objects": {"A": n_a, "B": n_b}, "seeds": seeds_done,
            "steps": args.steps, "lr": args.lr, "max_clicks": args.max_clicks, "rank_weight": args.rank_weight,
+           "every_click": not args.last_click,
            "summary": summary, "deltas": deltas, "runs": runs, "bootstrap": args.bootstrap,
            "total_seconds": round(time.perf_counter() - t_start, 1), "load_avg": list(os.getloadavg()),
            "machine": torch_machine()}
@@ -183,6 +187,10 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the benchmark project")
     parser.add_argument("--ablation", action="store_true", help="base / +IoU regression / +ranking, no database")
     parser.add_argument("--seeds", type=int, default=3, help="fine-tune seeds per ablation variant")
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds run are first-seed .. first-seed+seeds-1")
+    parser.add_argument("--last-click", action="store_true",
+                        help="only each sample's last simulated click takes gradient (every_click off)")
+    parser.add_argument("--variants", default="iou,rank", help="ablation variants to fine-tune (iou, rank)")
     parser.add_argument("--rank-weight", type=float, default=1.0, help="ranking loss weight of the rank variant")
     parser.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples over objects")
     parser.add_argument("--ablation-dir", default="/tmp/hitl-ablation", help="where candidates are written")

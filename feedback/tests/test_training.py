@@ -81,3 +81,41 @@ def test_real_evaluation_on_a_tiny_set(model, objects):
         assert key in metrics
     assert 0.0 <= metrics["mIoU@1"] <= 1.0
     assert 1 <= metrics["NoC@85"] <= 3
+
+
+def test_every_click_session_scores_each_click_as_the_single_prompt_path_does(model, objects):
+    """The session that trains every click gives, for each click, the loss the last-click-only path computes for a
+    session cut at that click (same protocol clicks, same fed-back logits), and the step's loss is their mean."""
+    from feedback.training import _Parts, _prepare, _sample_loss
+
+    parts = _Parts(model, torch.device("cpu"))
+    parts.decoder.eval()
+    o, e = objects[0]
+    item = _prepare(TrainSample(embedding=e, target=o.gt), torch.device("cpu"))
+    with torch.no_grad():
+        loss, info = _sample_loss(parts, item, 3, 1.0, 1.0, every_click=True)
+        singles = [float(_sample_loss(parts, item, k, 1.0, 1.0, every_click=False)[0]) for k in (1, 2, 3)]
+    assert info["clicks"] == 3
+    assert info["per_click"] == pytest.approx(singles, rel=1e-4, abs=1e-6)
+    assert float(loss) == pytest.approx(float(np.mean(singles)), rel=1e-4)
+    assert len(set(np.round(singles, 5))) > 1  # the clicks really differ (the later ones see more prompts)
+
+
+def test_every_click_gives_the_first_click_gradient(model, objects):
+    """Only the every-click session moves the first click's prediction: with the last-click path a 3-click
+    session's gradient never reaches the lone first click's loss terms (it is run without gradient)."""
+    from feedback.training import _Parts, _prepare, _sample_loss
+
+    o, e = objects[0]
+    grads = {}
+    for every in (True, False):
+        parts = _Parts(model, torch.device("cpu"))
+        item = _prepare(TrainSample(embedding=e, target=o.gt), torch.device("cpu"))
+        loss, _ = _sample_loss(parts, item, 3, 1.0, 1.0, every_click=every)
+        loss.backward()
+        # the single-mask token (0) is what clicks 2+ use; tokens 1..3 are the first click's three candidates, and
+        # the best of them (whichever it is) takes the mask loss
+        grads[every] = sum(float(p.grad.abs().sum()) for i in (1, 2, 3)
+                           for p in parts.decoder.output_hypernetworks_mlps[i].parameters() if p.grad is not None)
+    assert grads[True] > 0
+    assert grads[False] == 0
