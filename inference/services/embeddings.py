@@ -325,6 +325,11 @@ def embedding_wait(
                 embedding_request(key=key, version_id=version_id, scene_id=scene_id, known=False)
             else:
                 inference_worker_require()  # cached: one Redis read every few seconds
+                from inference.services.encoding import encode_request_revive
+
+                lost = encode_request_revive(key, priority=PROMPT_PRIORITY)  # its message purged or lost
+                if lost is not None:
+                    _encode_send(lost, priority=PROMPT_PRIORITY)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise EncodingTimeout(f"window {key.window} was not encoded within {timeout:.0f} s")

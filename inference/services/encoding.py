@@ -24,13 +24,12 @@ batch took still has its own message in the queue. When that message runs, its r
 
 The flag's value names its request (taken and listed in one step, :func:`encode_request_open`), or is ``local``
 while a process encodes the window itself. So a flag held by a request that is neither pending nor claimed is a lost
-one (its message purged, or lost with a Redis restart). A process that encodes for itself (the training set
-builder, evaluation: :func:`embedding_cached`) takes over such a request, and a pending one too (one atomic step
-unlists and claims it, :func:`encode_request_take`: a prefetch queued behind a training job on the same worker
-would otherwise make that job wait for itself); it waits only for a live encoder: a batch's claim, or a ``local``
-flag, which lives no longer than a claim. A prompt's waiter, which cannot encode, still waits for the flag to go
-(sending a lost request again would loop when its scene is gone: a failed request whose scene no longer exists
-cannot name its flag to drop it).
+one (its message purged, or lost with a Redis restart), and nobody waits for it: a process that encodes for itself
+(the training set builder, evaluation: :func:`embedding_cached`) takes over such a request, and a pending one too
+(one atomic step unlists and claims it, :func:`encode_request_take`: a prefetch queued behind a training job on the
+same worker would otherwise make that job wait for itself); a waiter that cannot encode lists a lost request again
+(:func:`encode_request_revive`). Only a live encoder is waited for: a batch's claim, or a ``local`` flag, which
+lives no longer than a claim.
 
 Whether or not it took its own request, a message takes the first N pending ones: every message takes at least one
 while any is pending, and there are never fewer messages queued than requests pending, so none is stranded.
@@ -233,6 +232,17 @@ end
 return false
 """
 
+# KEYS[1]: the window's flag, KEYS[2]: the pending set. ARGV: claim prefix, score.
+# A waiter that cannot encode (the web process) lists a lost request again; the caller sends its message.
+_REVIVE_LUA = """
+local held = redis.call('GET', KEYS[1])
+if (not held) or (not string.find(held, '|', 1, true)) then return false end
+if redis.call('ZSCORE', KEYS[2], held) or redis.call('EXISTS', ARGV[1] .. held) == 1 then return false end
+redis.call('ZADD', KEYS[2], ARGV[2], held)
+return held
+"""
+
+
 def encode_request_open(request: EncodeRequest, *, key: EmbeddingKey, priority: int) -> bool:
     """Take ``key``'s flag for ``request`` and list it as pending, in one step; False when the flag is held."""
     return bool(redis_client().eval(_OPEN_LUA, 3, _lock_name(key), PENDING, _member_name(key), request.member,
@@ -264,6 +274,14 @@ def encode_request_take(key: EmbeddingKey) -> Taken | None:
         return None
     member = member.decode() if isinstance(member, bytes) else str(member)
     return Taken(claim=CLAIM_PREFIX + member if member else "")
+
+
+def encode_request_revive(key: EmbeddingKey, *, priority: int) -> EncodeRequest | None:
+    """The request holding ``key``'s flag when it is lost (neither pending nor claimed): listed again at
+    ``priority``, returned for its message to be sent; None otherwise."""
+    member = redis_client().eval(_REVIVE_LUA, 2, _lock_name(key), PENDING, CLAIM_PREFIX,
+                                 priority * _BAND_S + time.time())
+    return None if member is None else EncodeRequest.from_member(member)
 
 
 def encode_batches() -> dict[int, int]:

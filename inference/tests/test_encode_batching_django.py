@@ -298,3 +298,19 @@ def test_a_process_encoding_itself_takes_over_a_lost_request(world):  # noqa: F8
     assert not r.exists(_lock_name(key))
     assert not r.exists(CLAIM_PREFIX + request.member)
     HOT.clear()
+
+
+def test_a_waiter_lists_a_lost_request_again(world, celery_worker):  # noqa: F811
+    from inference.services.encoding import encode_request_revive
+
+    r = redis_client()
+    key, request = _lost(world, Window(-2, 7, 6))
+    assert encode_request_revive(key, priority=0) == request
+    assert r.zscore(PENDING, request.member) is not None
+    assert encode_request_revive(key, priority=0) is None  # pending now: nothing lost
+    r.zrem(PENDING, request.member)
+    # a prompt's wait, on the session's real worker: it lists the lost request again, sends its message, gets it
+    arr = embedding_wait(key=key, version_id=world.version.pk, scene_id=world.scene.pk, timeout=240)
+    assert arr.shape == (1, 256, 64, 64)
+    assert encode_count(key) == 1
+    assert not r.exists(_lock_name(key))
