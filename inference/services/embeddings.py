@@ -246,34 +246,31 @@ def embedding_request(*, key: EmbeddingKey, version_id: int, scene_id: int, know
         known = bool(embedding_known([key]))
     if known:
         return "cached"
-    from inference.services.encoding import EncodeRequest, encode_request_open, encode_request_remove
+    from inference.services.encoding import EncodeRequest, encode_request_add, encode_request_remove
 
     request = EncodeRequest(version_id, scene_id, key.window, (prefetch[0], prefetch[1]) if prefetch else None)
-    priority = PREFETCH_PRIORITY if prefetch else PROMPT_PRIORITY
     r = redis_client()
-    if not encode_request_open(request, key=key, priority=priority):  # the flag, naming the request, and its listing
+    # the flag names the request that holds it: a process that encodes itself takes over a request nobody claimed
+    if not r.set(_lock_name(key), request.member, nx=True, ex=LOCK_TTL_S):
         if not prefetch:  # a prompt waits for it: ahead of every prefetch
             from inference.services.encoding import encode_request_promote
 
             encode_request_promote(key, priority=PROMPT_PRIORITY)
         return "pending"
     if EmbeddingEntry.objects.filter(key=key.cache_key).exists():  # finished between our check and the flag
-        encode_request_remove(request)
         r.delete(_lock_name(key))
         return "cached"
     r.delete(_error_name(key))
-    try:  # the task's message (by name, like every service that enqueues)
-        _encode_send(request, priority=priority)
+    priority = PREFETCH_PRIORITY if prefetch else PROMPT_PRIORITY
+    try:  # listed for the batching worker, then the task's message (by name, like every service that enqueues)
+        encode_request_add(request, priority=priority, key=key)
+        current_app.send_task("inference.encode_window", args=(version_id, scene_id, key.window),
+                              kwargs={"prefetch": list(prefetch)} if prefetch else {}, priority=priority)
     except Exception:
         encode_request_remove(request)
         r.delete(_lock_name(key))
         raise
     return "queued"
-
-
-def _encode_send(request, *, priority: int) -> None:
-    current_app.send_task("inference.encode_window", args=(request.version_id, request.scene_id, request.window_key),
-                          kwargs={"prefetch": list(request.prefetch)} if request.prefetch else {}, priority=priority)
 
 
 def db_connection_release() -> None:
@@ -325,11 +322,6 @@ def embedding_wait(
                 embedding_request(key=key, version_id=version_id, scene_id=scene_id, known=False)
             else:
                 inference_worker_require()  # cached: one Redis read every few seconds
-                from inference.services.encoding import encode_request_revive
-
-                lost = encode_request_revive(key, priority=PROMPT_PRIORITY)  # its message purged or lost
-                if lost is not None:
-                    _encode_send(lost, priority=PROMPT_PRIORITY)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise EncodingTimeout(f"window {key.window} was not encoded within {timeout:.0f} s")

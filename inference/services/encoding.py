@@ -22,14 +22,10 @@ batch took still has its own message in the queue. When that message runs, its r
   mid-batch loses only its own message's window, exactly as an unbatched worker did (that one waits for the
   flag's TTL, the existing rule).
 
-The flag's value names its request (taken and listed in one step, :func:`encode_request_open`), or is ``local``
-while a process encodes the window itself. So a flag held by a request that is neither pending nor claimed is a lost
-one (its message purged, or lost with a Redis restart), and nobody waits for it: a process that encodes for itself
-(the training set builder, evaluation: :func:`embedding_cached`) takes over such a request, and a pending one too
-(one atomic step unlists and claims it, :func:`encode_request_take`: a prefetch queued behind a training job on the
-same worker would otherwise make that job wait for itself); a waiter that cannot encode lists a lost request again
-(:func:`encode_request_revive`). Only a live encoder is waited for: a batch's claim, or a ``local`` flag, which
-lives no longer than a claim.
+A process that encodes for itself (the training set builder, evaluation: :func:`embedding_cached`) and finds a
+window's flag held takes over the request that holds it when that request is still pending (the flag's value names
+it; one atomic step unlists and claims it, :func:`encode_request_take`): a prefetch queued behind a training job on
+the same worker would otherwise make that job wait for itself. Only a claimed request is waited for.
 
 Whether or not it took its own request, a message takes the first N pending ones: every message takes at least one
 while any is pending, and there are never fewer messages queued than requests pending, so none is stranded.
@@ -203,85 +199,40 @@ def encode_requests_claim(own: EncodeRequest | None, *, limit: int, holder: str)
     return [EncodeRequest.from_member(m) for m in members]
 
 
-LOCAL = "local"  # a flag's value while a process encodes the window itself (training set, evaluation, find-similar)
-
-# KEYS[1]: the window's flag, KEYS[2]: the pending set, KEYS[3]: the window's member name.
-# ARGV: the request's member, flag TTL (s), its score in the pending set.
-# The flag, naming its request, and the request's listing are made in one step: a flag that names a request which is
-# neither pending nor claimed is then a lost one (its message purged or lost with a Redis restart), never one about
-# to be listed.
-_OPEN_LUA = """
-if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return 0 end
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
-redis.call('SET', KEYS[3], ARGV[1], 'EX', ARGV[2])
-return 1
-"""
-
-# KEYS[1]: the window's flag, KEYS[2]: the pending set. ARGV: local flag TTL (s), claim prefix, claim TTL (s), holder.
-# Take the flag when free. Else wait (false) only for a live encoder: a batch's claim on the request the flag names,
-# or another process encoding it itself (LOCAL, whose flag lives no longer than a claim). A request still pending is
-# unlisted and claimed here, in one step (its own message later finds it claimed or done); a lost one is claimed.
+# KEYS[1]: the window's flag, KEYS[2]: the pending set. ARGV: flag TTL (s), claim prefix, claim TTL (s), holder.
+# Take the flag when free; else, when it names a request still pending (listed, claimed by no batch), unlist that
+# request and claim it, in one step: a batch that pops it later cannot exist, its own message finds it claimed or done.
 _TAKE_LUA = """
 if redis.call('SET', KEYS[1], 'local', 'NX', 'EX', ARGV[1]) then return '' end
-local held = redis.call('GET', KEYS[1])
-if (not held) or held == 'local' then return false end
-if redis.call('ZREM', KEYS[2], held) == 1 or redis.call('SET', ARGV[2] .. held, ARGV[4], 'NX', 'EX', ARGV[3]) then
-  redis.call('SET', ARGV[2] .. held, ARGV[4], 'EX', ARGV[3])
-  return held
+local member = redis.call('GET', KEYS[1])
+if member and redis.call('ZREM', KEYS[2], member) == 1 then
+  redis.call('SET', ARGV[2] .. member, ARGV[4], 'EX', ARGV[3])
+  return member
 end
 return false
 """
-
-# KEYS[1]: the window's flag, KEYS[2]: the pending set. ARGV: claim prefix, score.
-# A waiter that cannot encode (the web process) lists a lost request again; the caller sends its message.
-_REVIVE_LUA = """
-local held = redis.call('GET', KEYS[1])
-if (not held) or (not string.find(held, '|', 1, true)) then return false end
-if redis.call('ZSCORE', KEYS[2], held) or redis.call('EXISTS', ARGV[1] .. held) == 1 then return false end
-redis.call('ZADD', KEYS[2], ARGV[2], held)
-return held
-"""
-
-
-def encode_request_open(request: EncodeRequest, *, key: EmbeddingKey, priority: int) -> bool:
-    """Take ``key``'s flag for ``request`` and list it as pending, in one step; False when the flag is held."""
-    return bool(redis_client().eval(_OPEN_LUA, 3, _lock_name(key), PENDING, _member_name(key), request.member,
-                                    LOCK_TTL_S, priority * _BAND_S + time.time()))
-
-
-def local_flag_ttl_s() -> int:
-    """How long a LOCAL flag lives: as long as a claim (one window's encode never outlasts the gpu task limit)."""
-    return _claim_ttl_s()
 
 
 @dataclass(frozen=True)
 class Taken:
     """What :func:`encode_request_take` took: the window's flag, and ``claim`` (a key to delete when done) when it
-    took over a queued or lost request."""
+    took over a queued request."""
 
     claim: str = ""
 
 
 def encode_request_take(key: EmbeddingKey) -> Taken | None:
-    """For a process about to encode ``key`` itself: take its flag, or take over the request that holds it unless
-    a live encoder is at work on it (then None: wait for it)."""
+    """For a process about to encode ``key`` itself: take its flag, or take over the queued request that holds it
+    when no worker has claimed it. None while an encode is running elsewhere (wait for it)."""
     import os
     import socket
 
-    member = redis_client().eval(_TAKE_LUA, 2, _lock_name(key), PENDING, local_flag_ttl_s(), CLAIM_PREFIX,
-                                 _claim_ttl_s(), f"{socket.gethostname()}:{os.getpid()}")
+    member = redis_client().eval(_TAKE_LUA, 2, _lock_name(key), PENDING, LOCK_TTL_S, CLAIM_PREFIX, _claim_ttl_s(),
+                                 f"{socket.gethostname()}:{os.getpid()}")
     if member is None:
         return None
     member = member.decode() if isinstance(member, bytes) else str(member)
     return Taken(claim=CLAIM_PREFIX + member if member else "")
-
-
-def encode_request_revive(key: EmbeddingKey, *, priority: int) -> EncodeRequest | None:
-    """The request holding ``key``'s flag when it is lost (neither pending nor claimed): listed again at
-    ``priority``, returned for its message to be sent; None otherwise."""
-    member = redis_client().eval(_REVIVE_LUA, 2, _lock_name(key), PENDING, CLAIM_PREFIX,
-                                 priority * _BAND_S + time.time())
-    return None if member is None else EncodeRequest.from_member(member)
 
 
 def encode_batches() -> dict[int, int]:

@@ -197,14 +197,14 @@ class _Embeddings:
     def ensure(self, windows: list[Window], on_progress=None) -> None:
         """Encode the windows not cached yet through the batched encode path (``encode_claimed``: up to
         ``GEOLOOP_ENCODE_BATCH`` windows per encoder call, 8 on CUDA), so that :meth:`get` only loads."""
-        from inference.services.embeddings import _lock_name, embedding_key, embedding_known, redis_client
-        from inference.services.encoding import (
-            LOCAL,
-            EncodeRequest,
-            encode_batch_size,
-            encode_claimed,
-            local_flag_ttl_s,
+        from inference.services.embeddings import (
+            LOCK_TTL_S,
+            _lock_name,
+            embedding_key,
+            embedding_known,
+            redis_client,
         )
+        from inference.services.encoding import EncodeRequest, encode_batch_size, encode_claimed
 
         unique = list(dict.fromkeys(windows))
         keys = [embedding_key(encoder_sha256=self.encoder, scene=self.scene, window=w) for w in unique]
@@ -216,7 +216,7 @@ class _Embeddings:
             r = redis_client()
             for w in chunk:  # each window's flag, as a request takes it (a window someone else encodes keeps theirs)
                 key = embedding_key(encoder_sha256=self.encoder, scene=self.scene, window=w)
-                r.set(_lock_name(key), LOCAL, nx=True, ex=local_flag_ttl_s())
+                r.set(_lock_name(key), f"{self.version.pk}:{self.scene.pk}", nx=True, ex=LOCK_TTL_S)
             jobs = encode_claimed([EncodeRequest(self.version.pk, self.scene.pk, w.key) for w in chunk])
             failed = [j for j in jobs if j.error is not None]
             if failed:
