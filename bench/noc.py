@@ -397,9 +397,9 @@ def fit_default(runner, fit_objects, *, prior, max_clicks) -> Calibrator:
     chosen = [c for t in traces for c in t.chosen]
     raw = cal.raw(np.array([f for f, _ in chosen]))
     iso = isotonic_fit(raw, [g for _, g in chosen], min_block=max(5, len(chosen) // 40))
-    return Calibrator(ranker=cal.ranker, single=cal.single, isotonic=iso, meta={
-        "source": "bench/noc.py --fit-default", "scene": str(runner.ds.name), "objects": [o[0] for o in fit_objects],
-        "rows": len(rows), "chosen_rows": len(chosen), "rankers": "multimask + single" if cal.single else "one"})
+    return cal.with_isotonic(
+        iso, source="bench/noc.py --fit-default", scene=str(runner.ds.name), objects=[o[0] for o in fit_objects],
+        rows=len(rows), chosen_rows=len(chosen), rankers="multimask + single" if cal.single else "one")
 
 
 def time_decoders(runner, window, gt, *, calibrator, prior, n: int = 40) -> dict:

@@ -448,7 +448,7 @@ def embedding_cached(*, key: EmbeddingKey, compute: Callable[[], np.ndarray], wa
         return arr
     r = redis_client()
     deadline = time.monotonic() + float(LOCK_TTL_S if wait_s is None else wait_s)
-    while (taken := encode_request_take(key)) is None:
+    while (claim := encode_request_take(key)) is None:
         if time.monotonic() > deadline:
             raise EncodingTimeout(f"window {key.window} was not encoded within {wait_s} s by its other encoder")
         db_connection_release()
@@ -466,8 +466,8 @@ def embedding_cached(*, key: EmbeddingKey, compute: Callable[[], np.ndarray], wa
         outcome = f"error:{type(exc).__name__}: {exc}"[:500]
         raise
     finally:
-        if taken.claim:
-            r.delete(taken.claim)
+        if claim:  # a request taken over: its claim goes with the flag
+            r.delete(claim)
         r.delete(_lock_name(key))
         r.publish(_channel(key), outcome)
     return arr

@@ -213,26 +213,24 @@ return false
 """
 
 
-@dataclass(frozen=True)
-class Taken:
-    """What :func:`encode_request_take` took: the window's flag, and ``claim`` (a key to delete when done) when it
-    took over a queued request."""
-
-    claim: str = ""
-
-
-def encode_request_take(key: EmbeddingKey) -> Taken | None:
-    """For a process about to encode ``key`` itself: take its flag, or take over the queued request that holds it
-    when no worker has claimed it. None while an encode is running elsewhere (wait for it)."""
+def _holder() -> str:
+    """Who holds a claim: this host and process (a dead holder's claims expire with their TTL)."""
     import os
     import socket
 
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def encode_request_take(key: EmbeddingKey) -> str | None:
+    """For a process about to encode ``key`` itself: take its flag, or take over the queued request that holds it
+    when no worker has claimed it. Returns the claim key to delete when done ("" when it took a free flag); None
+    while an encode is running elsewhere (wait for it)."""
     member = redis_client().eval(_TAKE_LUA, 2, _lock_name(key), PENDING, LOCK_TTL_S, CLAIM_PREFIX, _claim_ttl_s(),
-                                 f"{socket.gethostname()}:{os.getpid()}")
+                                 _holder())
     if member is None:
         return None
     member = member.decode() if isinstance(member, bytes) else str(member)
-    return Taken(claim=CLAIM_PREFIX + member if member else "")
+    return CLAIM_PREFIX + member if member else ""
 
 
 def encode_batches() -> dict[int, int]:
@@ -357,13 +355,9 @@ def encode_claimed(requests: Iterable[EncodeRequest], *, own: EncodeRequest | No
 def embedding_encode(*, version_id: int, scene_id: int, window_key: str, prefetch: list | None = None) -> dict:
     """The ``inference.encode_window`` task's work: claim this request and up to N - 1 pending ones, encode them
     in one batch, publish each outcome. Raises this request's own failure (after everyone was told)."""
-    import os
-    import socket
-
     started = time.perf_counter()
     own = EncodeRequest(version_id, scene_id, window_key, (prefetch[0], prefetch[1]) if prefetch else None)
-    holder = f"{socket.gethostname()}:{os.getpid()}"
-    claimed = encode_requests_claim(own, limit=encode_batch_size(), holder=holder)
+    claimed = encode_requests_claim(own, limit=encode_batch_size(), holder=_holder())
     jobs = encode_claimed(claimed, own=own)
     mine = next((j for j in jobs if j.own), None)
     if mine is not None and mine.error is not None:
