@@ -246,24 +246,25 @@ def embedding_request(*, key: EmbeddingKey, version_id: int, scene_id: int, know
         known = bool(embedding_known([key]))
     if known:
         return "cached"
-    from inference.services.encoding import EncodeRequest, encode_request_add, encode_request_remove
+    from inference.services.encoding import EncodeRequest, encode_request_open, encode_request_remove
 
     request = EncodeRequest(version_id, scene_id, key.window, (prefetch[0], prefetch[1]) if prefetch else None)
     r = redis_client()
-    # the flag names the request that holds it: a process that encodes itself takes over a request nobody claimed
-    if not r.set(_lock_name(key), request.member, nx=True, ex=LOCK_TTL_S):
+    priority = PREFETCH_PRIORITY if prefetch else PROMPT_PRIORITY
+    # the flag names the request that holds it, and is made with its listing: a process that encodes itself takes
+    # over a request nobody claimed, and a flag whose request is neither listed nor claimed is known to be lost
+    if not encode_request_open(request, priority=priority, key=key):
         if not prefetch:  # a prompt waits for it: ahead of every prefetch
             from inference.services.encoding import encode_request_promote
 
             encode_request_promote(key, priority=PROMPT_PRIORITY)
         return "pending"
     if EmbeddingEntry.objects.filter(key=key.cache_key).exists():  # finished between our check and the flag
+        encode_request_remove(request)
         r.delete(_lock_name(key))
         return "cached"
     r.delete(_error_name(key))
-    priority = PREFETCH_PRIORITY if prefetch else PROMPT_PRIORITY
-    try:  # listed for the batching worker, then the task's message (by name, like every service that enqueues)
-        encode_request_add(request, priority=priority, key=key)
+    try:  # the task's message (by name, like every service that enqueues)
         current_app.send_task("inference.encode_window", args=(version_id, scene_id, key.window),
                               kwargs={"prefetch": list(prefetch)} if prefetch else {}, priority=priority)
     except Exception:
@@ -322,6 +323,10 @@ def embedding_wait(
                 embedding_request(key=key, version_id=version_id, scene_id=scene_id, known=False)
             else:
                 inference_worker_require()  # cached: one Redis read every few seconds
+                from inference.services.encoding import encode_request_release_lost
+
+                if encode_request_release_lost(key):  # its request was purged, or its scene deleted: ask again
+                    continue
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise EncodingTimeout(f"window {key.window} was not encoded within {timeout:.0f} s")

@@ -161,9 +161,26 @@ def _member_name(key: EmbeddingKey) -> str:
     return f"geoloop:emb:member:{key.cache_key}"
 
 
+# KEYS[1]: the window's flag, KEYS[2]: the pending set, KEYS[3]: the window's member name. ARGV: member, flag TTL (s),
+# score. The flag (naming its request) and the listing are made in one step: a flag whose request is neither pending
+# nor claimed is then never a request about to be listed, it is lost (see _LOST).
+_OPEN_LUA = """
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+redis.call('SET', KEYS[3], ARGV[1], 'EX', ARGV[2])
+return 1
+"""
+
+
+def encode_request_open(request: EncodeRequest, *, priority: int, key: EmbeddingKey) -> bool:
+    """Take ``key``'s flag for ``request`` and list it as pending, in one step (the caller sends the task's message
+    next); remember which member encodes that window (:func:`encode_request_promote`). False: the flag is held."""
+    return bool(redis_client().eval(_OPEN_LUA, 3, _lock_name(key), PENDING, _member_name(key), request.member,
+                                    LOCK_TTL_S, priority * _BAND_S + time.time()))
+
+
 def encode_request_add(request: EncodeRequest, *, priority: int, key: EmbeddingKey | None = None) -> None:
-    """List ``request`` as pending (the caller holds the window's flag and sends the task's message next); with
-    ``key``, remember which member encodes that window (:func:`encode_request_promote`)."""
+    """List ``request`` as pending without its flag (tests that build a queue by hand)."""
     pipe = redis_client().pipeline(transaction=False)
     pipe.zadd(PENDING, {request.member: priority * _BAND_S + time.time()})
     if key is not None:
@@ -199,18 +216,45 @@ def encode_requests_claim(own: EncodeRequest | None, *, limit: int, holder: str)
     return [EncodeRequest.from_member(m) for m in members]
 
 
+# A flag is lost when it names a request (a member: it holds '|') that is neither pending nor claimed: its message
+# was purged, or its batch ended without a key to drop the flag by (the scene was deleted). Nobody will drop it
+# before its TTL. Flags that name no request ('local', find-similar's) belong to a live process and are waited for.
+_LOST = """
+local function lost(member, pending, prefix)
+  return member and string.find(member, '|', 1, true) ~= nil and not redis.call('ZSCORE', pending, member)
+    and redis.call('EXISTS', prefix .. member) == 0
+end
+"""
+
 # KEYS[1]: the window's flag, KEYS[2]: the pending set. ARGV: flag TTL (s), claim prefix, claim TTL (s), holder.
-# Take the flag when free; else, when it names a request still pending (listed, claimed by no batch), unlist that
-# request and claim it, in one step: a batch that pops it later cannot exist, its own message finds it claimed or done.
-_TAKE_LUA = """
+# Take the flag when free or lost; else, when it names a request still pending (listed, claimed by no batch),
+# unlist that request and claim it, in one step: a batch that pops it later cannot exist, its own message finds it
+# claimed or done.
+_TAKE_LUA = _LOST + """
 if redis.call('SET', KEYS[1], 'local', 'NX', 'EX', ARGV[1]) then return '' end
 local member = redis.call('GET', KEYS[1])
 if member and redis.call('ZREM', KEYS[2], member) == 1 then
   redis.call('SET', ARGV[2] .. member, ARGV[4], 'EX', ARGV[3])
   return member
 end
+if lost(member, KEYS[2], ARGV[2]) then
+  redis.call('SET', KEYS[1], 'local', 'EX', ARGV[1])
+  return ''
+end
 return false
 """
+
+# KEYS[1]: the window's flag, KEYS[2]: the pending set. ARGV: claim prefix. Drop the flag when it is lost.
+_RELEASE_LUA = _LOST + """
+if lost(redis.call('GET', KEYS[1]), KEYS[2], ARGV[1]) then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+def encode_request_release_lost(key: EmbeddingKey) -> bool:
+    """Drop ``key``'s flag when the request it names is lost (neither pending nor claimed); a waiter then asks
+    again. True when it did."""
+    return bool(redis_client().eval(_RELEASE_LUA, 2, _lock_name(key), PENDING, CLAIM_PREFIX))
 
 
 def _holder() -> str:
@@ -307,13 +351,14 @@ def _encode_group(jobs: list[_Job]) -> None:
 def _finish(job: _Job) -> None:
     """Tell the window's waiters and let go of its flag and claim (a dropped job had no waiters)."""
     r = redis_client()
+    if job.key is not None and job.outcome != "dropped":
+        if job.outcome.startswith("error:"):
+            r.set(_error_name(job.key), job.outcome[len("error:"):], ex=ERROR_TTL_S)
+        r.delete(_lock_name(job.key))
+        r.publish(_channel(job.key), job.outcome)
+    # the claim last: a flag still held by this request is then never taken for lost (without a key, as for a
+    # deleted scene, the flag cannot be named here: it is lost from now on, released by its next waiter)
     r.delete(CLAIM_PREFIX + job.request.member)
-    if job.key is None or job.outcome == "dropped":
-        return
-    if job.outcome.startswith("error:"):
-        r.set(_error_name(job.key), job.outcome[len("error:"):], ex=ERROR_TTL_S)
-    r.delete(_lock_name(job.key))
-    r.publish(_channel(job.key), job.outcome)
 
 
 def _run_jobs(jobs: list[_Job]) -> None:

@@ -275,3 +275,60 @@ def test_a_process_encoding_itself_waits_for_a_running_batch(world):  # noqa: F8
     assert calls == []
     assert r.get(CLAIM_PREFIX + request.member) == b"live-worker"
     r.delete(_lock_name(key), CLAIM_PREFIX + request.member)
+
+
+def _lost(world, window: Window, scene_id: int):  # noqa: F811
+    """A flag naming a request that is neither pending nor claimed: its message was purged, or it was a request of
+    a scene since deleted (its batch could not name the window's key to drop the flag)."""
+    key = _key(world, window)
+    request = EncodeRequest(world.version.pk, scene_id, window.key)
+    redis_client().set(_lock_name(key), request.member, ex=600)
+    return key, request
+
+
+def test_a_process_encoding_itself_takes_over_a_lost_request(world):  # noqa: F811
+    from inference.services.embeddings import embedding_cached
+
+    r = redis_client()
+    r.delete(PENDING)
+    key, _ = _lost(world, Window(-2, 7, 5), world.scene.pk + 10_000)
+    calls = []
+    started = time.monotonic()
+    embedding_cached(key=key, compute=lambda: calls.append(1) or np.ones((256, 64, 64), np.float32), wait_s=30)
+    assert time.monotonic() - started < 10  # the old code waited for the flag's TTL (here: wait_s, then a timeout)
+    assert calls == [1]
+    assert not r.exists(_lock_name(key))
+    HOT.clear()
+
+
+def test_flags_of_live_requests_and_of_other_holders_are_not_lost(world):  # noqa: F811
+    from inference.services.encoding import encode_request_release_lost
+
+    r = redis_client()
+    r.delete(PENDING)
+    pending_key, request = _lost(world, Window(-2, 7, 6), world.scene.pk)
+    encode_request_add(request, priority=6)
+    assert not encode_request_release_lost(pending_key)  # pending: its message will come
+    assert encode_requests_claim(None, limit=1, holder="live-worker") == [request]
+    assert not encode_request_release_lost(pending_key)  # claimed: a batch is encoding it
+    r.delete(CLAIM_PREFIX + request.member)
+    assert encode_request_release_lost(pending_key)  # neither: lost
+    assert not r.exists(_lock_name(pending_key))
+    other = _key(world, Window(-2, 7, 7))
+    r.set(_lock_name(other), "local", ex=600)  # a process encoding for itself (no request): waited for
+    assert not encode_request_release_lost(other)
+    r.delete(_lock_name(other))
+
+
+def test_a_prompt_waiting_on_a_lost_request_asks_again(world, celery_worker):  # noqa: F811
+    """The request behind the flag was for a scene deleted since (same imagery, same window key): the prompt's waiter
+    drops the lost flag and asks for its own scene, instead of waiting for the flag's TTL."""
+    r = redis_client()
+    key, _ = _lost(world, Window(-2, 7, 8), world.scene.pk + 10_000)
+    started = time.monotonic()
+    arr = embedding_wait(key=key, version_id=world.version.pk, scene_id=world.scene.pk, timeout=120)
+    assert arr is not None
+    assert time.monotonic() - started < 110
+    assert encode_count(key) == 1
+    assert not r.exists(_lock_name(key))
+    HOT.clear()
