@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy.ndimage import distance_transform_edt
 
 PredictFn = Callable[[np.ndarray, np.ndarray, Any], tuple[np.ndarray, float, Any]]
 
@@ -34,10 +35,9 @@ def distance_transform(region: np.ndarray) -> np.ndarray:
     """Exact Euclidean distance from each True pixel to the nearest False pixel, the image border counting as
     False (the region is padded by one False pixel on every side). False pixels get 0. float64, same shape.
 
-    Separable exact EDT: a vertical pass (distance to the nearest zero in the column, vectorised with running
-    max/min of zero positions), then a horizontal min-plus pass ``d2(x) = min_k g(x+k)^2 + k^2`` with ``k``
-    growing only while ``k^2`` can still improve some pixel. Work is confined to the region's bounding box
-    (plus the one-pixel frame), which is exact because everything outside the box is False.
+    Work is confined to the region's bounding box plus the one-pixel frame (exact: everything outside the box is
+    False, so the frame is nearer than anything beyond it), where SciPy's exact EDT (linear time) runs: a region
+    that fills the window costs ~30 ms here, the quadratic min-plus pass it replaced took 1.5 s.
     """
     region = np.asarray(region, dtype=bool)
     out = np.zeros(region.shape, dtype=np.float64)
@@ -46,27 +46,7 @@ def distance_transform(region: np.ndarray) -> np.ndarray:
     rows = np.flatnonzero(region.any(axis=1))
     cols = np.flatnonzero(region.any(axis=0))
     r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-    m = np.pad(region[r0:r1, c0:c1], 1)
-    h = m.shape[0]
-    idx = np.arange(h)[:, None]
-    above = np.maximum.accumulate(np.where(m, -h, idx), axis=0)
-    below = np.minimum.accumulate(np.where(m, 2 * h, idx)[::-1], axis=0)[::-1]
-    g2 = np.minimum(idx - above, below - idx).astype(np.float64) ** 2
-    d2 = g2.copy()
-    active = np.arange(h)
-    k = 1
-    while active.size:
-        kk = float(k * k)
-        row_max = d2[active].max(axis=1)
-        active = active[row_max > kk]
-        if not active.size or k >= m.shape[1]:
-            break
-        sub_d, sub_g = d2[active], g2[active]
-        np.minimum(sub_d[:, k:], sub_g[:, :-k] + kk, out=sub_d[:, k:])
-        np.minimum(sub_d[:, :-k], sub_g[:, k:] + kk, out=sub_d[:, :-k])
-        d2[active] = sub_d
-        k += 1
-    out[r0:r1, c0:c1] = np.sqrt(d2[1:-1, 1:-1])
+    out[r0:r1, c0:c1] = distance_transform_edt(np.pad(region[r0:r1, c0:c1], 1))[1:-1, 1:-1]
     return out
 
 
