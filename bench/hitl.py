@@ -125,7 +125,8 @@ def ablation(args) -> int:
     for seed in seeds:
         for name, weights in variants.items():
             res = finetune_decoder(base, train, steps=args.steps, lr=args.lr, max_clicks=args.max_clicks,
-                                   seed=seed, every_click=not args.last_click, **weights)
+                                   seed=seed, every_click=not args.last_click,
+                                   max_grad_clicks=args.max_grad_clicks, **weights)
             path, _ = save_checkpoint(full_state_with_decoder(base, res.decoder_state), ckpt_dir)
             tuned = build_model("vit_t", path, args.device)
             t0 = time.perf_counter()
@@ -169,7 +170,7 @@ def _ablation_report(args, seeds_done: int, keys, base_eval: dict, runs: dict, p
               f"mIoU@1 gain {d['miou1_gain_points']} pts {d['miou1_gain_points_ci95']}")
     out = {"bench": "hitl-ablation", "objects": {"A": n_a, "B": n_b}, "seeds": seeds_done,
            "steps": args.steps, "lr": args.lr, "max_clicks": args.max_clicks, "rank_weight": args.rank_weight,
-           "every_click": not args.last_click,
+           "every_click": not args.last_click, "max_grad_clicks": args.max_grad_clicks,
            "summary": summary, "deltas": deltas, "runs": runs, "bootstrap": args.bootstrap,
            "total_seconds": round(time.perf_counter() - t_start, 1), "load_avg": list(os.getloadavg()),
            "machine": torch_machine()}
@@ -190,6 +191,8 @@ def main() -> int:
     parser.add_argument("--first-seed", type=int, default=0, help="seeds run are first-seed .. first-seed+seeds-1")
     parser.add_argument("--last-click", action="store_true",
                         help="only each sample's last simulated click takes gradient (every_click off)")
+    parser.add_argument("--max-grad-clicks", type=int, default=0,
+                        help="clicks of a session that take gradient, spread first to last (0: every click)")
     parser.add_argument("--variants", default="iou,rank", help="ablation variants to fine-tune (iou, rank)")
     parser.add_argument("--rank-weight", type=float, default=1.0, help="ranking loss weight of the rank variant")
     parser.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples over objects")

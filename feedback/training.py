@@ -202,8 +202,18 @@ def _object_loss(parts: _Parts, item: _Prepared, prompt: Prompt, iou_weight: flo
     return loss, parts_, low, ious
 
 
+def _grad_clicks(clicks: int, every_click: bool, max_grad_clicks: int) -> set[int]:
+    """Which of a session's clicks take gradient: all (``every_click``), at most ``max_grad_clicks`` of them spread
+    evenly from the first to the last when capped (0: no cap), or only the last."""
+    if not every_click:
+        return {clicks - 1}
+    if max_grad_clicks <= 0 or clicks <= max_grad_clicks:
+        return set(range(clicks))
+    return set(np.linspace(0, clicks - 1, max_grad_clicks).round().astype(int).tolist())
+
+
 def _click_session(parts: _Parts, item: _Prepared, clicks: int, *, iou_weight: float, rank_weight: float,
-                   every_click: bool) -> tuple[torch.Tensor, list[float]]:
+                   every_click: bool, max_grad_clicks: int = 0) -> tuple[torch.Tensor, list[float]]:
     """Click through one object as the evaluation protocol does (:func:`inference.evaluation.next_click` on the
     model's own last mask, its low-res logits fed back as the mask prompt) for up to ``clicks`` clicks.
 
@@ -211,7 +221,8 @@ def _click_session(parts: _Parts, item: _Prepared, clicks: int, *, iou_weight: f
     click (the ambiguous one, where the IoU head picks among three candidates) and the refinements alike. The
     decoder runs once per click either way; the clicks before the last are otherwise spent without gradient only
     to reach the last prompt. Else only the last click takes gradient (earlier ones run under ``no_grad``).
-    Returns the loss and the per-click losses (floats)."""
+    ``max_grad_clicks`` caps the clicks that take gradient in a long session (the first and the last always among
+    them; the others run without gradient, a forward pass only). Returns the loss and the per-click losses."""
     gt = item.target_full
     if gt is None:
         raise ValueError(f"{item.label}: an object sample needs its target mask")
@@ -221,6 +232,7 @@ def _click_session(parts: _Parts, item: _Prepared, clicks: int, *, iou_weight: f
     labels: list[int] = []
     logits: np.ndarray | None = None
     terms: list[torch.Tensor] = []
+    graded = _grad_clicks(clicks, every_click, max_grad_clicks)
     for i in range(clicks):
         click = next_click(gt, pred)
         if click is None:
@@ -229,7 +241,7 @@ def _click_session(parts: _Parts, item: _Prepared, clicks: int, *, iou_weight: f
         labels.append(1 if click.positive else 0)
         prompt = prepare_prompt(np.asarray(points, np.float32), np.asarray(labels), mask_logits=logits)
         last = i == clicks - 1
-        if every_click or last:
+        if i in graded:
             loss, _, low, ious = _object_loss(parts, item, prompt, iou_weight, rank_weight)
             terms.append(loss)
         else:
@@ -244,25 +256,26 @@ def _click_session(parts: _Parts, item: _Prepared, clicks: int, *, iou_weight: f
 
 
 def _sample_loss(parts: _Parts, item: _Prepared, clicks: int, iou_weight: float,
-                 rank_weight: float = 0.0, every_click: bool = True) -> tuple[torch.Tensor, dict]:
+                 rank_weight: float = 0.0, every_click: bool = True,
+                 max_grad_clicks: int = 0) -> tuple[torch.Tensor, dict]:
     if item.rejected is not None:
         _, ious = parts.forward(item.embedding, item.rejected)
         cand = _candidates(item.rejected)
         loss = iou_weight * (ious[cand] ** 2).mean()
         return loss, {"kind": "rejected"}
     loss, per_click = _click_session(parts, item, clicks, iou_weight=iou_weight, rank_weight=rank_weight,
-                                     every_click=every_click)
+                                     every_click=every_click, max_grad_clicks=max_grad_clicks)
     return loss, {"kind": "object", "clicks": len(per_click), "per_click": per_click}
 
 
 def _probe_loss(parts: _Parts, items: Sequence[_Prepared], clicks: Sequence[int], iou_weight: float,
-                rank_weight: float = 0.0, every_click: bool = True) -> float:
+                rank_weight: float = 0.0, every_click: bool = True, max_grad_clicks: int = 0) -> float:
     if not items:
         return float("nan")
     total = 0.0
     with torch.no_grad():
         for item, k in zip(items, clicks, strict=True):
-            loss, _ = _sample_loss(parts, item, k, iou_weight, rank_weight, every_click)
+            loss, _ = _sample_loss(parts, item, k, iou_weight, rank_weight, every_click, max_grad_clicks)
             total += float(loss)
     return total / len(items)
 
@@ -282,6 +295,7 @@ def finetune_decoder(
     iou_weight: float = 1.0,
     rank_weight: float = 0.0,
     every_click: bool = True,
+    max_grad_clicks: int = 0,
     weight_decay: float = 0.0,
     probe_size: int = 16,
     progress_cb: ProgressFn | None = None,
@@ -309,7 +323,7 @@ def finetune_decoder(
     probe_idx = probe_rng.permutation(len(items))[:probe_size]
     probe_items = [items[i] for i in probe_idx]
     probe_clicks = [int(probe_rng.integers(1, max_clicks + 1)) for _ in probe_items]
-    before = _probe_loss(parts, probe_items, probe_clicks, iou_weight, rank_weight, every_click)
+    before = _probe_loss(parts, probe_items, probe_clicks, iou_weight, rank_weight, every_click, max_grad_clicks)
 
     params = [p for p in parts.decoder.parameters() if p.requires_grad]
     # foreach: one fused update over all the decoder's tensors instead of a Python loop over ~150 of them (the
@@ -328,7 +342,7 @@ def finetune_decoder(
         item = items[order.pop()]
         clicks = int(rng.integers(1, max_clicks + 1))
         parts.decoder.train()
-        loss, _ = _sample_loss(parts, item, clicks, iou_weight, rank_weight, every_click)
+        loss, _ = _sample_loss(parts, item, clicks, iou_weight, rank_weight, every_click, max_grad_clicks)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -345,7 +359,7 @@ def finetune_decoder(
                 "elapsed_s": round(elapsed, 1),
             })
     parts.decoder.eval()
-    after = _probe_loss(parts, probe_items, probe_clicks, iou_weight, rank_weight, every_click)
+    after = _probe_loss(parts, probe_items, probe_clicks, iou_weight, rank_weight, every_click, max_grad_clicks)
     state = {k: v.detach().to("cpu").clone() for k, v in parts.decoder.state_dict().items()}
     return TrainResult(
         decoder_state=state,
@@ -356,7 +370,8 @@ def finetune_decoder(
         probe_loss_before=before,
         probe_loss_after=after,
         parameters={"steps": steps, "lr": lr, "max_clicks": max_clicks, "seed": seed, "iou_weight": iou_weight,
-                    "rank_weight": rank_weight, "every_click": every_click, "weight_decay": weight_decay,
+                    "rank_weight": rank_weight, "every_click": every_click,
+                    "max_grad_clicks": max_grad_clicks, "weight_decay": weight_decay,
                     "device": str(dev), "samples": len(items)},
     )
 

@@ -119,3 +119,23 @@ def test_every_click_gives_the_first_click_gradient(model, objects):
                            for p in parts.decoder.output_hypernetworks_mlps[i].parameters() if p.grad is not None)
     assert grads[True] > 0
     assert grads[False] == 0
+
+
+def test_a_capped_session_trains_its_first_last_and_evenly_spaced_clicks(model, objects):
+    """``max_grad_clicks``: a long session takes gradient on at most that many clicks, the first and the last
+    among them, each scored exactly as in the uncapped session (the others only steer the session)."""
+    from feedback.training import _grad_clicks, _Parts, _prepare, _sample_loss
+
+    assert _grad_clicks(10, True, 3) == {0, 4, 9}  # 4.5 rounds to even
+    assert _grad_clicks(2, True, 3) == {0, 1}
+    assert _grad_clicks(5, True, 0) == set(range(5))
+    assert _grad_clicks(5, False, 3) == {4}
+    parts = _Parts(model, torch.device("cpu"))
+    parts.decoder.eval()
+    o, e = objects[0]
+    item = _prepare(TrainSample(embedding=e, target=o.gt), torch.device("cpu"))
+    with torch.no_grad():
+        _, full = _sample_loss(parts, item, 5, 1.0, 1.0, every_click=True)
+        _, capped = _sample_loss(parts, item, 5, 1.0, 1.0, every_click=True, max_grad_clicks=3)
+    assert full["clicks"] == 5
+    assert capped["per_click"] == pytest.approx([full["per_click"][i] for i in (0, 2, 4)], rel=1e-4, abs=1e-6)
