@@ -182,7 +182,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=300)
     parser.add_argument("--lr", type=float, default=5e-5)
-    parser.add_argument("--max-clicks", type=int, default=5, help="corrective clicks simulated per training step")
+    parser.add_argument("--max-clicks", type=int, default=10, help="corrective clicks simulated per training step")
     parser.add_argument("--held-out-share", type=float, default=0.25)
     parser.add_argument("--device", default=None)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark project")

@@ -40,7 +40,7 @@ $py manage.py media_bucket_ensure  # GEOLOOP_STORAGE=s3: the bucket exists befor
 $py manage.py prepare_models  # the default model version and its ONNX decoder, once
 start() { "$@" & pids+=($!); }
 start .venv/bin/celery -A webapp worker -Q gpu -n gpu@%h -c 1 --prefetch-multiplier 1 -l warning
-start .venv/bin/celery -A webapp worker -Q train -n train@%h -c 1 --prefetch-multiplier 1 -l warning
+start nice -n 10 .venv/bin/celery -A webapp worker -Q train -n train@%h -c 1 --prefetch-multiplier 1 -l warning
 start .venv/bin/celery -A webapp worker -Q default,export -n default@%h -c 2 -l warning
 start .venv/bin/celery -A webapp beat -S django -l warning --pidfile=
 $py manage.py bootstrap_demo --url "http://$HOST:$PORT/"

@@ -332,7 +332,9 @@ def _run(job: TrainingJob) -> None:
 
     project = job.project
     cfg = feedback_settings(project)
-    torch_threads_set(settings.GEOLOOP_TRAIN_TORCH_THREADS or max(1, (os.cpu_count() or 2) // 2))
+    # every core (the train worker is started niced, so prompts, encodes and tiles go first and training takes
+    # what they leave): 0.97 s per step on both cores here against 1.6 s on one
+    torch_threads_set(settings.GEOLOOP_TRAIN_TORCH_THREADS or os.cpu_count() or 1)
     params = {**{k[len("train_"):]: cfg[k] for k in ("train_steps", "train_lr", "train_max_clicks",
                                                           "train_iou_weight", "train_rank_weight")},
               **job.parameters}
