@@ -33,9 +33,10 @@ every click vs last click): mIoU@1 0.495/0.510 vs 0.455/0.442, NoC@85 10.46/9.68
 ECE 0.029/0.067 vs 0.045/0.027, for about 1.3x the seconds per step (bench/train_step.py, one thread).
 
 Why sessions of up to 10 clicks (the project default ``train_max_clicks``): NoC@85 is decided by the clicks after
-the fifth, which sessions of up to 5 never train. Same bench, every click, seeds 0/1/2: NoC@85 on B 8.50/9.00/8.77
-with up to 10 clicks against 10.46/9.68/10.27 with up to 5 (base 12.77), for about 1.8x the seconds per step.
-Capping the clicks that take gradient (``max_grad_clicks=3``) was cheaper (239 vs 323 s) but weaker (9.27, seed 0).
+the fifth, which sessions of up to 5 never train. Same bench, every click, seeds 0/1/2: NoC@85 on B 8.50/9.27/8.73
+(two threads) with up to 10 clicks against 10.46/9.68/10.27 with up to 5 (base 12.77), for about 1.8x the seconds
+per step. Capping the clicks that take gradient (``max_grad_clicks=3``, one thread) was cheaper (239 vs 323 s) but
+weaker (9.27 vs 8.50, seed 0).
 
 A rejected proposal (target None) runs its own prompt and pushes the predicted IoU of every candidate to 0.
 
