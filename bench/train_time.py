@@ -136,7 +136,16 @@ def main() -> int:
         note(f"{len(objects)} corrections on {len(windows)} windows")
         base = model_load(base_mv)
         enc = model_version_encoder(base_mv)
-        if not args.cold:
+        if args.cold:  # windows of this imagery that an earlier run encoded are forgotten: the job encodes them
+            from annotator.media import media_delete
+            from inference.models import EmbeddingEntry
+
+            for w in windows.values():
+                key = embedding_key(encoder_sha256=enc, scene=scene, window=w)
+                for path in EmbeddingEntry.objects.filter(key=key.cache_key).values_list("path", flat=True):
+                    media_delete(path)
+                EmbeddingEntry.objects.filter(key=key.cache_key).delete()
+        else:
             t0 = time.perf_counter()
             for w in windows.values():
                 embedding_cached(key=embedding_key(encoder_sha256=enc, scene=scene, window=w),
