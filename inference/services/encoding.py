@@ -27,6 +27,12 @@ window's flag held takes over the request that holds it when that request is sti
 it; one atomic step unlists and claims it, :func:`encode_request_take`): a prefetch queued behind a training job on
 the same worker would otherwise make that job wait for itself. Only a claimed request is waited for.
 
+The flag and the listing are made in one step (:func:`encode_request_open`), so a flag naming a request that is
+neither pending nor claimed is lost: its message was purged, or its batch could not name the window to drop the
+flag by (its scene was deleted; another scene of the same imagery shares the window). A process encoding for
+itself takes a lost flag over; a prompt's waiter drops it and asks again for its own scene
+(:func:`encode_request_release_lost`). A batch drops a flag before its claim, so a live flag never looks lost.
+
 Whether or not it took its own request, a message takes the first N pending ones: every message takes at least one
 while any is pending, and there are never fewer messages queued than requests pending, so none is stranded.
 
