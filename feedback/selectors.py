@@ -19,7 +19,7 @@ FEEDBACK_DEFAULTS = {
     "gate_benchmark": True,  # also score on the fixed Atlanta benchmark
     "train_steps": 200,
     "train_lr": 5e-5,
-    "train_max_clicks": 10,  # sessions reach the clicks where NoC@85 is decided (bench/hitl.py: 5 -> 10, -20.6% -> -30.8%)
+    "train_max_clicks": 10,  # sessions reach the clicks that decide NoC@85 (bench/hitl.py: -20.6% with 5, -30.8%)
     "train_iou_weight": 1.0,  # IoU-head regression on real IoUs (calibration)
     "train_rank_weight": 1.0,  # pairwise ranking of the candidates by real IoU (feedback.losses)
     "eval_max_clicks": 20,  # the protocol's 20; tests lower it
