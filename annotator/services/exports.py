@@ -282,8 +282,8 @@ def export_job_cancel(*, job: ExportJob, user) -> ExportJob:
         log.exception("could not revoke the task of export job %s", job.pk)
         task_ids = []
     job.refresh_from_db()
-    if job.status == JobStatus.CANCELLED:
-        _result_remove(job)
+    if job.status == JobStatus.CANCELLED:  # what it had written: the terminated run's staging folder too
+        _files_remove(job)
         if job.result_path:
             ExportJob.objects.filter(pk=job.pk).update(result_path="")
     audit_record(user=user, project=job.project, action="export.cancel", obj=job,

@@ -31,6 +31,11 @@ def folder_of(job: ExportJob) -> Path:
     return Path(settings.MEDIA_ROOT) / "exports" / job.project.slug / str(job.pk)
 
 
+def staging_of(job: ExportJob) -> list[Path]:
+    """A run's staging folders (``.<job id>-<run>.part`` beside the job's folder: the run writes there)."""
+    return list(folder_of(job).parent.glob(f".{job.pk}-*.part"))
+
+
 @pytest.mark.django_db
 def test_a_queued_export_is_cancelled_and_its_task_then_does_nothing(actors):
     job_id = post_export(actors, {"format": "geojson"}).json()["id"]
@@ -54,10 +59,11 @@ def test_a_running_export_is_terminated_on_the_worker_and_its_files_removed(data
     job_id = post_export(actors, {"format": "chips", "parameters": {"size": 16, "overlap": 12}}).json()["id"]
     job = ExportJob.objects.get(pk=job_id)
     deadline = time.monotonic() + 120
-    while not (folder_of(job) / "files").exists() and time.monotonic() < deadline:
+    while not any((p / "files").exists() for p in staging_of(job)) and time.monotonic() < deadline:
         time.sleep(0.2)
+    assert staging_of(job), "the export never started writing"
     job.refresh_from_db()
-    assert job.status == JobStatus.RUNNING, "the export never started writing"
+    assert job.status == JobStatus.RUNNING
     assert _export_task_ids(job_id), "the export never started writing"
     response = actors.client("reviewer").post(f"/api/exports/{job_id}/cancel/")
     assert response.status_code == 200, response.json()
@@ -67,6 +73,7 @@ def test_a_running_export_is_terminated_on_the_worker_and_its_files_removed(data
     assert job.status == JobStatus.CANCELLED
     assert job.result_path == ""
     assert not folder_of(job).exists()
+    assert staging_of(job) == []  # what it had written is gone
     # The worker lives on: the next export runs to the end.
     next_id = post_export(actors, {"format": "geojson"}).json()["id"]
     deadline = time.monotonic() + 120
