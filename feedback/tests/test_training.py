@@ -83,15 +83,22 @@ def test_real_evaluation_on_a_tiny_set(model, objects):
     assert 1 <= metrics["NoC@85"] <= 3
 
 
-def test_every_click_session_scores_each_click_as_the_single_prompt_path_does(model, objects):
-    """The session that trains every click gives, for each click, the loss the last-click-only path computes for a
-    session cut at that click (same protocol clicks, same fed-back logits), and the step's loss is their mean."""
-    from feedback.training import _Parts, _prepare, _sample_loss
+def _eval_parts_and_item(model, obj):
+    """A trainable copy in eval mode and one object prepared for a click session, on the CPU."""
+    from feedback.training import _Parts, _prepare
 
     parts = _Parts(model, torch.device("cpu"))
     parts.decoder.eval()
-    o, e = objects[0]
-    item = _prepare(TrainSample(embedding=e, target=o.gt), torch.device("cpu"))
+    o, e = obj
+    return parts, _prepare(TrainSample(embedding=e, target=o.gt), torch.device("cpu"))
+
+
+def test_every_click_session_scores_each_click_as_the_single_prompt_path_does(model, objects):
+    """The session that trains every click gives, for each click, the loss the last-click-only path computes for a
+    session cut at that click (same protocol clicks, same fed-back logits), and the step's loss is their mean."""
+    from feedback.training import _sample_loss
+
+    parts, item = _eval_parts_and_item(model, objects[0])
     with torch.no_grad():
         loss, info = _sample_loss(parts, item, 3, 1.0, 1.0, every_click=True)
         singles = [float(_sample_loss(parts, item, k, 1.0, 1.0, every_click=False)[0]) for k in (1, 2, 3)]
@@ -124,16 +131,13 @@ def test_every_click_gives_the_first_click_gradient(model, objects):
 def test_a_capped_session_trains_its_first_last_and_evenly_spaced_clicks(model, objects):
     """``max_grad_clicks``: a long session takes gradient on at most that many clicks, the first and the last
     among them, each scored exactly as in the uncapped session (the others only steer the session)."""
-    from feedback.training import _grad_clicks, _Parts, _prepare, _sample_loss
+    from feedback.training import _grad_clicks, _sample_loss
 
     assert _grad_clicks(10, True, 3) == {0, 4, 9}  # 4.5 rounds to even
     assert _grad_clicks(2, True, 3) == {0, 1}
     assert _grad_clicks(5, True, 0) == set(range(5))
     assert _grad_clicks(5, False, 3) == {4}
-    parts = _Parts(model, torch.device("cpu"))
-    parts.decoder.eval()
-    o, e = objects[0]
-    item = _prepare(TrainSample(embedding=e, target=o.gt), torch.device("cpu"))
+    parts, item = _eval_parts_and_item(model, objects[0])
     with torch.no_grad():
         _, full = _sample_loss(parts, item, 5, 1.0, 1.0, every_click=True)
         _, capped = _sample_loss(parts, item, 5, 1.0, 1.0, every_click=True, max_grad_clicks=3)

@@ -297,6 +297,7 @@ def embedding_wait(
 
     No database connection is held while blocked: ``load`` (a query unless hot) runs at the start, when the encode
     announces its end, and when its flag disappears; the connection is given back before each wait."""
+    from inference.services.encoding import encode_request_release_lost
     from inference.services.workers import inference_worker_require
 
     timeout = float(settings.GEOLOOP_ENCODE_WAIT_S if timeout is None else timeout)
@@ -323,8 +324,6 @@ def embedding_wait(
                 embedding_request(key=key, version_id=version_id, scene_id=scene_id, known=False)
             else:
                 inference_worker_require()  # cached: one Redis read every few seconds
-                from inference.services.encoding import encode_request_release_lost
-
                 if encode_request_release_lost(key):  # its request was purged, or its scene deleted: ask again
                     continue
             remaining = deadline - time.monotonic()

@@ -43,6 +43,8 @@ is no faster per image, and a prompt's window should not wait behind seven prefe
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -163,6 +165,11 @@ def _prefetch_unwanted(request: EncodeRequest) -> bool:
     return not redis_client().sismember(_wanted_name(request.prefetch[0]), request.window_key)
 
 
+def _score(priority: int) -> float:
+    """A request's place in :data:`PENDING`: its priority band, then its time."""
+    return priority * _BAND_S + time.time()
+
+
 def _member_name(key: EmbeddingKey) -> str:
     return f"geoloop:emb:member:{key.cache_key}"
 
@@ -182,16 +189,7 @@ def encode_request_open(request: EncodeRequest, *, priority: int, key: Embedding
     """Take ``key``'s flag for ``request`` and list it as pending, in one step (the caller sends the task's message
     next); remember which member encodes that window (:func:`encode_request_promote`). False: the flag is held."""
     return bool(redis_client().eval(_OPEN_LUA, 3, _lock_name(key), PENDING, _member_name(key), request.member,
-                                    LOCK_TTL_S, priority * _BAND_S + time.time()))
-
-
-def encode_request_add(request: EncodeRequest, *, priority: int, key: EmbeddingKey | None = None) -> None:
-    """List ``request`` as pending without its flag (tests that build a queue by hand)."""
-    pipe = redis_client().pipeline(transaction=False)
-    pipe.zadd(PENDING, {request.member: priority * _BAND_S + time.time()})
-    if key is not None:
-        pipe.set(_member_name(key), request.member, ex=LOCK_TTL_S)
-    pipe.execute()
+                                    LOCK_TTL_S, _score(priority)))
 
 
 def encode_request_promote(key: EmbeddingKey, *, priority: int) -> bool:
@@ -203,7 +201,7 @@ def encode_request_promote(key: EmbeddingKey, *, priority: int) -> bool:
         return False
     member = raw.decode() if isinstance(raw, bytes) else str(raw)
     score = r.zscore(PENDING, member)
-    wanted = priority * _BAND_S + time.time()
+    wanted = _score(priority)
     if score is None or score <= wanted:
         return False
     return bool(r.zadd(PENDING, {member: wanted}, xx=True, ch=True))
@@ -265,9 +263,6 @@ def encode_request_release_lost(key: EmbeddingKey) -> bool:
 
 def _holder() -> str:
     """Who holds a claim: this host and process (a dead holder's claims expire with their TTL)."""
-    import os
-    import socket
-
     return f"{socket.gethostname()}:{os.getpid()}"
 
 

@@ -21,9 +21,10 @@ from inference.services.encoding import (
     CLAIM_PREFIX,
     PENDING,
     EncodeRequest,
+    _member_name,
+    _score,
     embedding_encode,
     encode_batches,
-    encode_request_add,
     encode_requests_claim,
 )
 from inference.tests.django_fixtures import world  # noqa: F401 - fixture
@@ -31,6 +32,15 @@ from inference.windows import Window
 from tests.servers import ROOT, VENV_BIN, process_stop
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def encode_request_add(request: EncodeRequest, *, priority: int, key=None) -> None:
+    """List ``request`` as pending without its flag (a queue built by hand); with ``key``, remember which member
+    encodes that window, as ``encode_request_open`` does."""
+    r = redis_client()
+    r.zadd(PENDING, {request.member: _score(priority)})
+    if key is not None:
+        r.set(_member_name(key), request.member, ex=600)
 
 
 def _key(world, window: Window):  # noqa: F811
