@@ -1,7 +1,7 @@
 """NoC benchmark on any labelled scene (DESIGN.md protocol), three ways of choosing SAM's candidate side by side.
 
     .venv/bin/python bench/noc.py [--scene PATH] [--labels PATH] [--grid METRES] [--max-clicks 20] [--limit N]
-                                  [--backend onnx|torch] [--fit-default] [--artifacts DIR]
+                                  [--backend onnx|torch] [--fit-default] [--no-corrections] [--artifacts DIR]
 
 Labels are polygons (GeoJSON, GeoPackage, anything GDAL reads; reprojected to the scene's CRS) or a raster mask
 (instances = 8-connected components of non-zero pixels). ``--grid`` cuts every instance by a square grid of that
@@ -13,8 +13,11 @@ Policies (each runs the whole click protocol on every object):
 
 - ``model``: today's choice, the model's predicted IoU (argmax), shown as quality clipped to [0, 1].
 - ``scored``: :mod:`inference.scoring` + the calibrator (the shipped default, or one fitted here with
-  ``--fit-default``), scale search on a window-filling first answer, parts holding positive clicks kept.
-- ``oracle``: the candidate the ground truth prefers among the same candidates (the ceiling of candidate choice).
+  ``--fit-default``), scale search on a window-filling first answer, parts holding positive clicks kept, and the
+  corrective clicks' claims kept on every later answer (:mod:`inference.corrections`, as the app does;
+  ``--no-corrections`` leaves them out).
+- ``oracle``: the candidate the ground truth prefers among the same candidates (the ceiling of candidate choice),
+  the claims kept as in ``scored``.
 
 Splits: objects are numbered in file order; the even ones are the "fit" half (``--fit-default`` fits the default
 calibrator and the class size distribution on them only), the odd ones the "held-out" half whose figures (ECE in
@@ -60,6 +63,7 @@ from inference.calibration import (  # noqa: E402
     rankers_fit,
     reliability,
 )
+from inference.corrections import disks_for_prompt, logits_with_disks, mask_with_disks  # noqa: E402
 from inference.imagery_window import read_window, recipe_from_statistics  # noqa: E402
 from inference.masks import mask_keep_clicked, rasterize_geometry  # noqa: E402
 from inference.sam import encode, get_model  # noqa: E402
@@ -92,6 +96,7 @@ LABELS = ROOT / "samples" / "spacenet-atlanta" / "geotiff_labels.geojson"
 MIN_LEVEL = -2
 POLICIES = ("model", "scored", "oracle", "focus", "focus-oracle")
 FOCUS_POLICIES = {"focus": "scored", "focus-oracle": "oracle"}
+CORRECTING = {"scored", "oracle"}  # the policies that keep the corrections' claims, as the app does
 RASTER_SUFFIXES = {".tif", ".tiff", ".png", ".jp2", ".img", ".vrt"}
 
 
@@ -216,6 +221,7 @@ class Runner:
     def predict_fn(self, policy: str, window, gt: np.ndarray, trace: Trace, *, calibrator, prior, collect: bool):
         emb = self.embedding(window)
         size = window.size
+        kept: list = []  # the corrections' claims so far (:mod:`inference.corrections`), as the app keeps them
 
         def predict(points, labels, prev_logits):
             prompt = prepare_prompt(points, labels, mask_logits=prev_logits)
@@ -245,7 +251,12 @@ class Runner:
                         trace.scale_kept += 1
                         feats = feats.copy()
                         feats[best] = feats_best
+                if policy in CORRECTING:
+                    kept[:] = disks_for_prompt(points, labels, prev_low=prev_logits, kept=kept, size=size)
+                    logits = logits_with_disks(logits, kept, size=size) if kept else logits
                 mask = upscale(logits, size)
+                if policy in CORRECTING and kept:
+                    mask = mask_with_disks(mask, kept)
                 if policy == "scored":
                     mask, _parts = mask_keep_clicked(mask, points, labels)
                 if collect:
@@ -403,7 +414,9 @@ def fit_default(runner, fit_objects, *, prior, max_clicks) -> Calibrator:
 
 
 def time_decoders(runner, window, gt, *, calibrator, prior, n: int = 40) -> dict:
-    """Per-click decode time (prompt -> bool mask at window size), today's choice against the scored one."""
+    """Per-click decode time (prompt -> bool mask at window size), today's choice against the scored one: a first
+    click, then a correction fed the first answer's logits, in turn. The scored one's time holds the correction's
+    claim too (:mod:`inference.corrections`)."""
     from inference.sam.predict import decode, decode_scored
 
     emb = runner.embedding(window)
@@ -412,15 +425,20 @@ def time_decoders(runner, window, gt, *, calibrator, prior, n: int = 40) -> dict
     out = {}
     for name in ("model", "scored"):
         times = []
+        prev = None
         for i in range(n + 1):
             pts = [point] if i % 2 == 0 else [point, (point[0] + 5 + i % 7, point[1] - 3)]
             labels = [1] if i % 2 == 0 else [1, 0]
+            fed = None if i % 2 == 0 else prev
             t0 = time.perf_counter()
             if name == "model":
-                decode(runner.model, emb, pts, labels, backend=runner.backend)
+                answer = decode(runner.model, emb, pts, labels, mask_logits=fed, backend=runner.backend)
             else:
-                decode_scored(runner.model, emb, pts, labels, calibrator=calibrator, size_prior=prior,
-                              pixel_area_m2=runner.pixel_area(window), backend=runner.backend)
+                disks = [] if fed is None else disks_for_prompt(pts, labels, prev_low=fed, kept=[], size=window.size)
+                answer = decode_scored(runner.model, emb, pts, labels, mask_logits=fed, calibrator=calibrator,
+                                       size_prior=prior, pixel_area_m2=runner.pixel_area(window),
+                                       backend=runner.backend, disks=disks)
+            prev = answer.low_res_logits
             if i:
                 times.append((time.perf_counter() - t0) * 1000)
         out[name] = {"p50": round(statistics.median(times), 2), "p95": round(float(np.percentile(times, 95)), 2)}
@@ -502,10 +520,14 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--policies", default=",".join(POLICIES))
     parser.add_argument("--bands", default=None,
                         help="comma-separated bands rendered as RGB (default: 1,2,3 with 3+ bands, else 1)")
+    parser.add_argument("--no-corrections", action="store_true",
+                        help="ablation: later answers keep no claims of the corrective clicks (inference.corrections)")
     parser.add_argument("--embedding-cache", action="store_true",
                         help="keep window embeddings under ARTIFACTS/noc-embeddings (reruns skip the encodes)")
     args = parser.parse_args(argv)
     backend = args.backend or default_decoder_backend()
+    if args.no_corrections:
+        CORRECTING.clear()
     policies = [p for p in args.policies.split(",") if p]
 
     t_load = time.perf_counter()

@@ -311,9 +311,12 @@ def decode_scored(
     size_prior=None,
     backend: str | None = None,
     clean: bool = True,
+    disks: Sequence = (),
 ) -> Decoded:
-    """Like :func:`decode`, but the candidate is chosen by calibrated quality (see :mod:`inference.scoring`) and
-    the mask keeps only the parts holding positive clicks, pinholes filled (``clean``)."""
+    """Like :func:`decode`, but the candidate is chosen by calibrated quality (see :mod:`inference.scoring`), the
+    corrections' claims are kept on it (``disks``, :mod:`inference.corrections`) and the mask keeps only the parts
+    holding positive clicks, pinholes filled (``clean``)."""
+    from inference.corrections import logits_with_disks, mask_with_disks
     from inference.masks import mask_keep_clicked
 
     prompt = prepare_prompt(points_xy, labels, box=box, mask_logits=mask_logits)
@@ -321,12 +324,17 @@ def decode_scored(
     pts = None if points_xy is None else np.asarray(points_xy, np.float64).reshape(-1, 2)
     choice = choose_scored(low, ious, prompt, points_px=pts, labels=labels, size=model.image_size,
                            calibrator=calibrator, pixel_area_m2=pixel_area_m2, size_prior=size_prior)
-    mask = upscale(low[choice.token], model.image_size)
+    chosen = np.asarray(low[choice.token], np.float32)
+    if disks:
+        chosen = logits_with_disks(chosen, disks, size=model.image_size)
+    mask = upscale(chosen, model.image_size)
+    if disks:
+        mask = mask_with_disks(mask, disks)
     parts = None
     if clean and pts is not None and len(pts):
         mask, parts = mask_keep_clicked(mask, pts, labels)
     return Decoded(mask=mask, iou=float(ious[choice.token]), ious=np.asarray(ious, np.float32), token=choice.token,
-                   low_res_logits=np.asarray(low[choice.token], np.float32).copy(), quality=choice.quality,
+                   low_res_logits=chosen.copy(), quality=choice.quality,
                    features=choice.features_dict(), parts=parts)
 
 

@@ -235,3 +235,32 @@ def test_refusals_that_need_the_scene(world):  # noqa: F811
     with pytest.raises(SceneNotReady, match="not ready"):
         _prompt(world.scene, world.users["ann"], [inside])
     assert MaskProposal.objects.count() == 0
+
+
+def test_corrections_are_kept_on_every_later_answer(world, celery_worker):  # noqa: F811
+    """A positive click beyond the first answer claims the gap to it (:mod:`inference.corrections`); the claim is
+    kept, through Redis, on the next answer of the object, and a click undone drops its claim."""
+    poly = buildings()[2]
+    first, _ = _prompt(world.scene, world.users["ann"], [click_in(poly)])
+    shown = shape(json_of(first))
+    _minx, miny, maxx, maxy = shown.bounds
+    beyond = [maxx + 0.00004, (miny + maxy) / 2]  # ~4 m east of the first answer: outside it for sure
+    second, _ = _prompt(world.scene, world.users["ann"], [click_in(poly), beyond], labels=[1, 1],
+                        previous_proposal_id=first.pk)
+    disks = second.prompt["click_disks"]
+    assert len(disks) == 1
+    assert disks[0][2] == 1
+    assert disks[0][3] > 0
+    assert shape(json_of(second)).contains(shapely.Point(beyond))
+    assert len(_meta(second)["disks"]) == 1
+    # A negative click far from the claim: the claim stays on the third answer.
+    inner = shape(json_of(second)).representative_point()
+    third, _ = _prompt(world.scene, world.users["ann"], [click_in(poly), beyond, [inner.x, inner.y]],
+                       labels=[1, 1, 0], previous_proposal_id=second.pk)
+    kept = third.prompt["click_disks"]
+    assert kept[0] == pytest.approx(disks[0], abs=1e-2)
+    assert shape(json_of(third)).contains(shapely.Point(beyond))
+    # The second click undone (the prompt no longer holds it): its claim goes with it.
+    undone, _ = _prompt(world.scene, world.users["ann"], [click_in(poly), [inner.x, inner.y]], labels=[1, 0],
+                        previous_proposal_id=third.pk)
+    assert all(d[2] == 0 for d in undone.prompt["click_disks"])

@@ -7,9 +7,11 @@ caller's thread for REST); scripts run :func:`proposal_create`, a one-prompt ses
 1. :func:`prompt_input_parse` — the message body -> :class:`PromptInput` (pure; every malformed field named);
 2. :func:`prompt_prepare` — scene ready, model version, lon/lat -> scene CRS -> scene px, points inside the
    raster, window level from the map resolution, the window (the previous answer's window when the prompt still
-   fits in it, so its low-res logits can be fed back), the previous logits from Redis;
+   fits in it, so its low-res logits can be fed back), the previous logits from Redis, the corrections' claims
+   (:mod:`inference.corrections`: the earlier ones from the previous answer's meta, one for the new click);
 3. the embedding (:mod:`inference.services.embeddings`: hot, media, or wait for ``inference.encode_window``);
-4. :func:`prompt_decode` — SAM decode (ONNX by default) and mask -> polygons (window px, scene CRS, EPSG:4326);
+4. :func:`prompt_decode` — SAM decode (ONNX by default), the claims kept on the chosen answer, and mask ->
+   polygons (window px, scene CRS, EPSG:4326);
 5. :func:`proposal_store` — the ``MaskProposal`` row, then the logits to Redis (``geoloop:logits:<id>``, short TTL).
 
 Decoding runs in this process (``GEOLOOP_DECODE_IN=web``, the measured faster choice) or as the task

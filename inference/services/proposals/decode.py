@@ -10,6 +10,7 @@ import numpy as np
 from affine import Affine
 from django.conf import settings
 
+from inference.corrections import ClickDisk, logits_with_disks, mask_with_disks
 from inference.models import ModelVersion
 from inference.services.embeddings import EmbeddingKey, embedding_load, redis_client
 from inference.services.errors import EncodingFailed
@@ -72,9 +73,10 @@ def _upscale_crop(low: np.ndarray, size: int) -> tuple[np.ndarray, int, int]:
 
 
 def _decode(model, embedding, *, points_px, labels, box_px, mask_logits, transform, crs, project_id=None,
-            version_id=None, window=None, embedding_for=None, label_class_id=None) -> DecodeResult:
+            version_id=None, window=None, embedding_for=None, label_class_id=None, disks=()) -> DecodeResult:
     """Decode (ONNX or torch, as :func:`inference.sam.decode`), choose the candidate of highest calibrated quality
-    (:mod:`inference.scoring`), upscale only around it, keep the parts holding positive clicks, polygonise.
+    (:mod:`inference.scoring`), keep the corrections' claims on it (``disks``, :mod:`inference.corrections`),
+    upscale only around it, keep the parts holding positive clicks, polygonise.
 
     Scale search: when a lone positive click's answer fills ``window`` and ``embedding_for`` has the next finer
     window's embedding at hand, the click is asked there too and the better of the two answers is kept (both
@@ -117,12 +119,16 @@ def _decode(model, embedding, *, points_px, labels, box_px, mask_logits, transfo
                              calibrator=calibrator, pixel_area_m2=area, size_prior=prior)
         if found is not None and found[1].quality > choice.quality:
             chosen, choice = found[0], found[1]
+    if disks:
+        chosen = logits_with_disks(chosen, disks, size=model.image_size)
     decoded = time.perf_counter()
     candidates = candidate_list(low, ious, choice, scaled=choice is not first, points_px=pts, labels=labels,
                                 size=model.image_size, calibrator=calibrator, pixel_area_m2=area,
                                 size_prior=prior, transform=transform, crs=crs)
     uncertainty = uncertainty_map(chosen, low)
     mask, row0, col0 = _upscale_crop(chosen, model.image_size)
+    if disks and mask.size:
+        mask = mask_with_disks(mask, disks, origin=(col0, row0))
     parts = 0
     if mask.size and mask.any():
         if pts is not None and len(pts):
@@ -151,7 +157,7 @@ def prompt_decode(prepared: PreparedPrompt, embedding: np.ndarray) -> DecodeResu
                    mask_logits=None if logits is None else logits.astype(np.float32),
                    transform=prepared.geo_transform, crs=prepared.crs, project_id=prepared.project_id,
                    version_id=prepared.version.pk, window=prepared.window, embedding_for=_hot_finer(prepared),
-                   label_class_id=prepared.inp.label_class_id)
+                   label_class_id=prepared.inp.label_class_id, disks=prepared.disks)
 
 
 def _hot_finer(prepared: PreparedPrompt):
@@ -179,7 +185,7 @@ def decode_payload(prepared: PreparedPrompt) -> dict:
         "previous_proposal_id": (prepared.previous.proposal_id
                                  if prepared.previous is not None and prepared.mask_logits is not None else None),
         "transform": list(prepared.geo_transform)[:6], "crs": prepared.crs, "project_id": prepared.project_id,
-        "label_class_id": prepared.inp.label_class_id,
+        "label_class_id": prepared.inp.label_class_id, "disks": [d.as_list() for d in prepared.disks],
     }
 
 
@@ -199,7 +205,8 @@ def prompt_decode_remote(payload: dict) -> dict:
                      labels=payload["labels"], box_px=payload["box_px"], mask_logits=logits,
                      transform=Affine(*payload["transform"]), crs=payload["crs"],
                      project_id=payload.get("project_id"), version_id=version.pk,
-                     label_class_id=payload.get("label_class_id"))
+                     label_class_id=payload.get("label_class_id"),
+                     disks=[ClickDisk.from_list(d) for d in payload.get("disks") or []])
     tmp = None
     if result.logits is not None:
         tmp = f"geoloop:logits:tmp:{uuid.uuid4().hex}"

@@ -11,6 +11,7 @@ from affine import Affine
 
 from annotator.models import SceneStatus
 from core.geo import transformer
+from inference.corrections import ClickDisk, disks_for_prompt
 from inference.models import ModelVersion
 from inference.selectors import active_model_version, model_version_usable
 from inference.services.embeddings import EmbeddingKey, embedding_key
@@ -35,6 +36,7 @@ class Previous:
     window: Window  # the window this prompt is answered on (the previous answer's, or the object's focus window)
     logits: np.ndarray | None  # (256, 256) float32 on ``window``'s grid, when usable with its embedding
     focus: Window | None = None  # the object's focus window, chosen after its first answer (carried forward)
+    disks: tuple[ClickDisk, ...] = ()  # the earlier corrections' claims, in ``window``'s pixels
 
 
 @dataclass
@@ -53,6 +55,7 @@ class PreparedPrompt:
     crs: str
     previous: Previous | None = None
     timings: dict = field(default_factory=dict)
+    disks: list[ClickDisk] = field(default_factory=list)  # the corrections' claims kept on the answer
 
     @property
     def mask_logits(self) -> np.ndarray | None:
@@ -176,6 +179,9 @@ def prompt_prepare(*, scene, inp: PromptInput, model_version: ModelVersion | int
         points_px=pts_px, labels=list(inp.labels), box_px=box_px, points_scene=points_scene, inp=inp,
         geo_transform=window.geo_transform(transform), crs=scene.crs, previous=previous,
     )
+    if previous is not None:
+        prepared.disks = disks_for_prompt(pts_px, prepared.labels, prev_low=previous.logits, kept=previous.disks,
+                                          size=window.size)
     prepared.timings["prepare_ms"] = _ms(started)
     return prepared
 
@@ -216,7 +222,27 @@ def _follow_previous(scene, version: ModelVersion, encoder: str, proposal_id: in
         carried = finer_logits(np.asarray(logits, np.float32), coarse=prev_window, fine=window)
     elif usable:
         carried = coarser_logits(np.asarray(logits, np.float32), fine=prev_window, coarse=window)
-    return Previous(proposal_id, window, carried, focus)
+    return Previous(proposal_id, window, carried, focus, disks_on(meta.get("disks") or [], window))
+
+
+def disks_on(rows: list, window: Window) -> tuple[ClickDisk, ...]:
+    """Corrections' claims kept in scene pixels (``[x, y, positive, radius]``, :func:`disks_in_scene`) on
+    ``window``'s pixels."""
+    out = []
+    for row in rows:
+        d = ClickDisk.from_list(row)
+        u, v = window.scene_to_window(d.x, d.y)
+        out.append(ClickDisk(u, v, d.positive, d.radius / window.scale))
+    return tuple(out)
+
+
+def disks_in_scene(disks: list[ClickDisk], window: Window) -> list[list]:
+    """``window``-pixel claims in scene pixels, as the answer's meta keeps them for the next click."""
+    out = []
+    for d in disks:
+        x, y = window.window_to_scene(d.x, d.y)
+        out.append(ClickDisk(x, y, d.positive, d.radius * window.scale).as_list())
+    return out
 
 
 def _encoded_first(windows: list[Window], *, encoder: str, scene) -> Window:

@@ -16,7 +16,7 @@ from inference.models import MaskProposal
 from inference.services.embeddings import redis_client
 from inference.services.proposals.decode import DecodeResult
 from inference.services.proposals.logits import LOGITS, LOGITS_TTL_S
-from inference.services.proposals.prepare import PreparedPrompt
+from inference.services.proposals.prepare import PreparedPrompt, disks_in_scene
 from inference.services.proposals.timing import _ms
 from inference.windows import Window
 
@@ -44,6 +44,7 @@ def proposal_build(prepared: PreparedPrompt, result: DecodeResult, *, user, tota
             "map_resolution": inp.map_resolution, "object_size_m": inp.object_size_m, "level": inp.level,
             "previous_proposal_id": inp.previous_proposal_id,
             "previous_logits_used": prepared.mask_logits is not None,
+            "click_disks": [d.as_list() for d in prepared.disks],
         },
         window={**prepared.window_json(), "transform": list(prepared.geo_transform)[:6], "crs": prepared.crs,
                 "embedding_key": prepared.key.cache_key},
@@ -64,6 +65,8 @@ def proposal_save(proposal: MaskProposal, prepared: PreparedPrompt, result: Deco
     focus = _focus(prepared, result)
     if focus is not None:
         meta["focus"] = focus.key
+    if prepared.disks:
+        meta["disks"] = disks_in_scene(prepared.disks, prepared.window)
     logits = None if result.logits is None else np.ascontiguousarray(result.logits, dtype=np.float16)
     if logits is not None:
         LOGITS.put(proposal.pk, meta, logits)
