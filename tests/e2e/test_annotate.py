@@ -166,6 +166,24 @@ def test_annotate_accept_edit_live_conflict_review(app_server, annotate_setup, a
     wait_state(a, "mask", timeout=60_000)
     assert a.evaluate("() => window.__geoloop.snapshot().session.points.length") == 2
 
+    # A corrective click just beyond the answer's outline: the next answer holds it (inference/corrections.py).
+    a.wait_for_function("() => { const s = window.__geoloop.snapshot().session;"
+                        " return s.pendingRequestId === null && s.proposal !== null; }", timeout=60_000)
+    before = a.evaluate("() => window.__geoloop.snapshot().session.proposal")
+    _minx, miny, maxx, maxy = shape(before["geometry"]).bounds
+    beyond = (maxx + 0.00003, (miny + maxy) / 2)  # ~3 m east of the answer
+    x3, y3 = screen_xy(a, *beyond)
+    a.mouse.click(x3, y3)
+    a.wait_for_function("(old) => { const s = window.__geoloop.snapshot().session;"
+                        " return s.pendingRequestId === null && s.proposal !== null && s.proposal.id !== old; }",
+                        arg=before["id"], timeout=60_000)
+    corrected = a.evaluate("() => window.__geoloop.snapshot().session.proposal")
+    assert shape(corrected["geometry"]).contains(shapely.Point(beyond)), "the corrective click was not kept"
+    shots(a, "correction_kept")
+    a.keyboard.press("Control+z")  # back to the two clicks the rest of the walk expects
+    a.wait_for_function("() => window.__geoloop.snapshot().session.points.length === 2")
+    wait_state(a, "mask", timeout=60_000)
+
     # --- accept (Enter): the feedback app records the correction; the annotation stays selected ---
     proposal_id = int(a.get_attribute("[data-testid=annotate-screen]", "data-proposal-id"))
     a.keyboard.press("Enter")
