@@ -147,8 +147,9 @@ def disks_for_prompt(points_px: Sequence[Sequence[float]], labels: Sequence[int]
                      kept: Sequence[ClickDisk], size: int, tolerance: float = 0.5) -> list[ClickDisk]:
     """The disks of a prompt's clicks, in click order: an earlier answer's disk (``kept``) for each click it was
     made for (same place within ``tolerance`` window pixels, same sign), and a new one for the last click against
-    the answer before it (``prev_low``; none without it). Clicks of no disk (the first, or ones the answer before
-    already honoured) claim nothing; disks of clicks no longer in the prompt (undone) are dropped."""
+    the answer before it (``prev_low``; none without it: a first click has no answer to correct, while a lone click
+    after a box corrects the box's answer). Clicks the answer before already honoured claim nothing; disks of
+    clicks no longer in the prompt (undone) are dropped."""
     pts = [(float(p[0]), float(p[1])) for p in points_px]
     out: list[ClickDisk] = []
     for i, ((x, y), lb) in enumerate(zip(pts, labels, strict=True)):
@@ -156,7 +157,7 @@ def disks_for_prompt(points_px: Sequence[Sequence[float]], labels: Sequence[int]
                       and abs(d.x - x) <= tolerance and abs(d.y - y) <= tolerance), None)
         if match is not None:
             out.append(match)
-        elif i == len(pts) - 1 and i > 0 and prev_low is not None:
+        elif i == len(pts) - 1 and prev_low is not None:
             shown = answer_shown(prev_low, pts[:i], labels[:i], size=size)
             new = click_disk(prev_low, x, y, bool(lb), size=size, shown=shown)
             if new is not None:

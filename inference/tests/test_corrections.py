@@ -106,8 +106,12 @@ def test_disks_for_prompt_keeps_earlier_claims_drops_undone_ones_and_adds_the_ne
     assert disks[1].radius == pytest.approx(60.5, abs=0.01)
     # Without the answer before, a new click claims nothing; kept ones still hold.
     assert disks_for_prompt([first, kept_click, new], [1, 1, 1], prev_low=None, kept=kept, size=SIZE) == [kept[0]]
-    # The first click never claims anything (there is no answer to correct).
-    assert disks_for_prompt([first], [1], prev_low=low, kept=[], size=SIZE) == []
+    # A first click has no answer to correct; a lone click after a box's answer corrects that answer.
+    assert disks_for_prompt([first], [1], prev_low=None, kept=[], size=SIZE) == []
+    assert disks_for_prompt([first], [1], prev_low=low, kept=[], size=SIZE) == []  # inside it: honoured
+    after_box = disks_for_prompt([new], [1], prev_low=low, kept=[], size=SIZE)
+    assert len(after_box) == 1
+    assert after_box[0].radius == pytest.approx(60.5, abs=0.01)
     # A kept claim of the other sign at the same place is not the same click.
     assert disks_for_prompt([first, kept_click], [1, 0], prev_low=None, kept=kept, size=SIZE) == []
 
