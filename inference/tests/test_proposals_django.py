@@ -237,14 +237,60 @@ def test_refusals_that_need_the_scene(world):  # noqa: F811
     assert MaskProposal.objects.count() == 0
 
 
-def test_corrections_are_kept_on_every_later_answer(world, celery_worker):  # noqa: F811
-    """A positive click beyond the first answer claims the gap to it (:mod:`inference.corrections`); the claim is
-    kept, through Redis, on the next answer of the object, and a click undone drops its claim."""
+def _ignored_by_sam(world, first, candidates):  # noqa: F811 - world is the fixture's value
+    """The first of ``candidates`` (lon/lat) that SAM alone, fed ``first``'s logits, leaves out of its answer to
+    ``[point, candidate]`` (both positive): there, only the correction's claim can put it in."""
+    from core.geo import transformer
+    from inference.services.proposals.logits import _previous
+
+    window = first.window
+    transform = Affine(*window["transform"])
+    entry = EmbeddingEntry.objects.get(key=window["embedding_key"])
+    embedding = np.load(Path(settings.MEDIA_ROOT) / entry.path)
+    prev = _previous(first.pk)[1].astype(np.float32)
+    calibrator, prior = quality_context(project_id=world.project.pk, version_id=world.version.pk)
+    to_crs = transformer("EPSG:4326", world.scene.crs)
+    first_px = first.prompt["points_px"][0]
+    for lonlat in candidates:
+        u, v = ~transform * to_crs.transform(*lonlat)
+        out = decode_scored(model_load(world.version), embedding, [first_px, (u, v)], [1, 1], mask_logits=prev,
+                            calibrator=calibrator, size_prior=prior,
+                            pixel_area_m2=pixel_area_m2(transform, world.scene.crs))
+        if not out.mask[int(v), int(u)]:
+            return lonlat
+    return None
+
+
+def _just_outside(answer) -> list[list[float]]:
+    """Points 1 to 3 m (1e-5 to 3e-5 degrees) beyond ``answer``'s outline, along rays from its centre: where late
+    corrections land."""
+    import math
+
+    c = answer.centroid
+    out = []
+    for step in (1e-5, 2e-5, 3e-5):
+        for k in range(8):
+            dx, dy = math.cos(k * math.pi / 4), math.sin(k * math.pi / 4)
+            ray = shapely.LineString([(c.x, c.y), (c.x + dx * 1e-3, c.y + dy * 1e-3)])
+            hit = ray.intersection(answer.boundary)
+            if hit.is_empty:
+                continue
+            far = max(shapely.get_coordinates(hit), key=lambda p: (p[0] - c.x) ** 2 + (p[1] - c.y) ** 2)
+            out.append([float(far[0] + dx * step), float(far[1] + dy * step)])
+    return [p for p in out if not answer.contains(shapely.Point(p))]
+
+
+@pytest.mark.parametrize("decode_in", ["web", "worker"])
+def test_corrections_are_kept_on_every_later_answer(world, celery_worker, settings, decode_in):  # noqa: F811
+    """A positive click beyond the first answer, where SAM alone would leave it out, claims the gap to it
+    (:mod:`inference.corrections`); the claim is kept, through Redis, on the next answer of the object, and a click
+    undone drops its claim. Decoded in the web process and on the ``gpu`` worker (the claims travel in the task's
+    payload)."""
+    settings.GEOLOOP_DECODE_IN = decode_in
     poly = buildings()[2]
     first, _ = _prompt(world.scene, world.users["ann"], [click_in(poly)])
-    shown = shape(json_of(first))
-    _minx, miny, maxx, maxy = shown.bounds
-    beyond = [maxx + 0.00004, (miny + maxy) / 2]  # ~4 m east of the first answer: outside it for sure
+    beyond = _ignored_by_sam(world, first, _just_outside(shape(json_of(first))))
+    assert beyond is not None, "SAM took every nearby click in: no correction to test"
     second, _ = _prompt(world.scene, world.users["ann"], [click_in(poly), beyond], labels=[1, 1],
                         previous_proposal_id=first.pk)
     disks = second.prompt["click_disks"]
