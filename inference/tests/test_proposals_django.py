@@ -299,6 +299,10 @@ def test_corrections_are_kept_on_every_later_answer(world, celery_worker, settin
     assert disks[0][3] > 0
     assert shape(json_of(second)).contains(shapely.Point(beyond))
     assert len(_meta(second)["disks"]) == 1
+    # SAM's other candidates, shown with Tab, keep the claim too: switching never drops a correction.
+    alternatives = [c["geometry"] for c in second.candidates[1:] if c["geometry"] is not None]
+    assert alternatives
+    assert all(shape(g).contains(shapely.Point(beyond)) for g in alternatives)
     # A negative click far from the claim: the claim stays on the third answer.
     inner = shape(json_of(second)).representative_point()
     third, _ = _prompt(world.scene, world.users["ann"], [click_in(poly), beyond, [inner.x, inner.y]],

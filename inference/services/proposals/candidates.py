@@ -48,13 +48,16 @@ def _polygon(low_token: np.ndarray, *, size: int, points_px, labels, transform: 
 
 
 def candidate_list(low: np.ndarray, ious: np.ndarray, choice, *, scaled: bool, points_px, labels, size: int,
-                   calibrator, pixel_area_m2, size_prior, transform: Affine, crs) -> list[dict]:
+                   calibrator, pixel_area_m2, size_prior, transform: Affine, crs, disks=()) -> list[dict]:
     """The answer's candidates: ``[{index, token, quality, predicted_iou, chosen, geometry}]``.
 
     ``low``/``ious``: the decode's ``(T, 256, 256)`` logits and predicted IoUs; ``choice``: the
     :class:`inference.scoring.Choice` kept; ``scaled``: the answer came from scale search's finer window, so
-    none of ``low``'s tokens is the answer and all three multimask ones are alternatives."""
+    none of ``low``'s tokens is the answer and all three multimask ones are alternatives. ``disks``: the
+    corrections' claims (:mod:`inference.corrections`), kept on every alternative's outline as on the answer's, so
+    switching candidates never drops a correction (qualities stay those of SAM's own candidates, as the answer's)."""
     from inference.calibration import default_calibrator
+    from inference.corrections import logits_with_disks
     from inference.scoring import candidate_features
 
     tokens = [t for t in MULTIMASK_TOKENS if t < len(low)]
@@ -70,7 +73,8 @@ def candidate_list(low: np.ndarray, ious: np.ndarray, choice, *, scaled: bool, p
     for token, q in zip(tokens, quality, strict=True):
         if token == choice.token and not scaled:
             continue
-        geometry = _polygon(low[token], size=size, points_px=pts if len(pts) else None, labels=lab,
+        traced = logits_with_disks(low[token], disks, size=size) if disks else low[token]
+        geometry = _polygon(traced, size=size, points_px=pts if len(pts) else None, labels=lab,
                             transform=transform, crs=crs)
         others.append({"token": int(token), "quality": round(float(q), 4) if geometry is not None else 0.0,
                        "predicted_iou": round(float(ious[token]), 4), "chosen": False, "geometry": geometry})

@@ -124,7 +124,7 @@ def _decode(model, embedding, *, points_px, labels, box_px, mask_logits, transfo
     decoded = time.perf_counter()
     candidates = candidate_list(low, ious, choice, scaled=choice is not first, points_px=pts, labels=labels,
                                 size=model.image_size, calibrator=calibrator, pixel_area_m2=area,
-                                size_prior=prior, transform=transform, crs=crs)
+                                size_prior=prior, transform=transform, crs=crs, disks=disks)
     uncertainty = uncertainty_map(chosen, low)
     mask, row0, col0 = _upscale_crop(chosen, model.image_size)
     if disks and mask.size:
