@@ -7,6 +7,7 @@ point. Screenshots: artifacts/e2e/kinds_NN_*.png."""
 import math
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from shapely.geometry import shape
 
@@ -27,6 +28,21 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 # The kinds of the annotation-tile features at a lon/lat (what Ctrl-click selects by).
+def ctrl_select(page, x: float, y: float, annotation_id: int, attempts: int = 3) -> None:
+    """Ctrl-click until the annotation is selected, as a user clicks again: under load the annotation tiles may be
+    redrawn (after a save) between the check that the feature is there and the click, which then finds nothing."""
+    selected = "(id) => document.querySelector('[data-testid=annotate-screen]').dataset.annotationId === String(id)"
+    for attempt in range(attempts):
+        ctrl_click(page, x, y)
+        try:
+            page.wait_for_function(selected, arg=annotation_id, timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            notice = page.evaluate("() => document.querySelector('[data-testid=notice]')?.textContent ?? null")
+            print(f"[e2e] Ctrl-click {attempt + 1} did not select {annotation_id}: {notice!r}")
+    page.wait_for_function(selected, arg=annotation_id, timeout=10_000)
+
+
 KINDS_AT_JS = """([lon, lat]) => {
   const m = window.__geoloop.map;
   const [x, y] = window.__geoloop.lonLatToPixel(lon, lat);
@@ -185,11 +201,7 @@ def test_box_rotated_box_point_and_line(app_server, sample_scene, scene_centre, 
 
     # ---- edit the box: Ctrl-click selects it, a corner drag resizes it, Enter saves a rectangle as version 2
     bx, by = screen_xy(page, *shape(box["geometry"]).centroid.coords[0])
-    ctrl_click(page, bx, by)
-    page.wait_for_function(
-        "(id) => document.querySelector('[data-testid=annotate-screen]').dataset.annotationId === String(id)",
-        arg=box_id,
-    )
+    ctrl_select(page, bx, by, box_id)
     assert screen_dataset(page)["kind"] == "box"
     expect(page.get_by_test_id("shape-kind")).to_have_text("Kind: box")
     corners = page.evaluate("() => window.__geoloop.snapshot().shape.coords")
@@ -211,11 +223,7 @@ def test_box_rotated_box_point_and_line(app_server, sample_scene, scene_centre, 
     page.keyboard.press("Escape")
     page.wait_for_function(f"(p) => ({KINDS_AT_JS})(p).includes('point')", arg=[px, py])
     x, y = screen_xy(page, px, py)
-    ctrl_click(page, x, y)
-    page.wait_for_function(
-        "(id) => document.querySelector('[data-testid=annotate-screen]').dataset.annotationId === String(id)",
-        arg=point_id,
-    )
+    ctrl_select(page, x, y, point_id)
     page.keyboard.press("Delete")
     wait_state(page, "idle")
     expect(page.get_by_test_id("notice")).to_contain_text(f"Deleted point {point_id}")
