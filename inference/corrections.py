@@ -46,6 +46,11 @@ class ClickDisk:
         return cls(float(x), float(y), bool(positive), float(radius))
 
 
+def _cell(x: float, y: float, *, cell: float, n: int) -> tuple[int, int]:
+    """(row, col) of the low-res cell (``cell`` window pixels wide, ``n`` across) holding window pixel (x, y)."""
+    return int(min(n - 1, max(0, y / cell))), int(min(n - 1, max(0, x / cell)))
+
+
 def answer_shown(low: np.ndarray, points_px: Sequence[Sequence[float]], labels: Sequence[int], *,
                  size: int) -> np.ndarray:
     """The low-res cells of the answer as it was shown: the positive cells' 8-connected parts that hold a positive
@@ -56,8 +61,7 @@ def answer_shown(low: np.ndarray, points_px: Sequence[Sequence[float]], labels: 
         return positive
     n = positive.shape[-1]
     cell = size / n
-    held = {int(lab[min(n - 1, max(0, int(y / cell))), min(n - 1, max(0, int(x / cell)))])
-            for (x, y), lb in zip(points_px, labels, strict=True) if lb == 1}
+    held = {int(lab[_cell(x, y, cell=cell, n=n)]) for (x, y), lb in zip(points_px, labels, strict=True) if lb == 1}
     held.discard(0)
     return np.isin(lab, sorted(held)) if held else positive
 
@@ -96,7 +100,7 @@ def click_disk(prev_low: np.ndarray, x: float, y: float, positive: bool, *, size
     if not target.any():
         return None
     shown_low = np.where(inside, np.abs(low), -np.abs(low))  # the parts not shown count as background
-    col, row = int(min(n - 1, max(0, x / cell))), int(min(n - 1, max(0, y / cell)))
+    row, col = _cell(x, y, cell=cell, n=n)
     # Search the full-resolution outline in a box around the click that surely reaches the region.
     reach = (float(distance_transform_edt(~target)[row, col]) + 2.0) * cell
     rows = np.arange(max(0, int(y - reach)), min(size, int(y + reach) + 2))
@@ -130,7 +134,7 @@ def logits_with_disks(low: np.ndarray, disks: Sequence[ClickDisk], *, size: int)
     floor = np.float32(1e-3)  # a zero logit is background: a claimed cell must be strictly positive
     for d in disks:
         reach = int(d.radius / cell) + 1
-        col, row = int(min(n - 1, max(0, d.x / cell))), int(min(n - 1, max(0, d.y / cell)))
+        row, col = _cell(d.x, d.y, cell=cell, n=n)
         r0, r1 = max(0, row - reach), min(n, row + reach + 1)
         c0, c1 = max(0, col - reach), min(n, col + reach + 1)
         cy = (np.arange(r0, r1) + 0.5) * cell - d.y
